@@ -1,0 +1,81 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+
+from network.db import close_pool, make_engine, open_pool
+from network.directory.controllers import DirectoryController
+from network.server.errors import exception_handlers
+from network.server.health import HealthController
+from network.server.logging import configure_logging
+from network.server.redis import make_redis
+from network.server.stores import make_channels, make_store_registry
+from network.settings import Settings, get_settings
+from network.web import STATIC_ROUTER, WEB_CONTROLLERS, make_template_config
+
+__all__ = ("create_app",)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = _engine_for(settings)
+    redis = make_redis(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await open_pool(engine, settings)
+        try:
+            yield
+        finally:
+            await close_pool(engine)
+            if redis is not None:
+                await redis.aclose()
+
+    configure_logging(settings)
+    request_logging = LoggingMiddlewareConfig(
+        logger_name="network.http",
+        request_log_fields=("method", "path"),
+        response_log_fields=["status_code"],
+        exclude=["^/health$", "^/static/"],
+    )
+
+    return Litestar(
+        route_handlers=[HealthController, DirectoryController, *WEB_CONTROLLERS, STATIC_ROUTER],
+        lifespan=[lifespan],
+        plugins=[make_channels(redis)],
+        middleware=[request_logging.middleware],
+        logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),
+        stores=make_store_registry(redis),
+        exception_handlers=exception_handlers,
+        template_config=make_template_config(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        openapi_config=OpenAPIConfig(
+            title="Specialistnätet API",
+            version="1",
+            description="Sharing specialist social workers across Swedish municipalities.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        state=State({"settings": settings, "engine": engine, "redis": redis}),
+        debug=False,
+    )
+
+
+def _engine_for(settings: Settings):  # type: ignore[no-untyped-def]
+    """The engine Piccolo's tables use: the one from ``piccolo_conf`` when it matches."""
+    from network import piccolo_conf
+
+    if settings.database_url == get_settings().database_url:
+        return piccolo_conf.DB
+    return make_engine(settings)

@@ -1,0 +1,32 @@
+"""The append-only audit log."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.table import Table
+
+from network.lib.vocab import AuditOutcome
+
+__all__ = ("AuditEvent",)
+
+
+class AuditEvent(Table):
+    """Who did what to which object, when and from where.
+
+    Rows are only ever inserted. ``actor_id`` is not a foreign key on purpose:
+    the log outlives the accounts it names.
+    """
+
+    at = Timestamptz(index=True)
+    actor_id = Integer(null=True, default=None, index=True)
+    actor_email = Varchar(length=254, null=True, default=None)
+    role = Varchar(length=32, null=True, default=None)
+    action = Varchar(length=64)
+    object_type = Varchar(length=64)
+    object_id = Varchar(length=64, null=True, default=None)
+    municipality_code = Varchar(length=4, null=True, default=None, index=True)
+    county_code = Varchar(length=2, null=True, default=None)
+    client_addr = Varchar(length=64, null=True, default=None)
+    request_id = Varchar(length=64, null=True, default=None)
+    outcome = Varchar(length=16, choices=AuditOutcome, default=AuditOutcome.ALLOWED)
+    detail = JSON(default="{}")

@@ -1,0 +1,159 @@
+"""The ``network`` command: demo, serve, migrate, load-reference, seed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from network.settings import DEFAULT_PORT
+
+__all__ = ("main",)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        if os.environ.get("NETWORK_ENV", "dev").strip().lower() not in ("", "dev"):
+            print(
+                "error: NETWORK_ENV: `network demo` runs in dev mode only; "
+                "unset it or use `network serve`",
+                file=sys.stderr,
+            )
+            return 2
+        os.environ["NETWORK_ENV"] = "dev"
+
+    from network.settings import SettingsError, get_settings
+
+    try:
+        settings = get_settings()
+        if args.command in ("demo", "serve"):
+            from network.server.redis import check_redis
+
+            asyncio.run(check_redis(settings))
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    handler = {
+        "demo": _demo,
+        "serve": _serve,
+        "migrate": _migrate,
+        "load-reference": _load_reference,
+        "seed": _seed,
+    }[args.command]
+    return handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="network", description="Specialistnätet")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, load reference data, seed the demo, serve (dev)")
+    _serve_options(demo)
+    demo.add_argument("--specialists", type=int, default=None, help="size of the demo network")
+    demo.add_argument("--requests", type=int, default=None, help="open consultation requests")
+    demo.add_argument("--seed", type=int, default=None, help="random seed of the demo network")
+
+    serve = sub.add_parser("serve", help="serve the configured instance")
+    _serve_options(serve)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--backwards", action="store_true", help="roll back every migration")
+
+    sub.add_parser("load-reference", help="load counties, municipalities and competence areas")
+
+    seed = sub.add_parser("seed", help="seed a synthetic network (if the database has none)")
+    seed.add_argument("--specialists", type=int, default=None)
+    seed.add_argument("--requests", type=int, default=None)
+    seed.add_argument("--seed", type=int, default=None)
+    return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT}")
+    parser.add_argument("--host", default=None, help="default 127.0.0.1")
+
+
+async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
+    from network.directory.reference import load_reference_data
+    from network.migrate import migrate_forwards
+
+    await migrate_forwards()
+    await load_reference_data()
+    if not seed:
+        return False
+    from network.demo import seed_if_empty
+
+    options = {
+        k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
+    }
+    return await seed_if_empty(progress=True, **options)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from network.demo import DEMO_USERS
+    from network.settings import get_settings
+
+    settings = get_settings()
+    seeded = asyncio.run(_prepare(args, seed=True))
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Specialistnätet demo {'(newly seeded) ' if seeded else ''}on http://{host}:{port}/")
+    print('Demo sign-in (dev mode): open /auth/dev-login or POST /auth/dev-login {"email": ...}')
+    for email, role in DEMO_USERS:
+        print(f"  {role:<14} {email}")
+    return _run_server(host, port, workers=1)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from network.settings import get_settings
+
+    settings = get_settings()
+    return _run_server(args.host or settings.host, args.port or settings.port, workers=args.workers)
+
+
+def _run_server(host: str, port: int, *, workers: int) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "network.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from network.migrate import migrate_backwards, migrate_forwards
+
+    asyncio.run(migrate_backwards() if args.backwards else migrate_forwards())
+    print("migrations rolled back" if args.backwards else "migrations applied")
+    return 0
+
+
+def _load_reference(args: argparse.Namespace) -> int:
+    from network.directory.reference import load_reference_data
+
+    counts = asyncio.run(load_reference_data())
+    print(counts)
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    seeded = asyncio.run(_prepare(args, seed=True))
+    print("seeded the demo network" if seeded else "the database already has a network; not seeded")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

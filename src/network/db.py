@@ -1,0 +1,49 @@
+"""The database engine for the configured URL, and its lifecycle."""
+
+from __future__ import annotations
+
+import anyio
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from network.settings import Settings
+
+__all__ = ("DatabaseUnavailable", "close_pool", "make_engine", "open_pool", "ping")
+
+
+def make_engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
+    """A Piccolo engine for ``settings.database_url``."""
+    if settings.database_kind == "sqlite":
+        path = settings.sqlite_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=settings.sqlite_timeout)
+    return PostgresEngine(config={"dsn": settings.database_url})
+
+
+async def open_pool(engine: Engine, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Start the PostgreSQL pool (a pool belongs to one event loop)."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(
+            min_size=min(settings.pg_pool_min, settings.pg_pool_max),
+            max_size=settings.pg_pool_max,
+        )
+
+
+async def close_pool(engine: Engine) -> None:  # type: ignore[type-arg]
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or has no schema."""
+
+
+async def ping(engine: Engine) -> None:  # type: ignore[type-arg]
+    """Raise :class:`DatabaseUnavailable` unless the database answers and is migrated."""
+    if isinstance(engine, SQLiteEngine) and not await anyio.Path(engine.path).is_file():
+        raise DatabaseUnavailable(f"SQLite file {engine.path} is missing")
+    try:
+        await engine.run_ddl("SELECT 1 FROM migration LIMIT 1")
+    except Exception as error:  # any driver error means "not ready"
+        raise DatabaseUnavailable(f"{type(error).__name__}: {error}") from error

@@ -1,0 +1,17 @@
+"""Piccolo app: directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations" / "directory"
+
+APP_CONFIG = AppConfig(
+    app_name="directory",
+    migrations_folder_path=str(MIGRATIONS),
+    table_classes=table_finder(modules=["network.directory.tables"], exclude_imported=True),
+    migration_dependencies=[],
+    commands=[],
+)

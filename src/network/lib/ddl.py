@@ -1,0 +1,110 @@
+"""Database constraints that Piccolo cannot create on SQLite, rendered per dialect.
+
+Piccolo adds CHECK and multi-column UNIQUE constraints with ``ALTER TABLE ... ADD
+CONSTRAINT``, which SQLite does not support. Migrations declare them here instead:
+
+- a :class:`Unique` becomes a (possibly partial) unique index on both engines;
+- a :class:`Check` becomes a real ``CHECK`` constraint on PostgreSQL and a pair of
+  ``BEFORE INSERT`` / ``BEFORE UPDATE`` triggers that abort on SQLite.
+
+Both refuse the offending row with an integrity error, so services treat the two
+engines alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ("Check", "Unique", "apply_constraints", "revert_constraints", "statements")
+
+_SQL_WORDS = frozenset(
+    {"AND", "OR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "BETWEEN", "LIKE", "NEW", "OLD"}
+)
+_IDENTIFIER = re.compile(r"(?<![\w'.])([A-Za-z_][A-Za-z0-9_]*)(?![\w'(])")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """``condition`` must hold for every row of ``table`` (NULL counts as holding)."""
+
+    table: str
+    name: str
+    condition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unique:
+    """No two rows of ``table`` share ``columns`` (among the rows matching ``where``)."""
+
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    where: str | None = None
+
+
+Constraint = Check | Unique
+
+
+def _for_trigger(condition: str) -> str:
+    """Prefix bare column names with ``NEW.`` for use inside a SQLite trigger."""
+
+    def prefix(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return word if word.upper() in _SQL_WORDS else f'NEW."{word}"'
+
+    # Leave quoted string literals alone.
+    parts = re.split(r"('(?:[^']|'')*')", condition)
+    return "".join(
+        part if part.startswith("'") else _IDENTIFIER.sub(prefix, part) for part in parts
+    )
+
+
+def statements(constraint: Constraint, engine_type: str) -> list[str]:
+    """The DDL that creates ``constraint`` on ``engine_type`` ("postgres" or "sqlite")."""
+    if isinstance(constraint, Unique):
+        columns = ", ".join(f'"{c}"' for c in constraint.columns)
+        where = f" WHERE {constraint.where}" if constraint.where else ""
+        return [
+            f'CREATE UNIQUE INDEX "{constraint.name}" ON "{constraint.table}" ({columns}){where}'
+        ]
+    if engine_type == "sqlite":
+        condition = _for_trigger(constraint.condition)
+        message = f"CHECK constraint failed: {constraint.name}"
+        return [
+            f'CREATE TRIGGER "{constraint.name}_{event.lower()}" BEFORE {event} '
+            f'ON "{constraint.table}" FOR EACH ROW WHEN NOT ({condition}) '
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for event in ("INSERT", "UPDATE")
+        ]
+    return [
+        f'ALTER TABLE "{constraint.table}" ADD CONSTRAINT "{constraint.name}" '
+        f"CHECK ({constraint.condition})"
+    ]
+
+
+def drop_statements(constraint: Constraint, engine_type: str) -> list[str]:
+    """The DDL that removes ``constraint`` again."""
+    if isinstance(constraint, Unique):
+        return [f'DROP INDEX IF EXISTS "{constraint.name}"']
+    if engine_type == "sqlite":
+        return [
+            f'DROP TRIGGER IF EXISTS "{constraint.name}_{event}"' for event in ("insert", "update")
+        ]
+    return [f'ALTER TABLE "{constraint.table}" DROP CONSTRAINT IF EXISTS "{constraint.name}"']
+
+
+async def apply_constraints(engine: Any, constraints: Iterable[Constraint]) -> None:
+    """Create ``constraints`` through ``engine`` (inside the migration's transaction)."""
+    for constraint in constraints:
+        for sql in statements(constraint, engine.engine_type):
+            await engine.run_ddl(sql)
+
+
+async def revert_constraints(engine: Any, constraints: Sequence[Constraint]) -> None:
+    """Drop ``constraints`` in reverse order."""
+    for constraint in reversed(constraints):
+        for sql in drop_statements(constraint, engine.engine_type):
+            await engine.run_ddl(sql)

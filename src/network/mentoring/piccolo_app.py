@@ -1,0 +1,17 @@
+"""Piccolo app: mentoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations" / "mentoring"
+
+APP_CONFIG = AppConfig(
+    app_name="mentoring",
+    migrations_folder_path=str(MIGRATIONS),
+    table_classes=table_finder(modules=["network.mentoring.tables"], exclude_imported=True),
+    migration_dependencies=["network.specialists.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,90 @@
+"""One mapping from errors to HTTP responses.
+
+Every 4xx body has the same shape: ``{"status_code", "detail", "errors": [{"field",
+"message", "source"}]}`` so that clients and the web forms can point at the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
+
+from network.lib.errors import DomainError
+
+__all__ = ("exception_handlers",)
+
+logger = logging.getLogger("network.errors")
+
+
+def _body(status: int, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"status_code": status, "detail": detail, "errors": errors}
+
+
+def _field_of(key: object) -> str | None:
+    if key is None:
+        return None
+    text = str(key)
+    return text.removeprefix("$.") or None
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        {
+            "field": _field_of(item.get("key")),
+            "message": str(item.get("message", "")),
+            "source": item.get("source"),
+        }
+        for item in extra
+        if isinstance(item, dict)
+    ]
+    named = ", ".join(e["field"] for e in errors if e["field"])
+    detail = f"Invalid input: {named}" if named else str(exc.detail)
+    if errors and not named:
+        detail = f"Invalid input: {errors[0]['message']}"
+    return Response(
+        _body(exc.status_code, detail, errors),
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+    )
+
+
+def domain_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    errors = [{"field": exc.field, "message": exc.message, "source": exc.source, **exc.extra}]
+    detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
+    return Response(
+        _body(exc.status_code, detail, errors),
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+    )
+
+
+def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return Response(
+        _body(exc.status_code, str(exc.detail), []),
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+        headers=exc.headers,
+    )
+
+
+def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    logger.exception("unhandled error", exc_info=exc)
+    return Response(
+        _body(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error", []),
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        media_type=MediaType.JSON,
+    )
+
+
+exception_handlers: ExceptionHandlersMap = {
+    ValidationException: validation_handler,
+    DomainError: domain_handler,
+    HTTPException: http_handler,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_handler,
+}

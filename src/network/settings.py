@@ -1,0 +1,182 @@
+"""One frozen settings object, read from the environment.
+
+Every option is a ``NETWORK_*`` variable. A bad value raises :class:`SettingsError`
+whose message names the variable, so start-up can stop with one clear line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ("Settings", "SettingsError", "get_settings")
+
+_SQLITE_SCHEMES = ("sqlite",)
+_POSTGRES_SCHEMES = ("postgres", "postgresql")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+_ENVS = ("dev", "prod")
+DEFAULT_DATABASE_URL = "sqlite:///./var/network.sqlite3"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+_DEV_SECRET_SEED = b"specialistnatet-dev-only"
+
+Getter = Callable[[str], "str | None"]
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The whole configuration of one process."""
+
+    env: str = "dev"
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str = field(default="", repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = False
+    data_dir: Path | None = None
+    sqlite_timeout: float = 30.0
+    pg_pool_min: int = 1
+    pg_pool_max: int = 10
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def database_kind(self) -> str:
+        """``"sqlite"`` or ``"postgres"``."""
+        scheme = urlsplit(self.database_url).scheme
+        return "sqlite" if scheme in _SQLITE_SCHEMES else "postgres"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file of a ``sqlite:///relative`` or ``sqlite:////absolute`` URL."""
+        return Path(self.database_url.split(":///", 1)[1])
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value is not None and value.strip() != "" else None
+
+        mode = (get("NETWORK_ENV") or "dev").lower()
+        if mode not in _ENVS:
+            raise SettingsError("NETWORK_ENV", f"unknown value {mode!r} (use dev or prod)")
+
+        database_url = get("NETWORK_DATABASE_URL") or DEFAULT_DATABASE_URL
+        _check_database_url(database_url)
+
+        redis_url = get("NETWORK_REDIS_URL")
+        if redis_url is not None:
+            scheme = urlsplit(redis_url).scheme
+            if scheme not in _REDIS_SCHEMES:
+                raise SettingsError(
+                    "NETWORK_REDIS_URL",
+                    f"unknown scheme {scheme!r} (use redis://host:port/db or rediss://)",
+                )
+
+        secret = get("NETWORK_SECRET_KEY")
+        if secret is None:
+            if mode == "prod":
+                raise SettingsError("NETWORK_SECRET_KEY", "must be set when NETWORK_ENV=prod")
+            secret = hashlib.sha256(_DEV_SECRET_SEED).hexdigest()
+        elif len(secret) < 32:
+            raise SettingsError("NETWORK_SECRET_KEY", "must be at least 32 characters long")
+
+        data_dir_value = get("NETWORK_DATA_DIR")
+        data_dir = Path(data_dir_value) if data_dir_value else None
+        if data_dir is not None and not data_dir.is_dir():
+            raise SettingsError("NETWORK_DATA_DIR", f"{data_dir} is not a directory")
+
+        log_level = (get("NETWORK_LOG_LEVEL") or "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError(
+                "NETWORK_LOG_LEVEL", f"unknown level {log_level!r} (DEBUG, INFO, WARNING, ERROR)"
+            )
+
+        return cls(
+            env=mode,
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret,
+            host=get("NETWORK_HOST") or DEFAULT_HOST,
+            port=_int(get, "NETWORK_PORT", DEFAULT_PORT, 1, 65535),
+            log_level=log_level,
+            log_json=_bool(get, "NETWORK_LOG_JSON", default=mode == "prod"),
+            data_dir=data_dir,
+            sqlite_timeout=float(_int(get, "NETWORK_SQLITE_TIMEOUT", 30, 1, 600)),
+            pg_pool_min=_int(get, "NETWORK_PG_POOL_MIN", 1, 1, 100),
+            pg_pool_max=_int(get, "NETWORK_PG_POOL_MAX", 10, 1, 500),
+        )
+
+
+def _check_database_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme in _SQLITE_SCHEMES:
+        if ":///" not in url or url.split(":///", 1)[1] in ("", ":memory:"):
+            raise SettingsError(
+                "NETWORK_DATABASE_URL",
+                "a SQLite URL needs a file path, e.g. sqlite:///./var/network.sqlite3",
+            )
+        return
+    if parts.scheme in _POSTGRES_SCHEMES:
+        if not parts.hostname and "host=" not in (parts.query or ""):
+            raise SettingsError("NETWORK_DATABASE_URL", "a PostgreSQL URL needs a host")
+        return
+    raise SettingsError(
+        "NETWORK_DATABASE_URL",
+        f"unknown scheme {parts.scheme!r} (use sqlite:///path or postgresql://host/db)",
+    )
+
+
+def _int(get: Getter, name: str, default: int, low: int, high: int) -> int:
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(name, f"not an integer: {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(name, f"must be between {low} and {high}, got {number}")
+    return number
+
+
+def _bool(get: Getter, name: str, *, default: bool) -> bool:
+    value = get(name)
+    if value is None:
+        return default
+    lowered = str(value).lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(name, f"not a boolean: {value!r} (use true or false)")
+
+
+_cached: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    global _cached
+    if _cached is None:
+        _cached = Settings.from_env()
+    return _cached

@@ -1,0 +1,91 @@
+"""Specialists: profile, competences, weekly hours, overrides and absences."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    Array,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInt,
+    Time,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from network.accounts.tables import User
+from network.directory.tables import CompetenceArea, Municipality
+from network.lib.vocab import AbsenceReason
+
+__all__ = (
+    "Absence",
+    "AvailabilityOverride",
+    "AvailabilityRule",
+    "SpecialistCompetence",
+    "SpecialistProfile",
+)
+
+
+class SpecialistProfile(Table):
+    """A specialist social worker who can be shared across municipal borders."""
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
+    home_municipality = ForeignKey(
+        Municipality, on_delete=OnDelete.restrict, null=False, index=True
+    )
+    title = Varchar(length=120, default="")
+    languages = Array(base_column=Varchar(length=8), default=list)
+    offers_phone = Boolean(default=True)
+    offers_video = Boolean(default=True)
+    offers_on_site = Boolean(default=False)
+    max_travel_km = SmallInt(default=0)
+    consultations_per_week = SmallInt(default=4)
+    mentees_capacity = SmallInt(default=0)
+    slot_minutes = SmallInt(default=45)
+    buffer_minutes = SmallInt(default=15)
+    accepts_new = Boolean(default=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class SpecialistCompetence(Table):
+    """A competence area a specialist covers, at level 1 (basic) to 3 (expert)."""
+
+    specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False, index=True)
+    level = SmallInt(default=1)
+    note = Varchar(length=500, default="")
+
+
+class AvailabilityRule(Table):
+    """Recurring weekly hours, in Europe/Stockholm local time (weekday 0 = Monday)."""
+
+    specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    weekday = SmallInt()
+    start_time = Time()
+    end_time = Time()
+
+
+class AvailabilityOverride(Table):
+    """A date whose hours differ from the weekly rule: extra hours, or closed."""
+
+    specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    on_date = Date()
+    closed = Boolean(default=False)
+    start_time = Time(null=True, default=None)
+    end_time = Time(null=True, default=None)
+
+
+class Absence(Table):
+    """A period away (holiday, sick leave, ...), optionally with a named stand-in."""
+
+    specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    reason = Varchar(length=32, choices=AbsenceReason, default=AbsenceReason.OTHER)
+    stand_in = ForeignKey(SpecialistProfile, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz()
