@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import ControllerRouterHandler
 
+from network.accounts.controllers import DevLoginController, SessionController
+from network.accounts.guards import ACTION_KEY, policy_guard
+from network.accounts.policy import Action
+from network.accounts.sessions import make_session_config
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -50,11 +55,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=["^/health$", "^/static/"],
     )
 
+    session_config = make_session_config()
+    handlers: list[ControllerRouterHandler] = [
+        HealthController,
+        DirectoryController,
+        SessionController,
+        *WEB_CONTROLLERS,
+        Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
+    ]
+    if settings.is_dev:
+        handlers.append(DevLoginController)
+
     return Litestar(
-        route_handlers=[HealthController, DirectoryController, *WEB_CONTROLLERS, STATIC_ROUTER],
+        route_handlers=handlers,
+        guards=[policy_guard],
         lifespan=[lifespan],
         plugins=[make_channels(redis)],
-        middleware=[request_logging.middleware],
+        middleware=[request_logging.middleware, session_config.middleware],
         logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),
         stores=make_store_registry(redis),
         exception_handlers=exception_handlers,
@@ -67,7 +84,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        state=State({"settings": settings, "engine": engine, "redis": redis}),
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "redis": redis,
+                "session_config": session_config,
+            }
+        ),
         debug=False,
     )
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
+from network.accounts.guards import ACTION_KEY
+from network.accounts.policy import Action
 from network.directory import schemas, services
 
 __all__ = ("DirectoryController",)
@@ -15,6 +17,7 @@ __all__ = ("DirectoryController",)
 class DirectoryController(Controller):
     path = "/api/v1"
     tags = ["reference data"]
+    opt = {ACTION_KEY: Action.PUBLIC}
 
     @get("/counties", operation_id="listCounties")
     async def counties(self) -> list[schemas.County]:

@@ -8,6 +8,8 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
+from network.accounts.guards import ACTION_KEY
+from network.accounts.policy import Action
 from network.db import DatabaseUnavailable, ping
 from network.lib.schema import Schema
 
@@ -27,7 +29,7 @@ class Readiness(Schema):
 
 class HealthController(Controller):
     tags = ["health"]
-    include_in_schema = True
+    opt = {ACTION_KEY: Action.PUBLIC}
 
     @get("/health", operation_id="health", cache=False)
     async def health(self) -> dict[str, str]:

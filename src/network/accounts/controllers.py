@@ -1,0 +1,68 @@
+"""Sign-in (dev mode), sign-out and the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import JSONBody
+
+from network.accounts import schemas
+from network.accounts.guards import ACTION_KEY, current_principal
+from network.accounts.policy import Action, Principal
+from network.accounts.principals import user_id_for_email
+from network.accounts.signin import sign_in, sign_out
+from network.lib.errors import InvalidInput
+
+__all__ = ("DevLoginController", "SessionController")
+
+
+class DevLoginController(Controller):
+    """Demo sign-in as one of the seeded users. Registered only when NETWORK_ENV=dev."""
+
+    path = "/auth"
+    tags = ["sign-in"]
+    opt = {ACTION_KEY: Action.PUBLIC}
+
+    @post("/dev-login", operation_id="devLogin", status_code=200)
+    async def dev_login(
+        self, request: Request[Any, Any, Any], data: JSONBody[schemas.DevLogin]
+    ) -> schemas.Me:
+        """Sign in as a seeded demo user by e-mail (dev mode only)."""
+        if not request.app.state.settings.is_dev:
+            raise NotFoundException()  # belt and braces: the route is not even registered in prod
+        user_id = await user_id_for_email(data.email)
+        if user_id is None:
+            raise InvalidInput("no active user with this e-mail", field="email", source="body")
+        return me_of(await sign_in(request, user_id, method="dev"))
+
+
+class SessionController(Controller):
+    path = "/"
+    tags = ["sign-in"]
+
+    @post("/auth/logout", operation_id="logout", status_code=200, opt={ACTION_KEY: Action.PUBLIC})
+    async def logout(self, request: Request[Any, Any, Any]) -> dict[str, bool]:
+        """End the session (works when already signed out)."""
+        await sign_out(request)
+        return {"signed_out": True}
+
+    @get("/api/v1/me", operation_id="me", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def me(self, request: Request[Any, Any, Any]) -> schemas.Me:
+        """The signed-in user and their roles."""
+        principal = await current_principal(request)
+        assert principal is not None  # the guard let only signed-in users through
+        return me_of(principal)
+
+
+def me_of(principal: Principal) -> schemas.Me:
+    return schemas.Me(
+        id=principal.user_id,
+        email=principal.email,
+        roles=[
+            schemas.RoleOut(role=b.role.value, county=b.county, municipality=b.municipality)
+            for b in principal.bindings
+        ],
+        specialist_id=principal.specialist_id,
+    )

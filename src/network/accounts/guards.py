@@ -1,0 +1,88 @@
+"""The route guard: every route declares its :class:`Action` in ``opt``; the policy decides.
+
+A route without an action is refused (fail closed), so a new route cannot be
+reachable by accident; the authorization-matrix test lists every route too.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from network.accounts.policy import Action, Principal, decide
+from network.accounts.principals import load_principal
+from network.accounts.sessions import ABSOLUTE_TIMEOUT_SECONDS
+from network.audit.service import Actor, record
+from network.lib.vocab import AuditOutcome
+
+__all__ = ("ACTION_KEY", "actor_of", "current_principal", "policy_guard")
+
+ACTION_KEY = "action"
+_PRINCIPAL = "network.principal"
+_REQUEST_ID = "network.request_id"
+
+
+async def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The signed-in user of this request (loaded once per request), or ``None``."""
+    state = connection.scope.setdefault("state", {})
+    if _PRINCIPAL in state:
+        return state[_PRINCIPAL]  # type: ignore[no-any-return]
+    principal: Principal | None = None
+    session = connection.scope.get("session")
+    if isinstance(session, dict) and "user_id" in session:
+        signed_in_at = float(session.get("signed_in_at", 0))
+        if time.time() - signed_in_at <= ABSOLUTE_TIMEOUT_SECONDS:
+            principal = await load_principal(int(session["user_id"]))
+        if principal is None:
+            # Expired, disabled or deleted: the session ends here.
+            connection.clear_session()
+    state[_PRINCIPAL] = principal
+    return principal
+
+
+def actor_of(connection: ASGIConnection[Any, Any, Any, Any], principal: Principal | None) -> Actor:
+    state = connection.scope.setdefault("state", {})
+    request_id = state.setdefault(
+        _REQUEST_ID, connection.headers.get("x-request-id") or uuid.uuid4().hex
+    )
+    roles = sorted({b.role.value for b in principal.bindings}) if principal else []
+    return Actor(
+        user_id=principal.user_id if principal else None,
+        email=principal.email if principal else None,
+        role=",".join(roles) or None,
+        client_addr=connection.client.host if connection.client else None,
+        request_id=str(request_id)[:64],
+    )
+
+
+async def policy_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    action = handler.opt.get(ACTION_KEY)
+    if action is None:
+        if connection.scope["path"].startswith("/schema"):
+            return  # the OpenAPI document and its renderers are public
+        raise PermissionDeniedException(f"route {handler.handler_name!r} declares no policy")
+    action = Action(action)
+    if action is Action.PUBLIC:
+        return
+    principal = await current_principal(connection)
+    decision = decide(principal, action)
+    if decision:
+        return
+    await record(
+        actor_of(connection, principal),
+        "access.denied",
+        "route",
+        connection.scope["path"][:64],
+        outcome=AuditOutcome.DENIED,
+        detail={"action": action.value, "reason": decision.reason},
+    )
+    if principal is None:
+        raise NotAuthorizedException("Sign in first")
+    raise PermissionDeniedException(decision.reason)

@@ -1,0 +1,143 @@
+"""Dev sign-in, the session cookie, session-id rotation, sign-out and the guard."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from network.accounts.sessions import SESSION_COOKIE
+from network.accounts.tables import RoleBinding, User
+from network.app import create_app
+from network.audit.tables import AuditEvent
+from network.directory.tables import Municipality
+from network.lib.vocab import Role
+from network.settings import get_settings
+from tests.support import in_app
+
+EMAIL = "session.tester@demo.invalid"
+
+
+@pytest.fixture(scope="module")
+def tester(migrated: None) -> int:
+    async def create() -> int:
+        await User.delete().where(User.email == EMAIL)
+        user = User(email=EMAIL, display_name="Session Tester", created_at=datetime.now(UTC))
+        await user.save()
+        municipality = (
+            await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
+        )
+        assert municipality is not None
+        await RoleBinding(
+            user=user.id,
+            role=Role.SOCIAL_WORKER,
+            municipality=municipality["id"],
+            created_at=datetime.now(UTC),
+        ).save()
+        return int(user.id)
+
+    return asyncio.run(create())
+
+
+@pytest.fixture
+def https_client(tester: int) -> Iterator[TestClient[Litestar]]:
+    # The session cookie is Secure and __Host- prefixed: it travels over https only.
+    with TestClient(create_app(), base_url="https://testserver.local") as client:
+        yield client
+
+
+def _session_id(client: TestClient[Litestar]) -> str | None:
+    return client.cookies.get(SESSION_COOKIE)
+
+
+def test_me_needs_sign_in(https_client: TestClient[Litestar]) -> None:
+    response = https_client.get("/api/v1/me")
+    assert response.status_code == 401
+
+
+def test_dev_login_signs_in_and_rotates_the_session_id(
+    https_client: TestClient[Litestar], tester: int
+) -> None:
+    # A session exists before sign-in (e.g. planted by an attacker: session fixation).
+    https_client.cookies.set(SESSION_COOKIE, "a" * 64, domain="testserver.local")
+    response = https_client.post("/auth/dev-login", json={"email": EMAIL})
+    assert response.status_code == 200, response.text
+    assert response.json()["email"] == EMAIL
+    assert response.json()["roles"] == [
+        {"role": "social_worker", "county": "21", "municipality": "2161"}
+    ]
+    set_cookie = response.headers["set-cookie"]
+    assert set_cookie.startswith(f"{SESSION_COOKIE}=")
+    assert "Secure" in set_cookie
+    assert "HttpOnly" in set_cookie
+    assert "samesite=lax" in set_cookie.lower()
+    assert "Path=/" in set_cookie
+    assert "Domain" not in set_cookie
+    first_id = response.cookies[SESSION_COOKIE]
+    assert first_id != "a" * 64
+    assert https_client.get("/api/v1/me").json()["id"] == tester
+
+    # Signing in again gives a new id, and the old one is dead.
+    again = https_client.post("/auth/dev-login", json={"email": EMAIL})
+    second_id = again.cookies[SESSION_COOKIE]
+    assert second_id != first_id
+    https_client.cookies.set(SESSION_COOKIE, first_id, domain="testserver.local")
+    assert https_client.get("/api/v1/me").status_code == 401
+    https_client.cookies.set(SESSION_COOKIE, second_id, domain="testserver.local")
+    assert https_client.get("/api/v1/me").status_code == 200
+
+
+def test_sign_out_ends_the_session(https_client: TestClient[Litestar], tester: int) -> None:
+    https_client.post("/auth/dev-login", json={"email": EMAIL})
+    session_id = _session_id(https_client)
+    assert https_client.get("/api/v1/me").status_code == 200
+    assert https_client.post("/auth/logout").status_code == 200
+    assert https_client.get("/api/v1/me").status_code == 401
+    # Replaying the old cookie does not bring the session back.
+    assert session_id is not None
+    https_client.cookies.set(SESSION_COOKIE, session_id, domain="testserver.local")
+    assert https_client.get("/api/v1/me").status_code == 401
+
+
+def test_disabling_a_user_ends_their_session(
+    https_client: TestClient[Litestar], tester: int
+) -> None:
+    https_client.post("/auth/dev-login", json={"email": EMAIL})
+    assert https_client.get("/api/v1/me").status_code == 200
+    in_app(https_client, User.update({User.active: False}).where(User.id == tester).run)
+    try:
+        assert https_client.get("/api/v1/me").status_code == 401
+    finally:
+        in_app(https_client, User.update({User.active: True}).where(User.id == tester).run)
+
+
+def test_unknown_email_is_a_named_400(https_client: TestClient[Litestar]) -> None:
+    response = https_client.post("/auth/dev-login", json={"email": "nobody@demo.invalid"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "email"
+    malformed = https_client.post("/auth/dev-login", json={"email": 42})
+    assert malformed.status_code == 400
+    assert malformed.json()["errors"][0]["field"] == "email"
+
+
+def test_denied_access_is_audited(https_client: TestClient[Litestar]) -> None:
+    before = in_app(
+        https_client, AuditEvent.count().where(AuditEvent.action == "access.denied").run
+    )
+    assert https_client.get("/api/v1/me").status_code == 401
+    after = in_app(https_client, AuditEvent.count().where(AuditEvent.action == "access.denied").run)
+    assert after == before + 1
+
+
+def test_dev_login_does_not_exist_in_prod(migrated: None) -> None:
+    settings = replace(get_settings(), env="prod")
+    with TestClient(create_app(settings), base_url="https://testserver.local") as client:
+        response = client.post("/auth/dev-login", json={"email": EMAIL})
+        assert response.status_code in (404, 405)
+        paths = client.get("/schema/openapi.json").json()["paths"]
+        assert "/auth/dev-login" not in paths
