@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from litestar import Controller, get
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
