@@ -24,6 +24,7 @@ from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
 from network.server.redis import make_redis
+from network.server.security import csrf_middleware, rate_limits, security_headers
 from network.server.stores import make_channels, make_store_registry
 from network.settings import Settings, get_settings
 from network.web import STATIC_ROUTER, WEB_CONTROLLERS, make_template_config
@@ -71,7 +72,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[policy_guard],
         lifespan=[lifespan],
         plugins=[make_channels(redis)],
-        middleware=[request_logging.middleware, session_config.middleware],
+        middleware=[
+            security_headers(settings),
+            request_logging.middleware,
+            csrf_middleware(settings),
+            *rate_limits(settings),
+            session_config.middleware,
+        ],
         logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),
         stores=make_store_registry(redis),
         exception_handlers=exception_handlers,

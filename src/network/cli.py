@@ -119,6 +119,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _run_server(host: str, port: int, *, workers: int) -> int:
     import uvicorn
 
+    from network.settings import get_settings
+
     uvicorn.run(
         "network.app:create_app",
         factory=True,
@@ -126,7 +128,7 @@ def _run_server(host: str, port: int, *, workers: int) -> int:
         port=port,
         workers=workers,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=get_settings().trusted_proxies,
         log_config=None,
         access_log=False,
     )

@@ -18,7 +18,7 @@ from network.audit.tables import AuditEvent
 from network.directory.tables import Municipality
 from network.lib.vocab import Role
 from network.settings import get_settings
-from tests.support import in_app
+from tests.support import csrf_ready, in_app
 
 EMAIL = "session.tester@demo.invalid"
 
@@ -48,7 +48,7 @@ def tester(migrated: None) -> int:
 def https_client(tester: int) -> Iterator[TestClient[Litestar]]:
     # The session cookie is Secure and __Host- prefixed: it travels over https only.
     with TestClient(create_app(), base_url="https://testserver.local") as client:
-        yield client
+        yield csrf_ready(client)
 
 
 def _session_id(client: TestClient[Litestar]) -> str | None:
@@ -141,3 +141,45 @@ def test_dev_login_does_not_exist_in_prod(migrated: None) -> None:
         assert response.status_code in (404, 405)
         paths = client.get("/schema/openapi.json").json()["paths"]
         assert "/auth/dev-login" not in paths
+
+
+def test_write_without_csrf_token_is_refused(tester: int) -> None:
+    with TestClient(create_app(), base_url="https://testserver.local") as client:
+        client.get("/api/v1/areas")  # has the cookie, but does not echo it
+        response = client.post("/auth/dev-login", json={"email": EMAIL})
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["detail"]
+        assert client.get("/api/v1/me").status_code == 401
+
+
+def test_security_headers(https_client: TestClient[Litestar]) -> None:
+    headers = https_client.get("/api/v1/areas").headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "strict-transport-security" not in headers  # dev mode: no HSTS
+
+
+def test_hsts_in_prod(migrated: None) -> None:
+    settings = replace(get_settings(), env="prod")
+    with TestClient(create_app(settings), base_url="https://testserver.local") as client:
+        hsts = client.get("/health").headers["strict-transport-security"]
+    assert hsts.startswith("max-age=")
+
+
+def test_sign_in_is_rate_limited(tester: int) -> None:
+    settings = replace(get_settings(), rate_limit_signin=3)
+    app = create_app(settings)
+    with TestClient(app, base_url="https://testserver.local") as client:
+        # With Redis the counters are shared by every app of this run: start from zero.
+        in_app(client, app.stores.get("rate_limit_signin").delete_all)
+        csrf_ready(client)
+        codes = [
+            client.post("/auth/dev-login", json={"email": "nobody@demo.invalid"}).status_code
+            for _ in range(5)
+        ]
+    assert codes[:3] == [400, 400, 400]
+    assert codes[3:] == [429, 429]

@@ -51,6 +51,9 @@ os.environ["NETWORK_DATABASE_URL"] = TEST_URL
 os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
 os.environ.setdefault("NETWORK_ENV", "dev")
 os.environ.setdefault("NETWORK_LOG_LEVEL", "WARNING")
+# Many sign-ins from one test client address; the limits have their own test.
+os.environ.setdefault("NETWORK_RATE_LIMIT_SIGNIN", "100000")
+os.environ.setdefault("NETWORK_RATE_LIMIT_WRITES", "100000")
 
 DATABASE_KIND = "postgres" if _PG_DB else "sqlite"
 REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or None
