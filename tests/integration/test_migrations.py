@@ -98,7 +98,7 @@ def _expect_refused(url: str, sql: str) -> None:
     if DATABASE_KIND == "postgres":
         import asyncpg
 
-        error_types = (asyncpg.IntegrityConstraintViolationError,)
+        error_types = (asyncpg.IntegrityConstraintViolationError, asyncpg.RaiseError)
     with pytest.raises(error_types):
         _query(url, sql)
 
@@ -178,3 +178,17 @@ def test_database_enforces_constraints(scratch_url: str) -> None:
 
 def _empty_array() -> str:
     return "'[]'" if DATABASE_KIND == "sqlite" else "'{}'"
+
+
+def test_audit_log_is_append_only(scratch_url: str) -> None:
+    _migrate(scratch_url)
+    _query(
+        scratch_url,
+        "INSERT INTO audit_event (at, action, object_type, outcome, detail) "
+        "VALUES ('2026-01-01T00:00:00+00:00', 'auth.sign_in', 'user', 'allowed', '{}')",
+    )
+    _expect_refused(scratch_url, "UPDATE audit_event SET action = 'tampered'")
+    _expect_refused(scratch_url, "DELETE FROM audit_event")
+    assert _query(scratch_url, "SELECT action FROM audit_event") == [("auth.sign_in",)]
+    _migrate(scratch_url, "--backwards")
+    assert _tables(scratch_url) == set()

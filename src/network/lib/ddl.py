@@ -5,7 +5,9 @@ CONSTRAINT``, which SQLite does not support. Migrations declare them here instea
 
 - a :class:`Unique` becomes a (possibly partial) unique index on both engines;
 - a :class:`Check` becomes a real ``CHECK`` constraint on PostgreSQL and a pair of
-  ``BEFORE INSERT`` / ``BEFORE UPDATE`` triggers that abort on SQLite.
+  ``BEFORE INSERT`` / ``BEFORE UPDATE`` triggers that abort on SQLite;
+- an :class:`AppendOnly` table refuses UPDATE and DELETE (and TRUNCATE on
+  PostgreSQL) through triggers on both engines.
 
 Both refuse the offending row with an integrity error, so services treat the two
 engines alike.
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("Check", "Unique", "apply_constraints", "revert_constraints", "statements")
+__all__ = ("AppendOnly", "Check", "Unique", "apply_constraints", "revert_constraints", "statements")
 
 _SQL_WORDS = frozenset(
     {"AND", "OR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "BETWEEN", "LIKE", "NEW", "OLD"}
@@ -45,7 +47,18 @@ class Unique:
     where: str | None = None
 
 
-Constraint = Check | Unique
+@dataclass(frozen=True, slots=True)
+class AppendOnly:
+    """Rows of ``table`` can be inserted but never updated or deleted."""
+
+    table: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_append_only"
+
+
+Constraint = Check | Unique | AppendOnly
 
 
 def _for_trigger(condition: str) -> str:
@@ -64,6 +77,8 @@ def _for_trigger(condition: str) -> str:
 
 def statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that creates ``constraint`` on ``engine_type`` ("postgres" or "sqlite")."""
+    if isinstance(constraint, AppendOnly):
+        return _append_only(constraint, engine_type)
     if isinstance(constraint, Unique):
         columns = ", ".join(f'"{c}"' for c in constraint.columns)
         where = f" WHERE {constraint.where}" if constraint.where else ""
@@ -85,8 +100,34 @@ def statements(constraint: Constraint, engine_type: str) -> list[str]:
     ]
 
 
+def _append_only(constraint: AppendOnly, engine_type: str) -> list[str]:
+    message = f"{constraint.table} is append-only"
+    if engine_type == "sqlite":
+        return [
+            f'CREATE TRIGGER "{constraint.name}_{event.lower()}" BEFORE {event} '
+            f"ON \"{constraint.table}\" BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for event in ("UPDATE", "DELETE")
+        ]
+    return [
+        f'CREATE FUNCTION "{constraint.name}"() RETURNS trigger LANGUAGE plpgsql AS '
+        f"$$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation'; END $$",
+        f'CREATE TRIGGER "{constraint.name}" BEFORE UPDATE OR DELETE OR TRUNCATE '
+        f'ON "{constraint.table}" FOR EACH STATEMENT EXECUTE FUNCTION "{constraint.name}"()',
+    ]
+
+
 def drop_statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that removes ``constraint`` again."""
+    if isinstance(constraint, AppendOnly):
+        if engine_type == "sqlite":
+            return [
+                f'DROP TRIGGER IF EXISTS "{constraint.name}_{event}"'
+                for event in ("update", "delete")
+            ]
+        return [
+            f'DROP TRIGGER IF EXISTS "{constraint.name}" ON "{constraint.table}"',
+            f'DROP FUNCTION IF EXISTS "{constraint.name}"()',
+        ]
     if isinstance(constraint, Unique):
         return [f'DROP INDEX IF EXISTS "{constraint.name}"']
     if engine_type == "sqlite":
