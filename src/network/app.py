@@ -18,6 +18,7 @@ from network.accounts.controllers import DevLoginController, SessionController
 from network.accounts.guards import ACTION_KEY, policy_guard
 from network.accounts.policy import Action
 from network.accounts.sessions import make_session_config
+from network.accounts.token_controllers import TokenController
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HealthController,
         DirectoryController,
         SessionController,
+        TokenController,
         *WEB_CONTROLLERS,
         Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
     ]

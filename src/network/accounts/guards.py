@@ -33,6 +33,13 @@ async def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> P
     if _PRINCIPAL in state:
         return state[_PRINCIPAL]  # type: ignore[no-any-return]
     principal: Principal | None = None
+    authorization = connection.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        from network.accounts.tokens import principal_for_token
+
+        principal = await principal_for_token(authorization[7:].strip())
+        state[_PRINCIPAL] = principal
+        return principal
     session = connection.scope.get("session")
     if isinstance(session, dict) and "user_id" in session:
         signed_in_at = float(session.get("signed_in_at", 0))

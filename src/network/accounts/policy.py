@@ -46,6 +46,7 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_REVIEW = "audit.review"
     USER_MANAGE = "user.manage"
+    TOKEN_MANAGE = "token.manage"  # one's own API tokens, from a signed-in session only
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class Principal:
     email: str
     bindings: tuple[Binding, ...] = ()
     specialist_id: int | None = None
+    token_scopes: frozenset[Action] | None = None  # set when acting through an API token
 
     def has(self, *roles: Role) -> bool:
         return any(b.role in roles for b in self.bindings)
@@ -154,8 +156,12 @@ def decide(principal: Principal | None, action: Action, target: Target | None = 
         return Decision(True, "public")
     if principal is None:
         return Decision(False, "not signed in")
+    if principal.token_scopes is not None and action not in principal.token_scopes:
+        return Decision(False, f"the API token is not scoped for {action.value}")
     if action in (Action.SIGNED_IN, Action.SPECIALIST_READ):
         return Decision(True, "signed in")
+    if action is Action.TOKEN_MANAGE:
+        return Decision(True, "own tokens")
     if target is None:
         # A route-level check: may this principal take this kind of action anywhere?
         return _may_at_all(principal, action)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
 
 from network.lib.schema import Schema
 
-__all__ = ("DevLogin", "Me", "RoleOut")
+__all__ = ("DevLogin", "Me", "RoleOut", "Token", "TokenCreate", "TokenSecret")
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
 
@@ -28,3 +29,27 @@ class Me(Schema):
     email: str
     roles: list[RoleOut]
     specialist_id: int | None
+
+
+class TokenCreate(Schema):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    scopes: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=20)
+    ]
+    expires_at: datetime
+
+
+class Token(Schema):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenSecret(Schema):
+    id: int
+    token: str

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, ForeignKey, SmallInt, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, SmallInt, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from network.directory.tables import County, Municipality
 from network.lib.vocab import Role
 
-__all__ = ("RoleBinding", "User")
+__all__ = ("ApiToken", "RoleBinding", "User")
 
 
 class User(Table, tablename="app_user"):
@@ -34,3 +34,21 @@ class RoleBinding(Table):
     municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True, index=True)
     county = ForeignKey(County, on_delete=OnDelete.restrict, null=True, index=True)
     created_at = Timestamptz()
+
+
+class ApiToken(Table):
+    """A machine client's credential: acts as its user, limited to ``scopes``.
+
+    Only a SHA-256 hash of the secret is stored; ``prefix`` lets people tell
+    their tokens apart.
+    """
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
+    name = Varchar(length=120)
+    prefix = Varchar(length=16)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    scopes = JSON(default="[]")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
