@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -51,6 +53,20 @@ def _bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
+@contextmanager
+def machine_client(client: TestClient[Litestar]) -> Iterator[TestClient[Litestar]]:
+    """The same app, without the browser's cookies: a machine client with a token.
+
+    (One app per test: a second app would share Piccolo's global pool across loops.)
+    """
+    saved = httpx.Cookies(client.cookies)
+    client.cookies.clear()
+    try:
+        yield client
+    finally:
+        client.cookies = saved
+
+
 def test_token_lifecycle(session: TestClient[Litestar], analyst: int) -> None:
     created = session.post(
         "/api/v1/tokens",
@@ -68,7 +84,7 @@ def test_token_lifecycle(session: TestClient[Litestar], analyst: int) -> None:
     assert [t["name"] for t in listed] == ["county BI job"]
     assert "token" not in listed[0]
 
-    with TestClient(create_app(), base_url="https://testserver.local") as machine:
+    with machine_client(session) as machine:
         me = machine.get("/api/v1/me", headers=_bearer(secret))
         # The token is scoped to coverage.read only: /me needs "signed_in".
         assert me.status_code == 403
@@ -85,7 +101,7 @@ def test_token_lifecycle(session: TestClient[Litestar], analyst: int) -> None:
     token_id = listed[0]["id"]
     assert session.delete(f"/api/v1/tokens/{token_id}").status_code == 204
     assert session.delete(f"/api/v1/tokens/{token_id}").status_code == 404
-    with TestClient(create_app(), base_url="https://testserver.local") as machine:
+    with machine_client(session) as machine:
         assert machine.get("/api/v1/me", headers=_bearer(secret)).status_code == 401
 
 
@@ -94,7 +110,7 @@ def test_signed_in_scope_works_and_expiry_ends_it(session: TestClient[Litestar])
         "/api/v1/tokens",
         json={"name": "me", "scopes": ["signed_in"], "expires_at": _later(1)},
     ).json()
-    with TestClient(create_app(), base_url="https://testserver.local") as machine:
+    with machine_client(session) as machine:
         assert machine.get("/api/v1/me", headers=_bearer(created["token"])).json()["email"] == EMAIL
         in_app(
             machine,

@@ -21,6 +21,7 @@ DOMAIN_TABLES = {
     "agreement_municipality",
     "agreement_area",
     "app_user",
+    "api_token",
     "role_binding",
     "audit_event",
     "specialist_profile",
