@@ -30,7 +30,8 @@ def people(migrated: None) -> dict[str, int]:
         ids = {}
         county = await County.select(County.id).where(County.code == "21").first()
         town = await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
-        assert county and town
+        assert county
+        assert town
         for email, role, scope in (
             (ADMIN, Role.ADMIN, {"county": county["id"]}),
             (WORKER, Role.SOCIAL_WORKER, {"municipality": town["id"]}),
