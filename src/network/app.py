@@ -19,7 +19,7 @@ from network.accounts.guards import ACTION_KEY, policy_guard
 from network.accounts.policy import Action
 from network.accounts.sessions import make_session_config
 from network.accounts.token_controllers import TokenController
-from network.audit.controllers import AuditController
+from network.audit.controllers import AuditController, ReviewController
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SessionController,
         TokenController,
         AuditController,
+        ReviewController,
         *WEB_CONTROLLERS,
         Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
     ]

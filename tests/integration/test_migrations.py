@@ -24,6 +24,7 @@ DOMAIN_TABLES = {
     "api_token",
     "role_binding",
     "audit_event",
+    "audit_review",
     "specialist_profile",
     "specialist_competence",
     "availability_rule",

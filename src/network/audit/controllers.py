@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
-from litestar.params import QueryParameter
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, current_principal
 from network.accounts.policy import Action
-from network.audit import schemas
+from network.audit import reviews, schemas
 from network.audit.queries import audit_page, to_csv
 from network.audit.service import record
-from network.lib.errors import InvalidInput
+from network.audit.tables import AuditEvent, AuditReview
+from network.lib.errors import InvalidInput, NotFound
 
-__all__ = ("AuditController",)
+__all__ = ("AuditController", "ReviewController")
 
 EXPORT_LIMIT = 50_000
 
@@ -75,3 +77,84 @@ class AuditController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="audit.csv"'},
         )
+
+
+class ReviewController(Controller):
+    """The coordinator's monthly sample review of accesses to their cases."""
+
+    path = "/api/v1/audit/reviews"
+    tags = ["audit"]
+    opt = {ACTION_KEY: Action.AUDIT_REVIEW}
+
+    @post("/", operation_id="startAuditReview")
+    async def start(
+        self, request: Request[Any, Any, Any], data: JSONBody[schemas.ReviewStart]
+    ) -> schemas.Review:
+        """Draw a random sample of the month's accesses to case data in your scope."""
+        principal = await current_principal(request)
+        assert principal is not None
+        review_id = await reviews.start_review(
+            principal,
+            actor_of(request, principal),
+            month=data.month,
+            size=data.size,
+            municipality=data.municipality,
+            county=data.county,
+        )
+        return await _review(principal.user_id, review_id)
+
+    @get("/{review_id:int}", operation_id="getAuditReview")
+    async def show(
+        self, request: Request[Any, Any, Any], review_id: FromPath[int]
+    ) -> schemas.Review:
+        """One of your reviews with its sampled entries and findings."""
+        principal = await current_principal(request)
+        assert principal is not None
+        return await _review(principal.user_id, review_id)
+
+    @post("/{review_id:int}/complete", operation_id="completeAuditReview", status_code=200)
+    async def complete(
+        self,
+        request: Request[Any, Any, Any],
+        review_id: FromPath[int],
+        data: JSONBody[schemas.ReviewComplete],
+    ) -> schemas.Review:
+        """Record your verdict on every sampled entry; the review is then closed."""
+        principal = await current_principal(request)
+        assert principal is not None
+        await reviews.complete_review(
+            principal,
+            actor_of(request, principal),
+            review_id,
+            [msgspec.to_builtins(f) for f in data.findings],
+        )
+        return await _review(principal.user_id, review_id)
+
+
+async def _review(user_id: int, review_id: int) -> schemas.Review:
+    row = (
+        await AuditReview.select()
+        .where((AuditReview.id == review_id) & (AuditReview.reviewer_id == user_id))
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound("no such review of yours", field="review_id", source="path")
+    entries = (
+        await AuditEvent.select()
+        .where(AuditEvent.id.is_in(row["sample"] or [0]))
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+    )
+    return schemas.Review(
+        id=row["id"],
+        reviewer_email=row["reviewer_email"],
+        municipality_code=row["municipality_code"],
+        county_code=row["county_code"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        population=row["population"],
+        status=row["status"],
+        sample=msgspec.convert(entries, list[schemas.AuditEntry]),
+        findings=msgspec.convert(row["findings"], list[schemas.Finding]),
+    )

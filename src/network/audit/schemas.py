@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
 
 from network.lib.schema import Schema
 
-__all__ = ("AuditEntry", "AuditPage")
+__all__ = ("AuditEntry", "AuditPage", "Finding", "Review", "ReviewComplete", "ReviewStart")
 
 
 class AuditEntry(Schema):
@@ -32,3 +34,33 @@ class AuditPage(Schema):
     total: int
     limit: int
     offset: int
+
+
+class ReviewStart(Schema):
+    month: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+    size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 20
+    municipality: Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")] | None = None
+    county: Annotated[str, msgspec.Meta(pattern=r"^\d{2}$")] | None = None
+
+
+class Finding(Schema):
+    event_id: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+    ok: bool
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ReviewComplete(Schema):
+    findings: Annotated[list[Finding], msgspec.Meta(max_length=200)]
+
+
+class Review(Schema):
+    id: int
+    reviewer_email: str
+    municipality_code: str | None
+    county_code: str | None
+    period_start: date
+    period_end: date
+    population: int
+    status: str
+    sample: list[AuditEntry]
+    findings: list[Finding]

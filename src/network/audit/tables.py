@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, Integer, SmallInt, Timestamptz, Varchar
 from piccolo.table import Table
 
 from network.lib.vocab import AuditOutcome
 
-__all__ = ("AuditEvent",)
+__all__ = ("AuditEvent", "AuditReview")
 
 
 class AuditEvent(Table):
@@ -30,3 +30,25 @@ class AuditEvent(Table):
     request_id = Varchar(length=64, null=True, default=None)
     outcome = Varchar(length=16, choices=AuditOutcome, default=AuditOutcome.ALLOWED)
     detail = JSON(default="{}")
+
+
+class AuditReview(Table):
+    """A coordinator's sample review of accesses to their cases in one month.
+
+    ``sample`` holds the audit-event ids drawn; ``findings`` the reviewer's verdict
+    on each (``{"event_id", "ok", "note"}``), written once when the review completes.
+    """
+
+    reviewer_id = Integer(index=True)
+    reviewer_email = Varchar(length=254)
+    municipality_code = Varchar(length=4, null=True, default=None)
+    county_code = Varchar(length=2, null=True, default=None)
+    period_start = Date()
+    period_end = Date()
+    sample_size = SmallInt()
+    population = Integer()
+    sample = JSON(default="[]")
+    findings = JSON(default="[]")
+    status = Varchar(length=16, default="open")
+    created_at = Timestamptz()
+    completed_at = Timestamptz(null=True, default=None)
