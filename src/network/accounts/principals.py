@@ -22,7 +22,7 @@ async def load_principal(user_id: int) -> Principal | None:
     rows = await RoleBinding.select(
         RoleBinding.role,
         RoleBinding.municipality.code.as_alias("municipality"),
-        RoleBinding.municipality.county.code.as_alias("municipality_county"),
+        RoleBinding.municipality._.county._.code.as_alias("municipality_county"),
         RoleBinding.county.code.as_alias("county"),
     ).where(RoleBinding.user == user_id)
     bindings = tuple(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, ForeignKey, SmallInt, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Serial, SmallInt, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -14,6 +14,8 @@ __all__ = ("ApiToken", "RoleBinding", "User")
 
 class User(Table, tablename="app_user"):
     """A person who may sign in. Matched on the OpenID provider's ``sub``."""
+
+    id: Serial
 
     email = Varchar(length=254, unique=True, index=True)
     display_name = Varchar(length=120)
@@ -29,6 +31,8 @@ class User(Table, tablename="app_user"):
 class RoleBinding(Table):
     """A role held by a user, scoped to exactly one municipality or one county."""
 
+    id: Serial
+
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
     role = Varchar(length=32, choices=Role)
     municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True, index=True)
@@ -42,6 +46,8 @@ class ApiToken(Table):
     Only a SHA-256 hash of the secret is stored; ``prefix`` lets people tell
     their tokens apart.
     """
+
+    id: Serial
 
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
     name = Varchar(length=120)

@@ -36,7 +36,7 @@ CSV_COLUMNS = (
 def _where(principal: Principal, since: datetime | None, until: datetime | None) -> Any:
     """Own entries, plus (for administrators) entries about places in their scope."""
     scope = visible_scope(principal, Action.AUDIT_READ)
-    condition = AuditEvent.actor_id == principal.user_id
+    condition: Any = AuditEvent.actor_id == principal.user_id
     if scope.municipalities:
         condition = condition | AuditEvent.municipality_code.is_in(sorted(scope.municipalities))
     if scope.counties:

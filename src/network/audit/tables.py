@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, Integer, SmallInt, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, Integer, Serial, SmallInt, Timestamptz, Varchar
 from piccolo.table import Table
 
 from network.lib.vocab import AuditOutcome
@@ -16,6 +16,8 @@ class AuditEvent(Table):
     Rows are only ever inserted. ``actor_id`` is not a foreign key on purpose:
     the log outlives the accounts it names.
     """
+
+    id: Serial
 
     at = Timestamptz(index=True)
     actor_id = Integer(null=True, default=None, index=True)
@@ -38,6 +40,8 @@ class AuditReview(Table):
     ``sample`` holds the audit-event ids drawn; ``findings`` the reviewer's verdict
     on each (``{"event_id", "ok", "note"}``), written once when the review completes.
     """
+
+    id: Serial
 
     reviewer_id = Integer(index=True)
     reviewer_email = Varchar(length=254)

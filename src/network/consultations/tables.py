@@ -9,6 +9,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     SmallInt,
     Text,
     Timestamptz,
@@ -40,6 +41,8 @@ class ConsultationRequest(Table):
     ``summary`` has passed the de-identification guard before it is stored.
     """
 
+    id: Serial
+
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False, index=True)
     origin_municipality = ForeignKey(
         Municipality, on_delete=OnDelete.restrict, null=False, index=True
@@ -68,6 +71,8 @@ class ConsultationRequest(Table):
 class AssignmentRound(Table):
     """A batch round: its problem instance, its solution and whether it was committed."""
 
+    id: Serial
+
     kind = Varchar(length=16, choices=RoundKind, default=RoundKind.CONSULTATION)
     status = Varchar(length=16, choices=RoundStatus, default=RoundStatus.PREVIEW, index=True)
     county = ForeignKey(County, on_delete=OnDelete.restrict, null=True)
@@ -82,6 +87,8 @@ class AssignmentRound(Table):
 
 class Assignment(Table):
     """A request placed with a specialist, with the score parts that explain why."""
+
+    id: Serial
 
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=False, index=True)
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
@@ -104,6 +111,8 @@ class Booking(Table):
     booking per specialist and start time, also under concurrent requests.
     """
 
+    id: Serial
+
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.restrict, null=False, index=True)
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=True, index=True)
     starts_at = Timestamptz()
@@ -118,6 +127,8 @@ class Booking(Table):
 
 class Feedback(Table):
     """The requester's close-out survey of one consultation (no free text)."""
+
+    id: Serial
 
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=False, unique=True)
     author = ForeignKey(User, on_delete=OnDelete.set_null, null=True)

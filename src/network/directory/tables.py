@@ -9,6 +9,7 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -31,12 +32,16 @@ __all__ = (
 class County(Table):
     """A län (21), identified by its two-digit code."""
 
+    id: Serial
+
     code = Varchar(length=2, unique=True, index=True)
     name = Varchar(length=64)
 
 
 class Municipality(Table):
     """A kommun (290), identified by its four-digit kommunkod."""
+
+    id: Serial
 
     code = Varchar(length=4, unique=True, index=True)
     name = Varchar(length=64)
@@ -49,6 +54,8 @@ class Municipality(Table):
 
 class CompetenceArea(Table):
     """One entry of the competence taxonomy (see data/competence_areas.csv)."""
+
+    id: Serial
 
     code = Varchar(length=48, unique=True, index=True)
     name_sv = Varchar(length=160)
@@ -64,6 +71,8 @@ class SharingAgreement(Table):
     of :class:`AgreementMunicipality`.
     """
 
+    id: Serial
+
     name = Varchar(length=200)
     legal_form = Varchar(length=32, choices=LegalForm, default=LegalForm.AGREEMENT)
     scope = Varchar(length=32, choices=AgreementScope, default=AgreementScope.CONSULTATION)
@@ -76,12 +85,16 @@ class SharingAgreement(Table):
 class AgreementMunicipality(Table):
     """A member municipality of a (pairwise or group) sharing agreement."""
 
+    id: Serial
+
     agreement = ForeignKey(SharingAgreement, on_delete=OnDelete.cascade, null=False, index=True)
     municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=False, index=True)
 
 
 class AgreementArea(Table):
     """A competence area that a sharing agreement covers."""
+
+    id: Serial
 
     agreement = ForeignKey(SharingAgreement, on_delete=OnDelete.cascade, null=False, index=True)
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -17,6 +17,8 @@ __all__ = ("MentoringProgramme", "MentoringRequest")
 class MentoringProgramme(Table):
     """A regional introduction programme (a cohort) with its competence ladder."""
 
+    id: Serial
+
     name = Varchar(length=200)
     county = ForeignKey(County, on_delete=OnDelete.restrict, null=True, index=True)
     start_date = Date()
@@ -28,6 +30,8 @@ class MentoringProgramme(Table):
 
 class MentoringRequest(Table):
     """A new social worker's request for a mentor."""
+
+    id: Serial
 
     programme = ForeignKey(MentoringProgramme, on_delete=OnDelete.cascade, null=True, index=True)
     mentee = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)

@@ -9,6 +9,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from network.accounts.sessions import SESSION_COOKIE
@@ -57,7 +58,7 @@ class SecurityHeadersMiddleware:
         self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
 
@@ -80,7 +81,7 @@ class SessionCSRFMiddleware(CSRFMiddleware):
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") in _UNSAFE:
+        if scope["type"] == ScopeType.HTTP and scope.get("method") in _UNSAFE:
             headers = dict(scope["headers"])
             authorization = headers.get(b"authorization", b"")
             cookies = headers.get(b"cookie", b"")

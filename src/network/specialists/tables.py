@@ -8,6 +8,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     SmallInt,
     Time,
     Timestamptz,
@@ -32,6 +33,8 @@ __all__ = (
 class SpecialistProfile(Table):
     """A specialist social worker who can be shared across municipal borders."""
 
+    id: Serial
+
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
     home_municipality = ForeignKey(
         Municipality, on_delete=OnDelete.restrict, null=False, index=True
@@ -55,6 +58,8 @@ class SpecialistProfile(Table):
 class SpecialistCompetence(Table):
     """A competence area a specialist covers, at level 1 (basic) to 3 (expert)."""
 
+    id: Serial
+
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False, index=True)
     level = SmallInt(default=1)
@@ -63,6 +68,8 @@ class SpecialistCompetence(Table):
 
 class AvailabilityRule(Table):
     """Recurring weekly hours, in Europe/Stockholm local time (weekday 0 = Monday)."""
+
+    id: Serial
 
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
     weekday = SmallInt()
@@ -73,6 +80,8 @@ class AvailabilityRule(Table):
 class AvailabilityOverride(Table):
     """A date whose hours differ from the weekly rule: extra hours, or closed."""
 
+    id: Serial
+
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
     on_date = Date()
     closed = Boolean(default=False)
@@ -82,6 +91,8 @@ class AvailabilityOverride(Table):
 
 class Absence(Table):
     """A period away (holiday, sick leave, ...), optionally with a named stand-in."""
+
+    id: Serial
 
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
     starts_at = Timestamptz()
