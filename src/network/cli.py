@@ -79,11 +79,13 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
+    """Migrate, load the reference data and (``seed``) seed the demo network if empty."""
     from network.directory.reference import load_reference_data
     from network.migrate import migrate_forwards
+    from network.settings import get_settings
 
     await migrate_forwards()
-    await load_reference_data()
+    await load_reference_data(get_settings().data_dir)
     if not seed:
         return False
     from network.demo import seed_if_empty
@@ -144,10 +146,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _load_reference(args: argparse.Namespace) -> int:
-    from network.directory.reference import load_reference_data
-
-    counts = asyncio.run(load_reference_data())
-    print(counts)
+    asyncio.run(_prepare(args, seed=False))
+    print("reference data loaded (counties, municipalities, competence areas)")
     return 0
 
 

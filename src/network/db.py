@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from network.settings import Settings
 
-__all__ = ("DatabaseUnavailable", "close_pool", "make_engine", "open_pool", "ping")
+__all__ = (
+    "DatabaseUnavailable",
+    "close_pool",
+    "make_engine",
+    "open_pool",
+    "ping",
+    "write_transaction",
+)
 
 
 def make_engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
@@ -47,3 +56,11 @@ async def ping(engine: Engine) -> None:  # type: ignore[type-arg]
         await engine.run_ddl("SELECT 1 FROM migration LIMIT 1")
     except Exception as error:  # any driver error means "not ready"
         raise DatabaseUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
+    """A transaction for read-then-write work; on SQLite it takes the write lock at
+    once (``BEGIN IMMEDIATE``) so that two writers queue instead of deadlocking."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

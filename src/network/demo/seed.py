@@ -1,0 +1,491 @@
+"""Writing a :class:`~network.demo.model.DemoNetwork` to the database (the I/O half).
+
+Rows go in with ``Table.insert(*rows)`` in chunks of about a thousand, inside one
+transaction, so a failed seed leaves nothing behind. Foreign keys are wired by
+reading the new ids back together with each row's natural key (``RETURNING id,
+email`` and the like), so the order the database returns rows in does not matter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from network.accounts.tables import RoleBinding, User
+from network.consultations.tables import ConsultationRequest
+from network.db import write_transaction
+from network.demo.generator import (
+    DEFAULT_MENTORING_REQUESTS,
+    DEFAULT_REQUESTS,
+    DEFAULT_SEED,
+    DEFAULT_SPECIALISTS,
+    STOCKHOLM,
+    generate_network,
+)
+from network.demo.model import DemoNetwork, SeedCounts
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    CompetenceArea,
+    County,
+    Municipality,
+    SharingAgreement,
+)
+from network.mentoring.tables import MentoringProgramme, MentoringRequest
+from network.specialists.tables import (
+    Absence,
+    AvailabilityRule,
+    SpecialistCompetence,
+    SpecialistProfile,
+)
+
+__all__ = ("DemoSeedError", "load_generator_inputs", "seed_demo", "seed_if_empty")
+
+CHUNK_ROWS = 1000
+# Both SQLite (32,766) and asyncpg (32,767) cap the bind parameters of one statement.
+_MAX_PARAMETERS = 30_000
+_SEED_LOCK_KEY = 7_305_944_112  # pg_advisory_xact_lock key of "seed the demo"
+
+
+class DemoSeedError(RuntimeError):
+    """The database cannot take the demo network (e.g. no reference data loaded)."""
+
+
+class MunicipalityInput(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    name: str
+    county_code: str
+    population: int
+    latitude: float
+    longitude: float
+
+
+class CountyInput(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    name: str
+
+
+class AreaInput(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    name_sv: str
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Steps:
+    """One rich progress bar per step, or nothing when ``enabled`` is false."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress = (
+            Progress(
+                TextColumn("{task.description:<28}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=False,
+            )
+            if enabled
+            else None
+        )
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[_Steps]:
+        if self.progress is None:
+            yield self
+            return
+        with self.progress:
+            yield self
+
+    def step(self, description: str, total: int) -> Callable[[int], None]:
+        progress = self.progress
+        if progress is None:
+            return lambda _: None
+        task = progress.add_task(description, total=total)
+        return partial(_advance, progress, task)
+
+
+def _advance(progress: Progress, task: Any, amount: int) -> None:
+    progress.advance(task, amount)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+async def _insert(
+    table: Any,
+    rows: Sequence[dict[str, Any]],
+    advance: Callable[[int], None],
+    *,
+    returning: Sequence[Any] = (),
+) -> list[dict[str, Any]]:
+    """Insert ``rows`` (column name → value) in chunks; the ``returning`` columns of each."""
+    size = max(1, min(CHUNK_ROWS, _MAX_PARAMETERS // len(table._meta.columns)))
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        query = table.insert(*(table(_ignore_missing=True, **row) for row in chunk))
+        if returning:
+            found.extend(await query.returning(*returning))
+        else:
+            await query
+        advance(len(chunk))
+    return found
+
+
+async def _ids(table: Any) -> dict[str, int]:
+    return {r["code"]: r["id"] for r in await table.select(table._meta.primary_key, table.code)}
+
+
+def _require(kind: str, codes: set[str], known: dict[str, int]) -> None:
+    if missing := sorted(codes - known.keys()):
+        raise DemoSeedError(
+            f"{kind} {', '.join(missing[:5])} not in the database; "
+            "load the reference data first (`network load-reference`)"
+        )
+
+
+# --------------------------------------------------------------------------- seeding
+
+
+async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCounts:
+    """Insert ``network`` into an empty (but migrated, reference-loaded) database.
+
+    All in one transaction; raises :class:`DemoSeedError` if reference rows it
+    names are missing. Returns the number of rows written per table.
+    """
+    steps = _Steps(progress)
+    async with write_transaction(SpecialistProfile._meta.db):
+        county_ids = await _ids(County)
+        municipality_ids = await _ids(Municipality)
+        area_ids = await _ids(CompetenceArea)
+        _require("county", _county_codes(network), county_ids)
+        _require("municipality", _municipality_codes(network), municipality_ids)
+        _require("competence area", _area_codes(network), area_ids)
+        with steps.running():
+            return await _write(network, steps, county_ids, municipality_ids, area_ids)
+
+
+def _county_codes(network: DemoNetwork) -> set[str]:
+    codes = {b.county_code for b in network.role_bindings if b.county_code}
+    codes |= {a.county_code for a in network.agreements if a.county_code}
+    codes |= {p.county_code for p in network.programmes}
+    return codes
+
+
+def _municipality_codes(network: DemoNetwork) -> set[str]:
+    codes = {b.municipality_code for b in network.role_bindings if b.municipality_code}
+    codes |= {s.home_municipality_code for s in network.specialists}
+    codes |= {c for a in network.agreements for c in a.municipality_codes}
+    codes |= {c.origin_municipality_code for c in network.consultations}
+    return codes
+
+
+def _area_codes(network: DemoNetwork) -> set[str]:
+    codes = {c.area_code for s in network.specialists for c in s.competences}
+    codes |= {c for a in network.agreements for c in a.area_codes}
+    codes |= {c.area_code for c in network.consultations}
+    codes |= {c for m in network.mentoring_requests for c in m.area_codes}
+    return codes
+
+
+async def _write(
+    network: DemoNetwork,
+    steps: _Steps,
+    county_ids: dict[str, int],
+    municipality_ids: dict[str, int],
+    area_ids: dict[str, int],
+) -> SeedCounts:
+    user_rows = [
+        {
+            "email": u.email,
+            "display_name": u.display_name,
+            "locale": u.locale,
+            "unit": u.unit,
+            "years_in_profession": u.years_in_profession,
+            "created_at": u.created_at,
+        }
+        for u in network.users
+    ]
+    returned = await _insert(
+        User,
+        user_rows,
+        steps.step("users", len(user_rows)),
+        returning=(User._meta.primary_key, User.email),
+    )
+    user_ids = {r["email"]: r["id"] for r in returned}
+
+    created = {u.email: u.created_at for u in network.users}
+    binding_rows = [
+        {
+            "user": user_ids[b.email],
+            "role": b.role.value,
+            "municipality": municipality_ids[b.municipality_code] if b.municipality_code else None,
+            "county": county_ids[b.county_code] if b.county_code else None,
+            "created_at": created[b.email],
+        }
+        for b in network.role_bindings
+    ]
+    await _insert(RoleBinding, binding_rows, steps.step("role bindings", len(binding_rows)))
+
+    profile_rows = [
+        {
+            "user": user_ids[s.email],
+            "home_municipality": municipality_ids[s.home_municipality_code],
+            "title": s.title,
+            "languages": list(s.languages),
+            "offers_phone": s.offers_phone,
+            "offers_video": s.offers_video,
+            "offers_on_site": s.offers_on_site,
+            "max_travel_km": s.max_travel_km,
+            "consultations_per_week": s.consultations_per_week,
+            "mentees_capacity": s.mentees_capacity,
+            "slot_minutes": s.slot_minutes,
+            "buffer_minutes": s.buffer_minutes,
+            "accepts_new": True,
+            "created_at": s.created_at,
+            "updated_at": s.created_at,
+            "version": 1,
+        }
+        for s in network.specialists
+    ]
+    returned = await _insert(
+        SpecialistProfile,
+        profile_rows,
+        steps.step("specialists", len(profile_rows)),
+        returning=(SpecialistProfile._meta.primary_key, SpecialistProfile.user),
+    )
+    profile_by_user = {r["user"]: r["id"] for r in returned}
+    profile_ids = {s.email: profile_by_user[user_ids[s.email]] for s in network.specialists}
+
+    competence_rows = [
+        {"specialist": profile_ids[s.email], "area": area_ids[c.area_code], "level": c.level}
+        for s in network.specialists
+        for c in s.competences
+    ]
+    await _insert(
+        SpecialistCompetence, competence_rows, steps.step("competences", len(competence_rows))
+    )
+    rule_rows = [
+        {
+            "specialist": profile_ids[s.email],
+            "weekday": r.weekday,
+            "start_time": r.start_time,
+            "end_time": r.end_time,
+        }
+        for s in network.specialists
+        for r in s.availability
+    ]
+    await _insert(AvailabilityRule, rule_rows, steps.step("weekly hours", len(rule_rows)))
+    absence_rows = [
+        {
+            "specialist": profile_ids[s.email],
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "reason": a.reason.value,
+            "stand_in": None,
+            "created_at": a.created_at,
+        }
+        for s in network.specialists
+        for a in s.absences
+    ]
+    await _insert(Absence, absence_rows, steps.step("absences", len(absence_rows)))
+
+    agreement_rows = [
+        {
+            "name": a.name,
+            "legal_form": a.legal_form.value,
+            "scope": a.scope.value,
+            "county": county_ids[a.county_code] if a.county_code else None,
+            "valid_from": a.valid_from,
+            "valid_to": a.valid_to,
+            "created_at": a.created_at,
+        }
+        for a in network.agreements
+    ]
+    returned = await _insert(
+        SharingAgreement,
+        agreement_rows,
+        steps.step("agreements", len(agreement_rows)),
+        returning=(SharingAgreement._meta.primary_key, SharingAgreement.name),
+    )
+    agreement_ids = {r["name"]: r["id"] for r in returned}
+    if len(agreement_ids) != len(network.agreements):
+        raise DemoSeedError("the demo network has two agreements with the same name")
+    member_rows = [
+        {"agreement": agreement_ids[a.name], "municipality": municipality_ids[code]}
+        for a in network.agreements
+        for code in a.municipality_codes
+    ]
+    await _insert(
+        AgreementMunicipality, member_rows, steps.step("agreement members", len(member_rows))
+    )
+    agreement_area_rows = [
+        {"agreement": agreement_ids[a.name], "area": area_ids[code]}
+        for a in network.agreements
+        for code in a.area_codes
+    ]
+    await _insert(
+        AgreementArea, agreement_area_rows, steps.step("agreement areas", len(agreement_area_rows))
+    )
+
+    programme_rows = [
+        {
+            "name": p.name,
+            "county": county_ids[p.county_code],
+            "start_date": p.start_date,
+            "end_date": p.end_date,
+            "steps": json.dumps(list(p.steps), ensure_ascii=False),
+            "created_by": user_ids.get(p.created_by_email) if p.created_by_email else None,
+            "created_at": p.created_at,
+        }
+        for p in network.programmes
+    ]
+    returned = await _insert(
+        MentoringProgramme,
+        programme_rows,
+        steps.step("mentoring programmes", len(programme_rows)),
+        returning=(MentoringProgramme._meta.primary_key, MentoringProgramme.name),
+    )
+    programme_ids = {r["name"]: r["id"] for r in returned}
+
+    consultation_rows = [
+        {
+            "area": area_ids[c.area_code],
+            "origin_municipality": municipality_ids[c.origin_municipality_code],
+            "requester": user_ids[c.requester_email],
+            "named_specialist": None,
+            "kind": c.kind.value,
+            "urgency": c.urgency.value,
+            "mode": c.mode.value,
+            "language": c.language,
+            "summary": c.summary,
+            "latest_date": c.latest_date,
+            "status": c.status.value,
+            "created_at": c.created_at,
+            "opened_at": c.opened_at,
+            "version": 1,
+        }
+        for c in network.consultations
+    ]
+    await _insert(
+        ConsultationRequest,
+        consultation_rows,
+        steps.step("consultation requests", len(consultation_rows)),
+    )
+    mentoring_rows = [
+        {
+            "programme": programme_ids[m.programme_name] if m.programme_name else None,
+            "mentee": user_ids[m.mentee_email],
+            "areas": json.dumps(list(m.area_codes)),
+            "language": m.language,
+            "mode": m.mode.value,
+            "match_constraint": m.match_constraint.value,
+            "status": m.status.value,
+            "mentor": None,
+            "created_at": m.created_at,
+        }
+        for m in network.mentoring_requests
+    ]
+    await _insert(
+        MentoringRequest, mentoring_rows, steps.step("mentoring requests", len(mentoring_rows))
+    )
+    return SeedCounts(
+        users=len(user_rows),
+        role_bindings=len(binding_rows),
+        specialists=len(profile_rows),
+        competences=len(competence_rows),
+        availability_rules=len(rule_rows),
+        absences=len(absence_rows),
+        agreements=len(agreement_rows),
+        agreement_municipalities=len(member_rows),
+        agreement_areas=len(agreement_area_rows),
+        programmes=len(programme_rows),
+        consultations=len(consultation_rows),
+        mentoring_requests=len(mentoring_rows),
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+async def load_generator_inputs() -> tuple[
+    list[MunicipalityInput], list[CountyInput], list[AreaInput]
+]:
+    """The reference rows in the database, as the generator's inputs."""
+    municipalities = await Municipality.select(
+        Municipality.code,
+        Municipality.name,
+        Municipality.county.code.as_alias("county_code"),
+        Municipality.population,
+        Municipality.latitude,
+        Municipality.longitude,
+    ).order_by(Municipality.code)
+    counties = await County.select(County.code, County.name).order_by(County.code)
+    areas = (
+        await CompetenceArea.select(CompetenceArea.code, CompetenceArea.name_sv)
+        .where(CompetenceArea.active.eq(True))
+        .order_by(CompetenceArea.code)
+    )
+    return (
+        msgspec.convert(municipalities, list[MunicipalityInput]),
+        msgspec.convert(counties, list[CountyInput]),
+        msgspec.convert(areas, list[AreaInput]),
+    )
+
+
+def stockholm_today() -> date:
+    """Today's date in Sweden."""
+    return datetime.now(UTC).astimezone(STOCKHOLM).date()
+
+
+async def seed_if_empty(
+    *,
+    specialists: int = DEFAULT_SPECIALISTS,
+    requests: int = DEFAULT_REQUESTS,
+    mentoring_requests: int = DEFAULT_MENTORING_REQUESTS,
+    seed: int = DEFAULT_SEED,
+    today: date | None = None,
+    progress: bool = True,
+) -> bool:
+    """Generate and seed the demo network unless the database has specialists already.
+
+    Returns whether it seeded. The check and the seed share one transaction (on
+    PostgreSQL under an advisory lock), so two processes starting at once seed once.
+    """
+    engine = SpecialistProfile._meta.db
+    async with write_transaction(engine):
+        if isinstance(engine, PostgresEngine):
+            await SpecialistProfile.raw("SELECT pg_advisory_xact_lock({})", _SEED_LOCK_KEY)
+        if await SpecialistProfile.count() > 0:
+            return False
+        municipalities, counties, areas = await load_generator_inputs()
+        if not municipalities:
+            raise DemoSeedError(
+                "no municipalities in the database; load the reference data first "
+                "(`network load-reference`)"
+            )
+        network = await anyio.to_thread.run_sync(
+            partial(
+                generate_network,
+                municipalities,
+                counties,
+                areas,
+                specialists=specialists,
+                requests=requests,
+                mentoring_requests=mentoring_requests,
+                seed=seed,
+                today=today or stockholm_today(),
+            )
+        )
+        await seed_demo(network, progress=progress)
+    return True

@@ -1,0 +1,234 @@
+"""Seeding the demo network into a database: counts, wiring, idempotence, determinism.
+
+Each test gets its own freshly migrated database (SQLite file or new PostgreSQL
+database, like the suite's), and points every Piccolo table at it for the test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+
+from network.accounts.tables import RoleBinding, User
+from network.consultations.tables import ConsultationRequest
+from network.db import make_engine
+from network.demo import (
+    DEMO_USERS,
+    DemoSeedError,
+    generate_network,
+    load_generator_inputs,
+    seed_demo,
+    seed_if_empty,
+)
+from network.directory.reference import load_reference_data, read_reference_data
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    SharingAgreement,
+)
+from network.lib.vocab import Role
+from network.mentoring.tables import MentoringProgramme, MentoringRequest
+from network.settings import Settings
+from network.specialists.tables import (
+    Absence,
+    AvailabilityRule,
+    SpecialistCompetence,
+    SpecialistProfile,
+)
+from tests.support.database import fresh_database_url
+
+TODAY = date(2026, 11, 23)
+SMALL = {"specialists": 40, "requests": 120, "mentoring_requests": 15}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _tables() -> list[Any]:
+    from network.piccolo_conf import APP_REGISTRY
+
+    return [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
+
+
+def _migrated_database() -> str:
+    url = fresh_database_url("demo")
+    result = subprocess.run(
+        [sys.executable, "-m", "network.cli", "migrate"],
+        env={**os.environ, "NETWORK_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    return url
+
+
+@contextmanager
+def _using(url: str) -> Iterator[None]:
+    """Point every Piccolo table at the database ``url`` inside the block."""
+    engine = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))
+    tables = _tables()
+    saved = [(t, t._meta._db) for t in tables]
+    for table in tables:
+        table._meta.db = engine
+    try:
+        yield
+    finally:
+        for table, db in saved:
+            table._meta._db = db
+
+
+@pytest.fixture
+def fresh_db() -> Iterator[str]:
+    """A freshly migrated database without reference data, used by every table."""
+    url = _migrated_database()
+    with _using(url):
+        yield url
+
+
+@pytest.fixture
+def three_dbs() -> list[str]:
+    """Three freshly migrated databases (made here: creating one needs no running loop)."""
+    return [_migrated_database() for _ in range(3)]
+
+
+async def _count(table: Any) -> int:
+    return int(await table.count())
+
+
+async def _dump() -> dict[str, list[dict[str, Any]]]:
+    return {
+        t._meta.tablename: await t.select().order_by(t._meta.primary_key)
+        for t in (
+            User,
+            RoleBinding,
+            SpecialistProfile,
+            SpecialistCompetence,
+            AvailabilityRule,
+            Absence,
+            SharingAgreement,
+            AgreementMunicipality,
+            AgreementArea,
+            MentoringProgramme,
+            MentoringRequest,
+            ConsultationRequest,
+        )
+    }
+
+
+# --------------------------------------------------------------------------- tests
+
+
+async def test_seed_writes_the_whole_network(fresh_db: str) -> None:
+    await load_reference_data()
+    municipalities, counties, areas = await load_generator_inputs()
+    network = generate_network(municipalities, counties, areas, seed=3, today=TODAY, **SMALL)
+    counts = await seed_demo(network, progress=False)
+
+    assert counts.specialists == await _count(SpecialistProfile) == 40
+    assert counts.consultations == await _count(ConsultationRequest) == 120
+    assert counts.mentoring_requests == await _count(MentoringRequest) == 15
+    assert counts.users == await _count(User) == len(network.users)
+    assert counts.role_bindings == await _count(RoleBinding) == len(network.role_bindings)
+    expected_competences = sum(len(s.competences) for s in network.specialists)
+    assert counts.competences == await _count(SpecialistCompetence) == expected_competences
+    assert counts.availability_rules == await _count(AvailabilityRule)
+    assert counts.availability_rules == sum(len(s.availability) for s in network.specialists)
+    assert counts.absences == await _count(Absence)
+    assert counts.agreements == await _count(SharingAgreement) == len(network.agreements)
+    assert counts.agreement_municipalities == await _count(AgreementMunicipality)
+    assert counts.agreement_areas == await _count(AgreementArea)
+    assert counts.programmes == await _count(MentoringProgramme) == len(network.programmes)
+
+    # Every specialist is a user with a SPECIALIST role in their home municipality.
+    profiles = await SpecialistProfile.select(
+        SpecialistProfile.user.as_alias("user_id"),
+        SpecialistProfile.home_municipality.code.as_alias("home"),
+    )
+    bindings = await RoleBinding.select(
+        RoleBinding.user.as_alias("user_id"),
+        RoleBinding.municipality.code.as_alias("municipality"),
+    ).where(RoleBinding.role == Role.SPECIALIST.value)
+    assert {(p["user_id"], p["home"]) for p in profiles} <= {
+        (b["user_id"], b["municipality"]) for b in bindings
+    }
+
+    # The five demo users, scoped as documented.
+    for email, role in DEMO_USERS:
+        rows = await RoleBinding.select(
+            RoleBinding.role,
+            RoleBinding.municipality.code.as_alias("municipality"),
+            RoleBinding.county.code.as_alias("county"),
+        ).where(RoleBinding.user.email == email)
+        assert [r["role"] for r in rows] == [role.value], email
+        if role in (Role.SOCIAL_WORKER, Role.SPECIALIST):
+            assert rows[0]["municipality"] is not None
+        else:
+            assert rows[0]["county"] == network.focus.county_code
+    competences = await SpecialistCompetence.select(
+        SpecialistCompetence.area.code.as_alias("area"), SpecialistCompetence.level
+    ).where(SpecialistCompetence.specialist._.user._.email == "specialist@demo.invalid")
+    levels = {r["area"]: r["level"] for r in competences}
+    assert levels == {"honour_based_violence": 3, "lvu_investigation": 2}
+
+    # No specialist of the demo social worker's municipality knows honour-based violence.
+    local = await SpecialistCompetence.count().where(
+        (SpecialistCompetence.area.code == "honour_based_violence")
+        & (
+            SpecialistCompetence.specialist._.home_municipality._.code
+            == network.focus.social_worker_municipality_code
+        )
+    )
+    assert local == 0
+
+    # The demo requests point at the right rows.
+    demo_requests = await ConsultationRequest.select(
+        ConsultationRequest.origin_municipality.code.as_alias("origin"),
+        ConsultationRequest.area.code.as_alias("area"),
+        ConsultationRequest.status,
+    ).where(ConsultationRequest.requester.email == "social.worker@demo.invalid")
+    assert len(demo_requests) == 3
+    assert {r["origin"] for r in demo_requests} == {network.focus.social_worker_municipality_code}
+    assert {r["status"] for r in demo_requests} == {"open"}
+
+
+async def test_seed_if_empty_seeds_once(fresh_db: str) -> None:
+    await load_reference_data()
+    assert await seed_if_empty(seed=5, today=TODAY, progress=False, **SMALL) is True
+    users = await _count(User)
+    assert await _count(SpecialistProfile) == 40
+    assert await seed_if_empty(seed=6, today=TODAY, progress=False, **SMALL) is False
+    assert await _count(SpecialistProfile) == 40
+    assert await _count(User) == users
+    assert await _count(ConsultationRequest) == 120
+
+
+async def test_seed_needs_reference_data(fresh_db: str) -> None:
+    data = read_reference_data()
+    network = generate_network(
+        data.municipalities, data.counties, data.areas, seed=1, today=TODAY, **SMALL
+    )
+    with pytest.raises(DemoSeedError, match="reference data"):
+        await seed_demo(network, progress=False)
+    assert await _count(User) == 0
+
+
+async def test_same_seed_gives_equal_databases(three_dbs: list[str]) -> None:
+    dumps = []
+    for seed, url in zip((21, 21, 22), three_dbs, strict=True):
+        with _using(url):
+            await load_reference_data()
+            assert await seed_if_empty(seed=seed, today=TODAY, progress=False, **SMALL)
+            dumps.append(await _dump())
+    first, second, other = dumps
+    assert first == second
+    assert len(first["consultation_request"]) == 120
+    assert first != other
