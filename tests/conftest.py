@@ -30,7 +30,6 @@ def database_url() -> str:
 def migrated() -> None:
     """The suite's database, migrated and holding the reference data."""
     from network.directory.reference import load_reference_data
-
     from network.migrate import migrate_forwards
 
     async def prepare() -> None:
