@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -139,7 +140,7 @@ def test_several_findings_are_ordered_and_disjoint() -> None:
     ]
     spans = [(f.start, f.end) for f in findings]
     assert spans == sorted(spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_recent_birthdays_are_found() -> None:
