@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from litestar import Litestar
@@ -36,7 +37,9 @@ def migrated() -> None:
         await migrate_forwards()
         await load_reference_data()
 
-    asyncio.run(prepare())
+    # On a thread of its own: another fixture (Playwright) may run a loop here already.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, prepare()).result()
 
 
 @pytest.fixture

@@ -183,3 +183,11 @@ def test_sign_in_is_rate_limited(tester: int) -> None:
         ]
     assert codes[:3] == [400, 400, 400]
     assert codes[3:] == [429, 429]
+
+
+def test_anonymous_requests_leave_no_session(migrated: None) -> None:
+    with TestClient(create_app(), base_url="https://testserver.local") as client:
+        response = client.get("/")
+        assert response.status_code == 200
+        assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+        assert SESSION_COOKIE not in client.cookies

@@ -17,6 +17,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
+from litestar.types import Empty, Message
 
 __all__ = (
     "ABSOLUTE_TIMEOUT_SECONDS",
@@ -33,7 +34,20 @@ _ROTATED_ID = "network.rotated_session_id"
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """The server-side backend, plus a fresh id after :func:`rotate_session`."""
+    """The server-side backend, plus a fresh id after :func:`rotate_session`, and no
+    stored session (nor cookie) for anonymous requests that put nothing in it."""
+
+    async def store_in_message(
+        self,
+        scope_session: Any,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        if isinstance(scope_session, dict) and not scope_session:
+            if self.config.key not in connection.cookies:
+                return  # anonymous and nothing to keep: no store entry, no cookie
+            scope_session = Empty  # an emptied session: delete it and expire the cookie
+        await super().store_in_message(scope_session, message, connection)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         rotated = connection.scope.get("state", {}).get(_ROTATED_ID)

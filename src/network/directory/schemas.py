@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from network.lib.schema import Schema
 
-__all__ = ("Area", "County", "Municipality")
+__all__ = ("Area", "County", "CountyOverview", "Municipality")
 
 
 class County(Schema):
@@ -29,3 +29,7 @@ class Area(Schema):
     name_sv: str
     name_en: str
     description_en: str
+
+
+class CountyOverview(County):
+    specialists: int

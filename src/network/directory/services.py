@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from network.directory import schemas
 from network.directory.tables import CompetenceArea, County, Municipality
 from network.lib.errors import InvalidInput
+from network.specialists.tables import SpecialistProfile
 
-__all__ = ("list_areas", "list_counties", "list_municipalities")
+__all__ = ("county_overview", "list_areas", "list_counties", "list_municipalities")
 
 
 async def list_counties() -> list[schemas.County]:
@@ -60,3 +62,23 @@ async def list_areas() -> list[schemas.Area]:
         .order_by(CompetenceArea.code)
     )
     return msgspec.convert(rows, list[schemas.Area])
+
+
+async def county_overview() -> list[schemas.CountyOverview]:
+    """Every county with its municipalities, population and specialists (start page)."""
+    counties = await list_counties()
+    county = SpecialistProfile.home_municipality._.county._.code
+    rows = await SpecialistProfile.select(county.as_alias("county"), Count(alias="n")).group_by(
+        county
+    )
+    specialists = {row["county"]: row["n"] for row in rows}
+    return [
+        schemas.CountyOverview(
+            code=c.code,
+            name=c.name,
+            municipalities=c.municipalities,
+            population=c.population,
+            specialists=specialists.get(c.code, 0),
+        )
+        for c in counties
+    ]

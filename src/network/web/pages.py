@@ -1,0 +1,65 @@
+"""Server-rendered pages: the start page, and rendering with the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.datastructures import Cookie
+from litestar.response import Template
+
+from network.accounts.guards import ACTION_KEY, current_principal
+from network.accounts.policy import Action
+from network.directory.services import county_overview
+from network.web.i18n import LANGUAGES, negotiate, translator
+
+__all__ = ("StartPage", "render")
+
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+async def render(request: Request[Any, Any, Any], template_name: str, **context: Any) -> Template:
+    """A template in the request's language; ``?lang=`` also remembers the choice."""
+    query_lang = request.query_params.get("lang")
+    language = negotiate(query_lang, request.cookies, request.headers.get("accept-language"))
+    cookies = []
+    if query_lang in LANGUAGES:
+        cookies.append(
+            Cookie(
+                key="lang",
+                value=language,
+                max_age=LANG_COOKIE_MAX_AGE,
+                samesite="lax",
+                secure=True,
+                httponly=True,
+                path="/",
+            )
+        )
+    principal = await current_principal(request)
+    return Template(
+        template_name=template_name,
+        context={
+            **translator(language).context(),
+            "principal": principal,
+            "path": request.url.path,
+            **context,
+        },
+        cookies=cookies,
+    )
+
+
+class StartPage(Controller):
+    include_in_schema = False
+    opt = {ACTION_KEY: Action.PUBLIC}
+
+    @get("/", name="start")
+    async def start(self, request: Request[Any, Any, Any]) -> Template:
+        """Start page: counties with their municipalities, population and specialists."""
+        counties = await county_overview()
+        totals = {
+            "counties": len(counties),
+            "municipalities": sum(c.municipalities for c in counties),
+            "population": sum(c.population for c in counties),
+            "specialists": sum(c.specialists for c in counties),
+        }
+        return await render(request, "start.html.j2", counties=counties, totals=totals)

@@ -1,0 +1,86 @@
+"""Catalogues complete in both languages, locale negotiation, number formatting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from network.web.i18n import LANGUAGES, LOCALES_DIR, negotiate, translator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _catalog(language: str):  # type: ignore[no-untyped-def]
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_is_complete(language: str) -> None:
+    catalog = _catalog(language)
+    entries = [m for m in catalog if m.id]
+    assert entries
+    assert [m.id for m in entries if not m.string] == []
+    assert [m.id for m in entries if m.fuzzy] == []
+
+
+def test_catalogues_cover_every_string_in_the_templates(tmp_path: Path) -> None:
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    with pot.open("rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    for language in LANGUAGES:
+        assert extracted - {m.id for m in _catalog(language) if m.id} == set(), language
+
+
+def test_swedish_translations_differ_from_english() -> None:
+    sv = translator("sv")
+    assert sv.gettext("Counties") == "Län"
+    assert sv.gettext("Specialists shared across municipal borders") != (
+        "Specialists shared across municipal borders"
+    )
+    assert translator("en").gettext("Counties") == "Counties"
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "accept", "expected"),
+    [
+        ("en", "sv", "sv", "en"),
+        (None, "en", "sv-SE", "en"),
+        ("fr", "en", None, "en"),
+        (None, None, "en-GB,en;q=0.9", "en"),
+        (None, None, "de-DE,en;q=0.5,sv;q=0.8", "sv"),
+        (None, None, "de, fr", "sv"),
+        (None, None, "garbage;;q=x", "sv"),
+        (None, None, None, "sv"),
+    ],
+)
+def test_negotiation_order(
+    query: str | None, cookie: str | None, accept: str | None, expected: str
+) -> None:
+    cookies = {"lang": cookie} if cookie else {}
+    assert negotiate(query, cookies, accept) == expected
+
+
+def test_numbers_follow_the_language() -> None:
+    assert translator("sv").number(10587710) == "10\xa0587\xa0710"
+    assert translator("en").number(10587710) == "10,587,710"
