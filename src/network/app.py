@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "engine": engine,
                 "redis": redis,
                 "session_config": session_config,
+                # Where the header's "Sign in" link goes (OpenID Connect when configured).
+                "sign_in_url": "/auth/dev-login" if settings.is_dev else None,
             }
         ),
         debug=False,

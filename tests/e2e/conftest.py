@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -32,8 +34,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server_url(migrated: None) -> Iterator[str]:
-    """`network serve` on the suite's (migrated) database, in dev mode."""
+def demo_network(migrated: None) -> None:
+    """A small seeded demo network (the five demo users included)."""
+    from network.demo import seed_if_empty
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(
+            asyncio.run,
+            seed_if_empty(specialists=60, requests=40, mentoring_requests=10, progress=False),
+        ).result()
+
+
+@pytest.fixture(scope="session")
+def server_url(demo_network: None) -> Iterator[str]:
+    """`network serve` on the suite's database with the demo network, in dev mode."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "network.cli", "serve", "--port", str(port)],

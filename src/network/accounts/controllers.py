@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import JSONBody
+from litestar.params import Body, JSONBody
+from litestar.response import Redirect, Template
 
 from network.accounts import schemas
 from network.accounts.guards import ACTION_KEY, current_principal
 from network.accounts.policy import Action, Principal
 from network.accounts.principals import user_id_for_email
+from network.accounts.schemas import DevLoginForm
 from network.accounts.signin import sign_in, sign_out
 from network.lib.errors import InvalidInput
 
@@ -37,6 +40,31 @@ class DevLoginController(Controller):
             raise InvalidInput("no active user with this e-mail", field="email", source="body")
         return me_of(await sign_in(request, user_id, method="dev"))
 
+    @get("/dev-login", name="dev-login", include_in_schema=False)
+    async def dev_login_page(self, request: Request[Any, Any, Any]) -> Template:
+        """Demo sign-in page: one button per seeded demo user (dev mode only)."""
+        if not request.app.state.settings.is_dev:
+            raise NotFoundException()
+        from network.demo import DEMO_USERS
+        from network.web.pages import render
+
+        return await render(request, "auth/dev_login.html.j2", demo_users=DEMO_USERS)
+
+    @post("/dev-login/form", include_in_schema=False)
+    async def dev_login_form(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[DevLoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        """The page's form: sign in and go to the start page."""
+        if not request.app.state.settings.is_dev:
+            raise NotFoundException()
+        user_id = await user_id_for_email(data.email)
+        if user_id is None:
+            raise InvalidInput("no active user with this e-mail", field="email", source="body")
+        await sign_in(request, user_id, method="dev")
+        return Redirect("/", status_code=303)
+
 
 class SessionController(Controller):
     path = "/"
@@ -47,6 +75,12 @@ class SessionController(Controller):
         """End the session (works when already signed out)."""
         await sign_out(request)
         return {"signed_out": True}
+
+    @post("/auth/logout/form", include_in_schema=False, opt={ACTION_KEY: Action.PUBLIC})
+    async def logout_form(self, request: Request[Any, Any, Any]) -> Redirect:
+        """The header's sign-out button: end the session and go to the start page."""
+        await sign_out(request)
+        return Redirect("/", status_code=303)
 
     @get("/api/v1/me", operation_id="me", opt={ACTION_KEY: Action.SIGNED_IN})
     async def me(self, request: Request[Any, Any, Any]) -> schemas.Me:

@@ -9,13 +9,20 @@ import msgspec
 
 from network.lib.schema import Schema
 
-__all__ = ("DevLogin", "Me", "RoleOut", "Token", "TokenCreate", "TokenSecret")
+__all__ = ("DevLogin", "DevLoginForm", "Me", "RoleOut", "Token", "TokenCreate", "TokenSecret")
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class DevLogin(Schema):
     email: Email
+
+
+class DevLoginForm(msgspec.Struct, kw_only=True):
+    """The dev sign-in page's form (carries the CSRF field too)."""
+
+    email: Email
+    _csrf_token: str = ""
 
 
 class RoleOut(Schema):

@@ -30,6 +30,7 @@ __all__ = (
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALES_DIR",
+    "ROLE_LABELS",
     "Translator",
     "negotiate",
     "translator",
@@ -39,6 +40,20 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 _DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+ROLE_LABELS = {
+    "social_worker": N_("Social worker"),
+    "specialist": N_("Specialist"),
+    "coordinator": N_("Coordinator"),
+    "analyst": N_("R&D analyst"),
+    "admin": N_("Administrator"),
+}
 _compile_lock = threading.Lock()
 
 
@@ -85,6 +100,7 @@ class Translator:
             "number": self.number,
             "lang": self.language,
             "other_lang": "en" if self.language == "sv" else "sv",
+            "role_labels": ROLE_LABELS,
         }
 
 

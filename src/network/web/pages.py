@@ -42,6 +42,7 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
             **translator(language).context(),
             "principal": principal,
             "path": request.url.path,
+            "sign_in_url": request.app.state.get("sign_in_url"),
             **context,
         },
         cookies=cookies,
