@@ -1,0 +1,197 @@
+"""Every route × every role (× own/other municipality where the route acts on a place):
+allowed or denied as the policy says. A route missing from MATRIX fails the test, so
+a new route cannot ship without a decision about who may use it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from network.accounts.tables import RoleBinding, User
+from network.app import create_app
+from network.directory.tables import County, Municipality
+from network.lib.vocab import Role
+from tests.support import csrf_ready
+
+ROLES = ("anonymous", *(r.value for r in Role))
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+COORDINATOR = frozenset({"coordinator"})
+# Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
+OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and the roles it is allowed for."""
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = None
+    form: dict[str, str] | None = None
+    label: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _later() -> str:
+    return (datetime.now(UTC) + timedelta(days=30)).isoformat()
+
+
+def _review(place: dict[str, str]) -> dict[str, Any]:
+    return {"month": "2026-09", "size": 2, "county": place["county"]}
+
+
+# (method, route path as Litestar lists it) -> the cases that exercise it.
+MATRIX: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/"): [Case("GET", "/", EVERYONE)],
+    ("GET", "/health"): [Case("GET", "/health", EVERYONE)],
+    ("GET", "/ready"): [Case("GET", "/ready", EVERYONE)],
+    ("GET", "/api/v1/counties"): [Case("GET", "/api/v1/counties", EVERYONE)],
+    ("GET", "/api/v1/municipalities"): [Case("GET", "/api/v1/municipalities", EVERYONE)],
+    ("GET", "/api/v1/areas"): [Case("GET", "/api/v1/areas", EVERYONE)],
+    ("GET", "/auth/dev-login"): [Case("GET", "/auth/dev-login", EVERYONE)],
+    ("POST", "/auth/dev-login"): [
+        Case("POST", "/auth/dev-login", EVERYONE, body={"email": "nobody@demo.invalid"})
+    ],
+    ("POST", "/auth/dev-login/form"): [
+        Case("POST", "/auth/dev-login/form", EVERYONE, form={"email": "nobody@demo.invalid"})
+    ],
+    ("POST", "/auth/logout"): [Case("POST", "/auth/logout", EVERYONE)],
+    ("POST", "/auth/logout/form"): [Case("POST", "/auth/logout/form", EVERYONE)],
+    ("GET", "/api/v1/me"): [Case("GET", "/api/v1/me", SIGNED_IN)],
+    ("GET", "/api/v1/tokens"): [Case("GET", "/api/v1/tokens", SIGNED_IN)],
+    ("POST", "/api/v1/tokens"): [
+        Case(
+            "POST",
+            "/api/v1/tokens",
+            SIGNED_IN,
+            body={"name": "m", "scopes": ["signed_in"], "expires_at": _later()},
+        )
+    ],
+    ("DELETE", "/api/v1/tokens/{token_id:int}"): [
+        # Nobody's token 999999: signed-in users get through the guard to a 404.
+        Case("DELETE", "/api/v1/tokens/999999", SIGNED_IN)
+    ],
+    ("GET", "/api/v1/audit"): [Case("GET", "/api/v1/audit", SIGNED_IN)],
+    ("GET", "/api/v1/audit/export.csv"): [Case("GET", "/api/v1/audit/export.csv", SIGNED_IN)],
+    ("POST", "/api/v1/audit/reviews"): [
+        Case("POST", "/api/v1/audit/reviews", COORDINATOR, body=_review(OWN), label="own"),
+        Case("POST", "/api/v1/audit/reviews", frozenset(), body=_review(OTHER), label="other"),
+    ],
+    ("GET", "/api/v1/audit/reviews/{review_id:int}"): [
+        Case("GET", "/api/v1/audit/reviews/999999", COORDINATOR)
+    ],
+    ("POST", "/api/v1/audit/reviews/{review_id:int}/complete"): [
+        Case(
+            "POST",
+            "/api/v1/audit/reviews/999999/complete",
+            COORDINATOR,
+            body={"findings": []},
+        )
+    ],
+}
+
+UNGUARDED_PREFIXES = ("/schema", "/static/")
+
+
+def _routes(app: Litestar) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if route.path.startswith(UNGUARDED_PREFIXES):
+            continue
+        for method in getattr(route, "methods", ()):
+            if method not in ("HEAD", "OPTIONS"):
+                found.add((method, route.path))
+    return found
+
+
+def test_every_route_is_in_the_matrix_and_declares_a_policy() -> None:
+    app = create_app()
+    routes = _routes(app)
+    assert routes - set(MATRIX) == set(), "new routes need a row in MATRIX"
+    assert set(MATRIX) - routes == set(), "MATRIX names routes that no longer exist"
+    for route in app.routes:
+        if route.path.startswith(UNGUARDED_PREFIXES):
+            continue
+        for handler in getattr(route, "route_handlers", ()):
+            if handler.handler_name == "options_handler":
+                continue  # Litestar's automatic OPTIONS answer; the guard refuses it anyway
+            assert "action" in handler.opt, f"{route.path} declares no policy action"
+
+
+@pytest.fixture(scope="module")
+def people(migrated: None) -> dict[str, str]:
+    """One user per role in the own place (municipal roles in 2161, county roles in 21)."""
+
+    async def create() -> dict[str, str]:
+        county = await County.select(County.id).where(County.code == OWN["county"]).first()
+        town = (
+            await Municipality.select(Municipality.id)
+            .where(Municipality.code == OWN["municipality"])
+            .first()
+        )
+        assert county is not None
+        assert town is not None
+        emails = {}
+        for role in Role:
+            email = f"matrix.{role.value}@demo.invalid"
+            await User.delete().where(User.email == email)
+            user = User(email=email, display_name=role.value, created_at=datetime.now(UTC))
+            await user.save()
+            scope = (
+                {"municipality": town["id"]}
+                if role in (Role.SOCIAL_WORKER, Role.SPECIALIST)
+                else {"county": county["id"]}
+            )
+            await RoleBinding(user=user.id, role=role, created_at=datetime.now(UTC), **scope).save()
+            emails[role.value] = email
+        return emails
+
+    return asyncio.run(create())
+
+
+@pytest.fixture(scope="module")
+def client(people: dict[str, str]) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
+        yield csrf_ready(test_client)
+
+
+CASES = [
+    pytest.param(role, case, id=f"{role}-{case.method}-{case.path}-{case.label}")
+    for cases in MATRIX.values()
+    for case in cases
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("role", "case"), CASES)
+def test_matrix(
+    client: TestClient[Litestar], people: dict[str, str], role: str, case: Case
+) -> None:
+    client.post("/auth/logout")
+    if role != "anonymous":
+        signed_in = client.post("/auth/dev-login", json={"email": people[role]})
+        assert signed_in.status_code == 200
+    response = client.request(
+        case.method,
+        case.path,
+        json=case.body,
+        data=case.form,
+        params=case.params,
+        follow_redirects=False,
+    )
+    denied = response.status_code in (401, 403)
+    expected_allowed = role in case.allowed
+    assert denied != expected_allowed, (
+        f"{role} {case.method} {case.path}: got {response.status_code} {response.text[:200]}"
+    )
+    if denied:
+        assert response.status_code == (401 if role == "anonymous" else 403)
