@@ -1,0 +1,105 @@
+"""Two app processes on one database and one Redis: a session made on one works on
+the other, and signing out on one ends it on both.
+
+Uses Redis even in the embedded-default run of the suite (``NETWORK_REDIS_URL`` or,
+when that is unset, ``NETWORK_TEST_REDIS_URL``, default database 14 on the local
+server), because sharing state across processes is what Redis is for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from network.accounts.sessions import SESSION_COOKIE
+from network.accounts.tables import RoleBinding, User
+from network.directory.tables import Municipality
+from network.lib.vocab import Role
+from network.server.security import CSRF_COOKIE, CSRF_HEADER
+from tests.support.server import running_server
+
+REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or os.environ.get(
+    "NETWORK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14"
+)
+EMAIL = "two.processes@demo.invalid"
+
+
+class Browser:
+    """Keeps cookies like a browser on a trusted loopback origin (httpx would not send
+    Secure cookies over plain http) and echoes the CSRF cookie in its header."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if CSRF_COOKIE in self.cookies:
+            headers[CSRF_HEADER] = self.cookies[CSRF_COOKIE]
+        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value == "null" or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+
+@pytest.fixture(scope="module")
+def user(migrated: None) -> int:
+    async def create() -> int:
+        await User.delete().where(User.email == EMAIL)
+        account = User(email=EMAIL, display_name="Two", created_at=datetime.now(UTC))
+        await account.save()
+        town = await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
+        assert town is not None
+        await RoleBinding(
+            user=account.id,
+            role=Role.SOCIAL_WORKER,
+            municipality=town["id"],
+            created_at=datetime.now(UTC),
+        ).save()
+        return int(account.id)
+
+    return asyncio.run(create())
+
+
+@pytest.fixture(scope="module")
+def servers(user: int) -> Iterator[tuple[str, str]]:
+    async def flush() -> None:
+        client = Redis.from_url(REDIS_URL)
+        try:
+            await client.flushdb()
+        finally:
+            await client.aclose()
+
+    if not os.environ.get("NETWORK_REDIS_URL"):
+        asyncio.run(flush())  # our own scratch database
+    with ExitStack() as stack:
+        first = stack.enter_context(running_server(NETWORK_REDIS_URL=REDIS_URL))
+        second = stack.enter_context(running_server(NETWORK_REDIS_URL=REDIS_URL))
+        yield first, second
+
+
+def test_session_made_on_one_process_works_on_the_other(servers: tuple[str, str]) -> None:
+    first, second = servers
+    browser = Browser()
+    browser.request("GET", f"{first}/api/v1/areas")  # the CSRF cookie
+    signed_in = browser.request("POST", f"{first}/auth/dev-login", json={"email": EMAIL})
+    assert signed_in.status_code == 200, signed_in.text
+    assert SESSION_COOKIE in browser.cookies
+
+    me = browser.request("GET", f"{second}/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == EMAIL
+
+    assert browser.request("POST", f"{second}/auth/logout").status_code == 200
+    assert browser.request("GET", f"{first}/api/v1/me").status_code == 401
