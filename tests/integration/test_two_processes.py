@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
+from typing import Any
 
 import httpx
 import pytest
@@ -39,11 +40,11 @@ class Browser:
     def __init__(self) -> None:
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if CSRF_COOKIE in self.cookies:
             headers[CSRF_HEADER] = self.cookies[CSRF_COOKIE]
-        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
+        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)
         for header in response.headers.get_list("set-cookie"):
             for name, morsel in SimpleCookie(header).items():
                 if morsel.value == "null" or morsel["max-age"] == "0":
