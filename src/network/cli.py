@@ -105,7 +105,7 @@ def _demo(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Specialistnätet demo {'(newly seeded) ' if seeded else ''}on http://{host}:{port}/")
-    print('Demo sign-in (dev mode): open /auth/dev-login or POST /auth/dev-login {"email": ...}')
+    print(f"Demo sign-in (dev mode): http://{host}:{port}/auth/dev-login")
     for email, role in DEMO_USERS:
         print(f"  {role:<14} {email}")
     return _run_server(host, port, workers=1)
