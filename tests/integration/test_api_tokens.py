@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -12,29 +11,18 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.tables import ApiToken, RoleBinding, User
+from network.accounts.tables import ApiToken
 from network.app import create_app
-from network.directory.tables import County
 from network.lib.vocab import Role
 from tests.support import csrf_ready, in_app
+from tests.support.people import create_users
 
 EMAIL = "token.owner@demo.invalid"
 
 
 @pytest.fixture(scope="module")
 def analyst(migrated: None) -> int:
-    async def create() -> int:
-        await User.delete().where(User.email == EMAIL)
-        user = User(email=EMAIL, display_name="Token Owner", created_at=datetime.now(UTC))
-        await user.save()
-        county = await County.select(County.id).where(County.code == "21").first()
-        assert county is not None
-        await RoleBinding(
-            user=user.id, role=Role.ANALYST, county=county["id"], created_at=datetime.now(UTC)
-        ).save()
-        return int(user.id)
-
-    return asyncio.run(create())
+    return create_users((EMAIL, Role.ANALYST, {"county": "21"}))[EMAIL]
 
 
 @pytest.fixture

@@ -6,19 +6,17 @@ import asyncio
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.tables import RoleBinding, User
 from network.app import create_app
 from network.audit.queries import CSV_COLUMNS
 from network.audit.service import Actor, record
-from network.directory.tables import County, Municipality
 from network.lib.vocab import Role
 from tests.support import csrf_ready
+from tests.support.people import create_users
 
 ADMIN = "audit.admin@demo.invalid"
 WORKER = "audit.worker@demo.invalid"
@@ -26,21 +24,12 @@ WORKER = "audit.worker@demo.invalid"
 
 @pytest.fixture(scope="module")
 def people(migrated: None) -> dict[str, int]:
-    async def create() -> dict[str, int]:
-        ids = {}
-        county = await County.select(County.id).where(County.code == "21").first()
-        town = await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
-        assert county
-        assert town
-        for email, role, scope in (
-            (ADMIN, Role.ADMIN, {"county": county["id"]}),
-            (WORKER, Role.SOCIAL_WORKER, {"municipality": town["id"]}),
-        ):
-            await User.delete().where(User.email == email)
-            user = User(email=email, display_name=email, created_at=datetime.now(UTC))
-            await user.save()
-            await RoleBinding(user=user.id, role=role, created_at=datetime.now(UTC), **scope).save()
-            ids[email] = int(user.id)
+    ids = create_users(
+        (ADMIN, Role.ADMIN, {"county": "21"}),
+        (WORKER, Role.SOCIAL_WORKER, {"municipality": "2161"}),
+    )
+
+    async def events() -> None:
         stranger = Actor(user_id=None, email=None)
         await record(
             stranger, "test.in_scope", "consultation", "1", municipality="2161", county="21"
@@ -48,9 +37,9 @@ def people(migrated: None) -> dict[str, int]:
         await record(
             stranger, "test.out_of_scope", "consultation", "2", municipality="2584", county="25"
         )
-        return ids
 
-    return asyncio.run(create())
+    asyncio.run(events())
+    return ids
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.tables import RoleBinding, User
 from network.app import create_app
 from network.audit.tables import AuditEvent
-from network.directory.tables import County
 from network.lib.vocab import Role
 from tests.support import csrf_ready
+from tests.support.people import create_user
 
 COORDINATOR = "review.coordinator@demo.invalid"
 MONTH = "2026-09"
@@ -26,14 +25,7 @@ def accesses(migrated: None) -> dict[str, list[int]]:
     """Ten accesses to cases in Gävleborg (21) and three in Norrbotten (25), in September."""
 
     async def create() -> dict[str, list[int]]:
-        await User.delete().where(User.email == COORDINATOR)
-        user = User(email=COORDINATOR, display_name="Coordinator", created_at=datetime.now(UTC))
-        await user.save()
-        county = await County.select(County.id).where(County.code == "21").first()
-        assert county is not None
-        await RoleBinding(
-            user=user.id, role=Role.COORDINATOR, county=county["id"], created_at=datetime.now(UTC)
-        ).save()
+        await create_user(COORDINATOR, Role.COORDINATOR, county="21")
         made: dict[str, list[int]] = {"21": [], "25": []}
         for day in range(1, 14):
             code, municipality = ("21", "2161") if day <= 10 else ("25", "2584")

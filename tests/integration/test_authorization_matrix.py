@@ -4,7 +4,6 @@ a new route cannot ship without a decision about who may use it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,11 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.tables import RoleBinding, User
 from network.app import create_app
-from network.directory.tables import County, Municipality
 from network.lib.vocab import Role
 from tests.support import csrf_ready
+from tests.support.people import create_users
 
 ROLES = ("anonymous", *(r.value for r in Role))
 EVERYONE = frozenset(ROLES)
@@ -130,32 +128,20 @@ def test_every_route_is_in_the_matrix_and_declares_a_policy() -> None:
 @pytest.fixture(scope="module")
 def people(migrated: None) -> dict[str, str]:
     """One user per role in the own place (municipal roles in 2161, county roles in 21)."""
-
-    async def create() -> dict[str, str]:
-        county = await County.select(County.id).where(County.code == OWN["county"]).first()
-        town = (
-            await Municipality.select(Municipality.id)
-            .where(Municipality.code == OWN["municipality"])
-            .first()
-        )
-        assert county is not None
-        assert town is not None
-        emails = {}
-        for role in Role:
-            email = f"matrix.{role.value}@demo.invalid"
-            await User.delete().where(User.email == email)
-            user = User(email=email, display_name=role.value, created_at=datetime.now(UTC))
-            await user.save()
-            scope = (
-                {"municipality": town["id"]}
-                if role in (Role.SOCIAL_WORKER, Role.SPECIALIST)
-                else {"county": county["id"]}
+    municipal = (Role.SOCIAL_WORKER, Role.SPECIALIST)
+    create_users(
+        *(
+            (
+                f"matrix.{role.value}@demo.invalid",
+                role,
+                {"municipality": OWN["municipality"]}
+                if role in municipal
+                else {"county": OWN["county"]},
             )
-            await RoleBinding(user=user.id, role=role, created_at=datetime.now(UTC), **scope).save()
-            emails[role.value] = email
-        return emails
-
-    return asyncio.run(create())
+            for role in Role
+        )
+    )
+    return {role.value: f"matrix.{role.value}@demo.invalid" for role in Role}
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,6 @@ database, like the suite's), and points every Piccolo table at it for the test.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -18,7 +13,6 @@ import pytest
 
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
-from network.db import make_engine
 from network.demo import (
     DEMO_USERS,
     DemoSeedError,
@@ -35,14 +29,13 @@ from network.directory.tables import (
 )
 from network.lib.vocab import Role
 from network.mentoring.tables import MentoringProgramme, MentoringRequest
-from network.settings import Settings
 from network.specialists.tables import (
     Absence,
     AvailabilityRule,
     SpecialistCompetence,
     SpecialistProfile,
 )
-from tests.support.database import fresh_database_url
+from tests.support.database import migrated_database, using_database
 
 TODAY = date(2026, 11, 23)
 SMALL = {"specialists": 40, "requests": 120, "mentoring_requests": 15}
@@ -51,53 +44,10 @@ SMALL = {"specialists": 40, "requests": 120, "mentoring_requests": 15}
 # --------------------------------------------------------------------------- fixtures
 
 
-def _tables() -> list[Any]:
-    from network.piccolo_conf import APP_REGISTRY
-
-    return [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
-
-
-def _migrated_database() -> str:
-    url = fresh_database_url("demo")
-    result = subprocess.run(
-        [sys.executable, "-m", "network.cli", "migrate"],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    return url
-
-
-@contextmanager
-def _using(url: str) -> Iterator[None]:
-    """Point every Piccolo table at the database ``url`` inside the block."""
-    engine = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))
-    tables = _tables()
-    saved = [(t, t._meta._db) for t in tables]
-    for table in tables:
-        table._meta.db = engine
-    try:
-        yield
-    finally:
-        for table, db in saved:
-            table._meta._db = db
-
-
-@pytest.fixture
-def fresh_db() -> Iterator[str]:
-    """A freshly migrated database without reference data, used by every table."""
-    url = _migrated_database()
-    with _using(url):
-        yield url
-
-
 @pytest.fixture
 def three_dbs() -> list[str]:
     """Three freshly migrated databases (made here: creating one needs no running loop)."""
-    return [_migrated_database() for _ in range(3)]
+    return [migrated_database("demo") for _ in range(3)]
 
 
 async def _count(table: Any) -> int:
@@ -224,7 +174,7 @@ async def test_seed_needs_reference_data(fresh_db: str) -> None:
 async def test_same_seed_gives_equal_databases(three_dbs: list[str]) -> None:
     dumps = []
     for seed, url in zip((21, 21, 22), three_dbs, strict=True):
-        with _using(url):
+        with using_database(url):
             await load_reference_data()
             assert await seed_if_empty(seed=seed, today=TODAY, progress=False, **SMALL)
             dumps.append(await _dump())

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +11,7 @@ from litestar.testing import TestClient
 
 from network.app import create_app
 from network.settings import get_settings
-from tests.support.database import fresh_database_url
+from tests.support.database import migrated_database
 
 
 def test_health_is_ok(client: TestClient[Litestar]) -> None:
@@ -53,16 +50,7 @@ def _drop(url: str) -> None:
 
 
 def test_ready_fails_when_database_is_gone() -> None:
-    url = fresh_database_url("ready")
-    migrated = subprocess.run(
-        [sys.executable, "-m", "network.cli", "migrate"],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+    url = migrated_database("ready")
     settings = replace(get_settings(), database_url=url, redis_url=None)
     with TestClient(create_app(settings)) as client:
         assert client.get("/ready").status_code == 200

@@ -4,14 +4,11 @@ and the constraints they declare are enforced by the database itself."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.database import DATABASE_KIND, fresh_database_url
+from tests.support.database import DATABASE_KIND, fresh_database_url, migrate
 
 DOMAIN_TABLES = {
     "county",
@@ -38,18 +35,6 @@ DOMAIN_TABLES = {
     "mentoring_programme",
     "mentoring_request",
 }
-
-
-def _migrate(url: str, *extra: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "network.cli", "migrate", *extra],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def _query(url: str, sql: str) -> list[tuple[object, ...]]:
@@ -84,14 +69,14 @@ def scratch_url() -> str:
 
 
 def test_forwards_backwards_forwards(scratch_url: str) -> None:
-    _migrate(scratch_url)
+    migrate(scratch_url)
     assert _tables(scratch_url) == DOMAIN_TABLES
-    _migrate(scratch_url, "--backwards")
+    migrate(scratch_url, "--backwards")
     assert _tables(scratch_url) == set()
-    _migrate(scratch_url)
+    migrate(scratch_url)
     assert _tables(scratch_url) == DOMAIN_TABLES
     # Applying again is a no-op.
-    _migrate(scratch_url)
+    migrate(scratch_url)
     assert _tables(scratch_url) == DOMAIN_TABLES
 
 
@@ -106,7 +91,7 @@ def _expect_refused(url: str, sql: str) -> None:
 
 
 def test_database_enforces_constraints(scratch_url: str) -> None:
-    _migrate(scratch_url)
+    migrate(scratch_url)
     run = lambda sql: _query(scratch_url, sql)  # noqa: E731
     run("INSERT INTO county (code, name) VALUES ('25', 'Norrbottens län')")
     county = run("SELECT id FROM county WHERE code = '25'")[0][0]
@@ -183,7 +168,7 @@ def _empty_array() -> str:
 
 
 def test_audit_log_is_append_only(scratch_url: str) -> None:
-    _migrate(scratch_url)
+    migrate(scratch_url)
     _query(
         scratch_url,
         "INSERT INTO audit_event (at, action, object_type, outcome, detail) "
@@ -192,5 +177,5 @@ def test_audit_log_is_append_only(scratch_url: str) -> None:
     _expect_refused(scratch_url, "UPDATE audit_event SET action = 'tampered'")
     _expect_refused(scratch_url, "DELETE FROM audit_event")
     assert _query(scratch_url, "SELECT action FROM audit_event") == [("auth.sign_in",)]
-    _migrate(scratch_url, "--backwards")
+    migrate(scratch_url, "--backwards")
     assert _tables(scratch_url) == set()

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from network.db import make_engine
 from network.directory.reference import (
     DATA_DIR,
     ReferenceDataError,
@@ -28,44 +23,11 @@ from network.directory.reference import (
     read_reference_data,
 )
 from network.directory.tables import CompetenceArea, County, Municipality
-from network.settings import Settings
-from tests.support.database import fresh_database_url
 
 SHARED = Path("/work/shared/data")
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-def _tables() -> list[Any]:
-    from network.piccolo_conf import APP_REGISTRY
-
-    return [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
-
-
-@pytest.fixture
-def fresh_db() -> Iterator[str]:
-    """A freshly migrated, empty database that every table uses during the test."""
-    url = fresh_database_url("reference")
-    result = subprocess.run(
-        [sys.executable, "-m", "network.cli", "migrate"],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    engine = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))
-    tables = _tables()
-    saved = [(t, t._meta._db) for t in tables]
-    for table in tables:
-        table._meta.db = engine
-    try:
-        yield url
-    finally:
-        for table, db in saved:
-            table._meta._db = db
 
 
 @pytest.fixture

@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.accounts.sessions import SESSION_COOKIE
-from network.accounts.tables import RoleBinding, User
+from network.accounts.tables import User
 from network.app import create_app
 from network.audit.tables import AuditEvent
-from network.directory.tables import Municipality
 from network.lib.vocab import Role
 from network.settings import get_settings
 from tests.support import csrf_ready, in_app
+from tests.support.people import create_users
 
 EMAIL = "session.tester@demo.invalid"
 
 
 @pytest.fixture(scope="module")
 def tester(migrated: None) -> int:
-    async def create() -> int:
-        await User.delete().where(User.email == EMAIL)
-        user = User(email=EMAIL, display_name="Session Tester", created_at=datetime.now(UTC))
-        await user.save()
-        municipality = (
-            await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
-        )
-        assert municipality is not None
-        await RoleBinding(
-            user=user.id,
-            role=Role.SOCIAL_WORKER,
-            municipality=municipality["id"],
-            created_at=datetime.now(UTC),
-        ).save()
-        return int(user.id)
-
-    return asyncio.run(create())
+    ids = create_users((EMAIL, Role.SOCIAL_WORKER, {"municipality": "2161"}))
+    return ids[EMAIL]
 
 
 @pytest.fixture

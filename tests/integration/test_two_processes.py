@@ -12,7 +12,6 @@ import asyncio
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -21,10 +20,9 @@ import pytest
 from redis.asyncio import Redis
 
 from network.accounts.sessions import SESSION_COOKIE
-from network.accounts.tables import RoleBinding, User
-from network.directory.tables import Municipality
 from network.lib.vocab import Role
 from network.server.security import CSRF_COOKIE, CSRF_HEADER
+from tests.support.people import create_users
 from tests.support.server import running_server
 
 REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or os.environ.get(
@@ -56,21 +54,7 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def user(migrated: None) -> int:
-    async def create() -> int:
-        await User.delete().where(User.email == EMAIL)
-        account = User(email=EMAIL, display_name="Two", created_at=datetime.now(UTC))
-        await account.save()
-        town = await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
-        assert town is not None
-        await RoleBinding(
-            user=account.id,
-            role=Role.SOCIAL_WORKER,
-            municipality=town["id"],
-            created_at=datetime.now(UTC),
-        ).save()
-        return int(account.id)
-
-    return asyncio.run(create())
+    return create_users((EMAIL, Role.SOCIAL_WORKER, {"municipality": "2161"}))[EMAIL]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -83,3 +85,45 @@ def cleanup() -> None:
             await conn.close()
 
     asyncio.run(drop())
+
+
+def migrate(url: str, *extra: str) -> None:
+    """Run ``network migrate`` (with ``extra`` options) on the database ``url``."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "network.cli", "migrate", *extra],
+        env={**os.environ, "NETWORK_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def migrated_database(tag: str) -> str:
+    """A fresh database of the suite's kind with every migration applied."""
+    url = fresh_database_url(tag)
+    migrate(url)
+    return url
+
+
+@contextmanager
+def using_database(url: str) -> Iterator[None]:
+    """Point every Piccolo table at the database ``url`` inside the block."""
+    from network.db import make_engine
+    from network.piccolo_conf import APP_REGISTRY
+    from network.settings import Settings
+
+    engine = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))
+    tables = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
+    saved = [(table, table._meta._db) for table in tables]
+    for table in tables:
+        table._meta.db = engine
+    try:
+        yield
+    finally:
+        for table, db in saved:
+            table._meta._db = db

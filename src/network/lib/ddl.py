@@ -20,7 +20,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("AppendOnly", "Check", "Unique", "apply_constraints", "revert_constraints", "statements")
+__all__ = (
+    "AppendOnly",
+    "Check",
+    "Unique",
+    "apply_constraints",
+    "constraint_migration",
+    "revert_constraints",
+    "statements",
+)
 
 _SQL_WORDS = frozenset(
     {"AND", "OR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "BETWEEN", "LIKE", "NEW", "OLD"}
@@ -149,3 +157,25 @@ async def revert_constraints(engine: Any, constraints: Sequence[Constraint]) -> 
     for constraint in reversed(constraints):
         for sql in drop_statements(constraint, engine.engine_type):
             await engine.run_ddl(sql)
+
+
+def constraint_migration(
+    migration_id: str, app_name: str, description: str, constraints: Sequence[Constraint]
+) -> Any:
+    """A Piccolo migration that applies ``constraints`` forwards and drops them backwards."""
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+    from piccolo.engine import engine_finder
+
+    manager = MigrationManager(
+        migration_id=migration_id, app_name=app_name, description=description
+    )
+
+    async def apply() -> None:
+        await apply_constraints(engine_finder(), constraints)
+
+    async def revert() -> None:
+        await revert_constraints(engine_finder(), constraints)
+
+    manager.add_raw(apply)
+    manager.add_raw_backwards(revert)
+    return manager

@@ -1,0 +1,17 @@
+"""Fixtures for integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.database import migrated_database, using_database
+
+
+@pytest.fixture
+def fresh_db() -> Iterator[str]:
+    """A freshly migrated database without reference data, used by every table."""
+    url = migrated_database("fresh")
+    with using_database(url):
+        yield url

@@ -1,0 +1,47 @@
+"""Creating test users with one role binding each."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from network.accounts.tables import RoleBinding, User
+from network.directory.tables import County, Municipality
+from network.lib.vocab import Role
+
+__all__ = ("create_user", "create_users")
+
+
+async def create_user(
+    email: str, role: Role, *, municipality: str | None = None, county: str | None = None
+) -> int:
+    """A fresh active user (any earlier one with this e-mail is removed) holding ``role``
+    in the municipality or county with the given code."""
+    await User.delete().where(User.email == email)
+    user = User(email=email, display_name=email.split("@")[0], created_at=datetime.now(UTC))
+    await user.save()
+    scope: dict[str, int] = {}
+    if municipality is not None:
+        row = (
+            await Municipality.select(Municipality.id)
+            .where(Municipality.code == municipality)
+            .first()
+        )
+        assert row is not None, municipality
+        scope["municipality"] = row["id"]
+    else:
+        row = await County.select(County.id).where(County.code == county).first()
+        assert row is not None, county
+        scope["county"] = row["id"]
+    await RoleBinding(user=user.id, role=role, created_at=datetime.now(UTC), **scope).save()
+    return int(user.id)
+
+
+def create_users(*specs: tuple[str, Role, dict[str, str]]) -> dict[str, int]:
+    """Create users ``(email, role, {"municipality"|"county": code})`` before any app
+    starts (outside a running event loop); returns their ids by e-mail."""
+
+    async def create() -> dict[str, int]:
+        return {email: await create_user(email, role, **where) for email, role, where in specs}
+
+    return asyncio.run(create())
