@@ -5,9 +5,8 @@ indexes and triggers) and not only on PostgreSQL.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
 
-from network.lib.ddl import Check, Unique, apply_constraints, revert_constraints
+from network.lib.ddl import Check, Unique, constraint_migration
 
 ID = "2026-11-23T06:39:30:000000"
 VERSION = "1.38.0"
@@ -28,14 +27,4 @@ CONSTRAINTS = (
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="directory", description=DESCRIPTION)
-
-    async def apply() -> None:
-        await apply_constraints(engine_finder(), CONSTRAINTS)
-
-    async def revert() -> None:
-        await revert_constraints(engine_finder(), CONSTRAINTS)
-
-    manager.add_raw(apply)
-    manager.add_raw_backwards(revert)
-    return manager
+    return constraint_migration(ID, "directory", DESCRIPTION, CONSTRAINTS)
