@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ControllerRouterHandler
 
+from network.accounts.admin_controllers import AdminPages, UserController
 from network.accounts.controllers import DevLoginController, SessionController
 from network.accounts.guards import ACTION_KEY, policy_guard
 from network.accounts.policy import Action
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DirectoryController,
         SessionController,
         TokenController,
+        UserController,
+        AdminPages,
         AuditController,
         ReviewController,
         *WEB_CONTROLLERS,

@@ -19,6 +19,7 @@ from tests.support import csrf_ready
 from tests.support.people import create_users
 
 ROLES = ("anonymous", *(r.value for r in Role))
+ADMIN = frozenset({"admin"})
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 COORDINATOR = frozenset({"coordinator"})
@@ -96,6 +97,66 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
 }
+
+_NEW_USER = {"email": "matrix.new@demo.invalid", "display_name": "N", "role": "social_worker"}
+MATRIX.update(
+    {
+        ("GET", "/api/v1/users"): [Case("GET", "/api/v1/users", ADMIN)],
+        ("POST", "/api/v1/users"): [
+            # Own place: 409 (exists after the first role creates it) still passes the guard.
+            Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),
+            Case(
+                "POST",
+                "/api/v1/users",
+                frozenset(),
+                body={**_NEW_USER, "county": "25"},
+                label="other",
+            ),
+        ],
+        ("PATCH", "/api/v1/users/{user_id:int}"): [
+            Case("PATCH", "/api/v1/users/999999", ADMIN, body={"active": True})
+        ],
+        ("POST", "/api/v1/users/{user_id:int}/roles"): [
+            Case(
+                "POST",
+                "/api/v1/users/999999/roles",
+                ADMIN,
+                body={"role": "specialist", "county": "21"},
+            )
+        ],
+        ("DELETE", "/api/v1/users/{user_id:int}/roles/{binding_id:int}"): [
+            Case("DELETE", "/api/v1/users/999999/roles/1", ADMIN)
+        ],
+        ("GET", "/admin/users"): [Case("GET", "/admin/users", ADMIN)],
+        ("POST", "/admin/users/add"): [
+            Case(
+                "POST",
+                "/admin/users/add",
+                ADMIN,
+                form={"email": "matrix.page@demo.invalid", "role": "analyst", "place": "21"},
+                label="own",
+            ),
+            Case(
+                "POST",
+                "/admin/users/add",
+                frozenset(),
+                form={"email": "matrix.page2@demo.invalid", "role": "analyst", "place": "25"},
+                label="other",
+            ),
+        ],
+        ("POST", "/admin/users/{user_id:int}/roles"): [
+            Case(
+                "POST", "/admin/users/999999/roles", ADMIN, form={"role": "analyst", "place": "21"}
+            )
+        ],
+        ("POST", "/admin/users/{user_id:int}/roles/{binding_id:int}/remove"): [
+            Case("POST", "/admin/users/999999/roles/1/remove", ADMIN)
+        ],
+        ("POST", "/admin/users/{user_id:int}/active"): [
+            Case("POST", "/admin/users/999999/active", ADMIN, form={"active": "true"})
+        ],
+    }
+)
 
 UNGUARDED_PREFIXES = ("/schema", "/static/")
 

@@ -8,8 +8,22 @@ from typing import Annotated
 import msgspec
 
 from network.lib.schema import Schema
+from network.lib.vocab import Role
 
-__all__ = ("DevLogin", "DevLoginForm", "Me", "RoleOut", "Token", "TokenCreate", "TokenSecret")
+__all__ = (
+    "Binding",
+    "BindingCreate",
+    "DevLogin",
+    "DevLoginForm",
+    "Me",
+    "RoleOut",
+    "Token",
+    "TokenCreate",
+    "TokenSecret",
+    "UserCreate",
+    "UserOut",
+    "UserUpdate",
+)
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
 
@@ -60,3 +74,40 @@ class Token(Schema):
 class TokenSecret(Schema):
     id: int
     token: str
+
+
+MunicipalityCode = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
+CountyCode = Annotated[str, msgspec.Meta(pattern=r"^\d{2}$")]
+
+
+class BindingCreate(Schema):
+    role: Role
+    municipality: MunicipalityCode | None = None
+    county: CountyCode | None = None
+
+
+class UserCreate(Schema):
+    email: Email
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    role: Role
+    municipality: MunicipalityCode | None = None
+    county: CountyCode | None = None
+
+
+class UserUpdate(Schema):
+    active: bool
+
+
+class Binding(Schema):
+    id: int
+    role: str
+    municipality: str | None
+    county: str
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    active: bool
+    roles: list[Binding]
