@@ -1,0 +1,146 @@
+"""Benchmarks: `uv run python -m bench [seed] [--specialists N] [--requests N]`.
+
+Each benchmark runs against a baseline in the same run and prints a table with
+size, time, baseline time and their ratio. The database is a fresh scratch one of
+the kind ``NETWORK_DATABASE_URL`` names (default: a SQLite file in a temp dir).
+
+- ``seed``: generating the national-scale demo network (pure) and writing it with
+  batched inserts, against the baseline of inserting the same consultation
+  requests one row at a time (measured on a sample, since row-by-row for all of
+  them would take minutes), plus peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _scratch_database() -> tuple[str, str | None]:
+    """A fresh database URL (and, for PostgreSQL, the admin URL to drop it with)."""
+    base = os.environ.get("NETWORK_DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}", None
+    import asyncpg
+
+    parts = urlsplit(base)
+    name = f"network_bench_{secrets.token_hex(4)}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return urlunsplit(parts._replace(path=f"/{name}")), admin
+
+
+async def _drop(url: str, admin: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple[str, ...]]:
+    from datetime import date
+
+    import msgspec
+
+    from network.consultations.tables import ConsultationRequest
+    from network.demo import generate_network, load_generator_inputs, seed_demo
+    from network.directory.reference import load_reference_data
+    from network.migrate import migrate_forwards
+
+    await migrate_forwards()
+    await load_reference_data()
+    inputs = await load_generator_inputs()
+
+    started = time.perf_counter()
+    network = generate_network(
+        *inputs, specialists=specialists, requests=requests, seed=1729, today=date(2026, 11, 23)
+    )
+    generated = time.perf_counter() - started
+
+    started = time.perf_counter()
+    counts = await seed_demo(network, progress=False)
+    seeded = time.perf_counter() - started
+
+    # Baseline: the same kind of rows, one INSERT per row, on a sample.
+    template = await ConsultationRequest.select().limit(sample)
+    rows = [{k: v for k, v in row.items() if k != "id"} for row in template]
+    started = time.perf_counter()
+    for row in rows:
+        await ConsultationRequest(**row).save()
+    one_by_one = (time.perf_counter() - started) / max(len(rows), 1)
+    started = time.perf_counter()
+    await ConsultationRequest.insert(*(ConsultationRequest(**row) for row in rows))
+    batched = (time.perf_counter() - started) / max(len(rows), 1)
+
+    total_rows = sum(msgspec.structs.asdict(counts).values())
+    return [
+        (
+            "generate network (pure)",
+            f"{specialists} specialists, {requests} requests",
+            f"{generated:.2f} s",
+            "-",
+            "-",
+        ),
+        ("seed network (batched)", f"{total_rows} rows", f"{seeded:.2f} s", "-", "-"),
+        (
+            "insert requests",
+            f"{len(rows)} rows",
+            f"{batched * 1e3:.3f} ms/row",
+            f"{one_by_one * 1e3:.3f} ms/row (one by one)",
+            f"{one_by_one / batched:.1f}×",
+        ),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("benchmark", nargs="?", default="seed", choices=["seed"])
+    parser.add_argument("--specialists", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    args = parser.parse_args()
+
+    url, admin = _scratch_database()
+    os.environ["NETWORK_DATABASE_URL"] = url
+    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
+    try:
+        rows = asyncio.run(bench_seed(args.specialists, args.requests, args.sample))
+    finally:
+        if admin is not None:
+            asyncio.run(_drop(url, admin))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kind = "PostgreSQL" if admin else "SQLite"
+    print(
+        f"# bench {args.benchmark} on {kind}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.machine()}"
+    )
+    header = ("benchmark", "size", "time", "baseline", "ratio")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
