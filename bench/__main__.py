@@ -89,7 +89,10 @@ async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple
         await ConsultationRequest(**row).save()
     one_by_one = (time.perf_counter() - started) / max(len(rows), 1)
     started = time.perf_counter()
-    await ConsultationRequest.insert(*(ConsultationRequest(**row) for row in rows))
+    for start in range(0, len(rows), 1000):  # PostgreSQL allows 32,767 parameters a query
+        await ConsultationRequest.insert(
+            *(ConsultationRequest(**row) for row in rows[start : start + 1000])
+        )
     batched = (time.perf_counter() - started) / max(len(rows), 1)
 
     total_rows = sum(msgspec.structs.asdict(counts).values())

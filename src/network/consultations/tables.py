@@ -92,6 +92,8 @@ class Assignment(Table):
 
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=False, index=True)
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    # The request's origin, repeated so that row-level security needs no join.
+    origin_municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True)
     batch_round = ForeignKey(AssignmentRound, on_delete=OnDelete.set_null, null=True, index=True)
     score = Integer(default=0)
     breakdown = JSON(default="{}")
@@ -115,6 +117,8 @@ class Booking(Table):
 
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.restrict, null=False, index=True)
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=True, index=True)
+    # The request's origin, repeated so that row-level security needs no join.
+    origin_municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True)
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     mode = Varchar(length=16, choices=MeetingMode, default=MeetingMode.VIDEO)
@@ -131,6 +135,8 @@ class Feedback(Table):
     id: Serial
 
     request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=False, unique=True)
+    # The request's origin, repeated so that row-level security needs no join.
+    origin_municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True)
     author = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     helpful = SmallInt()
     changed_risk_assessment = Boolean(null=True, default=None)

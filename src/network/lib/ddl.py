@@ -23,6 +23,7 @@ from typing import Any
 __all__ = (
     "AppendOnly",
     "Check",
+    "RowSecurity",
     "Unique",
     "apply_constraints",
     "constraint_migration",
@@ -66,7 +67,22 @@ class AppendOnly:
         return f"{self.table}_append_only"
 
 
-Constraint = Check | Unique | AppendOnly
+@dataclass(frozen=True, slots=True)
+class RowSecurity:
+    """PostgreSQL row-level security on ``table``: rows are visible (and writable)
+    only where ``condition`` holds, also for the table's owner (FORCE). SQLite has
+    no row-level security; there this is a no-op and the application's own filters
+    are the only line."""
+
+    table: str
+    condition: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_case_scope"
+
+
+Constraint = Check | Unique | AppendOnly | RowSecurity
 
 
 def _for_trigger(condition: str) -> str:
@@ -87,6 +103,15 @@ def statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that creates ``constraint`` on ``engine_type`` ("postgres" or "sqlite")."""
     if isinstance(constraint, AppendOnly):
         return _append_only(constraint, engine_type)
+    if isinstance(constraint, RowSecurity):
+        if engine_type == "sqlite":
+            return []
+        return [
+            f'ALTER TABLE "{constraint.table}" ENABLE ROW LEVEL SECURITY',
+            f'ALTER TABLE "{constraint.table}" FORCE ROW LEVEL SECURITY',
+            f'CREATE POLICY "{constraint.name}" ON "{constraint.table}" '
+            f"USING ({constraint.condition}) WITH CHECK ({constraint.condition})",
+        ]
     if isinstance(constraint, Unique):
         columns = ", ".join(f'"{c}"' for c in constraint.columns)
         where = f" WHERE {constraint.where}" if constraint.where else ""
@@ -126,6 +151,14 @@ def _append_only(constraint: AppendOnly, engine_type: str) -> list[str]:
 
 def drop_statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that removes ``constraint`` again."""
+    if isinstance(constraint, RowSecurity):
+        if engine_type == "sqlite":
+            return []
+        return [
+            f'DROP POLICY IF EXISTS "{constraint.name}" ON "{constraint.table}"',
+            f'ALTER TABLE "{constraint.table}" NO FORCE ROW LEVEL SECURITY',
+            f'ALTER TABLE "{constraint.table}" DISABLE ROW LEVEL SECURITY',
+        ]
     if isinstance(constraint, AppendOnly):
         if engine_type == "sqlite":
             return [
