@@ -1,7 +1,7 @@
 """The transaction in which case data is read or written.
 
 On PostgreSQL the case tables have row-level security (migration ``consultations``
-2026-11-23T07:50): a row is visible only when the transaction names who is
+2026-11-23T07:46): a row is visible only when the transaction names who is
 asking. :func:`case_transaction` sets those names with ``set_config(..., true)``
 (local to the transaction) from the principal's scope under the policy;
 :func:`system_transaction` is for jobs that act for the whole network (batch

@@ -10,7 +10,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from network.lib.ddl import RowSecurity, constraint_migration
 
-ID = "2026-11-23T07:50:00:000000"
+ID = "2026-11-23T07:46:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "row-level security on case tables"
 
