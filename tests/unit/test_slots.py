@@ -1,0 +1,167 @@
+"""Free-slot computation: weekly hours, overrides, absences, bookings, capacity, DST."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from network.scheduling import (
+    STOCKHOLM,
+    Busy,
+    DateOverride,
+    SlotRules,
+    WeeklyHours,
+    free_slots,
+    next_free_slot,
+)
+from network.scheduling.slots import iso_week
+
+RULES = SlotRules(slot_minutes=45, buffer_minutes=15, weekly_capacity=10)
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def day_range(day: date) -> tuple[datetime, datetime]:
+    return local(day, 0), local(day + timedelta(days=1), 0)
+
+
+def slots_on(day: date, weekly: list[WeeklyHours], **kwargs: object) -> list[datetime]:
+    start, end = day_range(day)
+    options: dict[str, object] = {
+        "overrides": [],
+        "absences": [],
+        "bookings": [],
+        "rules": RULES,
+        "now": LONG_AGO,
+    }
+    options.update(kwargs)
+    return free_slots(weekly, start=start, end=end, **options)  # type: ignore[arg-type]
+
+
+MONDAY = date(2026, 11, 23)
+MORNING = [WeeklyHours(0, time(8, 30), time(12, 0))]
+
+
+def test_weekly_hours_become_slots_with_buffer() -> None:
+    slots = slots_on(MONDAY, MORNING)
+    assert [s.strftime("%H:%M") for s in slots] == ["08:30", "09:30", "10:30"]
+    assert all(s.tzinfo is STOCKHOLM for s in slots)
+    assert slots[0].utcoffset() == timedelta(hours=1)  # winter time
+
+
+def test_several_intervals_a_day_and_other_days_empty() -> None:
+    weekly = [*MORNING, WeeklyHours(0, time(13, 0), time(15, 0))]
+    assert [s.strftime("%H:%M") for s in slots_on(MONDAY, weekly)] == [
+        "08:30",
+        "09:30",
+        "10:30",
+        "13:00",
+        "14:00",
+    ]
+    assert slots_on(MONDAY + timedelta(days=1), weekly) == []
+
+
+def test_closed_override_and_extra_hours() -> None:
+    assert slots_on(MONDAY, MORNING, overrides=[DateOverride(MONDAY, closed=True)]) == []
+    saturday = MONDAY + timedelta(days=5)
+    extra = [DateOverride(saturday, start=time(10, 0), end=time(11, 0))]
+    assert [s.strftime("%H:%M") for s in slots_on(saturday, MORNING, overrides=extra)] == ["10:00"]
+
+
+def test_absence_and_bookings_remove_slots_with_their_buffer() -> None:
+    booking = Busy(local(MONDAY, 9, 30), local(MONDAY, 10, 15))
+    # 08:30–09:15 leaves exactly the 15-minute buffer before the booking; 09:30 is taken.
+    assert [s.strftime("%H:%M") for s in slots_on(MONDAY, MORNING, bookings=[booking])] == [
+        "08:30",
+        "10:30",
+    ]
+    tight = Busy(local(MONDAY, 9, 25), local(MONDAY, 10, 10))
+    assert [s.strftime("%H:%M") for s in slots_on(MONDAY, MORNING, bookings=[tight])] == ["10:30"]
+    absence = Busy(local(MONDAY, 0), local(MONDAY, 10, 0))
+    assert [s.strftime("%H:%M") for s in slots_on(MONDAY, MORNING, absences=[absence])] == ["10:30"]
+    # An absence that overlaps a booking takes the union, not more, not less.
+    both = slots_on(MONDAY, MORNING, absences=[absence], bookings=[booking])
+    assert [s.strftime("%H:%M") for s in both] == ["10:30"]
+
+
+def test_the_past_is_not_offered() -> None:
+    now = local(MONDAY, 9, 0)
+    assert [s.strftime("%H:%M") for s in slots_on(MONDAY, MORNING, now=now)] == ["09:30", "10:30"]
+
+
+def test_weekly_capacity_closes_the_week() -> None:
+    week = iso_week(local(MONDAY, 12))
+    rules = SlotRules(weekly_capacity=2)
+    assert slots_on(MONDAY, MORNING, rules=rules, used_per_week={week: 1})
+    assert slots_on(MONDAY, MORNING, rules=rules, used_per_week={week: 2}) == []
+    next_monday = MONDAY + timedelta(days=7)
+    assert slots_on(next_monday, MORNING, rules=rules, used_per_week={week: 2})
+
+
+# Daylight saving time in Sweden: last Sunday of March and of October.
+SPRING = date(2026, 3, 29)
+AUTUMN = date(2026, 10, 25)
+NIGHT = [WeeklyHours(6, time(1, 0), time(4, 0))]
+SUNDAY_MORNING = [WeeklyHours(6, time(8, 0), time(10, 0))]
+
+
+def test_spring_forward() -> None:
+    morning = slots_on(SPRING, SUNDAY_MORNING)
+    assert [s.strftime("%H:%M") for s in morning] == ["08:00", "09:00"]
+    assert {s.utcoffset() for s in morning} == {timedelta(hours=2)}
+    # 01:00–04:00 on the wall is two real hours that night: two 45-minute slots.
+    night = slots_on(SPRING, NIGHT)
+    assert len(night) == 2
+    assert night[1].astimezone(UTC) - night[0].astimezone(UTC) == timedelta(hours=1)
+    assert all(s.astimezone(UTC) + timedelta(minutes=45) <= local(SPRING, 4) for s in night)
+
+
+def test_fall_back() -> None:
+    morning = slots_on(AUTUMN, SUNDAY_MORNING)
+    assert [s.strftime("%H:%M") for s in morning] == ["08:00", "09:00"]
+    assert {s.utcoffset() for s in morning} == {timedelta(hours=1)}
+    # 01:00–04:00 on the wall is four real hours: four slots, one of them twice "02:xx".
+    night = slots_on(AUTUMN, NIGHT)
+    assert len(night) == 4
+    gaps = {b.astimezone(UTC) - a.astimezone(UTC) for a, b in itertools.pairwise(night)}
+    assert gaps == {timedelta(hours=1)}
+
+
+def test_day_before_and_after_the_change_keep_their_offsets() -> None:
+    saturday = [WeeklyHours(5, time(9, 0), time(10, 0))]
+    monday = [WeeklyHours(0, time(9, 0), time(10, 0))]
+    assert slots_on(SPRING - timedelta(days=1), saturday)[0].utcoffset() == timedelta(hours=1)
+    assert slots_on(SPRING + timedelta(days=1), monday)[0].utcoffset() == timedelta(hours=2)
+    assert slots_on(AUTUMN - timedelta(days=1), saturday)[0].utcoffset() == timedelta(hours=2)
+    assert slots_on(AUTUMN + timedelta(days=1), monday)[0].utcoffset() == timedelta(hours=1)
+
+
+def test_next_free_slot_skips_a_full_week_and_an_absence() -> None:
+    now = local(MONDAY, 7)
+    week = iso_week(now)
+    rules = SlotRules(weekly_capacity=1)
+    found = next_free_slot(MORNING, [], [], [], rules, now=now, used_per_week={week: 1})
+    assert found == local(MONDAY + timedelta(days=7), 8, 30)
+    away = Busy(local(MONDAY, 0), local(MONDAY + timedelta(days=14), 0))
+    later = next_free_slot(MORNING, [], [away], [], RULES, now=now)
+    assert later == local(MONDAY + timedelta(days=14), 8, 30)
+    assert next_free_slot([], [], [], [], RULES, now=now) is None
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        free_slots(
+            MORNING,
+            [],
+            [],
+            [],
+            RULES,
+            start=datetime(2026, 1, 1),
+            end=datetime(2026, 1, 2),
+            now=LONG_AGO,
+        )
