@@ -102,6 +102,15 @@ _NEW_USER = {"email": "matrix.new@demo.invalid", "display_name": "N", "role": "s
 MATRIX.update(
     {
         ("GET", "/api/v1/users"): [Case("GET", "/api/v1/users", ADMIN)],
+        ("GET", "/api/v1/specialists"): [Case("GET", "/api/v1/specialists", SIGNED_IN)],
+        ("GET", "/api/v1/specialists/{specialist_id:int}/slots"): [
+            Case(
+                "GET",
+                "/api/v1/specialists/999999/slots",
+                SIGNED_IN,
+                params={"from": "2027-03-01T00:00:00+01:00", "to": "2027-03-02T00:00:00+01:00"},
+            )
+        ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.
             Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),

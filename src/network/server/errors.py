@@ -7,6 +7,7 @@ Every 4xx body has the same shape: ``{"status_code", "detail", "errors": [{"fiel
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -19,6 +20,9 @@ from network.lib.errors import DomainError
 __all__ = ("exception_handlers",)
 
 logger = logging.getLogger("network.errors")
+
+
+_MISSING = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
 
 
 def _body(status: int, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
@@ -43,6 +47,9 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         for item in extra
         if isinstance(item, dict)
     ]
+    missing = _MISSING.match(str(exc.detail))
+    if not errors and missing:
+        errors = [{"field": missing["name"], "message": "is required", "source": missing["source"]}]
     named = ", ".join(e["field"] for e in errors if e["field"])
     detail = f"Invalid input: {named}" if named else str(exc.detail)
     if errors and not named:

@@ -1,0 +1,179 @@
+"""Reading specialists and computing their free slots (through the pure scheduler)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from network.consultations.tables import Booking
+from network.directory.tables import CompetenceArea, County, Municipality
+from network.lib.errors import InvalidInput, NotFound
+from network.lib.vocab import BookingStatus
+from network.scheduling import Busy, DateOverride, SlotRules, WeeklyHours, free_slots
+from network.scheduling.slots import iso_week
+from network.specialists import schemas
+from network.specialists.tables import (
+    Absence,
+    AvailabilityOverride,
+    AvailabilityRule,
+    SpecialistCompetence,
+    SpecialistProfile,
+)
+
+__all__ = ("MAX_SLOT_RANGE", "list_specialists", "specialist_slots")
+
+MAX_SLOT_RANGE = timedelta(days=92)
+MAX_LIST = 5000
+
+
+async def list_specialists(
+    *, area: str | None, municipality: str | None, county: str | None, limit: int = MAX_LIST
+) -> list[schemas.Specialist]:
+    """Specialists filtered by competence area and home municipality or county."""
+    condition: Any = SpecialistProfile.id > 0
+    if area is not None:
+        if not await CompetenceArea.exists().where(CompetenceArea.code == area):
+            raise InvalidInput(f"unknown area code {area!r}", field="area", source="query")
+        with_area = SpecialistCompetence.select(SpecialistCompetence.specialist).where(
+            SpecialistCompetence.area._.code == area
+        )
+        condition = condition & SpecialistProfile.id.is_in(
+            [r["specialist"] for r in await with_area] or [0]
+        )
+    if municipality is not None:
+        if not await Municipality.exists().where(Municipality.code == municipality):
+            raise InvalidInput(
+                f"unknown municipality code {municipality!r}", field="municipality", source="query"
+            )
+        condition = condition & (SpecialistProfile.home_municipality._.code == municipality)
+    if county is not None:
+        if not await County.exists().where(County.code == county):
+            raise InvalidInput(f"unknown county code {county!r}", field="county", source="query")
+        condition = condition & (SpecialistProfile.home_municipality._.county._.code == county)
+    profiles = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.user._.display_name.as_alias("name"),
+            SpecialistProfile.title,
+            SpecialistProfile.home_municipality._.code.as_alias("home_municipality"),
+            SpecialistProfile.home_municipality._.name.as_alias("home_municipality_name"),
+            SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+            SpecialistProfile.languages,
+            SpecialistProfile.offers_phone,
+            SpecialistProfile.offers_video,
+            SpecialistProfile.offers_on_site,
+            SpecialistProfile.max_travel_km,
+            SpecialistProfile.consultations_per_week,
+            SpecialistProfile.mentees_capacity,
+            SpecialistProfile.accepts_new,
+        )
+        .where(condition)
+        .order_by(SpecialistProfile.id)
+        .limit(limit)
+    )
+    competences: dict[int, list[schemas.Competence]] = defaultdict(list)
+    for row in await SpecialistCompetence.select(
+        SpecialistCompetence.specialist,
+        SpecialistCompetence.area._.code.as_alias("area"),
+        SpecialistCompetence.level,
+    ).where(SpecialistCompetence.specialist.is_in([p["id"] for p in profiles] or [0])):
+        competences[row["specialist"]].append(
+            schemas.Competence(area=row["area"], level=row["level"])
+        )
+    return [
+        schemas.Specialist(
+            id=p["id"],
+            name=p["name"],
+            title=p["title"],
+            home_municipality=p["home_municipality"],
+            home_municipality_name=p["home_municipality_name"],
+            county=p["county"],
+            languages=list(p["languages"] or []),
+            modes=[
+                mode
+                for mode, offered in (
+                    ("phone", p["offers_phone"]),
+                    ("video", p["offers_video"]),
+                    ("on_site", p["offers_on_site"]),
+                )
+                if offered
+            ],
+            max_travel_km=p["max_travel_km"],
+            consultations_per_week=p["consultations_per_week"],
+            mentees_capacity=p["mentees_capacity"],
+            accepts_new=p["accepts_new"],
+            competences=sorted(competences[p["id"]], key=lambda c: c.area),
+        )
+        for p in profiles
+    ]
+
+
+async def specialist_slots(
+    specialist_id: int, start: datetime, end: datetime, *, now: datetime | None = None
+) -> list[schemas.Slot]:
+    """The bookable slots of one specialist in [start, end) (both aware)."""
+    if end <= start:
+        raise InvalidInput("must be after 'from'", field="to", source="query")
+    if end - start > MAX_SLOT_RANGE:
+        raise InvalidInput("at most 92 days after 'from'", field="to", source="query")
+    profile = (
+        await SpecialistProfile.select(
+            SpecialistProfile.slot_minutes,
+            SpecialistProfile.buffer_minutes,
+            SpecialistProfile.consultations_per_week,
+        )
+        .where(SpecialistProfile.id == specialist_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFound("no such specialist", field="id", source="path")
+    weekly = [
+        WeeklyHours(r["weekday"], r["start_time"], r["end_time"])
+        for r in await AvailabilityRule.select().where(AvailabilityRule.specialist == specialist_id)
+    ]
+    overrides = [
+        DateOverride(r["on_date"], r["closed"], r["start_time"], r["end_time"])
+        for r in await AvailabilityOverride.select().where(
+            AvailabilityOverride.specialist == specialist_id
+        )
+    ]
+    absences = [
+        Busy(r["starts_at"], r["ends_at"])
+        for r in await Absence.select(Absence.starts_at, Absence.ends_at).where(
+            (Absence.specialist == specialist_id)
+            & (Absence.ends_at > start)
+            & (Absence.starts_at < end)
+        )
+    ]
+    week_start = start - timedelta(days=7)
+    booked = await Booking.select(Booking.starts_at, Booking.ends_at).where(
+        (Booking.specialist == specialist_id)
+        & (Booking.status == BookingStatus.BOOKED)
+        & (Booking.starts_at < end + timedelta(days=7))
+        & (Booking.ends_at > week_start)
+    )
+    bookings = [Busy(r["starts_at"], r["ends_at"]) for r in booked]
+    used: dict[tuple[int, int], int] = defaultdict(int)
+    for booking in bookings:
+        used[iso_week(booking.start)] += 1
+    rules = SlotRules(
+        slot_minutes=profile["slot_minutes"],
+        buffer_minutes=profile["buffer_minutes"],
+        weekly_capacity=profile["consultations_per_week"],
+    )
+    slot = timedelta(minutes=rules.slot_minutes)
+    starts = free_slots(
+        weekly,
+        overrides,
+        absences,
+        bookings,
+        rules,
+        start=start,
+        end=end,
+        now=now or datetime.now(UTC),
+        used_per_week=used,
+    )
+    return [
+        schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo)) for s in starts
+    ]
