@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.support.database import fresh_database_url, run_cli
 from tests.support.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,21 +23,18 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def demo_network(migrated: None) -> None:
-    """A small seeded demo network (the five demo users included)."""
-    from network.demo import seed_if_empty
-
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(
-            asyncio.run,
-            seed_if_empty(specialists=60, requests=40, mentoring_requests=10, progress=False),
-        ).result()
+def demo_database() -> str:
+    """A database of its own with a small seeded demo network (the five demo users
+    included): `network seed` migrates, loads the reference data and seeds it."""
+    url = fresh_database_url("e2e")
+    run_cli(url, "seed", "--specialists", "60", "--requests", "40")
+    return url
 
 
 @pytest.fixture(scope="session")
-def server_url(demo_network: None) -> Iterator[str]:
-    """`network serve` on the suite's database with the demo network, in dev mode."""
-    with running_server() as url:
+def server_url(demo_database: str) -> Iterator[str]:
+    """`network serve` on the demo database, in dev mode."""
+    with running_server(NETWORK_DATABASE_URL=demo_database) as url:
         yield url
 
 

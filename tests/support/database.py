@@ -89,11 +89,16 @@ def cleanup() -> None:
 
 def migrate(url: str, *extra: str) -> None:
     """Run ``network migrate`` (with ``extra`` options) on the database ``url``."""
+    run_cli(url, "migrate", *extra)
+
+
+def run_cli(url: str, *args: str) -> None:
+    """Run the ``network`` command with ``args`` on the database ``url``; it must succeed."""
     import subprocess
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "network.cli", "migrate", *extra],
+        [sys.executable, "-m", "network.cli", *args],
         env={**os.environ, "NETWORK_DATABASE_URL": url},
         capture_output=True,
         text=True,
