@@ -56,5 +56,26 @@ def test_page_has_no_inline_scripts_and_a_strict_policy(browser: Any, server_url
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert page.locator("script:not([src])").count() == 0
         assert page.locator("link[rel=stylesheet]").count() == 1
+        # The language is negotiated from these headers.
+        vary = {v.strip().lower() for v in response.headers["vary"].split(",")}
+        assert {"accept-language", "cookie"} <= vary
+    finally:
+        context.close()
+
+
+def test_language_switch_keeps_the_other_query_parameters(browser: Any, server_url: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/?view=table")
+        assert page.locator("html").get_attribute("lang") == "en"
+        switch = page.locator("[data-testid=lang-switch]")
+        assert switch.get_attribute("href") == "/?view=table&lang=sv"
+        switch.click()
+        page.wait_for_url(f"{server_url}/?view=table&lang=sv")
+        assert page.locator("html").get_attribute("lang") == "sv"
+        assert page.locator("[data-testid=lang-switch]").get_attribute("href") == (
+            "/?view=table&lang=en"
+        )
     finally:
         context.close()

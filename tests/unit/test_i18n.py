@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from network.web.i18n import LANGUAGES, LOCALES_DIR, negotiate, translator
+from network.web import i18n
+from network.web.i18n import LANGUAGES, LOCALES_DIR, Translator, negotiate, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,6 +74,14 @@ def test_swedish_translations_differ_from_english() -> None:
         (None, None, "de-DE,en;q=0.5,sv;q=0.8", "sv"),
         (None, None, "de, fr", "sv"),
         (None, None, "garbage;;q=x", "sv"),
+        (None, None, "en;q=0", "sv"),
+        (None, None, "en;q=0, sv;q=0", "sv"),
+        (None, None, "en-US-x-private", "en"),
+        (None, None, "EN_gb", "en"),
+        (None, None, "*", "sv"),
+        (None, None, "", "sv"),
+        (None, None, "en;q=0.5, sv;q=0.5", "en"),
+        (None, None, "sv;q=abc, en", "en"),
         (None, None, None, "sv"),
     ],
 )
@@ -84,3 +95,41 @@ def test_negotiation_order(
 def test_numbers_follow_the_language() -> None:
     assert translator("sv").number(10587710) == "10\xa0587\xa0710"
     assert translator("en").number(10587710) == "10,587,710"
+
+
+@pytest.fixture
+def locales_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The catalogues copied to a temporary folder, without compiled ``.mo`` files."""
+    target = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, target, ignore=shutil.ignore_patterns("*.mo", "*.tmp"))
+    monkeypatch.setattr(i18n, "LOCALES_DIR", target)
+    return target
+
+
+def test_missing_or_stale_mo_is_compiled_from_the_po(locales_copy: Path) -> None:
+    folder = locales_copy / "sv" / "LC_MESSAGES"
+    assert not (folder / "messages.mo").exists()
+    assert Translator("sv").gettext("Counties") == "Län"
+    mo = folder / "messages.mo"
+    assert mo.exists()
+    assert list(folder.glob("*.tmp")) == []
+
+    po = folder / "messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Län"', 'msgstr "Länen"', 1),
+        encoding="utf-8",
+    )
+    stale = mo.stat().st_mtime - 10
+    os.utime(mo, (stale, stale))
+    assert Translator("sv").gettext("Counties") == "Länen"
+
+
+def test_read_only_locales_compile_in_memory(
+    locales_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(i18n.tempfile, "NamedTemporaryFile", refuse)
+    assert Translator("sv").gettext("Counties") == "Län"
+    assert not (locales_copy / "sv" / "LC_MESSAGES" / "messages.mo").exists()

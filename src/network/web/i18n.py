@@ -14,17 +14,19 @@ else the ``lang`` cookie, else the ``Accept-Language`` header, else Swedish.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 __all__ = (
     "DEFAULT_LANGUAGE",
@@ -40,6 +42,7 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 _DOMAIN = "messages"
+_MAX_LANGUAGE_RANGES = 32
 
 
 def N_(message: str) -> str:
@@ -57,29 +60,36 @@ ROLE_LABELS = {
 _compile_lock = threading.Lock()
 
 
-def _compiled(language: str) -> Path:
-    """The ``.mo`` of ``language``, compiled from its ``.po`` if missing or stale."""
+def _load(language: str) -> NullTranslations:
+    """The catalogue of ``language``; its ``.mo`` is compiled from the ``.po`` when it is
+    missing or older. If the folder is read-only, the catalogue is compiled in memory."""
     folder = LOCALES_DIR / language / "LC_MESSAGES"
     po, mo = folder / f"{_DOMAIN}.po", folder / f"{_DOMAIN}.mo"
     with _compile_lock:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source, locale=language)
-            tmp = mo.with_suffix(".mo.tmp")
-            with tmp.open("wb") as target:
-                write_mo(target, catalog)
-            tmp.replace(mo)
-    return mo
+            compiled = BytesIO()
+            write_mo(compiled, catalog)
+            try:
+                # A unique temporary name, then an atomic rename: several app
+                # processes may compile at the same moment.
+                with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
+                    tmp.write(compiled.getvalue())
+                Path(tmp.name).replace(mo)
+            except OSError:
+                compiled.seek(0)
+                return Translations(compiled, domain=_DOMAIN)
+    return Translations.load(str(LOCALES_DIR), [language], _DOMAIN)
 
 
 class Translator:
     """Everything a template needs for one language."""
 
     def __init__(self, language: str) -> None:
-        _compiled(language)
         self.language = language
         self.locale = Locale.parse(language)
-        self._translations = Translations.load(str(LOCALES_DIR), [language], _DOMAIN)
+        self._translations = _load(language)
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -117,16 +127,28 @@ def negotiate(query: str | None, cookies: Mapping[str, str], accept_language: st
         if candidate in LANGUAGES:
             return candidate
     if accept_language:
-        wanted = []
-        for part in accept_language.split(","):
-            tag, _, quality = part.strip().partition(";q=")
-            try:
-                weight = float(quality) if quality else 1.0
-                language = Locale.parse(tag.strip().replace("-", "_")).language
-            except (ValueError, UnknownLocaleError):
-                continue
-            wanted.append((weight, language))
-        for _, language in sorted(wanted, key=lambda item: -item[0]):
+        for language in _accepted(accept_language):
             if language in LANGUAGES:
                 return language
     return DEFAULT_LANGUAGE
+
+
+def _accepted(header: str) -> list[str]:
+    """The primary language subtags of an ``Accept-Language`` header, most wanted first
+    (RFC 9110 section 12.5.4: ``q=0`` means "not acceptable", ties keep header order)."""
+    wanted: list[tuple[float, str]] = []
+    for part in header.split(",")[:_MAX_LANGUAGE_RANGES]:
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if 0.0 < weight <= 1.0 and primary.isalpha():
+            wanted.append((weight, primary))
+    wanted.sort(key=lambda item: -item[0])
+    return [language for _, language in wanted]

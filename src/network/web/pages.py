@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
@@ -36,16 +37,22 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
             )
         )
     principal = await current_principal(request)
+    other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    other.append(("lang", "en" if language == "sv" else "sv"))
     return Template(
         template_name=template_name,
         context={
             **translator(language).context(),
             "principal": principal,
             "path": request.url.path,
+            # The same page in the other language, its other query parameters kept.
+            "lang_switch_url": f"{request.url.path}?{urlencode(other)}",
             "sign_in_url": request.app.state.get("sign_in_url"),
             **context,
         },
         cookies=cookies,
+        # The language depends on these request headers: shared caches must key on them.
+        headers={"Vary": "Accept-Language, Cookie"},
     )
 
 
