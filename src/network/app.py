@@ -30,7 +30,7 @@ from network.server.redis import make_redis
 from network.server.security import csrf_middleware, rate_limits, security_headers
 from network.server.stores import make_channels, make_store_registry
 from network.settings import Settings, get_settings
-from network.specialists.controllers import SpecialistController
+from network.specialists.controllers import SpecialistController, SpecialistEditController
 from network.web import STATIC_ROUTER, WEB_CONTROLLERS, make_template_config
 
 __all__ = ("create_app",)
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HealthController,
         DirectoryController,
         SpecialistController,
+        SpecialistEditController,
         SessionController,
         TokenController,
         UserController,

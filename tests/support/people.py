@@ -9,7 +9,7 @@ from network.accounts.tables import RoleBinding, User
 from network.directory.tables import County, Municipality
 from network.lib.vocab import Role
 
-__all__ = ("create_user", "create_users")
+__all__ = ("create_specialist_profile", "create_user", "create_users")
 
 
 async def create_user(
@@ -45,3 +45,19 @@ def create_users(*specs: tuple[str, Role, dict[str, str]]) -> dict[str, int]:
         return {email: await create_user(email, role, **where) for email, role, where in specs}
 
     return asyncio.run(create())
+
+
+async def create_specialist_profile(user_id: int, municipality: str) -> int:
+    """A specialist profile (default capacity and slot rules) for ``user_id``."""
+    from network.specialists.tables import SpecialistProfile
+
+    row = (
+        await Municipality.select(Municipality.id).where(Municipality.code == municipality).first()
+    )
+    assert row is not None, municipality
+    now = datetime.now(UTC)
+    profile = SpecialistProfile(
+        user=user_id, home_municipality=row["id"], created_at=now, updated_at=now
+    )
+    await profile.save()
+    return int(profile.id)

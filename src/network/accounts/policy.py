@@ -123,7 +123,7 @@ class Scope:
 
 # Which roles may take an action, and whether the target must lie in their scope.
 _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
-    Action.SPECIALIST_EDIT: (frozenset({Role.COORDINATOR, Role.ADMIN}), True),
+    Action.SPECIALIST_EDIT: (frozenset({Role.COORDINATOR}), True),
     Action.CONSULTATION_CREATE: (frozenset({Role.SOCIAL_WORKER}), True),
     Action.CONSULTATION_READ: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.CONSULTATION_UPDATE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from typing import Annotated, Literal
+
+import msgspec
 
 from network.lib.schema import Schema
 
-__all__ = ("Competence", "Slot", "Specialist")
+__all__ = (
+    "AbsenceCreate",
+    "AbsenceOut",
+    "Competence",
+    "CompetenceIn",
+    "HoursIn",
+    "Interval",
+    "ProfileIn",
+    "ProfileOut",
+    "Slot",
+    "Specialist",
+)
 
 
 class Competence(Schema):
@@ -33,3 +47,67 @@ class Specialist(Schema):
 class Slot(Schema):
     start: datetime
     end: datetime
+
+
+Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
+AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
+
+
+class CompetenceIn(Schema):
+    area: AreaCode
+    level: Level
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ProfileIn(Schema):
+    """The whole editable profile; ``version`` is the one read (lost-update check)."""
+
+    version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+    title: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    languages: Annotated[list[Language], msgspec.Meta(max_length=20)] = []
+    modes: Annotated[list[Literal["phone", "video", "on_site"]], msgspec.Meta(max_length=3)] = []
+    max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=2000)] = 0
+    consultations_per_week: Annotated[int, msgspec.Meta(ge=0, le=60)] = 4
+    mentees_capacity: Annotated[int, msgspec.Meta(ge=0, le=20)] = 0
+    slot_minutes: Annotated[int, msgspec.Meta(ge=15, le=240)] = 45
+    buffer_minutes: Annotated[int, msgspec.Meta(ge=0, le=120)] = 15
+    accepts_new: bool = True
+    competences: Annotated[list[CompetenceIn], msgspec.Meta(max_length=19)] = []
+
+
+class Interval(Schema):
+    weekday: Annotated[int, msgspec.Meta(ge=0, le=6, description="0 = Monday")]
+    start: time
+    end: time
+
+
+class HoursIn(Schema):
+    hours: Annotated[list[Interval], msgspec.Meta(max_length=50)]
+
+
+class AbsenceCreate(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    reason: Literal["holiday", "sick_leave", "parental_leave", "training", "other"] = "other"
+    stand_in: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+
+
+class AbsenceOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    stand_in: int | None
+
+
+class ProfileOut(Schema):
+    """Everything the profile editor shows, including what only the specialist and
+    their coordinators see (absences with reasons)."""
+
+    specialist: Specialist
+    version: int
+    slot_minutes: int
+    buffer_minutes: int
+    hours: list[Interval]
+    absences: list[AbsenceOut]

@@ -21,17 +21,24 @@ from network.specialists.tables import (
     SpecialistProfile,
 )
 
-__all__ = ("MAX_SLOT_RANGE", "list_specialists", "specialist_slots")
+__all__ = ("MAX_SLOT_RANGE", "list_specialists", "profile_for_editing", "specialist_slots")
 
 MAX_SLOT_RANGE = timedelta(days=92)
 MAX_LIST = 5000
 
 
 async def list_specialists(
-    *, area: str | None, municipality: str | None, county: str | None, limit: int = MAX_LIST
+    *,
+    area: str | None,
+    municipality: str | None,
+    county: str | None,
+    limit: int = MAX_LIST,
+    ids: list[int] | None = None,
 ) -> list[schemas.Specialist]:
     """Specialists filtered by competence area and home municipality or county."""
     condition: Any = SpecialistProfile.id > 0
+    if ids is not None:
+        condition = condition & SpecialistProfile.id.is_in(ids or [0])
     if area is not None:
         if not await CompetenceArea.exists().where(CompetenceArea.code == area):
             raise InvalidInput(f"unknown area code {area!r}", field="area", source="query")
@@ -177,3 +184,49 @@ async def specialist_slots(
     return [
         schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo)) for s in starts
     ]
+
+
+async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
+    """The profile editor's view of one specialist."""
+    listed = await list_specialists(area=None, municipality=None, county=None, ids=[specialist_id])
+    if not listed:
+        raise NotFound("no such specialist", field="id", source="path")
+    row = (
+        await SpecialistProfile.select(
+            SpecialistProfile.version,
+            SpecialistProfile.slot_minutes,
+            SpecialistProfile.buffer_minutes,
+        )
+        .where(SpecialistProfile.id == specialist_id)
+        .first()
+    )
+    assert row is not None
+    hours = await AvailabilityRule.select().where(AvailabilityRule.specialist == specialist_id)
+    absences = (
+        await Absence.select()
+        .where(Absence.specialist == specialist_id)
+        .order_by(Absence.starts_at)
+    )
+    return schemas.ProfileOut(
+        specialist=listed[0],
+        version=row["version"],
+        slot_minutes=row["slot_minutes"],
+        buffer_minutes=row["buffer_minutes"],
+        hours=sorted(
+            (
+                schemas.Interval(weekday=h["weekday"], start=h["start_time"], end=h["end_time"])
+                for h in hours
+            ),
+            key=lambda i: (i.weekday, i.start),
+        ),
+        absences=[
+            schemas.AbsenceOut(
+                id=a["id"],
+                starts_at=a["starts_at"],
+                ends_at=a["ends_at"],
+                reason=a["reason"],
+                stand_in=a["stand_in"],
+            )
+            for a in absences
+        ],
+    )
