@@ -92,8 +92,11 @@ async def _bindings(user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return by_user
 
 
-async def list_users(principal: Principal, query: str | None = None) -> list[dict[str, Any]]:
-    """Users with a binding in the administrator's scope, with all their bindings."""
+async def list_users(
+    principal: Principal, query: str | None = None, *, user_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Users with a binding in the administrator's scope (or just ``user_id``, if it is
+    one of them), with all their bindings."""
     scope = visible_scope(principal, Action.USER_MANAGE)
     if not (scope.municipalities or scope.counties):
         return []
@@ -102,6 +105,8 @@ async def list_users(principal: Principal, query: str | None = None) -> list[dic
         sorted(scope.counties) or [""]
     )
     condition = condition | RoleBinding.county._.code.is_in(sorted(scope.counties) or [""])
+    if user_id is not None:
+        condition = (RoleBinding.user == user_id) & (condition)
     ids = sorted(
         {row["user"] for row in await RoleBinding.select(RoleBinding.user).where(condition)}
     )

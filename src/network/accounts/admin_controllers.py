@@ -92,7 +92,7 @@ class UserController(Controller):
 
 
 async def _one(principal: Principal, user_id: int) -> schemas.UserOut:
-    rows = [u for u in await admin.list_users(principal) if u["id"] == user_id]
+    rows = await admin.list_users(principal, user_id=user_id)
     if not rows:  # e.g. the last in-scope role was just removed
         return schemas.UserOut(id=user_id, email="", display_name="", active=False, roles=[])
     return msgspec.convert(rows[0], schemas.UserOut)
