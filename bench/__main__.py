@@ -17,44 +17,22 @@ import asyncio
 import os
 import platform
 import resource
-import secrets
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 
-def _scratch_database() -> tuple[str, str | None]:
-    """A fresh database URL (and, for PostgreSQL, the admin URL to drop it with)."""
+def _scratch_database() -> tuple[str, bool]:
+    """A fresh database URL, and whether it is a PostgreSQL one (to drop afterwards)."""
     base = os.environ.get("NETWORK_DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}", None
-    import asyncpg
+        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}", False
+    from network.lib.pgdatabases import create_database, scratch_url
 
-    parts = urlsplit(base)
-    name = f"network_bench_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-
-    async def create() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
-    return urlunsplit(parts._replace(path=f"/{name}")), admin
-
-
-async def _drop(url: str, admin: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    url = scratch_url(base, "network_bench")
+    asyncio.run(create_database(url))
+    return url, True
 
 
 async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple[str, ...]]:
@@ -123,16 +101,18 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=2_000)
     args = parser.parse_args()
 
-    url, admin = _scratch_database()
+    url, postgres = _scratch_database()
     os.environ["NETWORK_DATABASE_URL"] = url
     os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
     try:
         rows = asyncio.run(bench_seed(args.specialists, args.requests, args.sample))
     finally:
-        if admin is not None:
-            asyncio.run(_drop(url, admin))
+        if postgres:
+            from network.lib.pgdatabases import drop_database
+
+            asyncio.run(drop_database(url))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kind = "PostgreSQL" if admin else "SQLite"
+    kind = "PostgreSQL" if postgres else "SQLite"
     print(
         f"# bench {args.benchmark} on {kind}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, {platform.machine()}"

@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.app import create_app
+from network.lib.pgdatabases import drop_database
 from network.settings import get_settings
 from tests.support.database import migrated_database
 
@@ -34,19 +35,7 @@ def _drop(url: str) -> None:
     if url.startswith("sqlite"):
         Path(url.split(":///", 1)[1]).unlink()
         return
-    import asyncpg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
+    asyncio.run(drop_database(url))
 
 
 def test_ready_fails_when_database_is_gone() -> None:

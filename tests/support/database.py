@@ -16,38 +16,27 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 _TMP = Path(tempfile.mkdtemp(prefix="network-tests-"))
 _BASE_URL = os.environ.get("NETWORK_DATABASE_URL", "").strip()
-_PG_ADMIN_URL: str | None = None
-_PG_DB: str | None = None
 _CREATED: list[str] = []
 
 
-def _fresh_postgres(url: str) -> tuple[str, str, str]:
-    import asyncpg
+def _fresh_postgres(server_url: str) -> str:
+    from network.lib.pgdatabases import create_database, scratch_url
 
-    parts = urlsplit(url)
-    name = f"network_test_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-
-    async def create() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
-    _CREATED.append(name)
-    return urlunsplit(parts._replace(path=f"/{name}")), admin, name
+    url = scratch_url(server_url, "network_test")
+    asyncio.run(create_database(url))
+    _CREATED.append(url)
+    return url
 
 
-if _BASE_URL.startswith(("postgres://", "postgresql://")):
-    TEST_URL, _PG_ADMIN_URL, _PG_DB = _fresh_postgres(_BASE_URL)
-else:
-    TEST_URL = f"sqlite:///{_TMP / 'test.sqlite3'}"
+DATABASE_KIND = "postgres" if _BASE_URL.startswith(("postgres://", "postgresql://")) else "sqlite"
+TEST_URL = (
+    _fresh_postgres(_BASE_URL)
+    if DATABASE_KIND == "postgres"
+    else f"sqlite:///{_TMP / 'test.sqlite3'}"
+)
 
 os.environ["NETWORK_DATABASE_URL"] = TEST_URL
 os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
@@ -57,32 +46,25 @@ os.environ.setdefault("NETWORK_LOG_LEVEL", "WARNING")
 os.environ.setdefault("NETWORK_RATE_LIMIT_SIGNIN", "100000")
 os.environ.setdefault("NETWORK_RATE_LIMIT_WRITES", "100000")
 
-DATABASE_KIND = "postgres" if _PG_DB else "sqlite"
 REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or None
 
 
 def fresh_database_url(tag: str) -> str:
     """Another empty database of the same kind as the suite's (for migration tests)."""
-    if _PG_DB is None:
+    if DATABASE_KIND == "sqlite":
         return f"sqlite:///{_TMP / f'{tag}-{secrets.token_hex(3)}.sqlite3'}"
-    url, _, _ = _fresh_postgres(_BASE_URL)
-    return url
+    return _fresh_postgres(_BASE_URL)
 
 
 def cleanup() -> None:
     """Remove the temp dir and drop the PostgreSQL databases this session made."""
+    from network.lib.pgdatabases import drop_database
+
     shutil.rmtree(_TMP, ignore_errors=True)
-    if _PG_ADMIN_URL is None:
-        return
-    import asyncpg
 
     async def drop() -> None:
-        conn = await asyncpg.connect(_PG_ADMIN_URL)
-        try:
-            for name in _CREATED:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        for url in _CREATED:
+            await drop_database(url)
 
     asyncio.run(drop())
 
