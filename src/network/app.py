@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 from network.accounts.admin_controllers import AdminPages, UserController
 from network.accounts.controllers import DevLoginController, SessionController
 from network.accounts.guards import ACTION_KEY, policy_guard
+from network.accounts.oidc_controllers import OidcController, oidc_client_for
 from network.accounts.policy import Action
 from network.accounts.sessions import make_session_config
 from network.accounts.token_controllers import TokenController
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ]
     if settings.is_dev:
         handlers.append(DevLoginController)
+    oidc = oidc_client_for(settings)  # None unless NETWORK_OIDC_ISSUER is set
+    if oidc is not None:
+        handlers.append(OidcController)
 
     return Litestar(
         route_handlers=handlers,
@@ -108,8 +112,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "engine": engine,
                 "redis": redis,
                 "session_config": session_config,
+                "oidc": oidc,
                 # Where the header's "Sign in" link goes (OpenID Connect when configured).
-                "sign_in_url": "/auth/dev-login" if settings.is_dev else None,
+                "sign_in_url": (
+                    "/auth/login" if oidc else "/auth/dev-login" if settings.is_dev else None
+                ),
             }
         ),
         debug=False,

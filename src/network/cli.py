@@ -31,8 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         if args.command in ("demo", "serve"):
+            from network.accounts.oidc_settings import load_oidc_settings
             from network.server.redis import check_redis
 
+            load_oidc_settings(env=settings.env)
             asyncio.run(check_redis(settings))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

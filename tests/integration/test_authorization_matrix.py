@@ -222,6 +222,22 @@ def test_every_route_is_in_the_matrix_and_declares_a_policy() -> None:
             assert "action" in handler.opt, f"{route.path} declares no policy action"
 
 
+def test_sign_in_routes_of_an_oidc_app_are_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an identity provider configured, its two routes exist and are public;
+    every route still declares a policy."""
+    monkeypatch.setenv("NETWORK_OIDC_ISSUER", "https://idp.example/realms/kommun")
+    monkeypatch.setenv("NETWORK_OIDC_CLIENT_ID", "specialistnatet")
+    monkeypatch.setenv("NETWORK_OIDC_CLIENT_SECRET", "s3cret-for-the-matrix-test")
+    app = create_app()
+    extra = _routes(app) - set(MATRIX)
+    assert extra == {("GET", "/auth/login"), ("GET", "/auth/callback")}
+    for route in app.routes:
+        if route.path in ("/auth/login", "/auth/callback"):
+            for handler in route.route_handlers:
+                if handler.handler_name != "options_handler":
+                    assert handler.opt["action"] == "public"
+
+
 @pytest.fixture(scope="module")
 def people(migrated: None) -> dict[str, str]:
     """One user per role in the own place (municipal roles in 2161, county roles in 21)."""

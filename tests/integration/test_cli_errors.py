@@ -42,3 +42,11 @@ def test_demo_refuses_prod_mode() -> None:
     result = _network("demo", NETWORK_ENV="prod", NETWORK_SECRET_KEY="s" * 40)
     assert result.returncode == 2
     assert "NETWORK_ENV" in result.stderr
+
+
+def test_oidc_client_without_issuer_stops_serve() -> None:
+    result = _network("serve", NETWORK_OIDC_CLIENT_ID="network", NETWORK_ENV="dev")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: NETWORK_OIDC_ISSUER: ")
