@@ -100,9 +100,13 @@ def test_disabling_a_user_ends_their_session(
 
 
 def test_unknown_email_is_a_named_400(https_client: TestClient[Litestar]) -> None:
+    failed = AuditEvent.count().where(AuditEvent.action == "auth.sign_in_failed")
+    before = in_app(https_client, failed.run)
     response = https_client.post("/auth/dev-login", json={"email": "nobody@demo.invalid"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "email"
+    # A failed sign-in is audited.
+    assert in_app(https_client, failed.run) == before + 1
     malformed = https_client.post("/auth/dev-login", json={"email": 42})
     assert malformed.status_code == 400
     assert malformed.json()["errors"][0]["field"] == "email"

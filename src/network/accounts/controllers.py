@@ -11,12 +11,14 @@ from litestar.params import Body, JSONBody
 from litestar.response import Redirect, Template
 
 from network.accounts import schemas
-from network.accounts.guards import ACTION_KEY, current_principal
+from network.accounts.guards import ACTION_KEY, actor_of, current_principal
 from network.accounts.policy import Action, Principal
 from network.accounts.principals import user_id_for_email
 from network.accounts.schemas import DevLoginForm
 from network.accounts.signin import sign_in, sign_out
+from network.audit.service import record
 from network.lib.errors import InvalidInput
+from network.lib.vocab import AuditOutcome
 
 __all__ = ("DevLoginController", "SessionController")
 
@@ -35,9 +37,7 @@ class DevLoginController(Controller):
         """Sign in as a seeded demo user by e-mail (dev mode only)."""
         if not request.app.state.settings.is_dev:
             raise NotFoundException()  # belt and braces: the route is not even registered in prod
-        user_id = await user_id_for_email(data.email)
-        if user_id is None:
-            raise InvalidInput("no active user with this e-mail", field="email", source="body")
+        user_id = await _demo_user(request, data.email)
         return me_of(await sign_in(request, user_id, method="dev"))
 
     @get("/dev-login", name="dev-login", include_in_schema=False)
@@ -59,9 +59,7 @@ class DevLoginController(Controller):
         """The page's form: sign in and go to the start page."""
         if not request.app.state.settings.is_dev:
             raise NotFoundException()
-        user_id = await user_id_for_email(data.email)
-        if user_id is None:
-            raise InvalidInput("no active user with this e-mail", field="email", source="body")
+        user_id = await _demo_user(request, data.email)
         await sign_in(request, user_id, method="dev")
         return Redirect("/", status_code=303)
 
@@ -100,3 +98,18 @@ def me_of(principal: Principal) -> schemas.Me:
         ],
         specialist_id=principal.specialist_id,
     )
+
+
+async def _demo_user(request: Request[Any, Any, Any], email: str) -> int:
+    """The active user with this e-mail; a failed attempt is audited, then refused."""
+    user_id = await user_id_for_email(email)
+    if user_id is None:
+        await record(
+            actor_of(request, None),
+            "auth.sign_in_failed",
+            "user",
+            outcome=AuditOutcome.DENIED,
+            detail={"method": "dev", "reason": "no active user with this e-mail"},
+        )
+        raise InvalidInput("no active user with this e-mail", field="email", source="body")
+    return user_id
