@@ -11,7 +11,7 @@ from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from network.accounts import admin, schemas
-from network.accounts.guards import ACTION_KEY, actor_of, current_principal
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
 from network.lib.errors import DomainError
 from network.lib.vocab import Role
@@ -19,12 +19,6 @@ from network.lib.vocab import Role
 __all__ = ("AdminPages", "UserController")
 
 Query = Annotated[str | None, QueryParameter(max_length=100)]
-
-
-async def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = await current_principal(request)
-    assert principal is not None  # the guard admits administrators only
-    return principal
 
 
 class UserController(Controller):
@@ -37,7 +31,7 @@ class UserController(Controller):
         self, request: Request[Any, Any, Any], q: Query = None
     ) -> list[schemas.UserOut]:
         """Users with a role in the municipalities or counties you administer."""
-        rows = await admin.list_users(await _principal(request), q)
+        rows = await admin.list_users(await signed_in_principal(request), q)
         return msgspec.convert(rows, list[schemas.UserOut])
 
     @post("/", operation_id="createUser")
@@ -45,7 +39,7 @@ class UserController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[schemas.UserCreate]
     ) -> schemas.UserOut:
         """Pre-register a user (matched by e-mail at first sign-in) with a first role."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         place = await admin.resolve_place(data.municipality, data.county)
         user_id = await admin.add_user(
             principal,
@@ -65,7 +59,7 @@ class UserController(Controller):
         data: JSONBody[schemas.UserUpdate],
     ) -> schemas.UserOut:
         """Enable or disable a user; disabling ends their sessions at once."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await admin.set_active(principal, actor_of(request, principal), user_id, data.active)
         return await _one(principal, user_id)
 
@@ -77,7 +71,7 @@ class UserController(Controller):
         data: JSONBody[schemas.BindingCreate],
     ) -> schemas.UserOut:
         """Give a user a role in a municipality or county you administer."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         place = await admin.resolve_place(data.municipality, data.county)
         await admin.grant_role(principal, actor_of(request, principal), user_id, data.role, place)
         return await _one(principal, user_id)
@@ -87,7 +81,7 @@ class UserController(Controller):
         self, request: Request[Any, Any, Any], user_id: FromPath[int], binding_id: FromPath[int]
     ) -> None:
         """Take a role binding away."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await admin.revoke_role(principal, actor_of(request, principal), user_id, binding_id)
 
 
@@ -131,7 +125,7 @@ class AdminPages(Controller):
     ) -> Template:
         from network.web.pages import render
 
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         template = await render(
             request,
             "admin/users.html.j2",
@@ -150,7 +144,7 @@ class AdminPages(Controller):
 
     async def _do(self, request: Request[Any, Any, Any], action: Any) -> Template | Redirect:
         try:
-            await action(await _principal(request))
+            await action(await signed_in_principal(request))
         except DomainError as error:
             return await self._page(request, error=error)
         return Redirect("/admin/users", status_code=303)

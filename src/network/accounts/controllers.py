@@ -11,7 +11,7 @@ from litestar.params import Body, JSONBody
 from litestar.response import Redirect, Template
 
 from network.accounts import schemas
-from network.accounts.guards import ACTION_KEY, actor_of, current_principal
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
 from network.accounts.principals import user_id_for_email
 from network.accounts.schemas import DevLoginForm
@@ -83,8 +83,7 @@ class SessionController(Controller):
     @get("/api/v1/me", operation_id="me", opt={ACTION_KEY: Action.SIGNED_IN})
     async def me(self, request: Request[Any, Any, Any]) -> schemas.Me:
         """The signed-in user and their roles."""
-        principal = await current_principal(request)
-        assert principal is not None  # the guard let only signed-in users through
+        principal = await signed_in_principal(request)
         return me_of(principal)
 
 

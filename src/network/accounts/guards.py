@@ -20,7 +20,13 @@ from network.accounts.sessions import ABSOLUTE_TIMEOUT_SECONDS
 from network.audit.service import Actor, record
 from network.lib.vocab import AuditOutcome
 
-__all__ = ("ACTION_KEY", "actor_of", "current_principal", "policy_guard")
+__all__ = (
+    "ACTION_KEY",
+    "actor_of",
+    "current_principal",
+    "policy_guard",
+    "signed_in_principal",
+)
 
 ACTION_KEY = "action"
 _PRINCIPAL = "network.principal"
@@ -49,6 +55,14 @@ async def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> P
             # Expired, disabled or deleted: the session ends here.
             connection.clear_session()
     state[_PRINCIPAL] = principal
+    return principal
+
+
+async def signed_in_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The principal of a route the guard only lets signed-in users reach."""
+    principal = await current_principal(connection)
+    if principal is None:  # unreachable behind the guard; refuse rather than assume
+        raise NotAuthorizedException("Sign in first")
     return principal
 
 

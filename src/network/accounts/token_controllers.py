@@ -10,7 +10,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 
 from network.accounts import schemas, tokens
-from network.accounts.guards import ACTION_KEY, actor_of, current_principal
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
 from network.audit.service import record
 
@@ -18,8 +18,7 @@ __all__ = ("TokenController",)
 
 
 async def _session_principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = await current_principal(request)
-    assert principal is not None  # the guard admits signed-in users only
+    principal = await signed_in_principal(request)
     if principal.token_scopes is not None:
         raise PermissionDeniedException("API tokens are managed from a signed-in session")
     return principal

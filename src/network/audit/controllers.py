@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, current_principal
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
 from network.audit import reviews, schemas
 from network.audit.queries import audit_page, to_csv
@@ -46,8 +46,7 @@ class AuditController(Controller):
     ) -> schemas.AuditPage:
         """Audit entries you may see, newest first."""
         _check_period(since, until)
-        principal = await current_principal(request)
-        assert principal is not None
+        principal = await signed_in_principal(request)
         page = await audit_page(principal, since=since, until=until, limit=limit, offset=offset)
         await record(
             actor_of(request, principal),
@@ -63,8 +62,7 @@ class AuditController(Controller):
     ) -> Response[str]:
         """The same entries as CSV (at most 50,000 per file; narrow the period for more)."""
         _check_period(since, until)
-        principal = await current_principal(request)
-        assert principal is not None
+        principal = await signed_in_principal(request)
         page = await audit_page(principal, since=since, until=until, limit=EXPORT_LIMIT, offset=0)
         await record(
             actor_of(request, principal),
@@ -91,8 +89,7 @@ class ReviewController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[schemas.ReviewStart]
     ) -> schemas.Review:
         """Draw a random sample of the month's accesses to case data in your scope."""
-        principal = await current_principal(request)
-        assert principal is not None
+        principal = await signed_in_principal(request)
         review_id = await reviews.start_review(
             principal,
             actor_of(request, principal),
@@ -108,8 +105,7 @@ class ReviewController(Controller):
         self, request: Request[Any, Any, Any], review_id: FromPath[int]
     ) -> schemas.Review:
         """One of your reviews with its sampled entries and findings."""
-        principal = await current_principal(request)
-        assert principal is not None
+        principal = await signed_in_principal(request)
         return await _review(principal.user_id, review_id)
 
     @post("/{review_id:int}/complete", operation_id="completeAuditReview", status_code=200)
@@ -120,8 +116,7 @@ class ReviewController(Controller):
         data: JSONBody[schemas.ReviewComplete],
     ) -> schemas.Review:
         """Record your verdict on every sampled entry; the review is then closed."""
-        principal = await current_principal(request)
-        assert principal is not None
+        principal = await signed_in_principal(request)
         await reviews.complete_review(
             principal,
             actor_of(request, principal),

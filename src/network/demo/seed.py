@@ -32,6 +32,7 @@ from network.demo.generator import (
     generate_network,
 )
 from network.demo.model import DemoNetwork, SeedCounts
+from network.directory.reference import AreaRow, CountyRow, MunicipalityRow
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -58,25 +59,6 @@ _SEED_LOCK_KEY = 7_305_944_112  # pg_advisory_xact_lock key of "seed the demo"
 
 class DemoSeedError(RuntimeError):
     """The database cannot take the demo network (e.g. no reference data loaded)."""
-
-
-class MunicipalityInput(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    name: str
-    county_code: str
-    population: int
-    latitude: float
-    longitude: float
-
-
-class CountyInput(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    name: str
-
-
-class AreaInput(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    name_sv: str
 
 
 # --------------------------------------------------------------------------- progress
@@ -418,10 +400,8 @@ async def _write(
 # --------------------------------------------------------------------------- entry point
 
 
-async def load_generator_inputs() -> tuple[
-    list[MunicipalityInput], list[CountyInput], list[AreaInput]
-]:
-    """The reference rows in the database, as the generator's inputs."""
+async def load_generator_inputs() -> tuple[list[MunicipalityRow], list[CountyRow], list[AreaRow]]:
+    """The reference rows in the database, as the generator's inputs (without boundaries)."""
     municipalities = await Municipality.select(
         Municipality.code,
         Municipality.name,
@@ -432,14 +412,19 @@ async def load_generator_inputs() -> tuple[
     ).order_by(Municipality.code)
     counties = await County.select(County.code, County.name).order_by(County.code)
     areas = (
-        await CompetenceArea.select(CompetenceArea.code, CompetenceArea.name_sv)
+        await CompetenceArea.select(
+            CompetenceArea.code,
+            CompetenceArea.name_sv,
+            CompetenceArea.name_en,
+            CompetenceArea.description_en,
+        )
         .where(CompetenceArea.active.eq(True))
         .order_by(CompetenceArea.code)
     )
     return (
-        msgspec.convert(municipalities, list[MunicipalityInput]),
-        msgspec.convert(counties, list[CountyInput]),
-        msgspec.convert(areas, list[AreaInput]),
+        msgspec.convert(municipalities, list[MunicipalityRow]),
+        msgspec.convert(counties, list[CountyRow]),
+        msgspec.convert(areas, list[AreaRow]),
     )
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, current_principal
-from network.accounts.policy import Action, Principal
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.policy import Action
 from network.lib.timeparse import parse_instant
 from network.specialists import editing, schemas, services
 
@@ -57,7 +57,7 @@ class SpecialistEditController(Controller):
         self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
     ) -> schemas.ProfileOut:
         """The editable profile with weekly hours and absences."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await editing.authorize(principal, specialist_id)
         return await services.profile_for_editing(specialist_id)
 
@@ -69,7 +69,7 @@ class SpecialistEditController(Controller):
         data: JSONBody[schemas.ProfileIn],
     ) -> schemas.ProfileOut:
         """Replace the profile and competences (send the version you read)."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await editing.update_profile(principal, actor_of(request, principal), specialist_id, data)
         return await services.profile_for_editing(specialist_id)
 
@@ -81,7 +81,7 @@ class SpecialistEditController(Controller):
         data: JSONBody[schemas.HoursIn],
     ) -> schemas.ProfileOut:
         """Replace the weekly hours (Europe/Stockholm wall-clock times)."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await editing.replace_hours(
             principal, actor_of(request, principal), specialist_id, data.hours
         )
@@ -95,7 +95,7 @@ class SpecialistEditController(Controller):
         data: JSONBody[schemas.AbsenceCreate],
     ) -> schemas.ProfileOut:
         """Record an absence, optionally naming a stand-in for new offers."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await editing.add_absence(principal, actor_of(request, principal), specialist_id, data)
         return await services.profile_for_editing(specialist_id)
 
@@ -107,13 +107,7 @@ class SpecialistEditController(Controller):
         absence_id: FromPath[int],
     ) -> None:
         """Remove an absence."""
-        principal = await _principal(request)
+        principal = await signed_in_principal(request)
         await editing.delete_absence(
             principal, actor_of(request, principal), specialist_id, absence_id
         )
-
-
-async def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = await current_principal(request)
-    assert principal is not None  # the guard admits signed-in users only
-    return principal
