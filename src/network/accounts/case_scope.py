@@ -24,7 +24,13 @@ from network.accounts.policy import Action, Principal, visible_scope
 from network.db import write_transaction
 from network.directory.tables import Municipality
 
-__all__ = ("CASE_TABLES", "case_settings", "case_transaction", "system_transaction")
+__all__ = (
+    "CASE_TABLES",
+    "case_settings",
+    "case_transaction",
+    "system_scope",
+    "system_transaction",
+)
 
 CASE_TABLES = ("consultation_request", "assignment", "booking", "feedback")
 
@@ -73,3 +79,29 @@ async def system_transaction(engine: Any) -> AsyncIterator[None]:
         if isinstance(engine, PostgresEngine):
             await _apply(engine, {"network.scope": "all"})
         yield
+
+
+@asynccontextmanager
+async def system_scope(engine: Any) -> AsyncIterator[None]:
+    """See every case row for the block only, then restore the caller's scope.
+
+    For reads that must count all of a specialist's bookings (free slots, weekly
+    capacity) whoever asks; callers select only times and ids, never case text.
+    Inside a :func:`case_transaction` it widens that transaction for the block;
+    outside one it opens a short transaction of its own.
+    """
+    if not isinstance(engine, PostgresEngine):
+        yield
+        return
+    if engine.current_transaction.get() is None:
+        async with engine.transaction():
+            await _apply(engine, {"network.scope": "all"})
+            yield
+        return
+    rows = await engine.run_ddl("SELECT current_setting('network.scope', true) AS scope")
+    previous = (rows[0]["scope"] if rows else "") or ""
+    await _apply(engine, {"network.scope": "all"})
+    try:
+        yield
+    finally:
+        await _apply(engine, {"network.scope": previous})

@@ -9,6 +9,7 @@ from network.scheduling.slots import (
     WeeklyHours,
     free_slots,
     next_free_slot,
+    used_per_week,
 )
 
 __all__ = (
@@ -19,4 +20,5 @@ __all__ = (
     "WeeklyHours",
     "free_slots",
     "next_free_slot",
+    "used_per_week",
 )

@@ -27,6 +27,7 @@ __all__ = (
     "free_slots",
     "iso_week",
     "next_free_slot",
+    "used_per_week",
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -70,6 +71,16 @@ def iso_week(moment: datetime) -> tuple[int, int]:
     """The (ISO year, ISO week) of ``moment`` on the Stockholm calendar."""
     year, week, _ = moment.astimezone(STOCKHOLM).isocalendar()
     return year, week
+
+
+def used_per_week(taken: Iterable[Busy]) -> dict[tuple[int, int], int]:
+    """How many meetings start in each ISO week (Stockholm calendar): the part of the
+    weekly capacity already used."""
+    used: dict[tuple[int, int], int] = {}
+    for busy in taken:
+        week = iso_week(busy.start)
+        used[week] = used.get(week, 0) + 1
+    return used
 
 
 def _local(day: date, clock: time) -> datetime:

@@ -6,13 +6,18 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, County, Municipality
 from network.lib.errors import InvalidInput, NotFound
-from network.lib.vocab import BookingStatus
-from network.scheduling import Busy, DateOverride, SlotRules, WeeklyHours, free_slots
-from network.scheduling.slots import iso_week
+from network.scheduling import (
+    Busy,
+    DateOverride,
+    SlotRules,
+    WeeklyHours,
+    free_slots,
+    used_per_week,
+)
 from network.specialists import schemas
+from network.specialists.capacity import booked_times
 from network.specialists.tables import (
     Absence,
     AvailabilityOverride,
@@ -153,17 +158,11 @@ async def specialist_slots(
             & (Absence.starts_at < end)
         )
     ]
-    week_start = start - timedelta(days=7)
-    booked = await Booking.select(Booking.starts_at, Booking.ends_at).where(
-        (Booking.specialist == specialist_id)
-        & (Booking.status == BookingStatus.BOOKED)
-        & (Booking.starts_at < end + timedelta(days=7))
-        & (Booking.ends_at > week_start)
-    )
-    bookings = [Busy(r["starts_at"], r["ends_at"]) for r in booked]
-    used: dict[tuple[int, int], int] = defaultdict(int)
-    for booking in bookings:
-        used[iso_week(booking.start)] += 1
+    # Bookings a week either side count towards the weekly capacity of the weeks shown.
+    bookings = (
+        await booked_times([specialist_id], start - timedelta(days=7), end + timedelta(days=7))
+    ).get(specialist_id, [])
+    used = used_per_week(bookings)
     rules = SlotRules(
         slot_minutes=profile["slot_minutes"],
         buffer_minutes=profile["buffer_minutes"],

@@ -1,0 +1,88 @@
+"""A specialist's busy times and the one weekly capacity budget they use.
+
+Consultation meetings and mentoring meetings are both bookings, so one count of
+live bookings per ISO week (Europe/Stockholm) is the budget everywhere: free
+slots, suggestions, offers, batch rounds and booking itself read it from here.
+
+Bookings are case data under row-level security on PostgreSQL; these reads need
+every booking of a specialist whoever asks, so they run in
+:func:`~network.accounts.case_scope.system_scope` and select times only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from network.accounts.case_scope import system_scope
+from network.consultations.tables import Booking
+from network.lib.vocab import BookingStatus
+from network.scheduling import STOCKHOLM, Busy, used_per_week
+from network.specialists.tables import SpecialistProfile
+
+__all__ = ("WeekLoad", "booked_times", "week_bounds", "week_load")
+
+
+async def booked_times(
+    specialist_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, list[Busy]]:
+    """Live bookings of each specialist that overlap [start, end), as busy periods."""
+    ids = sorted(set(specialist_ids))
+    result: dict[int, list[Busy]] = defaultdict(list)
+    if not ids:
+        return result
+    async with system_scope(Booking._meta.db):
+        rows = (
+            await Booking.select(Booking.specialist, Booking.starts_at, Booking.ends_at)
+            .where(
+                Booking.specialist.is_in(ids)
+                & (Booking.status == BookingStatus.BOOKED)
+                & (Booking.starts_at < end)
+                & (Booking.ends_at > start)
+            )
+            .order_by(Booking.starts_at)
+        )
+    for row in rows:
+        result[row["specialist"]].append(Busy(row["starts_at"], row["ends_at"]))
+    return result
+
+
+def week_bounds(day: date) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00 (Stockholm) of the week holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=STOCKHOLM)
+    return start, datetime.combine(monday + timedelta(days=7), time(0), tzinfo=STOCKHOLM)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLoad:
+    """The weekly budget of one specialist in one week."""
+
+    capacity: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.used, 0)
+
+
+async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekLoad]:
+    """Capacity and use in the ISO week holding ``day``, for each specialist found."""
+    ids = sorted(set(specialist_ids))
+    if not ids:
+        return {}
+    start, end = week_bounds(day)
+    busy = await booked_times(ids, start, end)
+    capacities = await SpecialistProfile.select(
+        SpecialistProfile.id, SpecialistProfile.consultations_per_week
+    ).where(SpecialistProfile.id.is_in(ids))
+    week = (day.isocalendar().year, day.isocalendar().week)
+    return {
+        row["id"]: WeekLoad(
+            capacity=row["consultations_per_week"],
+            used=used_per_week(busy.get(row["id"], [])).get(week, 0),
+        )
+        for row in capacities
+    }
