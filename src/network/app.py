@@ -22,6 +22,7 @@ from network.accounts.policy import Action
 from network.accounts.sessions import make_session_config
 from network.accounts.token_controllers import TokenController
 from network.audit.controllers import AuditController, ReviewController
+from network.consultations.booking_controllers import BookingController
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DirectoryController,
         SpecialistController,
         SpecialistEditController,
+        BookingController,
         SessionController,
         TokenController,
         UserController,

@@ -14,6 +14,7 @@ from network.settings import Settings
 __all__ = (
     "DatabaseUnavailable",
     "close_pool",
+    "is_unique_violation",
     "make_engine",
     "open_pool",
     "ping",
@@ -64,3 +65,14 @@ def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether ``error`` is a unique constraint or index refusing a row (either engine)."""
+    import sqlite3
+
+    from asyncpg.exceptions import UniqueViolationError
+
+    if isinstance(error, UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)

@@ -25,6 +25,7 @@ EDITORS = frozenset({"specialist", "coordinator"})
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 COORDINATOR = frozenset({"coordinator"})
+BOOKERS = frozenset({"social_worker", "specialist", "coordinator"})
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -136,6 +137,35 @@ MATRIX.update(
                 "/api/v1/specialists/999999/slots",
                 SIGNED_IN,
                 params={"from": "2027-03-01T00:00:00+01:00", "to": "2027-03-02T00:00:00+01:00"},
+            )
+        ],
+        # Route level: the requester's side and specialists get past the guard; booking
+        # 999999 / request 999999 do not exist, so they then meet a 404.
+        ("GET", "/api/v1/bookings"): [
+            Case(
+                "GET",
+                "/api/v1/bookings",
+                BOOKERS,
+                params={"from": "2027-03-01T00:00:00+01:00", "to": "2027-03-02T00:00:00+01:00"},
+            )
+        ],
+        ("POST", "/api/v1/bookings"): [
+            Case(
+                "POST",
+                "/api/v1/bookings",
+                BOOKERS,
+                body={"request": 999999, "start": "2027-03-01T09:00:00+01:00"},
+            )
+        ],
+        ("POST", "/api/v1/bookings/{booking_id:int}/cancel"): [
+            Case("POST", "/api/v1/bookings/999999/cancel", BOOKERS, body={"reason": "x"})
+        ],
+        ("POST", "/api/v1/bookings/{booking_id:int}/reschedule"): [
+            Case(
+                "POST",
+                "/api/v1/bookings/999999/reschedule",
+                BOOKERS,
+                body={"start": "2027-03-01T09:00:00+01:00", "reason": "x"},
             )
         ],
         ("POST", "/api/v1/users"): [

@@ -18,9 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from network.accounts.case_scope import CASE_TABLES, case_transaction, system_transaction
+from network.accounts.case_scope import (
+    CASE_TABLES,
+    case_transaction,
+    system_scope,
+    system_transaction,
+)
 from network.accounts.policy import Binding, Principal
-from network.consultations.tables import ConsultationRequest
+from network.consultations.tables import Booking, ConsultationRequest
 from network.lib.vocab import Role
 from tests.support.database import migrate, using_database
 
@@ -185,3 +190,40 @@ async def _insert_as_worker(engine: object, municipality: str, origin: int) -> N
         await ConsultationRequest.insert(
             ConsultationRequest(area=1, origin_municipality=origin, summary="z")
         )
+
+
+async def test_system_scope_widens_only_its_block(database: dict[str, int | str]) -> None:
+    """Free slots and capacity count every booking of a specialist, whoever asks: inside
+    :func:`system_scope` a worker's transaction sees another municipality's booking
+    (times only are read there); before and after the block it does not."""
+    url = str(database["url"])
+    run = lambda sql, *a: _admin(sql, *a, url=url)  # noqa: E731
+    user = (
+        await run(
+            "INSERT INTO app_user (email, display_name, active, created_at) "
+            "VALUES ('rls.specialist@demo.invalid', 'S', true, now()) RETURNING id"
+        )
+    )[0][0]
+    specialist = (
+        await run(
+            'INSERT INTO specialist_profile ("user", home_municipality, created_at, updated_at) '
+            "VALUES ($1, $2, now(), now()) RETURNING id",
+            user,
+            database["2584"],
+        )
+    )[0][0]
+    await run(
+        "INSERT INTO booking (specialist, origin_municipality, starts_at, ends_at, mode, status, "
+        "created_at) VALUES ($1, $2, now() + interval '1 day', now() + interval '25 hours', "
+        "'video', 'booked', now())",
+        specialist,
+        database["2584"],
+    )
+    with using_database(url):
+        engine = Booking._meta.db
+        async with case_transaction(engine, _worker_in("2161")):
+            await engine.run_ddl(f"SET LOCAL ROLE {PROBE}")
+            assert await Booking.count() == 0
+            async with system_scope(engine):
+                assert await Booking.count() == 1
+            assert await Booking.count() == 0

@@ -12,16 +12,13 @@ import asyncio
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
-from http.cookies import SimpleCookie
-from typing import Any
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from network.accounts.sessions import SESSION_COOKIE
 from network.lib.vocab import Role
-from network.server.security import CSRF_COOKIE, CSRF_HEADER
+from tests.support.http import Browser
 from tests.support.people import create_users
 from tests.support.server import running_server
 
@@ -29,27 +26,6 @@ REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or os.environ.get(
     "NETWORK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14"
 )
 EMAIL = "two.processes@demo.invalid"
-
-
-class Browser:
-    """Keeps cookies like a browser on a trusted loopback origin (httpx would not send
-    Secure cookies over plain http) and echoes the CSRF cookie in its header."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if CSRF_COOKIE in self.cookies:
-            headers[CSRF_HEADER] = self.cookies[CSRF_COOKIE]
-        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)
-        for header in response.headers.get_list("set-cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value == "null" or morsel["max-age"] == "0":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return response
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ class Action(StrEnum):
     CONSULTATION_READ = "consultation.read"
     CONSULTATION_UPDATE = "consultation.update"
     CONSULTATION_RESPOND = "consultation.respond"  # the specialist's accept/decline/answer
+    BOOKING_WRITE = "booking.write"  # book, cancel, reschedule a meeting of a consultation
     ROUND_RUN = "round.run"
     AGREEMENT_MANAGE = "agreement.manage"
     MENTORING_REQUEST = "mentoring.request"
@@ -127,6 +128,7 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.CONSULTATION_CREATE: (frozenset({Role.SOCIAL_WORKER}), True),
     Action.CONSULTATION_READ: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.CONSULTATION_UPDATE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
+    Action.BOOKING_WRITE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.ROUND_RUN: (frozenset({Role.COORDINATOR}), True),
     Action.AGREEMENT_MANAGE: (frozenset({Role.COORDINATOR, Role.ADMIN}), True),
     Action.MENTORING_REQUEST: (frozenset({Role.SOCIAL_WORKER, Role.SPECIALIST}), True),
@@ -143,11 +145,19 @@ _SPECIALIST_SELF = frozenset(
         Action.SPECIALIST_EDIT,
         Action.CONSULTATION_READ,
         Action.CONSULTATION_RESPOND,
+        Action.BOOKING_WRITE,
     }
 )
 
 # Actions where the user the object belongs to may act on it.
-_OWNER_SELF = frozenset({Action.CONSULTATION_READ, Action.CONSULTATION_UPDATE, Action.AUDIT_READ})
+_OWNER_SELF = frozenset(
+    {
+        Action.CONSULTATION_READ,
+        Action.CONSULTATION_UPDATE,
+        Action.BOOKING_WRITE,
+        Action.AUDIT_READ,
+    }
+)
 
 
 def decide(principal: Principal | None, action: Action, target: Target | None = None) -> Decision:

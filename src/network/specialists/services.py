@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,14 @@ from network.specialists.tables import (
     SpecialistProfile,
 )
 
-__all__ = ("MAX_SLOT_RANGE", "list_specialists", "profile_for_editing", "specialist_slots")
+__all__ = (
+    "MAX_SLOT_RANGE",
+    "Availability",
+    "availability",
+    "list_specialists",
+    "profile_for_editing",
+    "specialist_slots",
+)
 
 MAX_SLOT_RANGE = timedelta(days=92)
 MAX_LIST = 5000
@@ -121,14 +129,36 @@ async def list_specialists(
     ]
 
 
-async def specialist_slots(
-    specialist_id: int, start: datetime, end: datetime, *, now: datetime | None = None
-) -> list[schemas.Slot]:
-    """The bookable slots of one specialist in [start, end) (both aware)."""
-    if end <= start:
-        raise InvalidInput("must be after 'from'", field="to", source="query")
-    if end - start > MAX_SLOT_RANGE:
-        raise InvalidInput("at most 92 days after 'from'", field="to", source="query")
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Everything the pure scheduler needs about one specialist around a period."""
+
+    weekly: list[WeeklyHours]
+    overrides: list[DateOverride]
+    absences: list[Busy]
+    bookings: list[Busy]
+    rules: SlotRules
+
+    @property
+    def used(self) -> dict[tuple[int, int], int]:
+        return used_per_week(self.bookings)
+
+    def free(self, start: datetime, end: datetime, now: datetime) -> list[datetime]:
+        return free_slots(
+            self.weekly,
+            self.overrides,
+            self.absences,
+            self.bookings,
+            self.rules,
+            start=start,
+            end=end,
+            now=now,
+            used_per_week=self.used,
+        )
+
+
+async def availability(specialist_id: int, start: datetime, end: datetime) -> Availability:
+    """The hours, absences, bookings and rules of one specialist around [start, end)."""
     profile = (
         await SpecialistProfile.select(
             SpecialistProfile.slot_minutes,
@@ -162,26 +192,32 @@ async def specialist_slots(
     bookings = (
         await booked_times([specialist_id], start - timedelta(days=7), end + timedelta(days=7))
     ).get(specialist_id, [])
-    used = used_per_week(bookings)
-    rules = SlotRules(
-        slot_minutes=profile["slot_minutes"],
-        buffer_minutes=profile["buffer_minutes"],
-        weekly_capacity=profile["consultations_per_week"],
+    return Availability(
+        weekly=weekly,
+        overrides=overrides,
+        absences=absences,
+        bookings=bookings,
+        rules=SlotRules(
+            slot_minutes=profile["slot_minutes"],
+            buffer_minutes=profile["buffer_minutes"],
+            weekly_capacity=profile["consultations_per_week"],
+        ),
     )
-    slot = timedelta(minutes=rules.slot_minutes)
-    starts = free_slots(
-        weekly,
-        overrides,
-        absences,
-        bookings,
-        rules,
-        start=start,
-        end=end,
-        now=now or datetime.now(UTC),
-        used_per_week=used,
-    )
+
+
+async def specialist_slots(
+    specialist_id: int, start: datetime, end: datetime, *, now: datetime | None = None
+) -> list[schemas.Slot]:
+    """The bookable slots of one specialist in [start, end) (both aware)."""
+    if end <= start:
+        raise InvalidInput("must be after 'from'", field="to", source="query")
+    if end - start > MAX_SLOT_RANGE:
+        raise InvalidInput("at most 92 days after 'from'", field="to", source="query")
+    found = await availability(specialist_id, start, end)
+    slot = timedelta(minutes=found.rules.slot_minutes)
     return [
-        schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo)) for s in starts
+        schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo))
+        for s in found.free(start, end, now or datetime.now(UTC))
     ]
 
 

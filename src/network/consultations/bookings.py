@@ -1,0 +1,404 @@
+"""Booking, cancelling and rescheduling the meeting of an accepted consultation.
+
+Rules, all checked inside one transaction:
+
+- only a meeting consultation whose specialist has accepted it can be booked, once
+  (a live booking is moved with :func:`reschedule`, not booked twice);
+- the start must be one of the specialist's free slots: within their hours, not
+  during an absence, not touching another booking (buffer included), not in the
+  past, and in a week whose capacity is not used up;
+- a specialist is never double-booked, also when two processes race for one slot:
+  the specialist's row is locked for the check (``SELECT … FOR UPDATE`` on
+  PostgreSQL; SQLite has one writer at a time), and the partial unique index
+  ``booking_one_live_per_start`` refuses what slips past;
+- who: the requester, social workers and coordinators of the request's
+  municipality (or county), and the specialist who accepted it (the policy's
+  ``booking.write``); every change and every listing is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal, Target, decide, visible_scope
+from network.audit.service import Actor, record
+from network.consultations import schemas
+from network.consultations.tables import Assignment, Booking, ConsultationRequest
+from network.db import is_unique_violation
+from network.lib.deidentified import require_deidentified
+from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.vocab import (
+    AssignmentStatus,
+    BookingStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    MeetingMode,
+)
+from network.scheduling.slots import iso_week
+from network.specialists.services import availability
+from network.specialists.tables import SpecialistProfile
+
+__all__ = ("book", "cancel", "list_bookings", "reschedule")
+
+MAX_LIST_RANGE = timedelta(days=92)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    id: int
+    status: str
+    kind: str
+    mode: str
+    origin_id: int
+    municipality: str
+    county: str
+    requester: int | None
+    specialist: int | None  # the one who accepted it
+
+    def target(self) -> Target:
+        return Target(
+            municipality=self.municipality,
+            county=self.county,
+            owner_user_id=self.requester,
+            specialist_ids=frozenset({self.specialist}) if self.specialist else frozenset(),
+        )
+
+
+async def _load_request(request_id: int) -> _Request:
+    row = (
+        await ConsultationRequest.select(
+            ConsultationRequest.id,
+            ConsultationRequest.status,
+            ConsultationRequest.kind,
+            ConsultationRequest.mode,
+            ConsultationRequest.origin_municipality.as_alias("origin_id"),
+            ConsultationRequest.origin_municipality._.code.as_alias("municipality"),
+            ConsultationRequest.origin_municipality._.county._.code.as_alias("county"),
+            ConsultationRequest.requester,
+        )
+        .where(ConsultationRequest.id == request_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("no such consultation request", field="request")
+    accepted = (
+        await Assignment.select(Assignment.specialist)
+        .where(
+            (Assignment.request == request_id) & (Assignment.status == AssignmentStatus.ACCEPTED)
+        )
+        .first()
+    )
+    return _Request(
+        id=row["id"],
+        status=row["status"],
+        kind=row["kind"],
+        mode=row["mode"],
+        origin_id=row["origin_id"],
+        municipality=row["municipality"],
+        county=row["county"],
+        requester=row["requester"],
+        specialist=accepted["specialist"] if accepted else None,
+    )
+
+
+def _authorize(principal: Principal, request: _Request) -> None:
+    if not decide(principal, Action.BOOKING_WRITE, request.target()):
+        raise Forbidden("only the requester's side and the accepting specialist may book this")
+
+
+async def _lock_specialist(specialist_id: int) -> dict[str, Any]:
+    """The specialist's profile, locked until the transaction ends (PostgreSQL)."""
+    query = SpecialistProfile.select(
+        SpecialistProfile.id,
+        SpecialistProfile.slot_minutes,
+        SpecialistProfile.offers_phone,
+        SpecialistProfile.offers_video,
+        SpecialistProfile.offers_on_site,
+    ).where(SpecialistProfile.id == specialist_id)
+    if isinstance(SpecialistProfile._meta.db, PostgresEngine):
+        query = query.lock_rows()
+    row = await query.first()
+    if row is None:
+        raise NotFound("the accepting specialist no longer exists", field="request")
+    return row
+
+
+def _offers(profile: dict[str, Any], mode: str) -> bool:
+    return bool(profile.get(f"offers_{mode}", False))
+
+
+async def _check_free(specialist_id: int, start: datetime, slot: timedelta, now: datetime) -> None:
+    """Raise :class:`Conflict` naming ``start`` unless it is a free slot (and why not)."""
+    found = await availability(specialist_id, start - timedelta(days=1), start + slot)
+    if start in found.free(start, start + slot, now):
+        return
+    end = start + slot
+    buffer = timedelta(minutes=found.rules.buffer_minutes)
+    if start < now:
+        reason = "is in the past"
+    elif found.used.get(iso_week(start), 0) >= found.rules.weekly_capacity:
+        year, week = iso_week(start)
+        reason = f"falls in week {week} of {year}, when the specialist's capacity is used up"
+    elif any(a.start < end and start < a.end for a in found.absences):
+        reason = "falls in the specialist's absence"
+    elif any(b.start - buffer < end and start < b.end + buffer for b in found.bookings):
+        reason = "is taken (or too close to another meeting)"
+    else:
+        reason = "is not one of the specialist's free slots (see their slots)"
+    raise Conflict(reason, field="start")
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None:
+        raise InvalidInput("needs a time zone offset, e.g. +01:00", field=field)
+    return value
+
+
+async def _insert(
+    request: _Request, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
+) -> int:
+    profile = await _lock_specialist(specialist_id)
+    if not _offers(profile, mode):
+        raise InvalidInput(f"the specialist does not offer {mode} meetings", field="mode")
+    slot = timedelta(minutes=profile["slot_minutes"])
+    await _check_free(specialist_id, start, slot, now)
+    booking = Booking(
+        specialist=specialist_id,
+        request=request.id,
+        origin_municipality=request.origin_id,
+        starts_at=start.astimezone(UTC),
+        ends_at=(start + slot).astimezone(UTC),
+        mode=mode,
+        status=BookingStatus.BOOKED,
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    try:
+        await booking.save()
+    except Exception as error:
+        if is_unique_violation(error):
+            raise Conflict("is taken (booked by someone else just now)", field="start") from error
+        raise
+    await ConsultationRequest.update(
+        {
+            ConsultationRequest.status: ConsultationStatus.BOOKED,
+            ConsultationRequest.meeting_at: start.astimezone(UTC),
+            ConsultationRequest.version: ConsultationRequest.version + 1,
+        }
+    ).where(ConsultationRequest.id == request.id)
+    return int(booking.id)
+
+
+async def book(
+    principal: Principal,
+    actor: Actor,
+    *,
+    request_id: int,
+    start: datetime,
+    mode: MeetingMode | None = None,
+    now: datetime | None = None,
+) -> schemas.BookingOut:
+    """Book the meeting of an accepted consultation at a free slot."""
+    start = _aware(start, "start")
+    if mode is MeetingMode.WRITTEN:
+        raise InvalidInput("a written consultation has no meeting to book", field="mode")
+    now = now or datetime.now(UTC)
+    async with case_transaction(Booking._meta.db, principal):
+        request = await _load_request(request_id)
+        _authorize(principal, request)
+        if request.kind != ConsultationKind.MEETING:
+            raise InvalidInput("a written consultation has no meeting to book", field="request")
+        if request.status == ConsultationStatus.BOOKED:
+            raise Conflict("is booked already; reschedule that booking instead", field="request")
+        if request.status != ConsultationStatus.ACCEPTED or request.specialist is None:
+            raise Conflict(
+                f"is {request.status}: only an accepted consultation can be booked",
+                field="request",
+            )
+        chosen = mode.value if mode else request.mode
+        booking_id = await _insert(request, request.specialist, start, chosen, actor, now)
+        await record(
+            actor,
+            "booking.create",
+            "booking",
+            booking_id,
+            municipality=request.municipality,
+            county=request.county,
+            detail={"request": request.id, "specialist": request.specialist},
+        )
+        return await _stored(booking_id)
+
+
+async def _live_booking(booking_id: int) -> dict[str, Any]:
+    row = (
+        await Booking.select(
+            Booking.id, Booking.request, Booking.specialist, Booking.status, Booking.mode
+        )
+        .where(Booking.id == booking_id)
+        .first()
+    )
+    if row is None or row["request"] is None:
+        raise NotFound("no such booking", field="booking_id", source="path")
+    if row["status"] != BookingStatus.BOOKED:
+        raise Conflict("is cancelled already", field="booking_id", source="path")
+    return row
+
+
+async def _cancel_row(booking_id: int, reason: str, now: datetime) -> None:
+    await Booking.update(
+        {
+            Booking.status: BookingStatus.CANCELLED,
+            Booking.cancelled_at: now,
+            Booking.cancel_reason: reason,
+        }
+    ).where(Booking.id == booking_id)
+
+
+async def cancel(
+    principal: Principal,
+    actor: Actor,
+    booking_id: int,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Cancel a live booking with a reason; the consultation is accepted again, to rebook."""
+    reason = require_deidentified("reason", reason.strip())
+    if not reason:
+        raise InvalidInput("give a reason", field="reason")
+    now = now or datetime.now(UTC)
+    async with case_transaction(Booking._meta.db, principal):
+        booking = await _live_booking(booking_id)
+        request = await _load_request(booking["request"])
+        _authorize(principal, request)
+        await _cancel_row(booking_id, reason, now)
+        await ConsultationRequest.update(
+            {
+                ConsultationRequest.status: ConsultationStatus.ACCEPTED,
+                ConsultationRequest.meeting_at: None,
+                ConsultationRequest.version: ConsultationRequest.version + 1,
+            }
+        ).where(ConsultationRequest.id == request.id)
+        await record(
+            actor,
+            "booking.cancel",
+            "booking",
+            booking_id,
+            municipality=request.municipality,
+            county=request.county,
+            detail={"request": request.id},
+        )
+
+
+async def reschedule(
+    principal: Principal,
+    actor: Actor,
+    booking_id: int,
+    *,
+    start: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> schemas.BookingOut:
+    """Move a live booking to another free slot (the old one is cancelled with
+    ``reason``) in one transaction; the new booking."""
+    start = _aware(start, "start")
+    reason = require_deidentified("reason", reason.strip())
+    if not reason:
+        raise InvalidInput("give a reason", field="reason")
+    now = now or datetime.now(UTC)
+    async with case_transaction(Booking._meta.db, principal):
+        booking = await _live_booking(booking_id)
+        request = await _load_request(booking["request"])
+        _authorize(principal, request)
+        await _cancel_row(booking_id, reason, now)
+        new_id = await _insert(request, booking["specialist"], start, booking["mode"], actor, now)
+        await record(
+            actor,
+            "booking.reschedule",
+            "booking",
+            new_id,
+            municipality=request.municipality,
+            county=request.county,
+            detail={"request": request.id, "replaces": booking_id},
+        )
+        return await _stored(new_id)
+
+
+async def list_bookings(
+    principal: Principal,
+    actor: Actor,
+    *,
+    specialist_id: int | None,
+    start: datetime,
+    end: datetime,
+) -> list[schemas.BookingOut]:
+    """Live bookings in [start, end) that ``principal`` may see: their own as the
+    specialist, and those of requests from their municipalities or county."""
+    if end <= start:
+        raise InvalidInput("must be after 'from'", field="to", source="query")
+    if end - start > MAX_LIST_RANGE:
+        raise InvalidInput("at most 92 days after 'from'", field="to", source="query")
+    scope = visible_scope(principal, Action.CONSULTATION_READ)
+    visible: Any = Booking.id < 0
+    if principal.specialist_id is not None:
+        visible = visible | (Booking.specialist == principal.specialist_id)
+    if scope.municipalities:
+        visible = visible | Booking.origin_municipality._.code.is_in(sorted(scope.municipalities))
+    if scope.counties:
+        visible = visible | Booking.origin_municipality._.county._.code.is_in(
+            sorted(scope.counties)
+        )
+    if scope.own_user_id is not None:
+        visible = visible | (Booking.request._.requester == scope.own_user_id)
+    condition: Any = (
+        visible
+        & (Booking.status == BookingStatus.BOOKED)
+        & (Booking.starts_at < end)
+        & (Booking.ends_at > start)
+    )
+    if specialist_id is not None:
+        condition = condition & (Booking.specialist == specialist_id)
+    async with case_transaction(Booking._meta.db, principal):
+        rows = await _rows(condition)
+        await record(
+            actor,
+            "booking.list",
+            "booking",
+            None,
+            detail={"specialist": specialist_id, "count": len(rows)},
+        )
+    return [schemas.BookingOut(**row) for row in rows]
+
+
+async def _rows(condition: Any) -> list[dict[str, Any]]:
+    return list(
+        await Booking.select(
+            Booking.id,
+            Booking.specialist,
+            Booking.specialist._.user._.display_name.as_alias("specialist_name"),
+            Booking.request,
+            Booking.request._.area._.code.as_alias("area"),
+            Booking.request._.area._.name_sv.as_alias("area_name_sv"),
+            Booking.request._.area._.name_en.as_alias("area_name_en"),
+            Booking.mode,
+            Booking.starts_at,
+            Booking.ends_at,
+            Booking.status,
+            Booking.origin_municipality._.code.as_alias("origin_municipality"),
+            Booking.origin_municipality._.name.as_alias("origin_municipality_name"),
+        )
+        .where(condition)
+        .order_by(Booking.starts_at)
+        .limit(2000)
+    )
+
+
+async def _stored(booking_id: int) -> schemas.BookingOut:
+    """The booking just written, read back in the writer's transaction."""
+    rows = await _rows(Booking.id == booking_id)
+    return schemas.BookingOut(**rows[0])

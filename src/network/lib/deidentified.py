@@ -1,0 +1,36 @@
+"""Refusing free text that holds personal data, before anything is stored.
+
+The bridge from the pure guard (:func:`network.privacy.scan`) to the error the
+API and the forms show: it names the field, the kind of data and its position
+(``start``/``end`` in characters), so a form can highlight it in place.
+"""
+
+from __future__ import annotations
+
+from network.lib.errors import InvalidInput
+from network.privacy import FindingKind, scan
+
+__all__ = ("KIND_LABELS", "require_deidentified")
+
+KIND_LABELS = {
+    FindingKind.PERSONAL_IDENTITY_NUMBER: "a personal identity number (personnummer)",
+    FindingKind.COORDINATION_NUMBER: "a coordination number (samordningsnummer)",
+    FindingKind.PHONE_NUMBER: "a phone number",
+    FindingKind.EMAIL: "an e-mail address",
+}
+
+
+def require_deidentified(field: str, text: str) -> str:
+    """``text`` unchanged, or :class:`InvalidInput` naming the first finding in it."""
+    findings = scan(text)
+    if findings:
+        first = findings[0]
+        raise InvalidInput(
+            f"contains {KIND_LABELS[first.kind]} at characters {first.start}–{first.end}; "
+            "remove it: consultations are de-identified",
+            field=field,
+            kind=first.kind.value,
+            start=first.start,
+            end=first.end,
+        )
+    return text

@@ -1,0 +1,39 @@
+"""An HTTP client that keeps cookies like a browser, for tests against server processes."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import Any
+
+import httpx
+
+from network.server.security import CSRF_COOKIE, CSRF_HEADER
+
+__all__ = ("Browser",)
+
+
+class Browser:
+    """Keeps cookies like a browser on a trusted loopback origin (httpx would not send
+    Secure cookies over plain http) and echoes the CSRF cookie in its header."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if CSRF_COOKIE in self.cookies:
+            headers[CSRF_HEADER] = self.cookies[CSRF_COOKIE]
+        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value == "null" or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+    def sign_in(self, url: str, email: str) -> None:
+        """Fetch the CSRF cookie and sign in with the demo sign-in of the server at ``url``."""
+        self.request("GET", f"{url}/api/v1/areas")
+        response = self.request("POST", f"{url}/auth/dev-login", json={"email": email})
+        assert response.status_code == 200, response.text
