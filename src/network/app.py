@@ -32,7 +32,12 @@ from network.server.redis import make_redis
 from network.server.security import csrf_middleware, rate_limits, security_headers
 from network.server.stores import make_channels, make_store_registry
 from network.settings import Settings, get_settings
-from network.specialists.controllers import SpecialistController, SpecialistEditController
+from network.specialists.controllers import (
+    CalendarFeedController,
+    CalendarFeedPublic,
+    SpecialistController,
+    SpecialistEditController,
+)
 from network.web import STATIC_ROUTER, WEB_CONTROLLERS, make_template_config
 
 __all__ = ("create_app",)
@@ -69,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SpecialistController,
         SpecialistEditController,
         BookingController,
+        CalendarFeedController,
+        CalendarFeedPublic,
         SessionController,
         TokenController,
         UserController,

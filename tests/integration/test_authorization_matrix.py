@@ -168,6 +168,19 @@ MATRIX.update(
                 body={"start": "2027-03-01T09:00:00+01:00", "reason": "x"},
             )
         ],
+        ("GET", "/api/v1/specialists/{specialist_id:int}/calendar-feed"): [
+            Case("GET", "/api/v1/specialists/999999/calendar-feed", EDITORS)
+        ],
+        ("POST", "/api/v1/specialists/{specialist_id:int}/calendar-feed"): [
+            Case("POST", "/api/v1/specialists/999999/calendar-feed", EDITORS)
+        ],
+        ("DELETE", "/api/v1/specialists/{specialist_id:int}/calendar-feed"): [
+            Case("DELETE", "/api/v1/specialists/999999/calendar-feed", EDITORS)
+        ],
+        # The secret in the address is the credential: anyone may try (and meets a 404).
+        ("GET", "/calendar/{token:str}/feed.ics"): [
+            Case("GET", "/calendar/snc_unknown/feed.ics", EVERYONE)
+        ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.
             Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),

@@ -27,6 +27,7 @@ DOMAIN_TABLES = {
     "availability_rule",
     "availability_override",
     "absence",
+    "calendar_feed",
     "consultation_request",
     "assignment_round",
     "assignment",

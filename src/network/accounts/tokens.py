@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +9,7 @@ from network.accounts.policy import Action, Principal, decide
 from network.accounts.principals import load_principal
 from network.accounts.tables import ApiToken
 from network.lib.errors import InvalidInput, NotFound
+from network.lib.secrets import hash_secret, new_secret
 
 __all__ = (
     "TOKEN_PREFIX",
@@ -25,10 +24,6 @@ TOKEN_PREFIX = "snt_"
 MAX_LIFETIME = timedelta(days=366)
 # Scopes a token may carry: reading and reporting, plus the writes machines make.
 GRANTABLE = frozenset(Action) - {Action.PUBLIC, Action.TOKEN_MANAGE, Action.USER_MANAGE}
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +58,12 @@ async def create_token(
         if not decide(principal, action):
             raise InvalidInput(f"you do not hold {scope!r} yourself", field=f"scopes[{index}]")
         parsed.append(action)
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret(TOKEN_PREFIX)
     row = ApiToken(
         user=principal.user_id,
         name=name,
         prefix=secret[: len(TOKEN_PREFIX) + 6],
-        token_hash=_hash(secret),
+        token_hash=hash_secret(secret),
         scopes=sorted({a.value for a in parsed}),
         created_at=now,
         expires_at=expires_at,
@@ -115,7 +110,7 @@ async def principal_for_token(secret: str) -> Principal | None:
     now = datetime.now(UTC)
     row = (
         await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.scopes, ApiToken.expires_at)
-        .where((ApiToken.token_hash == _hash(secret)) & ApiToken.revoked_at.is_null())
+        .where((ApiToken.token_hash == hash_secret(secret)) & ApiToken.revoked_at.is_null())
         .output(load_json=True)
         .first()
     )

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
+from network.lib.errors import NotFound
 from network.lib.timeparse import parse_instant
-from network.specialists import editing, schemas, services
+from network.specialists import calendar, editing, schemas, services
 
-__all__ = ("SpecialistController", "SpecialistEditController")
+__all__ = (
+    "CalendarFeedController",
+    "CalendarFeedPublic",
+    "SpecialistController",
+    "SpecialistEditController",
+)
 
 
 class SpecialistController(Controller):
@@ -110,4 +117,68 @@ class SpecialistEditController(Controller):
         principal = await signed_in_principal(request)
         await editing.delete_absence(
             principal, actor_of(request, principal), specialist_id, absence_id
+        )
+
+
+class CalendarFeedController(Controller):
+    """The specialist's own private calendar feed: status, new address, revoke."""
+
+    path = "/api/v1/specialists/{specialist_id:int}/calendar-feed"
+    tags = ["specialists"]
+    opt = {ACTION_KEY: Action.SPECIALIST_EDIT}
+
+    @get("/", operation_id="getCalendarFeed")
+    async def status(
+        self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+    ) -> schemas.CalendarFeedOut:
+        """Whether a feed is live, since when, and when a calendar last read it."""
+        principal = await signed_in_principal(request)
+        found = await calendar.feed_status(principal, specialist_id)
+        return schemas.CalendarFeedOut(
+            active=found.active, created_at=found.created_at, last_read_at=found.last_read_at
+        )
+
+    @post("/", operation_id="createCalendarFeed")
+    async def create(
+        self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+    ) -> schemas.CalendarFeedCreated:
+        """A new secret feed address (shown once); any earlier address stops working."""
+        principal = await signed_in_principal(request)
+        token = await calendar.create_feed(principal, actor_of(request, principal), specialist_id)
+        return schemas.CalendarFeedCreated(
+            url=feed_url(str(request.base_url), token), created_at=datetime.now(UTC)
+        )
+
+    @delete("/", operation_id="revokeCalendarFeed")
+    async def revoke(self, request: Request[Any, Any, Any], specialist_id: FromPath[int]) -> None:
+        """Stop the feed address from working."""
+        principal = await signed_in_principal(request)
+        await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
+
+
+def feed_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/calendar/{token}/feed.ics"
+
+
+class CalendarFeedPublic(Controller):
+    """The feed itself: the secret in the address is the only credential."""
+
+    path = "/calendar"
+    include_in_schema = False
+    opt = {ACTION_KEY: Action.PUBLIC}
+
+    @get("/{token:str}/feed.ics", name="calendar-feed")
+    async def feed(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[bytes]:
+        """The specialist's bookings and absences as iCalendar (RFC 5545)."""
+        body = await calendar.feed_for_token(
+            token,
+            base_url=str(request.base_url),
+            client_addr=request.client.host if request.client else None,
+        )
+        if body is None:
+            raise NotFound("no such calendar feed (revoked or never made)", field="token")
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Cache-Control": "private, max-age=300"},
         )

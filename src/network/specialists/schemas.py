@@ -12,6 +12,8 @@ from network.lib.schema import Schema
 __all__ = (
     "AbsenceCreate",
     "AbsenceOut",
+    "CalendarFeedCreated",
+    "CalendarFeedOut",
     "Competence",
     "CompetenceIn",
     "HoursIn",
@@ -111,3 +113,18 @@ class ProfileOut(Schema):
     buffer_minutes: int
     hours: list[Interval]
     absences: list[AbsenceOut]
+
+
+class CalendarFeedOut(Schema):
+    """Whether the specialist has a live calendar feed (its address is shown only once)."""
+
+    active: bool
+    created_at: datetime | None
+    last_read_at: datetime | None
+
+
+class CalendarFeedCreated(Schema):
+    """A new feed address: add it to Outlook or Google Calendar; keep it secret."""
+
+    url: str
+    created_at: datetime

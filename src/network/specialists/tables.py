@@ -25,6 +25,7 @@ __all__ = (
     "Absence",
     "AvailabilityOverride",
     "AvailabilityRule",
+    "CalendarFeed",
     "SpecialistCompetence",
     "SpecialistProfile",
 )
@@ -100,3 +101,16 @@ class Absence(Table):
     reason = Varchar(length=32, choices=AbsenceReason, default=AbsenceReason.OTHER)
     stand_in = ForeignKey(SpecialistProfile, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
+
+
+class CalendarFeed(Table):
+    """A specialist's private iCalendar feed. Only a SHA-256 hash of its secret token
+    is kept; revoking it (or making a new one) kills the old address at once."""
+
+    id: Serial
+
+    specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_read_at = Timestamptz(null=True, default=None)
