@@ -11,14 +11,17 @@ from network.scheduling.slots import (
     next_free_slot,
     used_per_week,
 )
+from network.scheduling.standins import Away, offer_recipient
 
 __all__ = (
     "STOCKHOLM",
+    "Away",
     "Busy",
     "DateOverride",
     "SlotRules",
     "WeeklyHours",
     "free_slots",
     "next_free_slot",
+    "offer_recipient",
     "used_per_week",
 )

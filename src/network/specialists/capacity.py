@@ -1,4 +1,5 @@
-"""A specialist's busy times and the one weekly capacity budget they use.
+"""A specialist's busy times, the one weekly capacity budget they use, and who takes
+their offers while they are away.
 
 Consultation meetings and mentoring meetings are both bookings, so one count of
 live bookings per ISO week (Europe/Stockholm) is the budget everywhere: free
@@ -19,10 +20,10 @@ from datetime import date, datetime, time, timedelta
 from network.accounts.case_scope import system_scope
 from network.consultations.tables import Booking
 from network.lib.vocab import BookingStatus
-from network.scheduling import STOCKHOLM, Busy, used_per_week
-from network.specialists.tables import SpecialistProfile
+from network.scheduling import STOCKHOLM, Away, Busy, offer_recipient, used_per_week
+from network.specialists.tables import Absence, SpecialistProfile
 
-__all__ = ("WeekLoad", "booked_times", "week_bounds", "week_load")
+__all__ = ("WeekLoad", "booked_times", "offer_recipients", "week_bounds", "week_load")
 
 
 async def booked_times(
@@ -86,3 +87,29 @@ async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekL
         )
         for row in capacities
     }
+
+
+async def offer_recipients(specialist_ids: Iterable[int], at: datetime) -> dict[int, int | None]:
+    """For each specialist, who receives a new offer meant for them at ``at``: themself,
+    their stand-in while they are away, or ``None`` (away with nobody standing in)."""
+    ids = sorted(set(specialist_ids))
+    if not ids:
+        return {}
+    absences: dict[int, list[Away]] = defaultdict(list)
+    queried: set[int] = set()
+    frontier = ids
+    # Follow stand-in chains: load the absences of each newly named stand-in too.
+    while frontier:
+        queried.update(frontier)
+        rows = await Absence.select(
+            Absence.specialist, Absence.starts_at, Absence.ends_at, Absence.stand_in
+        ).where(
+            Absence.specialist.is_in(frontier) & (Absence.starts_at <= at) & (Absence.ends_at > at)
+        )
+        for row in rows:
+            absences[row["specialist"]].append(
+                Away(row["starts_at"], row["ends_at"], row["stand_in"])
+            )
+        named = {row["stand_in"] for row in rows if row["stand_in"] is not None}
+        frontier = sorted(named - queried)
+    return {specialist: offer_recipient(specialist, absences, at) for specialist in ids}
