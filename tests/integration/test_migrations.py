@@ -28,6 +28,7 @@ DOMAIN_TABLES = {
     "availability_override",
     "absence",
     "calendar_feed",
+    "consultation_message",
     "consultation_request",
     "assignment_round",
     "assignment",

@@ -32,7 +32,13 @@ __all__ = (
     "system_transaction",
 )
 
-CASE_TABLES = ("consultation_request", "assignment", "booking", "feedback")
+CASE_TABLES = (
+    "consultation_request",
+    "assignment",
+    "booking",
+    "feedback",
+    "consultation_message",
+)
 
 
 async def case_settings(principal: Principal) -> dict[str, str]:

@@ -18,22 +18,21 @@ Rules, all checked inside one transaction:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from network.accounts.case_scope import case_transaction
-from network.accounts.policy import Action, Principal, Target, decide, visible_scope
+from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations import schemas
-from network.consultations.tables import Assignment, Booking, ConsultationRequest
+from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.tables import Booking, ConsultationRequest
 from network.db import is_unique_violation
 from network.lib.deidentified import require_deidentified
-from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import (
-    AssignmentStatus,
     BookingStatus,
     ConsultationKind,
     ConsultationStatus,
@@ -46,69 +45,6 @@ from network.specialists.tables import SpecialistProfile
 __all__ = ("book", "cancel", "list_bookings", "reschedule")
 
 MAX_LIST_RANGE = timedelta(days=92)
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    id: int
-    status: str
-    kind: str
-    mode: str
-    origin_id: int
-    municipality: str
-    county: str
-    requester: int | None
-    specialist: int | None  # the one who accepted it
-
-    def target(self) -> Target:
-        return Target(
-            municipality=self.municipality,
-            county=self.county,
-            owner_user_id=self.requester,
-            specialist_ids=frozenset({self.specialist}) if self.specialist else frozenset(),
-        )
-
-
-async def _load_request(request_id: int) -> _Request:
-    row = (
-        await ConsultationRequest.select(
-            ConsultationRequest.id,
-            ConsultationRequest.status,
-            ConsultationRequest.kind,
-            ConsultationRequest.mode,
-            ConsultationRequest.origin_municipality.as_alias("origin_id"),
-            ConsultationRequest.origin_municipality._.code.as_alias("municipality"),
-            ConsultationRequest.origin_municipality._.county._.code.as_alias("county"),
-            ConsultationRequest.requester,
-        )
-        .where(ConsultationRequest.id == request_id)
-        .first()
-    )
-    if row is None:
-        raise NotFound("no such consultation request", field="request")
-    accepted = (
-        await Assignment.select(Assignment.specialist)
-        .where(
-            (Assignment.request == request_id) & (Assignment.status == AssignmentStatus.ACCEPTED)
-        )
-        .first()
-    )
-    return _Request(
-        id=row["id"],
-        status=row["status"],
-        kind=row["kind"],
-        mode=row["mode"],
-        origin_id=row["origin_id"],
-        municipality=row["municipality"],
-        county=row["county"],
-        requester=row["requester"],
-        specialist=accepted["specialist"] if accepted else None,
-    )
-
-
-def _authorize(principal: Principal, request: _Request) -> None:
-    if not decide(principal, Action.BOOKING_WRITE, request.target()):
-        raise Forbidden("only the requester's side and the accepting specialist may book this")
 
 
 async def _lock_specialist(specialist_id: int) -> dict[str, Any]:
@@ -160,7 +96,7 @@ def _aware(value: datetime, field: str) -> datetime:
 
 
 async def _insert(
-    request: _Request, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
+    request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
 ) -> int:
     profile = await _lock_specialist(specialist_id)
     if not _offers(profile, mode):
@@ -209,19 +145,19 @@ async def book(
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
     now = now or datetime.now(UTC)
     async with case_transaction(Booking._meta.db, principal):
-        request = await _load_request(request_id)
-        _authorize(principal, request)
+        request = await load_request(request_id, field="request", source="body")
+        authorize(principal, Action.BOOKING_WRITE, request)
         if request.kind != ConsultationKind.MEETING:
             raise InvalidInput("a written consultation has no meeting to book", field="request")
         if request.status == ConsultationStatus.BOOKED:
             raise Conflict("is booked already; reschedule that booking instead", field="request")
-        if request.status != ConsultationStatus.ACCEPTED or request.specialist is None:
+        if request.status != ConsultationStatus.ACCEPTED or request.accepted_by is None:
             raise Conflict(
                 f"is {request.status}: only an accepted consultation can be booked",
                 field="request",
             )
         chosen = mode.value if mode else request.mode
-        booking_id = await _insert(request, request.specialist, start, chosen, actor, now)
+        booking_id = await _insert(request, request.accepted_by, start, chosen, actor, now)
         await record(
             actor,
             "booking.create",
@@ -229,7 +165,7 @@ async def book(
             booking_id,
             municipality=request.municipality,
             county=request.county,
-            detail={"request": request.id, "specialist": request.specialist},
+            detail={"request": request.id, "specialist": request.accepted_by},
         )
         return await _stored(booking_id)
 
@@ -274,8 +210,8 @@ async def cancel(
     now = now or datetime.now(UTC)
     async with case_transaction(Booking._meta.db, principal):
         booking = await _live_booking(booking_id)
-        request = await _load_request(booking["request"])
-        _authorize(principal, request)
+        request = await load_request(booking["request"])
+        authorize(principal, Action.BOOKING_WRITE, request)
         await _cancel_row(booking_id, reason, now)
         await ConsultationRequest.update(
             {
@@ -313,8 +249,8 @@ async def reschedule(
     now = now or datetime.now(UTC)
     async with case_transaction(Booking._meta.db, principal):
         booking = await _live_booking(booking_id)
-        request = await _load_request(booking["request"])
-        _authorize(principal, request)
+        request = await load_request(booking["request"])
+        authorize(principal, Action.BOOKING_WRITE, request)
         await _cancel_row(booking_id, reason, now)
         new_id = await _insert(request, booking["specialist"], start, booking["mode"], actor, now)
         await record(

@@ -32,7 +32,14 @@ from network.lib.vocab import (
 )
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("Assignment", "AssignmentRound", "Booking", "ConsultationRequest", "Feedback")
+__all__ = (
+    "Assignment",
+    "AssignmentRound",
+    "Booking",
+    "ConsultationMessage",
+    "ConsultationRequest",
+    "Feedback",
+)
 
 
 class ConsultationRequest(Table):
@@ -144,4 +151,21 @@ class Feedback(Table):
     placement_avoided = Boolean(null=True, default=None)
     referral_avoided = Boolean(null=True, default=None)
     referral_made = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ConsultationMessage(Table):
+    """One message of a written consultation's short threaded exchange.
+
+    ``body`` has passed the de-identification guard before it is stored.
+    """
+
+    id: Serial
+
+    request = ForeignKey(ConsultationRequest, on_delete=OnDelete.cascade, null=False, index=True)
+    # The request's origin, repeated so that row-level security needs no join.
+    origin_municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=True)
+    author = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    from_specialist = Boolean(default=False)
+    body = Text()
     created_at = Timestamptz()
