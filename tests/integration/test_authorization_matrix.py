@@ -26,6 +26,10 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 COORDINATOR = frozenset({"coordinator"})
 BOOKERS = frozenset({"social_worker", "specialist", "coordinator"})
+READERS = BOOKERS  # case readers: never analysts or administrators
+REQUESTERS = frozenset({"social_worker", "coordinator"})
+SPECIALIST = frozenset({"specialist"})
+SOCIAL_WORKER = frozenset({"social_worker"})
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -180,6 +184,57 @@ MATRIX.update(
         # The secret in the address is the credential: anyone may try (and meets a 404).
         ("GET", "/calendar/{token:str}/feed.ics"): [
             Case("GET", "/calendar/snc_unknown/feed.ics", EVERYONE)
+        ],
+        # Consultations: request 999999 does not exist, so whoever passes the guard meets
+        # a 404 (or a 400 for a body the route refuses).
+        ("POST", "/api/v1/consultations"): [
+            Case(
+                "POST",
+                "/api/v1/consultations",
+                SOCIAL_WORKER,
+                body={"area": "lvu_investigation", "summary": "Matrisfråga"},
+            )
+        ],
+        ("GET", "/api/v1/consultations"): [Case("GET", "/api/v1/consultations", READERS)],
+        ("GET", "/api/v1/consultations/{request_id:int}"): [
+            Case("GET", "/api/v1/consultations/999999", READERS)
+        ],
+        ("PUT", "/api/v1/consultations/{request_id:int}"): [
+            Case(
+                "PUT",
+                "/api/v1/consultations/999999",
+                REQUESTERS,
+                body={"area": "lvu_investigation", "summary": "x", "version": 1},
+            )
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/submit"): [
+            Case("POST", "/api/v1/consultations/999999/submit", REQUESTERS)
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/cancel"): [
+            Case("POST", "/api/v1/consultations/999999/cancel", REQUESTERS, body={"reason": "x"})
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/complete"): [
+            Case(
+                "POST",
+                "/api/v1/consultations/999999/complete",
+                REQUESTERS,
+                body={"helpful": 4, "changed_risk_assessment": False},
+            )
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/accept"): [
+            Case("POST", "/api/v1/consultations/999999/accept", SPECIALIST)
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/decline"): [
+            Case("POST", "/api/v1/consultations/999999/decline", SPECIALIST, body={"reason": "x"})
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/time"): [
+            Case("POST", "/api/v1/consultations/999999/time", SPECIALIST, body={"minutes": 30})
+        ],
+        ("GET", "/api/v1/consultations/{request_id:int}/messages"): [
+            Case("GET", "/api/v1/consultations/999999/messages", READERS)
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/messages"): [
+            Case("POST", "/api/v1/consultations/999999/messages", READERS, body={"body": "x"})
         ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.

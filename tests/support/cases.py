@@ -21,8 +21,10 @@ async def create_accepted_request(
     kind: ConsultationKind = ConsultationKind.MEETING,
     mode: str = "video",
     status: ConsultationStatus = ConsultationStatus.ACCEPTED,
+    assignment: AssignmentStatus = AssignmentStatus.ACCEPTED,
 ) -> int:
-    """A request from ``municipality`` that ``specialist`` has accepted; its id."""
+    """A request from ``municipality`` that ``specialist`` has accepted (or, with
+    ``assignment=OFFERED`` and ``status=OFFERED``, holds as an offer); its id."""
     town = (
         await Municipality.select(Municipality.id).where(Municipality.code == municipality).first()
     )
@@ -49,7 +51,7 @@ async def create_accepted_request(
         request=request.id,
         specialist=specialist,
         origin_municipality=town["id"],
-        status=AssignmentStatus.ACCEPTED,
+        status=assignment,
         created_at=now,
         responded_at=now,
     ).save()

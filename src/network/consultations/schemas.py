@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
 
-from network.lib.schema import Schema
+from network.lib.schema import PLAIN_TEXT, Schema
 
-__all__ = ("BookingCancel", "BookingCreate", "BookingOut", "BookingReschedule")
+__all__ = (
+    "BookingCancel",
+    "BookingCreate",
+    "BookingOut",
+    "BookingReschedule",
+    "Consultation",
+    "ConsultationCreate",
+    "ConsultationDraft",
+    "ConsultationItem",
+    "ConsultationUpdate",
+    "Message",
+    "MessageCreate",
+    "Reason",
+    "ReasonIn",
+    "Survey",
+    "TimeLog",
+)
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=PLAIN_TEXT)]
 
 
 class BookingCreate(Schema):
@@ -46,3 +62,117 @@ class BookingOut(Schema):
     status: str
     origin_municipality: str | None
     origin_municipality_name: str | None
+
+
+AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
+Summary = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=2000,
+        pattern=PLAIN_TEXT,
+        description="The de-identified question: no names, identity numbers, phone "
+        "numbers or e-mail addresses (refused, naming the kind and position)",
+    ),
+]
+Kind = Literal["written", "meeting"]
+UrgencyIn = Literal["acute", "soon", "planned"]
+ModeIn = Literal["written", "phone", "video", "on_site"]
+LanguageIn = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
+MunicipalityCode = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
+
+
+class ConsultationDraft(Schema):
+    """A request as the social worker writes it; ``submit`` opens it at once."""
+
+    area: AreaCode
+    summary: Summary
+    kind: Kind = "meeting"
+    urgency: UrgencyIn = "planned"
+    mode: ModeIn = "video"
+    language: LanguageIn = "sv"
+    latest_date: date | None = None
+    municipality: MunicipalityCode | None = None
+    named_specialist: Id | None = None
+
+
+class ConsultationCreate(ConsultationDraft, kw_only=True):
+    submit: bool = False
+
+
+class ConsultationUpdate(ConsultationDraft, kw_only=True):
+    version: Id
+
+
+class Consultation(Schema):
+    id: int
+    status: str
+    area: str
+    area_name_sv: str
+    area_name_en: str
+    kind: str
+    urgency: str
+    mode: str
+    language: str
+    summary: str
+    latest_date: date | None
+    municipality: str
+    municipality_name: str
+    requester: int | None
+    named_specialist: int | None
+    offered_to: int | None
+    accepted_by: int | None
+    created_at: datetime
+    opened_at: datetime | None
+    first_answer_at: datetime | None
+    accepted_at: datetime | None
+    meeting_at: datetime | None
+    closed_at: datetime | None
+    minutes_spent: int | None
+    version: int
+
+
+class ConsultationItem(Schema):
+    """A request in a list (no summary: lists are for finding, not reading)."""
+
+    id: int
+    status: str
+    area: str
+    kind: str
+    urgency: str
+    municipality: str
+    created_at: datetime
+    latest_date: date | None
+
+
+class ReasonIn(Schema):
+    reason: Reason
+
+
+class MessageCreate(Schema):
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
+
+
+class Message(Schema):
+    id: int
+    from_specialist: bool
+    author_name: str | None
+    body: str
+    created_at: datetime
+
+
+class TimeLog(Schema):
+    minutes: Annotated[int, msgspec.Meta(ge=1, le=6000)]
+
+
+class Survey(Schema):
+    """The close-out survey, mandatory when the requester completes a consultation."""
+
+    helpful: Annotated[int, msgspec.Meta(ge=1, le=5, description="1 (not at all) – 5 (very)")]
+    changed_risk_assessment: bool
+    escalation_avoided: bool | None = None
+    placement_avoided: bool | None = None
+    referral_avoided: bool | None = None
+    referral_made: Literal["none", "barnahus", "national_team_hbv", "bup", "police", "other"] = (
+        "none"
+    )

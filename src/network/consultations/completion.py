@@ -1,0 +1,64 @@
+"""Completing a consultation with its short, mandatory close-out survey.
+
+The requester's side completes it: a meeting once it has taken place, a written
+consultation once the specialist has answered. The survey (helpful 1–5, changed
+risk assessment, escalation, placement or referral avoided or made) has no free
+text; its aggregates feed the FoU views.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal
+from network.audit.service import Actor
+from network.consultations import schemas
+from network.consultations.access import authorize, load_request
+from network.consultations.lifecycle import check_transition
+from network.consultations.requests import audit, set_status
+from network.consultations.tables import Booking, ConsultationRequest, Feedback
+from network.lib.errors import Conflict
+from network.lib.vocab import BookingStatus, ConsultationKind, ConsultationStatus
+
+__all__ = ("complete",)
+
+
+async def complete(
+    principal: Principal,
+    actor: Actor,
+    request_id: int,
+    survey: schemas.Survey,
+    *,
+    now: datetime | None = None,
+) -> None:
+    now = now or datetime.now(UTC)
+    async with case_transaction(ConsultationRequest._meta.db, principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        check_transition(request.status, ConsultationStatus.COMPLETED)
+        if request.kind == ConsultationKind.WRITTEN:
+            if request.first_answer_at is None:
+                raise Conflict("the specialist has not answered yet", field="status")
+        else:
+            meeting = (
+                await Booking.select(Booking.starts_at)
+                .where((Booking.request == request_id) & (Booking.status == BookingStatus.BOOKED))
+                .first()
+            )
+            if meeting is None or meeting["starts_at"] > now:
+                raise Conflict("the meeting has not taken place yet", field="status")
+        await Feedback(
+            request=request_id,
+            origin_municipality=request.origin_id,
+            author=principal.user_id,
+            helpful=survey.helpful,
+            changed_risk_assessment=survey.changed_risk_assessment,
+            escalation_avoided=survey.escalation_avoided,
+            placement_avoided=survey.placement_avoided,
+            referral_avoided=survey.referral_avoided,
+            referral_made=survey.referral_made,
+            created_at=now,
+        ).save()
+        await set_status(request, ConsultationStatus.COMPLETED, closed_at=now)
+        await audit(actor, "consultation.complete", request, helpful=survey.helpful)

@@ -1,0 +1,179 @@
+"""Consultation requests: write, open, read, answer, complete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.policy import Action
+from network.consultations import completion, messages, requests, responses, schemas
+from network.lib.vocab import ConsultationStatus
+
+__all__ = ("ConsultationController",)
+
+Path = FromPath[int]
+AnyRequest = Request[Any, Any, Any]
+
+
+class ConsultationController(Controller):
+    path = "/api/v1/consultations"
+    tags = ["consultations"]
+
+    @post("/", operation_id="createConsultation", opt={ACTION_KEY: Action.CONSULTATION_CREATE})
+    async def create(
+        self, request: AnyRequest, data: JSONBody[schemas.ConsultationCreate]
+    ) -> schemas.Consultation:
+        """Write a de-identified request (a draft, or open at once with ``submit``).
+
+        Personal identity or coordination numbers, phone numbers and e-mail addresses
+        in the summary are refused with a 400 naming the field, the kind and the
+        position; nothing is stored then."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        request_id = await requests.create(principal, actor, data)
+        return await requests.get(principal, actor, request_id)
+
+    @get("/", operation_id="listConsultations", opt={ACTION_KEY: Action.CONSULTATION_READ})
+    async def list_consultations(
+        self,
+        request: AnyRequest,
+        status: Annotated[ConsultationStatus | None, QueryParameter()] = None,
+        mine: Annotated[bool, QueryParameter(description="only your own requests")] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    ) -> list[schemas.ConsultationItem]:
+        """Requests you may see: yours, your municipality's or county's, offered to you."""
+        principal = await signed_in_principal(request)
+        return await requests.list_requests(
+            principal, actor_of(request, principal), status=status, mine=mine, limit=limit
+        )
+
+    @get(
+        "/{request_id:int}",
+        operation_id="getConsultation",
+        opt={ACTION_KEY: Action.CONSULTATION_READ},
+    )
+    async def get_one(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+        """One request (the read is audited)."""
+        principal = await signed_in_principal(request)
+        return await requests.get(principal, actor_of(request, principal), request_id)
+
+    @put(
+        "/{request_id:int}",
+        operation_id="updateConsultation",
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def update(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ConsultationUpdate]
+    ) -> schemas.Consultation:
+        """Edit a draft or an open request (send the version you read)."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        await requests.update(principal, actor, request_id, data, data.version)
+        return await requests.get(principal, actor, request_id)
+
+    @post(
+        "/{request_id:int}/submit",
+        operation_id="submitConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def submit(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+        """Open a draft: it now waits for a specialist."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        await requests.submit(principal, actor, request_id)
+        return await requests.get(principal, actor, request_id)
+
+    @post(
+        "/{request_id:int}/cancel",
+        operation_id="cancelConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def cancel(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
+    ) -> None:
+        """Withdraw the request with a reason; its offer and booking end with it."""
+        principal = await signed_in_principal(request)
+        await requests.cancel(principal, actor_of(request, principal), request_id, data.reason)
+
+    @post(
+        "/{request_id:int}/accept",
+        operation_id="acceptConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+    )
+    async def accept(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+        """The specialist takes on the request offered to them."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        await responses.accept(principal, actor, request_id)
+        return await requests.get(principal, actor, request_id)
+
+    @post(
+        "/{request_id:int}/decline",
+        operation_id="declineConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+    )
+    async def decline(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
+    ) -> None:
+        """The specialist turns the offer down, with a reason."""
+        principal = await signed_in_principal(request)
+        await responses.decline(principal, actor_of(request, principal), request_id, data.reason)
+
+    @post(
+        "/{request_id:int}/time",
+        operation_id="logConsultationTime",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+    )
+    async def log_time(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.TimeLog]
+    ) -> None:
+        """The specialist records the minutes spent on the consultation in all."""
+        principal = await signed_in_principal(request)
+        await responses.log_time(principal, actor_of(request, principal), request_id, data.minutes)
+
+    @get(
+        "/{request_id:int}/messages",
+        operation_id="listConsultationMessages",
+        opt={ACTION_KEY: Action.CONSULTATION_READ},
+    )
+    async def list_messages(self, request: AnyRequest, request_id: Path) -> list[schemas.Message]:
+        """The thread of a written consultation."""
+        principal = await signed_in_principal(request)
+        return await messages.list_messages(principal, actor_of(request, principal), request_id)
+
+    @post(
+        "/{request_id:int}/messages",
+        operation_id="postConsultationMessage",
+        opt={ACTION_KEY: Action.CONSULTATION_READ},  # either side; the service decides which
+    )
+    async def post_message(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.MessageCreate]
+    ) -> schemas.Message:
+        """Write in the thread of an accepted written consultation (de-identified)."""
+        principal = await signed_in_principal(request)
+        return await messages.post_message(
+            principal, actor_of(request, principal), request_id, data.body
+        )
+
+    @post(
+        "/{request_id:int}/complete",
+        operation_id="completeConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def complete(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.Survey]
+    ) -> schemas.Consultation:
+        """Close the consultation with the short, mandatory close-out survey."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        await completion.complete(principal, actor, request_id, data)
+        return await requests.get(principal, actor, request_id)

@@ -1,0 +1,334 @@
+"""Writing, opening, reading, listing and cancelling consultation requests.
+
+Every free-text field passes the de-identification guard before anything is
+stored (a refused save leaves the stored draft as it was); every read and change
+is audited and runs in a case transaction (row-level security on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.columns import Column
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal, Target, decide, visible_scope
+from network.audit.service import Actor, record
+from network.consultations import schemas
+from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.lifecycle import check_transition
+from network.consultations.tables import Assignment, Booking, ConsultationRequest
+from network.directory.tables import CompetenceArea, Municipality
+from network.lib.deidentified import require_deidentified
+from network.lib.errors import Conflict, Forbidden, InvalidInput
+from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
+from network.specialists.tables import SpecialistProfile
+
+__all__ = ("audit", "cancel", "create", "get", "list_requests", "set_status", "submit", "update")
+
+EDITABLE = frozenset({ConsultationStatus.DRAFT, ConsultationStatus.OPEN})
+MAX_LIST = 500
+
+
+def _engine() -> Any:
+    return ConsultationRequest._meta.db
+
+
+async def _area_id(code: str) -> int:
+    row = (
+        await CompetenceArea.select(CompetenceArea.id)
+        .where((CompetenceArea.code == code) & (CompetenceArea.active.eq(True)))
+        .first()
+    )
+    if row is None:
+        raise InvalidInput(f"unknown area code {code!r}", field="area")
+    return int(row["id"])
+
+
+async def _origin(principal: Principal, code: str | None) -> dict[str, Any]:
+    """The municipality the request comes from: one where ``principal`` is a social
+    worker (named when they work in several)."""
+    bindings = [b for b in principal.bindings if b.role is Role.SOCIAL_WORKER]
+    own = sorted({b.municipality for b in bindings if b.municipality})
+    counties = {b.county for b in bindings if b.municipality is None}
+    if code is None:
+        if len(own) == 1 and not counties:
+            code = own[0]
+        else:
+            raise InvalidInput(
+                "name the municipality the request comes from (you work in several)",
+                field="municipality",
+            )
+    row = (
+        await Municipality.select(
+            Municipality.id, Municipality.code, Municipality.county._.code.as_alias("county")
+        )
+        .where(Municipality.code == code)
+        .first()
+    )
+    if row is None:
+        raise InvalidInput(f"unknown municipality code {code!r}", field="municipality")
+    if not decide(
+        principal,
+        Action.CONSULTATION_CREATE,
+        Target(municipality=row["code"], county=row["county"]),
+    ):
+        raise Forbidden("you may ask for consultations only from your own municipality")
+    return row
+
+
+def _checked(data: schemas.ConsultationDraft, *, today: date) -> dict[Column | str, Any]:
+    """The request's fields from ``data``, validated (guard included)."""
+    summary = require_deidentified("summary", data.summary.strip())
+    if not summary:
+        raise InvalidInput("describe the question", field="summary")
+    mode = data.mode
+    if data.kind == "written":
+        mode = "written"
+    elif mode == "written":
+        raise InvalidInput("a meeting is by phone, video or on site", field="mode")
+    if data.latest_date is not None and data.latest_date < today:
+        raise InvalidInput("is in the past", field="latest_date")
+    return {
+        "summary": summary,
+        "kind": data.kind,
+        "urgency": data.urgency,
+        "mode": mode,
+        "language": data.language,
+        "latest_date": data.latest_date,
+        "named_specialist": data.named_specialist,
+    }
+
+
+async def _check_named(specialist_id: int | None) -> None:
+    if specialist_id is not None and not await SpecialistProfile.exists().where(
+        SpecialistProfile.id == specialist_id
+    ):
+        raise InvalidInput("no such specialist", field="named_specialist")
+
+
+async def create(principal: Principal, actor: Actor, data: schemas.ConsultationCreate) -> int:
+    """A new request from the principal's municipality: a draft, or open at once."""
+    now = datetime.now(UTC)
+    fields = _checked(data, today=now.date())
+    area_id = await _area_id(data.area)
+    await _check_named(data.named_specialist)
+    origin = await _origin(principal, data.municipality)
+    async with case_transaction(_engine(), principal):
+        request = ConsultationRequest(
+            area=area_id,
+            origin_municipality=origin["id"],
+            requester=principal.user_id,
+            status=ConsultationStatus.OPEN if data.submit else ConsultationStatus.DRAFT,
+            created_at=now,
+            opened_at=now if data.submit else None,
+        )
+        for name, value in fields.items():
+            setattr(request, str(name), value)
+        await request.save()
+        await record(
+            actor,
+            "consultation.create",
+            "consultation",
+            request.id,
+            municipality=origin["code"],
+            county=origin["county"],
+            detail={"status": request.status, "area": data.area},
+        )
+    return int(request.id)
+
+
+async def update(
+    principal: Principal,
+    actor: Actor,
+    request_id: int,
+    data: schemas.ConsultationDraft,
+    version: int,
+) -> None:
+    """Replace a draft's (or a still unanswered open request's) fields."""
+    now = datetime.now(UTC)
+    fields = _checked(data, today=now.date())
+    area_id = await _area_id(data.area)
+    await _check_named(data.named_specialist)
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        if request.status not in EDITABLE:
+            raise Conflict(f"a {request.status} request can no longer be edited", field="status")
+        if data.municipality is not None and data.municipality != request.municipality:
+            raise InvalidInput(
+                "a request cannot move to another municipality", field="municipality"
+            )
+        if request.version != version:
+            raise Conflict(
+                f"the request changed meanwhile (now version {request.version}); reload it",
+                field="version",
+            )
+        await ConsultationRequest.update({**fields, "area": area_id, "version": version + 1}).where(
+            (ConsultationRequest.id == request_id) & (ConsultationRequest.version == version)
+        )
+        await audit(actor, "consultation.update", request)
+
+
+async def submit(principal: Principal, actor: Actor, request_id: int) -> None:
+    """Open a draft: it now waits for a specialist."""
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        check_transition(request.status, ConsultationStatus.OPEN)
+        await set_status(request, ConsultationStatus.OPEN, opened_at=datetime.now(UTC))
+        await audit(actor, "consultation.open", request)
+
+
+async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:
+    """Withdraw a request (its live offer and booking end with it)."""
+    reason = require_deidentified("reason", reason.strip())
+    if not reason:
+        raise InvalidInput("give a reason", field="reason")
+    now = datetime.now(UTC)
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        check_transition(request.status, ConsultationStatus.CANCELLED)
+        await Assignment.update(
+            {Assignment.status: AssignmentStatus.WITHDRAWN, Assignment.responded_at: now}
+        ).where(
+            (Assignment.request == request_id)
+            & Assignment.status.is_in([AssignmentStatus.OFFERED, AssignmentStatus.PROPOSED])
+        )
+        await Booking.update(
+            {
+                Booking.status: BookingStatus.CANCELLED,
+                Booking.cancelled_at: now,
+                Booking.cancel_reason: reason,
+            }
+        ).where((Booking.request == request_id) & (Booking.status == BookingStatus.BOOKED))
+        await set_status(request, ConsultationStatus.CANCELLED, closed_at=now)
+        await audit(actor, "consultation.cancel", request)
+
+
+async def set_status(request: RequestRow, status: ConsultationStatus, **stamps: Any) -> None:
+    await ConsultationRequest.update(
+        {
+            ConsultationRequest.status: status,
+            ConsultationRequest.version: ConsultationRequest.version + 1,
+            **{getattr(ConsultationRequest, name): value for name, value in stamps.items()},
+        }
+    ).where(ConsultationRequest.id == request.id)
+
+
+async def audit(actor: Actor, action: str, request: RequestRow, **detail: Any) -> None:
+    await record(
+        actor,
+        action,
+        "consultation",
+        request.id,
+        municipality=request.municipality,
+        county=request.county,
+        detail=detail or None,
+    )
+
+
+_COLUMNS = (
+    ConsultationRequest.id,
+    ConsultationRequest.status,
+    ConsultationRequest.area._.code.as_alias("area"),
+    ConsultationRequest.area._.name_sv.as_alias("area_name_sv"),
+    ConsultationRequest.area._.name_en.as_alias("area_name_en"),
+    ConsultationRequest.kind,
+    ConsultationRequest.urgency,
+    ConsultationRequest.mode,
+    ConsultationRequest.language,
+    ConsultationRequest.summary,
+    ConsultationRequest.latest_date,
+    ConsultationRequest.origin_municipality._.code.as_alias("municipality"),
+    ConsultationRequest.origin_municipality._.name.as_alias("municipality_name"),
+    ConsultationRequest.requester,
+    ConsultationRequest.named_specialist,
+    ConsultationRequest.created_at,
+    ConsultationRequest.opened_at,
+    ConsultationRequest.first_answer_at,
+    ConsultationRequest.accepted_at,
+    ConsultationRequest.meeting_at,
+    ConsultationRequest.closed_at,
+    ConsultationRequest.minutes_spent,
+    ConsultationRequest.version,
+)
+
+
+async def get(principal: Principal, actor: Actor, request_id: int) -> schemas.Consultation:
+    """One request, whole, for those the policy lets read it (audited)."""
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_READ, request)
+        row = (
+            await ConsultationRequest.select(*_COLUMNS)
+            .where(ConsultationRequest.id == request_id)
+            .first()
+        )
+        await audit(actor, "consultation.read", request)
+    assert row is not None
+    return schemas.Consultation(
+        **row, offered_to=request.offered_to, accepted_by=request.accepted_by
+    )
+
+
+async def list_requests(
+    principal: Principal,
+    actor: Actor,
+    *,
+    status: ConsultationStatus | None = None,
+    mine: bool = False,
+    limit: int = 100,
+) -> list[schemas.ConsultationItem]:
+    """Requests ``principal`` may see: their own, their municipality's or county's (as a
+    social worker or coordinator), and those offered to or accepted by them."""
+    scope = visible_scope(principal, Action.CONSULTATION_READ)
+    visible: Any = ConsultationRequest.id < 0
+    if scope.own_user_id is not None:
+        visible = visible | (ConsultationRequest.requester == scope.own_user_id)
+    if not mine:
+        if scope.municipalities:
+            visible = visible | ConsultationRequest.origin_municipality._.code.is_in(
+                sorted(scope.municipalities)
+            )
+        if scope.counties:
+            visible = visible | ConsultationRequest.origin_municipality._.county._.code.is_in(
+                sorted(scope.counties)
+            )
+    async with case_transaction(_engine(), principal):
+        if principal.specialist_id is not None:
+            involved = await Assignment.select(Assignment.request).where(
+                (Assignment.specialist == principal.specialist_id)
+                & Assignment.status.is_in([AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED])
+            )
+            ids = [row["request"] for row in involved]
+            if ids:
+                visible = visible | ConsultationRequest.id.is_in(ids)
+        condition: Any = visible
+        if status is not None:
+            condition = condition & (ConsultationRequest.status == status)
+        rows = (
+            await ConsultationRequest.select(
+                ConsultationRequest.id,
+                ConsultationRequest.status,
+                ConsultationRequest.area._.code.as_alias("area"),
+                ConsultationRequest.kind,
+                ConsultationRequest.urgency,
+                ConsultationRequest.origin_municipality._.code.as_alias("municipality"),
+                ConsultationRequest.created_at,
+                ConsultationRequest.latest_date,
+            )
+            .where(condition)
+            .order_by(ConsultationRequest.created_at, ascending=False)
+            .limit(min(limit, MAX_LIST))
+        )
+        await record(
+            actor,
+            "consultation.list",
+            "consultation",
+            None,
+            detail={"count": len(rows), "status": status.value if status else None},
+        )
+    return [schemas.ConsultationItem(**row) for row in rows]

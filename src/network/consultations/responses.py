@@ -1,0 +1,90 @@
+"""The specialist's side: accept or decline an offer (with a reason), log time spent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal
+from network.audit.service import Actor
+from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.lifecycle import check_transition
+from network.consultations.requests import audit, set_status
+from network.consultations.tables import Assignment, ConsultationRequest
+from network.lib.deidentified import require_deidentified
+from network.lib.errors import Conflict, Forbidden, InvalidInput
+from network.lib.vocab import AssignmentStatus, ConsultationStatus
+
+__all__ = ("accept", "decline", "log_time")
+
+
+def _engine() -> Any:
+    return ConsultationRequest._meta.db
+
+
+def _must_hold_offer(principal: Principal, request: RequestRow) -> None:
+    if request.offered_to is None or request.offered_to != principal.specialist_id:
+        raise Forbidden("only the specialist it is offered to may answer this offer")
+
+
+async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: object) -> None:
+    await Assignment.update(
+        {
+            Assignment.status: status,
+            Assignment.responded_at: datetime.now(UTC),
+            **{getattr(Assignment, name): value for name, value in extra.items()},
+        }
+    ).where(
+        (Assignment.request == request.id)
+        & (Assignment.specialist == request.offered_to)
+        & (Assignment.status == AssignmentStatus.OFFERED)
+    )
+
+
+async def accept(principal: Principal, actor: Actor, request_id: int) -> RequestRow:
+    """Take on an offered request; a meeting is booked next, a written one answered."""
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_RESPOND, request)
+        _must_hold_offer(principal, request)
+        check_transition(request.status, ConsultationStatus.ACCEPTED)
+        await _close_offer(request, AssignmentStatus.ACCEPTED)
+        await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=datetime.now(UTC))
+        await audit(actor, "consultation.accept", request, specialist=principal.specialist_id)
+    return request
+
+
+async def decline(principal: Principal, actor: Actor, request_id: int, reason: str) -> RequestRow:
+    """Turn an offer down with a reason; the requester may offer it to someone else."""
+    reason = require_deidentified("reason", reason.strip())
+    if not reason:
+        raise InvalidInput("give a reason", field="reason")
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_RESPOND, request)
+        _must_hold_offer(principal, request)
+        check_transition(request.status, ConsultationStatus.DECLINED)
+        await _close_offer(request, AssignmentStatus.DECLINED, decline_reason=reason)
+        await set_status(request, ConsultationStatus.DECLINED)
+        await audit(actor, "consultation.decline", request, specialist=principal.specialist_id)
+    return request
+
+
+async def log_time(principal: Principal, actor: Actor, request_id: int, minutes: int) -> None:
+    """Record the minutes the accepting specialist spent on the consultation in all."""
+    async with case_transaction(_engine(), principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_RESPOND, request)
+        if request.accepted_by is None or request.accepted_by != principal.specialist_id:
+            raise Forbidden("only the specialist who took the consultation logs its time")
+        if request.status not in (
+            ConsultationStatus.ACCEPTED,
+            ConsultationStatus.BOOKED,
+            ConsultationStatus.COMPLETED,
+        ):
+            raise Conflict(f"a {request.status} request has no time to log", field="status")
+        await ConsultationRequest.update({ConsultationRequest.minutes_spent: minutes}).where(
+            ConsultationRequest.id == request_id
+        )
+        await audit(actor, "consultation.time", request, minutes=minutes)
