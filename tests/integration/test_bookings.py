@@ -327,3 +327,30 @@ def test_who_may_book_and_see(client: TestClient[Litestar], people: dict[str, in
     )
     assert stranger_cancel.status_code in (403, 404)
     assert live_starts(client, people["specialist"]) == [at(MONDAY, 8)]
+
+
+def test_a_written_consultation_uses_the_weeks_capacity(
+    client: TestClient[Litestar], people: dict[str, int]
+) -> None:
+    written = accepted(client, people, kind=ConsultationKind.WRITTEN, mode="written")
+    in_app(
+        client,
+        lambda: ConsultationRequest.update(
+            {ConsultationRequest.accepted_at: at(MONDAY, 7).astimezone(UTC)}
+        ).where(ConsultationRequest.id == written),
+    )
+    meetings = [accepted(client, people) for _ in range(3)]
+    assert book(client, meetings[0], at(MONDAY, 8)).status_code == 201
+    assert book(client, meetings[1], at(MONDAY, 9)).status_code == 201
+    # Capacity 3: the written consultation and two meetings fill the week.
+    full = book(client, meetings[2], at(MONDAY, 10))
+    assert full.status_code == 409
+    assert "capacity" in full.json()["errors"][0]["message"]
+    in_app(
+        client,
+        lambda: ConsultationRequest.update(
+            {ConsultationRequest.status: ConsultationStatus.CANCELLED}
+        ).where(ConsultationRequest.id == written),
+    )
+    # A cancelled written consultation gives its week back.
+    assert book(client, meetings[2], at(MONDAY, 10)).status_code == 201

@@ -1,9 +1,11 @@
 """A specialist's busy times, the one weekly capacity budget they use, and who takes
 their offers while they are away.
 
-Consultation meetings and mentoring meetings are both bookings, so one count of
-live bookings per ISO week (Europe/Stockholm) is the budget everywhere: free
-slots, suggestions, offers, batch rounds and booking itself read it from here.
+Consultation meetings and mentoring meetings are both bookings, and a written
+consultation uses the week in which the specialist accepted it; so one count per
+ISO week (Europe/Stockholm) of live bookings plus accepted written consultations
+is the budget everywhere: free slots, suggestions, offers, batch rounds and
+booking itself read it from here.
 
 Bookings are case data under row-level security on PostgreSQL; these reads need
 every booking of a specialist whoever asks, so they run in
@@ -18,12 +20,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from network.accounts.case_scope import system_scope
-from network.consultations.tables import Booking
-from network.lib.vocab import BookingStatus
+from network.consultations.tables import Assignment, Booking
+from network.lib.vocab import (
+    AssignmentStatus,
+    BookingStatus,
+    ConsultationKind,
+    ConsultationStatus,
+)
 from network.scheduling import STOCKHOLM, Away, Busy, offer_recipient, used_per_week
 from network.specialists.tables import Absence, SpecialistProfile
 
-__all__ = ("WeekLoad", "booked_times", "offer_recipients", "week_bounds", "week_load")
+__all__ = (
+    "WeekLoad",
+    "booked_times",
+    "offer_recipients",
+    "week_bounds",
+    "week_load",
+    "written_taken",
+)
+
+# A written consultation cancelled after acceptance gives its week back.
+_NOT_COUNTED = (ConsultationStatus.CANCELLED,)
 
 
 async def booked_times(
@@ -47,6 +64,31 @@ async def booked_times(
         )
     for row in rows:
         result[row["specialist"]].append(Busy(row["starts_at"], row["ends_at"]))
+    return result
+
+
+async def written_taken(
+    specialist_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, list[Busy]]:
+    """Written consultations each specialist accepted in [start, end), as instants
+    (``Busy`` of no length): they use the week's capacity but no slot."""
+    ids = sorted(set(specialist_ids))
+    result: dict[int, list[Busy]] = defaultdict(list)
+    if not ids:
+        return result
+    async with system_scope(Assignment._meta.db):
+        rows = await Assignment.select(
+            Assignment.specialist, Assignment.request._.accepted_at.as_alias("at")
+        ).where(
+            Assignment.specialist.is_in(ids)
+            & (Assignment.status == AssignmentStatus.ACCEPTED)
+            & (Assignment.request._.kind == ConsultationKind.WRITTEN)
+            & Assignment.request._.status.not_in(list(_NOT_COUNTED))
+            & (Assignment.request._.accepted_at >= start)
+            & (Assignment.request._.accepted_at < end)
+        )
+    for row in rows:
+        result[row["specialist"]].append(Busy(row["at"], row["at"]))
     return result
 
 
@@ -76,6 +118,7 @@ async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekL
         return {}
     start, end = week_bounds(day)
     busy = await booked_times(ids, start, end)
+    written = await written_taken(ids, start, end)
     capacities = await SpecialistProfile.select(
         SpecialistProfile.id, SpecialistProfile.consultations_per_week
     ).where(SpecialistProfile.id.is_in(ids))
@@ -83,7 +126,9 @@ async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekL
     return {
         row["id"]: WeekLoad(
             capacity=row["consultations_per_week"],
-            used=used_per_week(busy.get(row["id"], [])).get(week, 0),
+            used=used_per_week([*busy.get(row["id"], []), *written.get(row["id"], [])]).get(
+                week, 0
+            ),
         )
         for row in capacities
     }

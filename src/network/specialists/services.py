@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from network.scheduling import (
     used_per_week,
 )
 from network.specialists import schemas
-from network.specialists.capacity import booked_times
+from network.specialists.capacity import booked_times, written_taken
 from network.specialists.tables import (
     Absence,
     AvailabilityOverride,
@@ -138,10 +138,11 @@ class Availability:
     absences: list[Busy]
     bookings: list[Busy]
     rules: SlotRules
+    written: list[Busy] = field(default_factory=list)  # accepted written consultations
 
     @property
     def used(self) -> dict[tuple[int, int], int]:
-        return used_per_week(self.bookings)
+        return used_per_week([*self.bookings, *self.written])
 
     def free(self, start: datetime, end: datetime, now: datetime) -> list[datetime]:
         return free_slots(
@@ -192,11 +193,15 @@ async def availability(specialist_id: int, start: datetime, end: datetime) -> Av
     bookings = (
         await booked_times([specialist_id], start - timedelta(days=7), end + timedelta(days=7))
     ).get(specialist_id, [])
+    written = (
+        await written_taken([specialist_id], start - timedelta(days=7), end + timedelta(days=7))
+    ).get(specialist_id, [])
     return Availability(
         weekly=weekly,
         overrides=overrides,
         absences=absences,
         bookings=bookings,
+        written=written,
         rules=SlotRules(
             slot_minutes=profile["slot_minutes"],
             buffer_minutes=profile["buffer_minutes"],
