@@ -52,6 +52,7 @@ class Settings:
     sqlite_timeout: float = 30.0
     pg_pool_min: int = 1
     pg_pool_max: int = 10
+    settlement_hourly_rate: int = 1000  # SEK an hour, for settlements between municipalities
     rate_limit_signin: int = 10
     rate_limit_writes: int = 300
     trusted_proxies: str = "127.0.0.1"
@@ -127,6 +128,7 @@ class Settings:
             sqlite_timeout=float(_int(get, "NETWORK_SQLITE_TIMEOUT", 30, 1, 600)),
             pg_pool_min=_int(get, "NETWORK_PG_POOL_MIN", 1, 1, 100),
             pg_pool_max=_int(get, "NETWORK_PG_POOL_MAX", 10, 1, 500),
+            settlement_hourly_rate=_int(get, "NETWORK_SETTLEMENT_HOURLY_RATE", 1000, 0, 100_000),
             rate_limit_signin=_int(get, "NETWORK_RATE_LIMIT_SIGNIN", 10, 1, 1_000_000),
             rate_limit_writes=_int(get, "NETWORK_RATE_LIMIT_WRITES", 300, 1, 1_000_000),
             trusted_proxies=get("NETWORK_TRUSTED_PROXIES") or "127.0.0.1",

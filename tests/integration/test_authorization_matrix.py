@@ -30,6 +30,7 @@ READERS = BOOKERS  # case readers: never analysts or administrators
 REQUESTERS = frozenset({"social_worker", "coordinator"})
 SPECIALIST = frozenset({"specialist"})
 SOCIAL_WORKER = frozenset({"social_worker"})
+SETTLERS = frozenset({"coordinator", "analyst", "admin"})
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -235,6 +236,12 @@ MATRIX.update(
         ],
         ("POST", "/api/v1/consultations/{request_id:int}/messages"): [
             Case("POST", "/api/v1/consultations/999999/messages", READERS, body={"body": "x"})
+        ],
+        ("GET", "/api/v1/settlements"): [
+            Case("GET", "/api/v1/settlements", SETTLERS, params={"month": "2026-10"})
+        ],
+        ("GET", "/api/v1/settlements/export.csv"): [
+            Case("GET", "/api/v1/settlements/export.csv", SETTLERS, params={"month": "2026-10"})
         ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
-from network.consultations import completion, messages, requests, responses, schemas
+from network.consultations import completion, messages, requests, responses, schemas, settlement
 from network.lib.vocab import ConsultationStatus
 
-__all__ = ("ConsultationController",)
+__all__ = ("ConsultationController", "SettlementController")
 
 Path = FromPath[int]
 AnyRequest = Request[Any, Any, Any]
@@ -177,3 +177,58 @@ class ConsultationController(Controller):
         actor = actor_of(request, principal)
         await completion.complete(principal, actor, request_id, data)
         return await requests.get(principal, actor, request_id)
+
+
+Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Rate = Annotated[
+    int | None, QueryParameter(ge=0, le=100_000, description="SEK an hour (default: configured)")
+]
+
+
+class SettlementController(Controller):
+    path = "/api/v1/settlements"
+    tags = ["settlements"]
+    opt = {ACTION_KEY: Action.SETTLEMENT_READ}
+
+    async def _lines(
+        self, request: AnyRequest, month: str, rate: int | None
+    ) -> tuple[int, list[settlement.SettlementLine]]:
+        principal = await signed_in_principal(request)
+        hourly = rate if rate is not None else request.app.state.settings.settlement_hourly_rate
+        lines = await settlement.settlement_for(
+            principal, actor_of(request, principal), month=month, hourly_rate=hourly
+        )
+        return hourly, lines
+
+    @get("/", operation_id="getSettlement")
+    async def get_settlement(
+        self, request: AnyRequest, month: Month, rate: Rate = None
+    ) -> schemas.Settlement:
+        """The month's hours given and received between municipalities in your scope."""
+        hourly, lines = await self._lines(request, month, rate)
+        return schemas.Settlement(
+            month=month,
+            hourly_rate=hourly,
+            lines=[
+                schemas.SettlementLineOut(
+                    giver=line.giver,
+                    receiver=line.receiver,
+                    area=line.area,
+                    consultations=line.consultations,
+                    minutes=line.minutes,
+                    hours=line.hours,
+                    amount=line.amount,
+                )
+                for line in lines
+            ],
+        )
+
+    @get("/export.csv", operation_id="exportSettlement", media_type="text/csv")
+    async def export(self, request: AnyRequest, month: Month, rate: Rate = None) -> Response[str]:
+        """The same as CSV, for the municipalities' invoicing."""
+        hourly, lines = await self._lines(request, month, rate)
+        return Response(
+            settlement.to_csv(lines, month=month, hourly_rate=hourly),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="settlement-{month}.csv"'},
+        )

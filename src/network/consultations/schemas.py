@@ -23,6 +23,8 @@ __all__ = (
     "MessageCreate",
     "Reason",
     "ReasonIn",
+    "Settlement",
+    "SettlementLineOut",
     "Survey",
     "TimeLog",
 )
@@ -176,3 +178,22 @@ class Survey(Schema):
     referral_made: Literal["none", "barnahus", "national_team_hbv", "bup", "police", "other"] = (
         "none"
     )
+
+
+class SettlementLineOut(Schema):
+    giver: str
+    receiver: str
+    area: str
+    consultations: int
+    minutes: int
+    hours: float
+    amount: int
+
+
+class Settlement(Schema):
+    """Hours given (by the specialist's home municipality) and received (by the
+    request's municipality), per area, and what they cost at the hourly rate (SEK)."""
+
+    month: str
+    hourly_rate: int
+    lines: list[SettlementLineOut]
