@@ -23,7 +23,11 @@ from network.accounts.sessions import make_session_config
 from network.accounts.token_controllers import TokenController
 from network.audit.controllers import AuditController, ReviewController
 from network.consultations.booking_controllers import BookingController
-from network.consultations.controllers import ConsultationController, SettlementController
+from network.consultations.controllers import (
+    ConsultationController,
+    ResponseTimeController,
+    SettlementController,
+)
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -77,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         BookingController,
         ConsultationController,
         SettlementController,
+        ResponseTimeController,
         CalendarFeedController,
         CalendarFeedPublic,
         SessionController,

@@ -243,6 +243,7 @@ MATRIX.update(
         ("GET", "/api/v1/settlements/export.csv"): [
             Case("GET", "/api/v1/settlements/export.csv", SETTLERS, params={"month": "2026-10"})
         ],
+        ("GET", "/api/v1/response-times"): [Case("GET", "/api/v1/response-times", SETTLERS)],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.
             Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),

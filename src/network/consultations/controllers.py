@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -9,10 +11,19 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
-from network.consultations import completion, messages, requests, responses, schemas, settlement
+from network.consultations import (
+    completion,
+    messages,
+    requests,
+    response_times,
+    responses,
+    schemas,
+    settlement,
+)
+from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
 
-__all__ = ("ConsultationController", "SettlementController")
+__all__ = ("ConsultationController", "ResponseTimeController", "SettlementController")
 
 Path = FromPath[int]
 AnyRequest = Request[Any, Any, Any]
@@ -232,3 +243,29 @@ class SettlementController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="settlement-{month}.csv"'},
         )
+
+
+class ResponseTimeController(Controller):
+    path = "/api/v1/response-times"
+    tags = ["consultations"]
+    opt = {ACTION_KEY: Action.COVERAGE_READ}
+
+    @get("/", operation_id="getResponseTimes")
+    async def get_response_times(
+        self,
+        request: AnyRequest,
+        from_: Annotated[str | None, QueryParameter(name="from", max_length=64)] = None,
+        to: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        county: Annotated[str | None, QueryParameter(pattern=r"^\d{2}$")] = None,
+        area: Annotated[str | None, QueryParameter(max_length=48)] = None,
+    ) -> list[schemas.ResponseTimesOut]:
+        """Median hours from opening to first answer, acceptance and meeting, and the
+        share of written requests answered within target (1 working day when acute,
+        else 3), per area and municipality in your scope; default the last 90 days."""
+        principal = await signed_in_principal(request)
+        end = parse_instant(to, "to") if to else datetime.now(UTC)
+        start = parse_instant(from_, "from") if from_ else end - timedelta(days=90)
+        rows = await response_times.response_times_for(
+            principal, actor_of(request, principal), start=start, end=end, county=county, area=area
+        )
+        return [schemas.ResponseTimesOut(**asdict(row)) for row in rows]

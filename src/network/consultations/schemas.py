@@ -23,6 +23,7 @@ __all__ = (
     "MessageCreate",
     "Reason",
     "ReasonIn",
+    "ResponseTimesOut",
     "Settlement",
     "SettlementLineOut",
     "Survey",
@@ -197,3 +198,16 @@ class Settlement(Schema):
     month: str
     hourly_rate: int
     lines: list[SettlementLineOut]
+
+
+class ResponseTimesOut(Schema):
+    """Response times of one area in one municipality; ``requests`` is null (and the
+    times too) when fewer than 5 requests would single out a case."""
+
+    area: str
+    municipality: str
+    requests: int | None
+    median_hours_to_first_answer: float | None
+    median_hours_to_accepted: float | None
+    median_hours_to_meeting: float | None
+    answered_within_target: float | None
