@@ -244,6 +244,32 @@ MATRIX.update(
             Case("GET", "/api/v1/settlements/export.csv", SETTLERS, params={"month": "2026-10"})
         ],
         ("GET", "/api/v1/response-times"): [Case("GET", "/api/v1/response-times", SETTLERS)],
+        # Pages: a specialist is sent on to their own page, a coordinator sees the list.
+        ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],
+        ("GET", "/specialists/{specialist_id:int}"): [Case("GET", "/specialists/999999", EDITORS)],
+        ("POST", "/specialists/{specialist_id:int}/profile"): [
+            Case("POST", "/specialists/999999/profile", EDITORS, form={"version": "1"})
+        ],
+        ("POST", "/specialists/{specialist_id:int}/hours"): [
+            Case("POST", "/specialists/999999/hours", EDITORS, form={"hours_0": "08:00-12:00"})
+        ],
+        ("POST", "/specialists/{specialist_id:int}/absences"): [
+            Case(
+                "POST",
+                "/specialists/999999/absences",
+                EDITORS,
+                form={"starts_at": "2027-01-04T08:00", "ends_at": "2027-01-05T08:00"},
+            )
+        ],
+        ("POST", "/specialists/{specialist_id:int}/absences/{absence_id:int}/remove"): [
+            Case("POST", "/specialists/999999/absences/1/remove", EDITORS)
+        ],
+        ("POST", "/specialists/{specialist_id:int}/calendar-feed"): [
+            Case("POST", "/specialists/999999/calendar-feed", EDITORS)
+        ],
+        ("POST", "/specialists/{specialist_id:int}/calendar-feed/revoke"): [
+            Case("POST", "/specialists/999999/calendar-feed/revoke", EDITORS)
+        ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.
             Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),

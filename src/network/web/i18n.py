@@ -17,12 +17,15 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -32,6 +35,8 @@ __all__ = (
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALES_DIR",
+    "MODE_LABELS",
+    "REASON_LABELS",
     "ROLE_LABELS",
     "Translator",
     "negotiate",
@@ -57,7 +62,21 @@ ROLE_LABELS = {
     "analyst": N_("R&D analyst"),
     "admin": N_("Administrator"),
 }
+MODE_LABELS = {
+    "written": N_("Written"),
+    "phone": N_("Phone"),
+    "video": N_("Video"),
+    "on_site": N_("On site"),
+}
+REASON_LABELS = {
+    "holiday": N_("Holiday"),
+    "sick_leave": N_("Sick leave"),
+    "parental_leave": N_("Parental leave"),
+    "training": N_("Training"),
+    "other": N_("Other"),
+}
 _compile_lock = threading.Lock()
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _load(language: str) -> NullTranslations:
@@ -101,6 +120,13 @@ class Translator:
         """A number as this language writes it (Swedish: non-breaking space thousands)."""
         return format_decimal(value, locale=self.locale)
 
+    def when(self, moment: datetime, pattern: str = "EEE d MMM HH:mm") -> str:
+        """A moment on the Stockholm clock, as this language writes it."""
+        return format_datetime(moment, pattern, tzinfo=_STOCKHOLM, locale=self.locale)
+
+    def day(self, value: date, pattern: str = "EEEE d MMMM") -> str:
+        return format_date(value, pattern, locale=self.locale)
+
     def context(self) -> dict[str, object]:
         gettext: Callable[[str], str] = self.gettext
         return {
@@ -108,9 +134,13 @@ class Translator:
             "gettext": gettext,
             "ngettext": self.ngettext,
             "number": self.number,
+            "when": self.when,
+            "day": self.day,
             "lang": self.language,
             "other_lang": "en" if self.language == "sv" else "sv",
             "role_labels": ROLE_LABELS,
+            "mode_labels": MODE_LABELS,
+            "reason_labels": REASON_LABELS,
         }
 
 

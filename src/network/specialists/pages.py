@@ -1,0 +1,399 @@
+"""The specialists' web pages: the profile, weekly hours, absences, "my week" and the
+calendar feed of one specialist; the coordinator's list of their specialists.
+
+Plain HTML forms (no script needed). A refused form is shown again with the
+user's input kept and the error next to it; a successful one redirects back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.policy import Action, Principal, visible_scope
+from network.consultations.bookings import list_bookings
+from network.directory.services import list_areas
+from network.lib.errors import DomainError, Forbidden, InvalidInput
+from network.lib.vocab import AbsenceReason, Role
+from network.scheduling import STOCKHOLM
+from network.specialists import calendar, editing, schemas, services
+from network.specialists.capacity import week_bounds, week_load
+from network.specialists.controllers import feed_url
+
+__all__ = ("SpecialistPages", "parse_week")
+
+AnyRequest = Request[Any, Any, Any]
+T = TypeVar("T")
+WEEKDAYS = range(7)
+BLANK_COMPETENCE_ROWS = 3
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def parse_week(value: str | None, today: date) -> date:
+    """The Monday of ``YYYY-Www`` (ISO week), or of this week when ``value`` is empty."""
+    if not value:
+        return today - timedelta(days=today.weekday())
+    match = _WEEK.match(value)
+    if match is None:
+        raise InvalidInput("must be a week such as 2026-W48", field="week", source="query")
+    try:
+        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise InvalidInput("no such week", field="week", source="query") from None
+
+
+def _week_label(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _convert(data: dict[str, Any], kind: type[T]) -> T:
+    """``data`` as the API Struct ``kind``; a validation error names the form field."""
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        where = re.search(r"at `\$\.([^`]+)`", message)
+        field = where[1] if where else None
+        raise InvalidInput(message.split(" - at ")[0], field=field) from None
+
+
+def _profile_from_form(form: dict[str, Any], keys: list[str]) -> schemas.ProfileIn:
+    competences = []
+    for index in range(int(form.get("competence_rows", "0") or 0)):
+        area = str(form.get(f"area_{index}", "")).strip()
+        if area:
+            competences.append(
+                {
+                    "area": area,
+                    "level": form.get(f"level_{index}", ""),
+                    "note": str(form.get(f"note_{index}", "")).strip(),
+                }
+            )
+    languages = [
+        part.strip().lower() for part in str(form.get("languages", "")).split(",") if part.strip()
+    ]
+    return _convert(
+        {
+            "version": form.get("version", ""),
+            "title": str(form.get("title", "")).strip(),
+            "languages": languages,
+            "modes": [mode for mode in ("phone", "video", "on_site") if mode in keys],
+            "max_travel_km": form.get("max_travel_km") or 0,
+            "consultations_per_week": form.get("consultations_per_week", ""),
+            "mentees_capacity": form.get("mentees_capacity") or 0,
+            "slot_minutes": form.get("slot_minutes", ""),
+            "buffer_minutes": form.get("buffer_minutes") or 0,
+            "accepts_new": "accepts_new" in keys,
+            "competences": competences,
+        },
+        schemas.ProfileIn,
+    )
+
+
+def _hours_from_form(form: dict[str, Any]) -> list[schemas.Interval]:
+    hours = []
+    for weekday in WEEKDAYS:
+        text = str(form.get(f"hours_{weekday}", "")).strip()
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            match = _INTERVAL.match(part)
+            if match is None:
+                raise InvalidInput(
+                    f"{part!r} is not an interval such as 08:00-12:00", field=f"hours_{weekday}"
+                )
+            try:
+                start = time(int(match[1]), int(match[2]))
+                end = time(int(match[3]), int(match[4]))
+            except ValueError:
+                raise InvalidInput(
+                    f"{part!r} is not a time of day", field=f"hours_{weekday}"
+                ) from None
+            hours.append(schemas.Interval(weekday=weekday, start=start, end=end))
+    return hours
+
+
+def _local_instant(value: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("must be a date and time", field=field) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment
+
+
+def _absence_from_form(form: dict[str, Any]) -> schemas.AbsenceCreate:
+    stand_in = str(form.get("stand_in", "")).strip()
+    return _convert(
+        {
+            "starts_at": _local_instant(str(form.get("starts_at", "")), "starts_at"),
+            "ends_at": _local_instant(str(form.get("ends_at", "")), "ends_at"),
+            "reason": form.get("reason", "other"),
+            "stand_in": int(stand_in) if stand_in.isdigit() else None,
+        },
+        schemas.AbsenceCreate,
+    )
+
+
+def _hours_text(profile: schemas.ProfileOut) -> dict[int, str]:
+    return {
+        weekday: ", ".join(
+            f"{h.start:%H:%M}-{h.end:%H:%M}" for h in profile.hours if h.weekday == weekday
+        )
+        for weekday in WEEKDAYS
+    }
+
+
+class SpecialistPages(Controller):
+    path = "/specialists"
+    include_in_schema = False
+
+    @get("/", name="specialists", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def index(self, request: AnyRequest) -> Template | Redirect:
+        """Coordinators: the specialists of their municipalities or county and their load.
+        A specialist is sent to their own page."""
+        from network.web.pages import render
+
+        principal = await signed_in_principal(request)
+        if not principal.has(Role.COORDINATOR):
+            if principal.specialist_id is not None:
+                return Redirect(f"/specialists/{principal.specialist_id}", status_code=303)
+            return await _refused(request, Forbidden("only coordinators list specialists"))
+        scope = visible_scope(principal, Action.SPECIALIST_EDIT)
+        found: dict[int, schemas.Specialist] = {}
+        for county in sorted(scope.counties):
+            for item in await services.list_specialists(
+                area=None, municipality=None, county=county
+            ):
+                found[item.id] = item
+        for municipality in sorted(scope.municipalities):
+            for item in await services.list_specialists(
+                area=None, municipality=municipality, county=None
+            ):
+                found[item.id] = item
+        monday = parse_week(None, datetime.now(STOCKHOLM).date())
+        loads = await week_load(found.keys(), monday)
+        rows = sorted(found.values(), key=lambda s: (s.home_municipality_name, s.name))
+        return await render(
+            request,
+            "specialists/index.html.j2",
+            specialists=rows,
+            loads=loads,
+            week=_week_label(monday),
+            areas={a.code: a for a in await list_areas()},
+        )
+
+    async def _page(
+        self,
+        request: AnyRequest,
+        specialist_id: int,
+        *,
+        error: DomainError | None = None,
+        section: str | None = None,
+        form: dict[str, Any] | None = None,
+        feed_address: str | None = None,
+    ) -> Template:
+        from network.web.pages import render
+
+        principal = await signed_in_principal(request)
+        await editing.authorize(principal, specialist_id)
+        profile = await services.profile_for_editing(specialist_id)
+        today = datetime.now(STOCKHOLM).date()
+        try:
+            monday = parse_week(request.query_params.get("week"), today)
+        except InvalidInput as bad_week:
+            monday, error, section = parse_week(None, today), bad_week, "week"
+        start, end = week_bounds(monday)
+        bookings = await list_bookings(
+            principal,
+            actor_of(request, principal),
+            specialist_id=specialist_id,
+            start=start,
+            end=end,
+        )
+        load = (await week_load([specialist_id], monday)).get(specialist_id)
+        is_self = principal.specialist_id == specialist_id
+        colleagues = await services.list_specialists(
+            area=None, municipality=None, county=profile.specialist.county
+        )
+        template = await render(
+            request,
+            "specialists/page.html.j2",
+            profile=profile,
+            areas=await list_areas(),
+            competence_rows=len(profile.specialist.competences) + BLANK_COMPETENCE_ROWS,
+            hours_text=_hours_text(profile),
+            reasons=[r.value for r in AbsenceReason],
+            colleagues=[c for c in colleagues if c.id != specialist_id],
+            bookings=bookings,
+            load=load,
+            week=_week_label(monday),
+            week_days=[monday + timedelta(days=i) for i in range(7)],
+            previous_week=_week_label(monday - timedelta(days=7)),
+            next_week=_week_label(monday + timedelta(days=7)),
+            is_self=is_self,
+            feed=await calendar.feed_status(principal, specialist_id) if is_self else None,
+            feed_address=feed_address,
+            error=error,
+            section=section,
+            form=form or {},
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get("/{specialist_id:int}", name="specialist-page", opt={ACTION_KEY: Action.SPECIALIST_EDIT})
+    async def page(self, request: AnyRequest, specialist_id: FromPath[int]) -> Template:
+        """One specialist's profile, hours, absences, week and calendar feed."""
+        try:
+            return await self._page(request, specialist_id)
+        except DomainError as error:
+            return await _refused(request, error)
+
+    async def _form(
+        self,
+        request: AnyRequest,
+        specialist_id: int,
+        section: str,
+        action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
+    ) -> Template | Redirect:
+        principal = await signed_in_principal(request)
+        raw = await request.form()
+        form = {key: raw.get(key) for key in raw}
+        try:
+            feed_address = await action(principal, form, list(raw.keys()))
+        except DomainError as error:
+            if isinstance(error, Forbidden):
+                return await _refused(request, error)
+            return await self._page(request, specialist_id, error=error, section=section, form=form)
+        if feed_address is not None:
+            return await self._page(request, specialist_id, feed_address=feed_address)
+        week = request.query_params.get("week")
+        suffix = f"?week={week}" if week and _WEEK.match(week) else ""
+        return Redirect(f"/specialists/{specialist_id}{suffix}#{section}", status_code=303)
+
+    @post(
+        "/{specialist_id:int}/profile",
+        name="specialist-profile-form",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def save_profile(
+        self, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The profile and competences form."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            data = _profile_from_form(form, keys)
+            await editing.update_profile(
+                principal, actor_of(request, principal), specialist_id, data
+            )
+
+        return await self._form(request, specialist_id, "profile", run)
+
+    @post(
+        "/{specialist_id:int}/hours",
+        name="specialist-hours-form",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def save_hours(
+        self, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The weekly hours form: one line of intervals per weekday."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            hours = _hours_from_form(form)
+            try:
+                await editing.replace_hours(
+                    principal, actor_of(request, principal), specialist_id, hours
+                )
+            except InvalidInput as error:
+                index = re.search(r"hours\[(\d+)\]", error.field or "")
+                if index is None:
+                    raise
+                weekday = hours[int(index[1])].weekday
+                raise InvalidInput(error.message, field=f"hours_{weekday}") from None
+
+        return await self._form(request, specialist_id, "hours", run)
+
+    @post(
+        "/{specialist_id:int}/absences",
+        name="specialist-absence-form",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def add_absence(
+        self, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The "add absence" form."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            data = _absence_from_form(form)
+            await editing.add_absence(principal, actor_of(request, principal), specialist_id, data)
+
+        return await self._form(request, specialist_id, "absences", run)
+
+    @post(
+        "/{specialist_id:int}/absences/{absence_id:int}/remove",
+        name="specialist-absence-remove",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def remove_absence(
+        self, request: AnyRequest, specialist_id: FromPath[int], absence_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The "remove" button of one absence."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            await editing.delete_absence(
+                principal, actor_of(request, principal), specialist_id, absence_id
+            )
+
+        return await self._form(request, specialist_id, "absences", run)
+
+    @post(
+        "/{specialist_id:int}/calendar-feed",
+        name="specialist-feed-create",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def create_feed(
+        self, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Make a new calendar address and show it once."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> str:
+            token = await calendar.create_feed(
+                principal, actor_of(request, principal), specialist_id
+            )
+            return feed_url(str(request.base_url), token)
+
+        return await self._form(request, specialist_id, "calendar", run)
+
+    @post(
+        "/{specialist_id:int}/calendar-feed/revoke",
+        name="specialist-feed-revoke",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def revoke_feed(
+        self, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Stop the calendar address from working."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
+
+        return await self._form(request, specialist_id, "calendar", run)
+
+
+async def _refused(request: AnyRequest, error: DomainError) -> Template:
+    from network.web.pages import render
+
+    template = await render(request, "error.html.j2", error=error)
+    template.status_code = error.status_code
+    return template
