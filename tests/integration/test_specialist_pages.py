@@ -160,6 +160,8 @@ def test_profile_form_saves_and_a_refusal_keeps_the_input(
         ("child_forced_marriage", 2),
         ("honour_based_violence", 3),
     ]
+    # The note is shown again, so saving the form keeps it.
+    assert 'value="Nationella kompetensteamet"' in client.get(f"/specialists/{specialist}").text
 
     refused = client.post(
         f"/specialists/{specialist}/profile",

@@ -113,6 +113,7 @@ class ProfileOut(Schema):
     buffer_minutes: int
     hours: list[Interval]
     absences: list[AbsenceOut]
+    notes: dict[str, str] = {}  # competence area → the specialist's note on it
 
 
 class CalendarFeedOut(Schema):

@@ -242,6 +242,9 @@ async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
     )
     assert row is not None
     hours = await AvailabilityRule.select().where(AvailabilityRule.specialist == specialist_id)
+    notes = await SpecialistCompetence.select(
+        SpecialistCompetence.area._.code.as_alias("area"), SpecialistCompetence.note
+    ).where(SpecialistCompetence.specialist == specialist_id)
     absences = (
         await Absence.select()
         .where(Absence.specialist == specialist_id)
@@ -269,4 +272,5 @@ async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
             )
             for a in absences
         ],
+        notes={row["area"]: row["note"] for row in notes if row["note"]},
     )
