@@ -1,0 +1,237 @@
+"""Batch rounds: a maximum-weight assignment of requests to specialists with capacities.
+
+The problem instance is exactly what is exported for anyone to re-solve: requests,
+specialists with their (remaining) capacity, and the eligible pairs with integer
+scores. The objective is the sum of the chosen pairs' scores, each request placed
+at most once and each specialist at most ``capacity`` times; both solvers here
+find an optimum of that, so any exact solver gets the same total.
+
+- ``scipy`` (production): the bipartite "slot graph" (one column per unit of a
+  specialist's capacity, plus one "unplaced" column per request) solved by
+  ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (LAPJVsp).
+- ``networkx`` (reference): the min-cost flow source → request → specialist →
+  sink, with an "unplaced" arc request → sink, solved by network simplex.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from network.graph.matching import (
+    DEFAULT_WEIGHTS,
+    ScoreBreakdown,
+    Weights,
+    eligibility,
+    score,
+)
+from network.graph.model import Network, RequestInfo
+
+__all__ = (
+    "CAPACITY_EXHAUSTED",
+    "NO_ELIGIBLE_SPECIALIST",
+    "Placement",
+    "RoundProblem",
+    "RoundSolution",
+    "build_problem",
+    "check_solution",
+    "solve",
+)
+
+NO_ELIGIBLE_SPECIALIST = "no_eligible_specialist"
+CAPACITY_EXHAUSTED = "capacity_exhausted"
+
+
+@dataclass(frozen=True)
+class RoundProblem:
+    """Requests, specialists' capacities and eligible pairs with integer scores."""
+
+    requests: tuple[int, ...]
+    capacities: Mapping[int, int]
+    edges: tuple[tuple[int, int, int], ...]  # (request, specialist, score)
+    breakdowns: Mapping[tuple[int, int], ScoreBreakdown] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
+        return {
+            "requests": list(self.requests),
+            "specialists": [
+                {"id": specialist, "capacity": capacity}
+                for specialist, capacity in sorted(self.capacities.items())
+            ],
+            "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in self.edges],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RoundProblem:
+        """An instance from its JSON form; refuses edges to unknown nodes."""
+        requests = tuple(int(r) for r in data["requests"])
+        capacities = {int(s["id"]): int(s["capacity"]) for s in data["specialists"]}
+        known = set(requests)
+        edges = []
+        for edge in data["edges"]:
+            r, s, w = int(edge["request"]), int(edge["specialist"]), int(edge["score"])
+            if r not in known or s not in capacities:
+                raise ValueError(f"edge ({r}, {s}) names an unknown request or specialist")
+            edges.append((r, s, w))
+        return cls(requests=requests, capacities=capacities, edges=tuple(edges))
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    request: int
+    specialist: int
+    score: int
+
+
+@dataclass(frozen=True)
+class RoundSolution:
+    placements: tuple[Placement, ...]
+    unplaced: Mapping[int, str]  # request → NO_ELIGIBLE_SPECIALIST or CAPACITY_EXHAUSTED
+
+    @property
+    def total_score(self) -> int:
+        return sum(p.score for p in self.placements)
+
+
+def build_problem(
+    requests: Iterable[RequestInfo],
+    network: Network,
+    *,
+    now: datetime,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> RoundProblem:
+    """Every eligible (request, specialist) pair with its score; capacities are the
+    specialists' remaining capacity."""
+    wanted = list(requests)
+    by_area: dict[str, list[int]] = defaultdict(list)
+    for specialist in network.specialists.values():
+        for area in specialist.competences:
+            by_area[area].append(specialist.id)
+    edges: list[tuple[int, int, int]] = []
+    breakdowns: dict[tuple[int, int], ScoreBreakdown] = {}
+    involved: set[int] = set()
+    for request in wanted:
+        for specialist_id in by_area.get(request.area, ()):
+            specialist = network.specialists[specialist_id]
+            if eligibility(request, specialist, network, now=now) is not None:
+                continue
+            parts = score(request, specialist, network, now=now, weights=weights)
+            edges.append((request.id, specialist_id, parts.total))
+            breakdowns[(request.id, specialist_id)] = parts
+            involved.add(specialist_id)
+    return RoundProblem(
+        requests=tuple(r.id for r in wanted),
+        capacities={s: network.specialists[s].remaining for s in sorted(involved)},
+        edges=tuple(edges),
+        breakdowns=breakdowns,
+    )
+
+
+def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
+    with_edges = {r for r, s, _ in problem.edges if problem.capacities.get(s, 0) > 0}
+    return {
+        r: CAPACITY_EXHAUSTED if r in with_edges else NO_ELIGIBLE_SPECIALIST
+        for r in problem.requests
+        if r not in placed
+    }
+
+
+def _solve_scipy(problem: RoundProblem) -> list[Placement]:
+    rows = {r: i for i, r in enumerate(problem.requests)}
+    degree: dict[int, int] = defaultdict(int)
+    for _, s, _ in problem.edges:
+        degree[s] += 1
+    # A specialist never needs more slot columns than requests that could use them.
+    slots: dict[int, range] = {}
+    column = 0
+    for specialist, capacity in sorted(problem.capacities.items()):
+        count = min(capacity, degree.get(specialist, 0))
+        if count > 0:
+            slots[specialist] = range(column, column + count)
+            column += count
+    usable = [(r, s, w) for r, s, w in problem.edges if s in slots and r in rows]
+    if not usable:
+        return []
+    dummy = column  # request i's "unplaced" column is dummy + i
+    # Weights are score + 1 and 1 for "unplaced": every full matching places each
+    # request somewhere, so this maximum equals the maximum of the scores alone.
+    row_index = [rows[r] for r, s, _ in usable for _ in slots[s]]
+    col_index = [c for _, s, _ in usable for c in slots[s]]
+    weight = [w + 1 for _, s, w in usable for _ in slots[s]]
+    n = len(problem.requests)
+    row_index.extend(range(n))
+    col_index.extend(range(dummy, dummy + n))
+    weight.extend([1] * n)
+    matrix = csr_matrix(
+        (np.asarray(weight, dtype=np.float64), (row_index, col_index)),
+        shape=(n, dummy + n),
+    )
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    owner = {c: s for s, columns in slots.items() for c in columns}
+    scores = {(r, s): w for r, s, w in usable}
+    placements = []
+    for row, col in zip(matched_rows.tolist(), matched_cols.tolist(), strict=True):
+        if col < dummy:
+            request, specialist = problem.requests[row], owner[col]
+            placements.append(Placement(request, specialist, scores[(request, specialist)]))
+    return placements
+
+
+def _solve_networkx(problem: RoundProblem) -> list[Placement]:
+    n = len(problem.requests)
+    if n == 0:
+        return []
+    graph = nx.DiGraph()
+    graph.add_node("source", demand=-n)
+    graph.add_node("sink", demand=n)
+    for r in problem.requests:
+        graph.add_edge("source", ("r", r), capacity=1, weight=0)
+        graph.add_edge(("r", r), "sink", capacity=1, weight=0)  # left unplaced
+    for s, capacity in problem.capacities.items():
+        if capacity > 0:
+            graph.add_edge(("s", s), "sink", capacity=capacity, weight=0)
+    for r, s, w in problem.edges:
+        if problem.capacities.get(s, 0) > 0:
+            graph.add_edge(("r", r), ("s", s), capacity=1, weight=-w)
+    _, flow = nx.network_simplex(graph)
+    scores = {(r, s): w for r, s, w in problem.edges}
+    return [
+        Placement(r, target[1], scores[(r, target[1])])
+        for r in problem.requests
+        for target, units in flow[("r", r)].items()
+        if units and isinstance(target, tuple) and target[0] == "s"
+    ]
+
+
+def solve(
+    problem: RoundProblem, *, method: Literal["scipy", "networkx"] = "scipy"
+) -> RoundSolution:
+    """An optimal assignment of ``problem`` and the requests left unplaced, with why."""
+    placements = _solve_networkx(problem) if method == "networkx" else _solve_scipy(problem)
+    placements.sort(key=lambda p: (p.request, p.specialist))
+    return RoundSolution(
+        placements=tuple(placements),
+        unplaced=_unplaced(problem, {p.request for p in placements}),
+    )
+
+
+def check_solution(problem: RoundProblem, solution: RoundSolution) -> None:
+    """Raise ``AssertionError`` unless ``solution`` is feasible for ``problem``."""
+    allowed = {(r, s): w for r, s, w in problem.edges}
+    used: dict[int, int] = defaultdict(int)
+    seen: set[int] = set()
+    for p in solution.placements:
+        assert allowed.get((p.request, p.specialist)) == p.score, p
+        assert p.request not in seen, p
+        seen.add(p.request)
+        used[p.specialist] += 1
+        assert used[p.specialist] <= problem.capacities.get(p.specialist, 0), p

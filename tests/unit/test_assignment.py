@@ -1,0 +1,154 @@
+"""Batch rounds are exact: the production solver (scipy) and the reference (NetworkX)
+reach the same total, which equals brute force on tiny random instances and
+``scipy.optimize.milp`` on larger ones; capacities hold; unplaced reasons are right."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from network.graph.assignment import (
+    CAPACITY_EXHAUSTED,
+    NO_ELIGIBLE_SPECIALIST,
+    RoundProblem,
+    build_problem,
+    check_solution,
+    solve,
+)
+from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def random_problem(
+    rng: random.Random, requests: int, specialists: int, density: float
+) -> RoundProblem:
+    capacities = {s: rng.randint(0, 3) for s in range(1, specialists + 1)}
+    edges = tuple(
+        (r, s, rng.randint(1000, 1900))
+        for r in range(1, requests + 1)
+        for s in capacities
+        if rng.random() < density
+    )
+    return RoundProblem(requests=tuple(range(1, requests + 1)), capacities=capacities, edges=edges)
+
+
+def brute_force(problem: RoundProblem) -> int:
+    """The best total by trying every choice (specialist or none) for every request."""
+    options = {r: [None] for r in problem.requests}
+    for r, s, _ in problem.edges:
+        options[r].append(s)
+    scores = {(r, s): w for r, s, w in problem.edges}
+    best = 0
+    for choice in itertools.product(*(options[r] for r in problem.requests)):
+        used: dict[int, int] = {}
+        total = 0
+        for r, s in zip(problem.requests, choice, strict=True):
+            if s is None:
+                continue
+            used[s] = used.get(s, 0) + 1
+            total += scores[(r, s)]
+        if all(used[s] <= problem.capacities[s] for s in used):
+            best = max(best, total)
+    return best
+
+
+def milp_total(problem: RoundProblem) -> int:
+    n = len(problem.edges)
+    if n == 0:
+        return 0
+    weights = np.array([w for _, _, w in problem.edges], dtype=float)
+    rows: list[np.ndarray] = []
+    upper: list[float] = []
+    for r in problem.requests:
+        rows.append(np.array([1.0 if e[0] == r else 0.0 for e in problem.edges]))
+        upper.append(1)
+    for s, capacity in problem.capacities.items():
+        rows.append(np.array([1.0 if e[1] == s else 0.0 for e in problem.edges]))
+        upper.append(capacity)
+    result = milp(
+        -weights,
+        constraints=LinearConstraint(np.vstack(rows), -np.inf, np.array(upper)),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+    )
+    assert result.success
+    return round(-result.fun)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_tiny_instances_match_brute_force(seed: int) -> None:
+    rng = random.Random(seed)
+    problem = random_problem(
+        rng, requests=rng.randint(1, 6), specialists=rng.randint(1, 4), density=0.6
+    )
+    expected = brute_force(problem)
+    for method in ("scipy", "networkx"):
+        solution = solve(problem, method=method)  # type: ignore[arg-type]
+        check_solution(problem, solution)
+        assert solution.total_score == expected, method
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_larger_instances_match_milp(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    problem = random_problem(rng, requests=60, specialists=25, density=0.15)
+    expected = milp_total(problem)
+    fast, reference = solve(problem), solve(problem, method="networkx")
+    check_solution(problem, fast)
+    check_solution(problem, reference)
+    assert fast.total_score == reference.total_score == expected
+
+
+def test_unplaced_requests_say_why() -> None:
+    problem = RoundProblem(
+        requests=(1, 2, 3),
+        capacities={7: 1},
+        edges=((1, 7, 1500), (2, 7, 1200)),  # request 3 has nobody
+    )
+    solution = solve(problem)
+    assert [(p.request, p.specialist) for p in solution.placements] == [(1, 7)]
+    assert solution.unplaced == {2: CAPACITY_EXHAUSTED, 3: NO_ELIGIBLE_SPECIALIST}
+    empty = RoundProblem(requests=(), capacities={}, edges=())
+    assert solve(empty).placements == ()
+    assert solve(empty, method="networkx").total_score == 0
+
+
+def test_problem_json_round_trip_and_validation() -> None:
+    problem = random_problem(random.Random(7), requests=5, specialists=3, density=0.5)
+    data = json.loads(json.dumps(problem.to_json()))
+    assert set(data) == {"requests", "specialists", "edges"}
+    again = RoundProblem.from_json(data)
+    assert solve(again).total_score == solve(problem).total_score
+    data["edges"].append({"request": 99, "specialist": 1, "score": 5})
+    with pytest.raises(ValueError, match="unknown"):
+        RoundProblem.from_json(data)
+
+
+def test_build_problem_from_a_network() -> None:
+    places = [Place("0512", "05", 57.87, 15.25), Place("0580", "05", 58.41, 15.62)]
+    deal = Agreement(1, frozenset({"hbv"}), date(2026, 1, 1), counties=frozenset({"05"}))
+    people = [
+        SpecialistInfo(
+            1, "0580", {"hbv": 3}, capacity=2, used=1, next_free=NOW + timedelta(hours=3)
+        ),
+        SpecialistInfo(2, "0580", {"hbv": 1}, capacity=1, next_free=NOW + timedelta(days=3)),
+        SpecialistInfo(3, "0580", {"lvu": 2}, capacity=5),
+    ]
+    network = Network.of(places, [deal], people)
+    requests = [RequestInfo(i, "hbv", "0512", urgency="acute") for i in (10, 11, 12)]
+    problem = build_problem(requests, network, now=NOW)
+    assert problem.capacities == {1: 1, 2: 1}
+    assert {(r, s) for r, s, _ in problem.edges} == {(r, s) for r in (10, 11, 12) for s in (1, 2)}
+    assert (
+        problem.breakdowns[(10, 1)].total == dict(((r, s), w) for r, s, w in problem.edges)[(10, 1)]
+    )
+    solution = solve(problem)
+    assert len(solution.placements) == 2
+    assert list(solution.unplaced.values()) == [CAPACITY_EXHAUSTED]
