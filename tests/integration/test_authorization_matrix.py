@@ -222,6 +222,12 @@ MATRIX.update(
                 body={"helpful": 4, "changed_risk_assessment": False},
             )
         ],
+        ("GET", "/api/v1/consultations/{request_id:int}/suggestions"): [
+            Case("GET", "/api/v1/consultations/999999/suggestions", REQUESTERS)
+        ],
+        ("POST", "/api/v1/consultations/{request_id:int}/offer"): [
+            Case("POST", "/api/v1/consultations/999999/offer", REQUESTERS, body={})
+        ],
         ("POST", "/api/v1/consultations/{request_id:int}/accept"): [
             Case("POST", "/api/v1/consultations/999999/accept", SPECIALIST)
         ],

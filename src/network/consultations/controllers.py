@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -14,12 +15,14 @@ from network.accounts.policy import Action
 from network.consultations import (
     completion,
     messages,
+    offers,
     requests,
     response_times,
     responses,
     schemas,
     settlement,
 )
+from network.lib.errors import DomainError
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
 
@@ -45,6 +48,8 @@ class ConsultationController(Controller):
         principal = await signed_in_principal(request)
         actor = actor_of(request, principal)
         request_id = await requests.create(principal, actor, data)
+        if data.submit:
+            await _offer_to_named(principal, actor, request_id, data.named_specialist)
         return await requests.get(principal, actor, request_id)
 
     @get("/", operation_id="listConsultations", opt={ACTION_KEY: Action.CONSULTATION_READ})
@@ -96,6 +101,41 @@ class ConsultationController(Controller):
         principal = await signed_in_principal(request)
         actor = actor_of(request, principal)
         await requests.submit(principal, actor, request_id)
+        opened = await requests.get(principal, actor, request_id)
+        await _offer_to_named(principal, actor, request_id, opened.named_specialist)
+        return await requests.get(principal, actor, request_id)
+
+    @get(
+        "/{request_id:int}/suggestions",
+        operation_id="consultationSuggestions",
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def suggestions(
+        self,
+        request: AnyRequest,
+        request_id: Path,
+        k: Annotated[int, QueryParameter(ge=1, le=20)] = 5,
+    ) -> list[schemas.SuggestionOut]:
+        """The best eligible specialists for a waiting request, best first, each with
+        the parts of its score: competence level, distance, timeliness of the next free
+        slot against the urgency, language, load, and no local specialist."""
+        principal = await signed_in_principal(request)
+        return await offers.suggestions(principal, actor_of(request, principal), request_id, k=k)
+
+    @post(
+        "/{request_id:int}/offer",
+        operation_id="offerConsultation",
+        status_code=200,
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def offer(
+        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.OfferIn]
+    ) -> schemas.Consultation:
+        """Offer the request to one specialist (their stand-in while they are away), or
+        with no specialist named to the best eligible one."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        await offers.offer(principal, actor, request_id, data.specialist)
         return await requests.get(principal, actor, request_id)
 
     @post(
@@ -243,6 +283,15 @@ class SettlementController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="settlement-{month}.csv"'},
         )
+
+
+async def _offer_to_named(principal: Any, actor: Any, request_id: int, named: int | None) -> None:
+    """A request to a named specialist is offered to them (or their stand-in) at once;
+    if they cannot take it, it stays open for the requester to choose again."""
+    if named is None:
+        return
+    with contextlib.suppress(DomainError):  # it stays open; its page shows suggestions
+        await offers.offer(principal, actor, request_id, named)
 
 
 class ResponseTimeController(Controller):

@@ -21,11 +21,13 @@ __all__ = (
     "ConsultationUpdate",
     "Message",
     "MessageCreate",
+    "OfferIn",
     "Reason",
     "ReasonIn",
     "ResponseTimesOut",
     "Settlement",
     "SettlementLineOut",
+    "SuggestionOut",
     "Survey",
     "TimeLog",
 )
@@ -211,3 +213,25 @@ class ResponseTimesOut(Schema):
     median_hours_to_accepted: float | None
     median_hours_to_meeting: float | None
     answered_within_target: float | None
+
+
+class SuggestionOut(Schema):
+    """One suggested specialist and why: each part of the score (see the README)."""
+
+    specialist: int
+    rank: int
+    name: str
+    title: str
+    home_municipality: str
+    home_municipality_name: str
+    score: int
+    parts: dict[str, int]
+    distance_km: float
+    next_free: datetime | None
+    agreement: int | None  # the sharing agreement that lets them serve (None: own municipality)
+
+
+class OfferIn(Schema):
+    """Offer to this specialist (their stand-in while they are away), or to the best one."""
+
+    specialist: Id | None = None

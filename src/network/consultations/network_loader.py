@@ -1,0 +1,197 @@
+"""Building the matching core's plain data (:mod:`network.graph.model`) from the database.
+
+The only bridge between the tables and the pure algorithms: places, the agreements
+valid today, and the specialists competent in the areas asked about, with their
+week's capacity use, whether they are away now, and (for meetings) their next free
+slot, computed only for specialists who are otherwise eligible.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from network.consultations.access import RequestRow
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    Municipality,
+    SharingAgreement,
+)
+from network.graph.matching import eligibility
+from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
+from network.lib.vocab import AgreementScope
+from network.scheduling import STOCKHOLM, next_free_slot
+from network.specialists.capacity import week_load
+from network.specialists.services import availability
+from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
+
+__all__ = ("load_network", "request_info", "with_next_free")
+
+NEXT_FREE_HORIZON_DAYS = 56
+
+
+async def _places() -> list[Place]:
+    rows = await Municipality.select(
+        Municipality.code,
+        Municipality.county._.code.as_alias("county"),
+        Municipality.latitude,
+        Municipality.longitude,
+        Municipality.population,
+    )
+    return [Place(**row) for row in rows]
+
+
+async def _agreements(day: Any) -> list[Agreement]:
+    rows = await SharingAgreement.select(
+        SharingAgreement.id,
+        SharingAgreement.scope,
+        SharingAgreement.county._.code.as_alias("county"),
+        SharingAgreement.valid_from,
+        SharingAgreement.valid_to,
+    ).where(
+        (SharingAgreement.valid_from <= day)
+        & (SharingAgreement.valid_to.is_null() | (SharingAgreement.valid_to >= day))
+    )
+    ids = [row["id"] for row in rows] or [0]
+    areas: dict[int, set[str]] = defaultdict(set)
+    for row in await AgreementArea.select(
+        AgreementArea.agreement, AgreementArea.area._.code.as_alias("area")
+    ).where(AgreementArea.agreement.is_in(ids)):
+        areas[row["agreement"]].add(row["area"])
+    members: dict[int, set[str]] = defaultdict(set)
+    for row in await AgreementMunicipality.select(
+        AgreementMunicipality.agreement,
+        AgreementMunicipality.municipality._.code.as_alias("code"),
+    ).where(AgreementMunicipality.agreement.is_in(ids)):
+        members[row["agreement"]].add(row["code"])
+    return [
+        Agreement(
+            id=row["id"],
+            areas=frozenset(areas[row["id"]]),
+            valid_from=row["valid_from"],
+            valid_to=row["valid_to"],
+            municipalities=frozenset(members[row["id"]]),
+            counties=frozenset({row["county"]}) if row["county"] else frozenset(),
+            co_handling=row["scope"] == AgreementScope.CO_HANDLING,
+        )
+        for row in rows
+    ]
+
+
+async def _specialists(areas: Iterable[str], now: datetime) -> list[SpecialistInfo]:
+    wanted = sorted(set(areas))
+    competent = await SpecialistCompetence.select(SpecialistCompetence.specialist).where(
+        SpecialistCompetence.area._.code.is_in(wanted or [""])
+    )
+    ids = sorted({row["specialist"] for row in competent})
+    if not ids:
+        return []
+    competences: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in await SpecialistCompetence.select(
+        SpecialistCompetence.specialist,
+        SpecialistCompetence.area._.code.as_alias("area"),
+        SpecialistCompetence.level,
+    ).where(SpecialistCompetence.specialist.is_in(ids)):
+        competences[row["specialist"]][row["area"]] = row["level"]
+    away = {
+        row["specialist"]
+        for row in await Absence.select(Absence.specialist).where(
+            Absence.specialist.is_in(ids) & (Absence.starts_at <= now) & (Absence.ends_at > now)
+        )
+    }
+    loads = await week_load(ids, now.astimezone(STOCKHOLM).date())
+    profiles = await SpecialistProfile.select(
+        SpecialistProfile.id,
+        SpecialistProfile.home_municipality._.code.as_alias("home"),
+        SpecialistProfile.languages,
+        SpecialistProfile.offers_phone,
+        SpecialistProfile.offers_video,
+        SpecialistProfile.offers_on_site,
+        SpecialistProfile.max_travel_km,
+        SpecialistProfile.consultations_per_week,
+        SpecialistProfile.accepts_new,
+    ).where(SpecialistProfile.id.is_in(ids))
+    result = []
+    for p in profiles:
+        load = loads.get(p["id"])
+        modes = {m for m in ("phone", "video", "on_site") if p[f"offers_{m}"]}
+        result.append(
+            SpecialistInfo(
+                id=p["id"],
+                home=p["home"],
+                competences=competences[p["id"]],
+                languages=frozenset(p["languages"] or ["sv"]),
+                modes=frozenset(modes),
+                max_travel_km=p["max_travel_km"],
+                capacity=p["consultations_per_week"],
+                used=load.used if load else 0,
+                absent=p["id"] in away,
+                accepts_new=p["accepts_new"],
+            )
+        )
+    return result
+
+
+async def load_network(areas: Iterable[str], *, now: datetime) -> Network:
+    """Places, today's agreements and the specialists competent in ``areas``."""
+    return Network.of(
+        await _places(),
+        await _agreements(now.astimezone(STOCKHOLM).date()),
+        await _specialists(areas, now),
+    )
+
+
+def request_info(request: RequestRow) -> RequestInfo:
+    return RequestInfo(
+        id=request.id,
+        area=request.area,
+        origin=request.municipality,
+        urgency=request.urgency,
+        kind=request.kind,
+        mode=request.mode,
+        language=request.language,
+        named_specialist=request.named_specialist,
+        latest_date=request.latest_date,
+    )
+
+
+async def with_next_free(
+    network: Network,
+    requests: Iterable[RequestInfo],
+    *,
+    now: datetime,
+    only: set[int] | None = None,
+) -> Network:
+    """``network`` with the next free slot filled in for every specialist who is
+    eligible for one of the meeting ``requests`` (the only ones it matters for),
+    or for the specialists in ``only``."""
+    meetings = [r for r in requests if r.kind == "meeting"]
+    wanted = {
+        s.id
+        for s in network.specialists.values()
+        if only is None or s.id in only
+        for r in meetings
+        if eligibility(r, s, network, now=now) is None
+    }
+    if not wanted:
+        return network
+    horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
+    updated = dict(network.specialists)
+    for specialist_id in sorted(wanted):
+        found = await availability(specialist_id, now, horizon)
+        first = next_free_slot(
+            found.weekly,
+            found.overrides,
+            found.absences,
+            found.bookings,
+            found.rules,
+            now=now,
+            horizon_days=NEXT_FREE_HORIZON_DAYS,
+            used_per_week=found.used,
+        )
+        updated[specialist_id] = replace(updated[specialist_id], next_free=first)
+    return Network.of(network.places.values(), network.agreements, updated.values())

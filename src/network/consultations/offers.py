@@ -1,0 +1,200 @@
+"""Suggestions for one request, and offering it to one specialist.
+
+The requester's side sees the best eligible specialists with each part of their
+score (so the page can say why), then offers the request to one of them, or to
+the best one. An offer meant for someone who is away goes to the stand-in they
+named; it is refused, naming the reason, when nobody can take it. Each offer
+has a time limit by urgency; when it passes unanswered the request returns to
+the pool (see :mod:`network.consultations.followup`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal
+from network.audit.service import Actor
+from network.consultations import schemas
+from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.lifecycle import PLACEABLE, check_transition
+from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.requests import audit, set_status
+from network.consultations.tables import Assignment, ConsultationRequest
+from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score, suggest
+from network.graph.model import Network
+from network.lib.errors import Conflict, InvalidInput
+from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.specialists.capacity import offer_recipients
+from network.specialists.tables import SpecialistProfile
+
+__all__ = ("OFFER_TIME_LIMIT", "make_offer", "offer", "suggestions")
+
+# How long a specialist has to answer an offer, by urgency.
+OFFER_TIME_LIMIT = {
+    "acute": timedelta(hours=4),
+    "soon": timedelta(hours=24),
+    "planned": timedelta(days=3),
+}
+MAX_SUGGESTIONS = 20
+
+
+async def _turned_down(request_id: int) -> set[int]:
+    """Specialists who declined the request or let an offer of it expire."""
+    rows = await Assignment.select(Assignment.specialist).where(
+        (Assignment.request == request_id)
+        & Assignment.status.is_in([AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED])
+    )
+    return {row["specialist"] for row in rows}
+
+
+async def _ranked(request: RequestRow, k: int, now: datetime) -> tuple[Network, list[Suggestion]]:
+    info = request_info(request)
+    network = await with_next_free(await load_network([info.area], now=now), [info], now=now)
+    excluded = await _turned_down(request.id)
+    candidates = [s for s in network.specialists.values() if s.id not in excluded]
+    return network, suggest(info, network, now=now, k=k, candidates=candidates)
+
+
+async def _describe(found: list[Suggestion], network: Network, request: RequestRow) -> list[Any]:
+    ids = [s.specialist for s in found] or [0]
+    people = {
+        row["id"]: row
+        for row in await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.user._.display_name.as_alias("name"),
+            SpecialistProfile.title,
+            SpecialistProfile.home_municipality._.code.as_alias("home_municipality"),
+            SpecialistProfile.home_municipality._.name.as_alias("home_municipality_name"),
+        ).where(SpecialistProfile.id.is_in(ids))
+    }
+    today = datetime.now(UTC).date()
+    result = []
+    for item in found:
+        person = people[item.specialist]
+        specialist = network.specialists[item.specialist]
+        agreement = network.sharing_agreement(
+            specialist.home, request.municipality, request.area, today
+        )
+        result.append(
+            schemas.SuggestionOut(
+                specialist=item.specialist,
+                rank=item.rank,
+                name=person["name"],
+                title=person["title"],
+                home_municipality=person["home_municipality"],
+                home_municipality_name=person["home_municipality_name"],
+                score=item.breakdown.total,
+                parts=item.breakdown.as_dict(),
+                distance_km=item.distance_km,
+                next_free=specialist.next_free,
+                agreement=None
+                if specialist.home == request.municipality
+                else (agreement.id if agreement else None),
+            )
+        )
+    return result
+
+
+async def suggestions(
+    principal: Principal, actor: Actor, request_id: int, *, k: int = 5
+) -> list[schemas.SuggestionOut]:
+    """The ``k`` best eligible specialists for a waiting request, with why."""
+    if not 1 <= k <= MAX_SUGGESTIONS:
+        raise InvalidInput(f"must be 1 to {MAX_SUGGESTIONS}", field="k", source="query")
+    now = datetime.now(UTC)
+    async with case_transaction(ConsultationRequest._meta.db, principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        if request.status not in PLACEABLE:
+            raise Conflict(
+                f"a {request.status} request is not waiting for a specialist", field="status"
+            )
+        network, found = await _ranked(request, k, now)
+        await audit(actor, "consultation.suggestions", request, shown=len(found))
+        return await _describe(found, network, request)
+
+
+async def make_offer(
+    request: RequestRow,
+    specialist_id: int,
+    breakdown: ScoreBreakdown,
+    *,
+    now: datetime,
+    batch_round: int | None = None,
+) -> int:
+    """Write the offer (inside the caller's transaction): the request is now offered."""
+    check_transition(request.status, ConsultationStatus.OFFERED)
+    assignment = Assignment(
+        request=request.id,
+        specialist=specialist_id,
+        origin_municipality=request.origin_id,
+        batch_round=batch_round,
+        score=breakdown.total,
+        breakdown=breakdown.as_dict(),
+        status=AssignmentStatus.OFFERED,
+        created_at=now,
+        expires_at=now + OFFER_TIME_LIMIT.get(request.urgency, OFFER_TIME_LIMIT["planned"]),
+    )
+    await assignment.save()
+    await set_status(request, ConsultationStatus.OFFERED)
+    return int(assignment.id)
+
+
+async def offer(
+    principal: Principal, actor: Actor, request_id: int, specialist_id: int | None
+) -> int:
+    """Offer the request to ``specialist_id`` (or their stand-in while they are away),
+    or to the best eligible specialist when ``None``; the specialist it went to."""
+    now = datetime.now(UTC)
+    async with case_transaction(ConsultationRequest._meta.db, principal):
+        request = await load_request(request_id)
+        authorize(principal, Action.CONSULTATION_UPDATE, request)
+        if request.status not in PLACEABLE:
+            raise Conflict(f"a {request.status} request cannot be offered", field="status")
+        info = request_info(request)
+        stand_in_for: int | None = None
+        if specialist_id is None:
+            network, found = await _ranked(request, 1, now)
+            if not found:
+                raise Conflict("no eligible specialist is free to take it", field="specialist")
+            chosen = found[0].specialist
+        else:
+            if not await SpecialistProfile.exists().where(SpecialistProfile.id == specialist_id):
+                raise InvalidInput("no such specialist", field="specialist")
+            recipient = (await offer_recipients([specialist_id], now))[specialist_id]
+            if recipient is None:
+                raise Conflict(
+                    "is away and has named no stand-in who is present", field="specialist"
+                )
+            chosen = recipient
+            if chosen != specialist_id:
+                stand_in_for = specialist_id
+                if info.named_specialist == specialist_id:
+                    # The stand-in takes the offers meant for the named specialist.
+                    info = replace(info, named_specialist=chosen)
+            network = await with_next_free(
+                await load_network([info.area], now=now), [info], now=now, only={chosen}
+            )
+        target = network.specialists.get(chosen)
+        who = "their stand-in " if stand_in_for is not None else ""
+        if target is None:
+            raise Conflict(f"{who}is not competent in the request's area", field="specialist")
+        reason = eligibility(info, target, network, now=now)
+        if reason is not None:
+            raise Conflict(f"{who}cannot take it: {reason.value}", field="specialist")
+        if chosen in await _turned_down(request.id):
+            raise Conflict(f"{who}has already turned this request down", field="specialist")
+        breakdown = score(info, target, network, now=now)
+        await make_offer(request, chosen, breakdown, now=now)
+        await audit(
+            actor,
+            "consultation.offer",
+            request,
+            specialist=chosen,
+            stand_in_for=stand_in_for,
+            score=breakdown.total,
+        )
+    return chosen
