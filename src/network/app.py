@@ -26,6 +26,7 @@ from network.consultations.booking_controllers import BookingController
 from network.consultations.controllers import (
     ConsultationController,
     ResponseTimeController,
+    RoundController,
     SettlementController,
 )
 from network.db import close_pool, make_engine, open_pool
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConsultationController,
         SettlementController,
         ResponseTimeController,
+        RoundController,
         CalendarFeedController,
         CalendarFeedPublic,
         SessionController,

@@ -249,6 +249,19 @@ MATRIX.update(
         ("GET", "/api/v1/settlements/export.csv"): [
             Case("GET", "/api/v1/settlements/export.csv", SETTLERS, params={"month": "2026-10"})
         ],
+        ("POST", "/api/v1/rounds"): [
+            Case("POST", "/api/v1/rounds", COORDINATOR, body={"county": "21"}, label="own"),
+            Case("POST", "/api/v1/rounds", frozenset(), body={"county": "25"}, label="other"),
+        ],
+        ("GET", "/api/v1/rounds/{round_id:int}"): [
+            Case("GET", "/api/v1/rounds/999999", COORDINATOR)
+        ],
+        ("POST", "/api/v1/rounds/{round_id:int}/commit"): [
+            Case("POST", "/api/v1/rounds/999999/commit", COORDINATOR)
+        ],
+        ("GET", "/api/v1/rounds/{round_id:int}/problem"): [
+            Case("GET", "/api/v1/rounds/999999/problem", COORDINATOR)
+        ],
         ("GET", "/api/v1/response-times"): [Case("GET", "/api/v1/response-times", SETTLERS)],
         # Pages: a specialist is sent on to their own page, a coordinator sees the list.
         ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],

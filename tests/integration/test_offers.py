@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,20 +15,10 @@ from litestar.testing import TestClient
 
 from network.app import create_app
 from network.consultations.tables import Assignment
-from network.directory.tables import (
-    AgreementArea,
-    CompetenceArea,
-    County,
-    SharingAgreement,
-)
 from network.lib.vocab import Role
-from network.specialists.tables import (
-    Absence,
-    AvailabilityRule,
-    SpecialistCompetence,
-    SpecialistProfile,
-)
+from network.specialists.tables import Absence, AvailabilityRule, SpecialistProfile
 from tests.support import csrf_ready, in_app
+from tests.support.cases import add_competence, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "fgm"
@@ -49,28 +39,13 @@ def ids(migrated: None) -> dict[str, int]:
             "worker": await create_user(WORKER, Role.SOCIAL_WORKER, municipality="0512"),
             "stranger": await create_user(STRANGER, Role.SOCIAL_WORKER, municipality="2584"),
         }
-        area = (
-            await CompetenceArea.select(CompetenceArea.id)
-            .where(CompetenceArea.code == AREA)
-            .first()
-        )
-        county = await County.select(County.id).where(County.code == "05").first()
-        assert area is not None
-        assert county is not None
-        deal = SharingAgreement(
-            name="Östergötlands specialistnätverk",
-            county=county["id"],
-            valid_from=date(2026, 1, 1),
-            created_at=datetime.now(UTC),
-        )
-        await deal.save()
-        await AgreementArea(agreement=deal.id, area=area["id"]).save()
+        await create_county_agreement("05", AREA)
         now = datetime.now(UTC)
         for key, (email, home, level) in PEOPLE.items():
             user = await create_user(email, Role.SPECIALIST, municipality=home)
             specialist = await create_specialist_profile(user, home)
             found[key] = specialist
-            await SpecialistCompetence(specialist=specialist, area=area["id"], level=level).save()
+            await add_competence(specialist, AREA, level)
             await AvailabilityRule.insert(
                 *(
                     AvailabilityRule(

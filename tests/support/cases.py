@@ -9,7 +9,7 @@ from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
 
-__all__ = ("create_accepted_request",)
+__all__ = ("add_competence", "area_id", "create_accepted_request", "create_county_agreement")
 
 
 async def create_accepted_request(
@@ -28,14 +28,11 @@ async def create_accepted_request(
     town = (
         await Municipality.select(Municipality.id).where(Municipality.code == municipality).first()
     )
-    topic = (
-        await CompetenceArea.select(CompetenceArea.id).where(CompetenceArea.code == area).first()
-    )
+    topic = await area_id(area)
     assert town is not None, municipality
-    assert topic is not None, area
     now = datetime.now(UTC)
     request = ConsultationRequest(
-        area=topic["id"],
+        area=topic,
         origin_municipality=town["id"],
         requester=requester,
         kind=kind,
@@ -56,3 +53,35 @@ async def create_accepted_request(
         responded_at=now,
     ).save()
     return int(request.id)
+
+
+async def create_county_agreement(county: str, area: str) -> int:
+    """A county-wide sharing agreement for one competence area, valid since 2026."""
+    from datetime import date
+
+    from network.directory.tables import AgreementArea, County, SharingAgreement
+
+    topic = await area_id(area)
+    place = await County.select(County.id, County.name).where(County.code == county).first()
+    assert place is not None, county
+    deal = SharingAgreement(
+        name=f"{place['name']}: {area}",
+        county=place["id"],
+        valid_from=date(2026, 1, 1),
+        created_at=datetime.now(UTC),
+    )
+    await deal.save()
+    await AgreementArea(agreement=deal.id, area=topic).save()
+    return int(deal.id)
+
+
+async def add_competence(specialist: int, area: str, level: int) -> None:
+    from network.specialists.tables import SpecialistCompetence
+
+    await SpecialistCompetence(specialist=specialist, area=await area_id(area), level=level).save()
+
+
+async def area_id(code: str) -> int:
+    row = await CompetenceArea.select(CompetenceArea.id).where(CompetenceArea.code == code).first()
+    assert row is not None, code
+    return int(row["id"])

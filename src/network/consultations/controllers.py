@@ -19,6 +19,7 @@ from network.consultations import (
     requests,
     response_times,
     responses,
+    rounds,
     schemas,
     settlement,
 )
@@ -26,7 +27,12 @@ from network.lib.errors import DomainError
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
 
-__all__ = ("ConsultationController", "ResponseTimeController", "SettlementController")
+__all__ = (
+    "ConsultationController",
+    "ResponseTimeController",
+    "RoundController",
+    "SettlementController",
+)
 
 Path = FromPath[int]
 AnyRequest = Request[Any, Any, Any]
@@ -318,3 +324,50 @@ class ResponseTimeController(Controller):
             principal, actor_of(request, principal), start=start, end=end, county=county, area=area
         )
         return [schemas.ResponseTimesOut(**asdict(row)) for row in rows]
+
+
+class RoundController(Controller):
+    """Batch rounds: preview, commit, and the problem instance for re-solving."""
+
+    path = "/api/v1/rounds"
+    tags = ["rounds"]
+    opt = {ACTION_KEY: Action.ROUND_RUN}
+
+    @post("/", operation_id="runRound")
+    async def run(self, request: AnyRequest, data: JSONBody[schemas.RoundIn]) -> schemas.RoundOut:
+        """Assign the waiting requests of a county or municipality to specialists with
+        capacity: an exact maximum-weight assignment. Kept as a preview (who gets what,
+        with each pair's score parts, and the requests left unplaced with why) unless
+        ``commit`` is set; only one round runs at a time."""
+        principal = await signed_in_principal(request)
+        actor = actor_of(request, principal)
+        redis = request.app.state.redis
+        result = await rounds.preview(
+            principal, actor, redis, county=data.county, municipality=data.municipality
+        )
+        if data.commit:
+            result = await rounds.commit(principal, actor, redis, result.id)
+        return result
+
+    @get("/{round_id:int}", operation_id="getRound")
+    async def get_one(self, request: AnyRequest, round_id: FromPath[int]) -> schemas.RoundOut:
+        """One round with its assignments and unplaced requests."""
+        principal = await signed_in_principal(request)
+        return await rounds.get_round(principal, actor_of(request, principal), round_id)
+
+    @post("/{round_id:int}/commit", operation_id="commitRound", status_code=200)
+    async def commit(self, request: AnyRequest, round_id: FromPath[int]) -> schemas.RoundOut:
+        """Offer a preview's proposals to their specialists."""
+        principal = await signed_in_principal(request)
+        return await rounds.commit(
+            principal, actor_of(request, principal), request.app.state.redis, round_id
+        )
+
+    @get("/{round_id:int}/problem", operation_id="getRoundProblem")
+    async def problem(self, request: AnyRequest, round_id: FromPath[int]) -> dict[str, Any]:
+        """The round's problem instance: ``requests``, ``specialists`` (with
+        ``capacity``) and ``edges`` (``request``, ``specialist``, integer ``score``).
+        Maximising the sum of the chosen edges' scores, each request at most once and
+        each specialist at most ``capacity`` times, gives the round's ``total_score``."""
+        principal = await signed_in_principal(request)
+        return await rounds.problem_of(principal, actor_of(request, principal), round_id)

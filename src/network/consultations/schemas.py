@@ -25,11 +25,15 @@ __all__ = (
     "Reason",
     "ReasonIn",
     "ResponseTimesOut",
+    "RoundAssignment",
+    "RoundIn",
+    "RoundOut",
     "Settlement",
     "SettlementLineOut",
     "SuggestionOut",
     "Survey",
     "TimeLog",
+    "Unplaced",
 )
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
@@ -235,3 +239,37 @@ class OfferIn(Schema):
     """Offer to this specialist (their stand-in while they are away), or to the best one."""
 
     specialist: Id | None = None
+
+
+class RoundIn(Schema):
+    """Place the waiting requests of a county or municipality (default: your own);
+    ``commit`` offers the result at once instead of keeping it as a preview."""
+
+    county: Annotated[str, msgspec.Meta(pattern=r"^\d{2}$")] | None = None
+    municipality: MunicipalityCode | None = None
+    commit: bool = False
+
+
+class RoundAssignment(Schema):
+    request: int
+    specialist: int
+    score: int
+    breakdown: dict[str, int]
+    status: str
+
+
+class Unplaced(Schema):
+    request: int
+    reason: Literal["no_eligible_specialist", "capacity_exhausted"]
+
+
+class RoundOut(Schema):
+    id: int
+    status: str
+    county: str | None
+    municipality: str | None
+    total_score: int
+    created_at: datetime
+    committed_at: datetime | None
+    assignments: list[RoundAssignment]
+    unplaced: list[Unplaced]

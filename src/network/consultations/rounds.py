@@ -1,0 +1,294 @@
+"""Batch rounds: a coordinator places the waiting requests of their municipality or
+county all at once, with a maximum-weight assignment (see :mod:`network.graph.assignment`).
+
+A round is first a *preview*: who would get what, with each pair's score parts,
+and the requests left unplaced with why. Committing it turns the proposals into
+offers (each with its time limit), skipping any request that was placed some
+other way in between. The round's problem instance is kept, so anyone can
+re-solve it and check the total. Only one round runs at a time (a Redis lock
+when Redis is configured).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from redis.asyncio import Redis
+
+from network.accounts.case_scope import case_transaction
+from network.accounts.policy import Action, Principal, Target, decide
+from network.audit.service import Actor, record
+from network.consultations import schemas
+from network.consultations.access import load_request
+from network.consultations.lifecycle import PLACEABLE
+from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.offers import OFFER_TIME_LIMIT
+from network.consultations.requests import set_status
+from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
+from network.directory.tables import County, Municipality
+from network.graph.assignment import RoundProblem, build_problem, solve
+from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
+from network.server.locks import exclusive
+
+__all__ = ("MAX_REQUESTS", "commit", "get_round", "preview", "problem_of")
+
+MAX_REQUESTS = 20_000
+BUSY = "a batch round is running already; try again when it has finished"
+
+
+async def _place(
+    principal: Principal, county: str | None, municipality: str | None
+) -> tuple[str | None, str | None, dict[str, Any]]:
+    """The municipality or county the round covers (default: the coordinator's own)."""
+    if county is None and municipality is None:
+        bindings = [b for b in principal.bindings if b.role is Role.COORDINATOR]
+        if len(bindings) != 1:
+            raise InvalidInput("name the county or municipality of the round", field="county")
+        county, municipality = (
+            (None, bindings[0].municipality)
+            if bindings[0].municipality
+            else (bindings[0].county, None)
+        )
+    if municipality is not None:
+        row = (
+            await Municipality.select(
+                Municipality.id, Municipality.county._.code.as_alias("county")
+            )
+            .where(Municipality.code == municipality)
+            .first()
+        )
+        if row is None:
+            raise InvalidInput(f"unknown municipality code {municipality!r}", field="municipality")
+        target = Target(municipality=municipality, county=row["county"])
+        ids = {"municipality": row["id"]}
+    else:
+        row = await County.select(County.id).where(County.code == county).first()
+        if row is None:
+            raise InvalidInput(f"unknown county code {county!r}", field="county")
+        target = Target(county=county)
+        ids = {"county": row["id"]}
+    if not decide(principal, Action.ROUND_RUN, target):
+        raise Forbidden("you may run rounds only for your own municipality or county")
+    return county, municipality, ids
+
+
+async def _waiting(county: str | None, municipality: str | None) -> list[int]:
+    origin = ConsultationRequest.origin_municipality
+    where: Any = ConsultationRequest.status.is_in(sorted(PLACEABLE))
+    where = where & (
+        (origin._.code == municipality) if municipality else (origin._.county._.code == county)
+    )
+    rows = (
+        await ConsultationRequest.select(ConsultationRequest.id)
+        .where(where)
+        .order_by(ConsultationRequest.opened_at)
+        .limit(MAX_REQUESTS)
+    )
+    return [row["id"] for row in rows]
+
+
+async def _turned_down(request_ids: list[int]) -> dict[int, set[int]]:
+    rows = await Assignment.select(Assignment.request, Assignment.specialist).where(
+        Assignment.request.is_in(request_ids or [0])
+        & Assignment.status.is_in([AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED])
+    )
+    result: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        result[row["request"]].add(row["specialist"])
+    return result
+
+
+async def preview(
+    principal: Principal,
+    actor: Actor,
+    redis: Redis | None,
+    *,
+    county: str | None = None,
+    municipality: str | None = None,
+) -> schemas.RoundOut:
+    """Solve a round for the waiting requests of the place and keep it as a preview."""
+    county, municipality, place = await _place(principal, county, municipality)
+    now = datetime.now(UTC)
+    async with (
+        exclusive("round", redis, busy=BUSY),
+        case_transaction(ConsultationRequest._meta.db, principal),
+    ):
+        rows = [await load_request(i) for i in await _waiting(county, municipality)]
+        infos = [request_info(r) for r in rows]
+        network = await load_network({i.area for i in infos}, now=now)
+        network = await with_next_free(network, infos, now=now)
+        full = build_problem(infos, network, now=now)
+        refused = await _turned_down([r.id for r in rows])
+        problem = RoundProblem(
+            requests=full.requests,
+            capacities=full.capacities,
+            edges=tuple(e for e in full.edges if e[1] not in refused.get(e[0], ())),
+            breakdowns=full.breakdowns,
+        )
+        solution = solve(problem)
+        stored = AssignmentRound(
+            kind=RoundKind.CONSULTATION,
+            status=RoundStatus.PREVIEW,
+            created_by=principal.user_id,
+            created_at=now,
+            total_score=solution.total_score,
+            problem=problem.to_json(),
+            unplaced=[{"request": r, "reason": why} for r, why in solution.unplaced.items()],
+            **place,
+        )
+        await stored.save()
+        origins = {r.id: r.origin_id for r in rows}
+        if solution.placements:
+            await Assignment.insert(
+                *(
+                    Assignment(
+                        request=p.request,
+                        specialist=p.specialist,
+                        origin_municipality=origins[p.request],
+                        batch_round=stored.id,
+                        score=p.score,
+                        breakdown=problem.breakdowns[(p.request, p.specialist)].as_dict(),
+                        status=AssignmentStatus.PROPOSED,
+                        created_at=now,
+                    )
+                    for p in solution.placements
+                )
+            )
+        await record(
+            actor,
+            "round.preview",
+            "round",
+            stored.id,
+            municipality=municipality,
+            county=county,
+            detail={
+                "requests": len(problem.requests),
+                "placed": len(solution.placements),
+                "total_score": solution.total_score,
+            },
+        )
+    return await get_round(principal, actor, int(stored.id), audited=False)
+
+
+async def _round_row(principal: Principal, round_id: int) -> dict[str, Any]:
+    row = (
+        await AssignmentRound.select(
+            AssignmentRound.id,
+            AssignmentRound.status,
+            AssignmentRound.total_score,
+            AssignmentRound.created_at,
+            AssignmentRound.committed_at,
+            AssignmentRound.unplaced,
+            AssignmentRound.county._.code.as_alias("county"),
+            AssignmentRound.municipality._.code.as_alias("municipality"),
+            AssignmentRound.municipality._.county._.code.as_alias("municipality_county"),
+        )
+        .where(AssignmentRound.id == round_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound("no such round", field="round_id", source="path")
+    target = Target(
+        municipality=row["municipality"], county=row["county"] or row["municipality_county"]
+    )
+    if not decide(principal, Action.ROUND_RUN, target):
+        raise Forbidden("this round belongs to another municipality or county")
+    return dict(row)
+
+
+async def get_round(
+    principal: Principal, actor: Actor, round_id: int, *, audited: bool = True
+) -> schemas.RoundOut:
+    async with case_transaction(ConsultationRequest._meta.db, principal):
+        row = await _round_row(principal, round_id)
+        assignments = (
+            await Assignment.select(
+                Assignment.request,
+                Assignment.specialist,
+                Assignment.score,
+                Assignment.breakdown,
+                Assignment.status,
+            )
+            .where(Assignment.batch_round == round_id)
+            .order_by(Assignment.request)
+            .output(load_json=True)
+        )
+        if audited:
+            await record(actor, "round.read", "round", round_id)
+    return schemas.RoundOut(
+        id=row["id"],
+        status=row["status"],
+        county=row["county"] or row["municipality_county"],
+        municipality=row["municipality"],
+        total_score=row["total_score"],
+        created_at=row["created_at"],
+        committed_at=row["committed_at"],
+        assignments=[schemas.RoundAssignment(**a) for a in assignments],
+        unplaced=[schemas.Unplaced(**u) for u in row["unplaced"] or []],
+    )
+
+
+async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[str, Any]:
+    """The round's problem instance, for anyone to re-solve (ids and scores only)."""
+    await _round_row(principal, round_id)
+    row = (
+        await AssignmentRound.select(AssignmentRound.problem)
+        .where(AssignmentRound.id == round_id)
+        .output(load_json=True)
+        .first()
+    )
+    assert row is not None
+    await record(actor, "round.problem", "round", round_id)
+    return dict(row["problem"])
+
+
+async def commit(
+    principal: Principal, actor: Actor, redis: Redis | None, round_id: int
+) -> schemas.RoundOut:
+    """Turn a preview's proposals into offers, all in one transaction."""
+    now = datetime.now(UTC)
+    async with (
+        exclusive("round", redis, busy=BUSY),
+        case_transaction(ConsultationRequest._meta.db, principal),
+    ):
+        row = await _round_row(principal, round_id)
+        if row["status"] != RoundStatus.PREVIEW:
+            raise Conflict(f"the round is {row['status']} already", field="round_id")
+        proposals = await Assignment.select(Assignment.id, Assignment.request).where(
+            (Assignment.batch_round == round_id) & (Assignment.status == AssignmentStatus.PROPOSED)
+        )
+        offered = skipped = 0
+        for proposal in proposals:
+            request = await load_request(proposal["request"])
+            if request.status not in PLACEABLE:
+                skipped += 1  # placed some other way since the preview
+                await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(
+                    Assignment.id == proposal["id"]
+                )
+                continue
+            limit = OFFER_TIME_LIMIT.get(request.urgency, OFFER_TIME_LIMIT["planned"])
+            await Assignment.update(
+                {
+                    Assignment.status: AssignmentStatus.OFFERED,
+                    Assignment.expires_at: now + limit,
+                }
+            ).where(Assignment.id == proposal["id"])
+            await set_status(request, ConsultationStatus.OFFERED)
+            offered += 1
+        await AssignmentRound.update(
+            {AssignmentRound.status: RoundStatus.COMMITTED, AssignmentRound.committed_at: now}
+        ).where(AssignmentRound.id == round_id)
+        await record(
+            actor,
+            "round.commit",
+            "round",
+            round_id,
+            municipality=row["municipality"],
+            county=row["county"] or row["municipality_county"],
+            detail={"offered": offered, "skipped": skipped},
+        )
+    return await get_round(principal, actor, round_id, audited=False)

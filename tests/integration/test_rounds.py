@@ -1,0 +1,171 @@
+"""Batch rounds through the API: a preview places as many waiting requests as the
+specialists' capacity allows, best total first, says why the rest are unplaced, and
+its exported problem re-solves to the same total; committing makes offers; only the
+county's coordinators see it; one round at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import time
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from network.app import create_app
+from network.consultations.tables import ConsultationRequest
+from network.graph.assignment import RoundProblem, solve
+from network.lib.errors import Conflict
+from network.lib.vocab import Role
+from network.server.locks import exclusive
+from network.specialists.tables import AvailabilityRule, SpecialistProfile
+from tests.support import csrf_ready, in_app
+from tests.support.cases import add_competence, create_county_agreement
+from tests.support.people import create_specialist_profile, create_user
+
+AREA = "trafficking_exploitation"
+COORDINATOR = "round.coordinator@demo.invalid"  # Blekinge (10)
+FAR_COORDINATOR = "round.far@demo.invalid"  # Norrbotten (25)
+WORKER = "round.worker@demo.invalid"  # Ronneby (1081)
+
+
+@pytest.fixture(scope="module")
+def ids(migrated: None) -> dict[str, int]:
+    """Two specialists in Karlskrona with room for 2 and 1 this week; a county-wide
+    agreement for the area."""
+
+    async def create() -> dict[str, int]:
+        await create_user(COORDINATOR, Role.COORDINATOR, county="10")
+        await create_user(FAR_COORDINATOR, Role.COORDINATOR, county="25")
+        found = {"worker": await create_user(WORKER, Role.SOCIAL_WORKER, municipality="1081")}
+        await create_county_agreement("10", AREA)
+        for key, capacity, level in (("big", 2, 3), ("small", 1, 2)):
+            user = await create_user(
+                f"round.{key}@demo.invalid", Role.SPECIALIST, municipality="1080"
+            )
+            specialist = await create_specialist_profile(user, "1080")
+            found[key] = specialist
+            await SpecialistProfile.update(
+                {SpecialistProfile.consultations_per_week: capacity}
+            ).where(SpecialistProfile.id == specialist)
+            await add_competence(specialist, AREA, level)
+            await AvailabilityRule.insert(
+                *(
+                    AvailabilityRule(
+                        specialist=specialist, weekday=d, start_time=time(8), end_time=time(16)
+                    )
+                    for d in range(7)
+                )
+            )
+        return found
+
+    return asyncio.run(create())
+
+
+@pytest.fixture
+def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
+        yield csrf_ready(test_client)
+
+
+def sign_in(client: TestClient[Litestar], email: str) -> None:
+    client.post("/auth/logout")
+    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+
+
+def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str, int]) -> None:
+    sign_in(client, WORKER)
+    waiting = []
+    for index in range(4):
+        body = {"area": AREA, "summary": f"Fråga {index}", "urgency": "soon", "submit": True}
+        waiting.append(client.post("/api/v1/consultations", json=body).json()["id"])
+    nobody = client.post(
+        "/api/v1/consultations",
+        json={"area": "violent_extremism", "summary": "Ingen specialist här", "submit": True},
+    ).json()["id"]
+
+    sign_in(client, COORDINATOR)
+    preview = client.post("/api/v1/rounds", json={})
+    assert preview.status_code == 201, preview.text
+    body = preview.json()
+    assert body["status"] == "preview"
+    assert body["county"] == "10"
+    placed = {a["request"]: a["specialist"] for a in body["assignments"]}
+    assert len(placed) == 3  # room for 2 + 1
+    assert sorted(placed.values()) == sorted([ids["big"], ids["big"], ids["small"]])
+    assert body["total_score"] == sum(a["score"] for a in body["assignments"])
+    assert all(a["breakdown"]["total"] == a["score"] for a in body["assignments"])
+    reasons = {u["request"]: u["reason"] for u in body["unplaced"]}
+    assert reasons[nobody] == "no_eligible_specialist"
+    assert sorted(r for r, why in reasons.items() if why == "capacity_exhausted") == sorted(
+        set(waiting) - set(placed)
+    )
+    # A preview changes nothing yet.
+    statuses = in_app(
+        client,
+        lambda: ConsultationRequest.select(ConsultationRequest.status).where(
+            ConsultationRequest.id.is_in(waiting)
+        ),
+    )
+    assert {r["status"] for r in statuses} == {"open"}
+
+    problem = client.get(f"/api/v1/rounds/{body['id']}/problem")
+    assert problem.status_code == 200
+    instance = problem.json()
+    assert set(instance) == {"requests", "specialists", "edges"}
+    resolved = solve(RoundProblem.from_json(instance), method="networkx")
+    assert resolved.total_score == body["total_score"]
+
+    committed = client.post(f"/api/v1/rounds/{body['id']}/commit")
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["status"] == "committed"
+    assert {a["status"] for a in committed.json()["assignments"]} == {"offered"}
+    sign_in(client, WORKER)
+    for request_id, specialist in placed.items():
+        shown = client.get(f"/api/v1/consultations/{request_id}").json()
+        assert (shown["status"], shown["offered_to"]) == ("offered", specialist)
+    sign_in(client, COORDINATOR)
+    assert client.post(f"/api/v1/rounds/{body['id']}/commit").status_code == 409
+
+    sign_in(client, FAR_COORDINATOR)
+    assert client.get(f"/api/v1/rounds/{body['id']}").status_code == 403
+    assert client.get(f"/api/v1/rounds/{body['id']}/problem").status_code == 403
+    assert client.post("/api/v1/rounds", json={"county": "10"}).status_code == 403
+
+
+def test_one_round_at_a_time() -> None:
+    async def scenario() -> None:
+        async with exclusive("round-test", None, busy="busy"):
+            with pytest.raises(Conflict, match="busy"):
+                async with exclusive("round-test", None, busy="busy"):
+                    pass
+        async with exclusive("round-test", None, busy="busy"):
+            pass  # free again
+
+    asyncio.run(scenario())
+
+
+def test_one_round_at_a_time_across_processes_with_redis() -> None:
+    import os
+
+    from redis.asyncio import Redis
+
+    url = os.environ.get("NETWORK_REDIS_URL") or os.environ.get(
+        "NETWORK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14"
+    )
+
+    async def scenario() -> None:
+        first, second = Redis.from_url(url), Redis.from_url(url)  # two "processes"
+        try:
+            async with exclusive("round-test", first, busy="busy"):
+                with pytest.raises(Conflict, match="busy"):
+                    async with exclusive("round-test", second, busy="busy"):
+                        pass
+            async with exclusive("round-test", second, busy="busy"):
+                pass
+        finally:
+            await first.aclose()
+            await second.aclose()
+
+    asyncio.run(scenario())
