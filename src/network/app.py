@@ -29,6 +29,7 @@ from network.consultations.controllers import (
     RoundController,
     SettlementController,
 )
+from network.consultations.followup import periodic_follow_up
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.server.errors import exception_handlers
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
         try:
-            yield
+            async with periodic_follow_up(
+                settings.followup_interval, redis, retention_days=settings.retention_days
+            ):
+                yield
         finally:
             await close_pool(engine)
             if redis is not None:

@@ -45,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _migrate,
         "load-reference": _load_reference,
         "seed": _seed,
+        "followup": _followup,
     }[args.command]
     return handler(args)
 
@@ -67,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--backwards", action="store_true", help="roll back every migration")
 
     sub.add_parser("load-reference", help="load counties, municipalities and competence areas")
+    sub.add_parser(
+        "followup",
+        help="expire unanswered offers and passed requests, purge closed ones past retention",
+    )
 
     seed = sub.add_parser("seed", help="seed a synthetic network (if the database has none)")
     seed.add_argument("--specialists", type=int, default=None)
@@ -156,6 +161,18 @@ def _load_reference(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     seeded = asyncio.run(_prepare(args, seed=True))
     print("seeded the demo network" if seeded else "the database already has a network; not seeded")
+    return 0
+
+
+def _followup(args: argparse.Namespace) -> int:
+    from network.consultations.followup import follow_up
+    from network.settings import get_settings
+
+    result = asyncio.run(follow_up(retention_days=get_settings().retention_days))
+    print(
+        f"offers expired: {result.offers_expired} (passed on: {result.passed_on}), "
+        f"requests expired: {result.requests_expired}, purged: {result.purged}"
+    )
     return 0
 
 

@@ -53,6 +53,8 @@ class Settings:
     pg_pool_min: int = 1
     pg_pool_max: int = 10
     settlement_hourly_rate: int = 1000  # SEK an hour, for settlements between municipalities
+    followup_interval: int = 60  # seconds between follow-up passes (0: none in this process)
+    retention_days: int = 730  # closed consultations are purged after this
     rate_limit_signin: int = 10
     rate_limit_writes: int = 300
     trusted_proxies: str = "127.0.0.1"

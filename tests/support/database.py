@@ -45,6 +45,8 @@ os.environ.setdefault("NETWORK_LOG_LEVEL", "WARNING")
 # Many sign-ins from one test client address; the limits have their own test.
 os.environ.setdefault("NETWORK_RATE_LIMIT_SIGNIN", "100000")
 os.environ.setdefault("NETWORK_RATE_LIMIT_WRITES", "100000")
+# Follow-up passes run when a test calls them, not on a timer under other tests.
+os.environ.setdefault("NETWORK_FOLLOWUP_INTERVAL", "0")
 
 REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or None
 

@@ -50,7 +50,7 @@ async def _turned_down(request_id: int) -> set[int]:
     return {row["specialist"] for row in rows}
 
 
-async def _ranked(request: RequestRow, k: int, now: datetime) -> tuple[Network, list[Suggestion]]:
+async def ranked(request: RequestRow, k: int, now: datetime) -> tuple[Network, list[Suggestion]]:
     info = request_info(request)
     network = await with_next_free(await load_network([info.area], now=now), [info], now=now)
     excluded = await _turned_down(request.id)
@@ -112,7 +112,7 @@ async def suggestions(
             raise Conflict(
                 f"a {request.status} request is not waiting for a specialist", field="status"
             )
-        network, found = await _ranked(request, k, now)
+        network, found = await ranked(request, k, now)
         await audit(actor, "consultation.suggestions", request, shown=len(found))
         return await _describe(found, network, request)
 
@@ -157,7 +157,7 @@ async def offer(
         info = request_info(request)
         stand_in_for: int | None = None
         if specialist_id is None:
-            network, found = await _ranked(request, 1, now)
+            network, found = await ranked(request, 1, now)
             if not found:
                 raise Conflict("no eligible specialist is free to take it", field="specialist")
             chosen = found[0].specialist

@@ -1,0 +1,172 @@
+"""Follow-up of requests over time, run by a periodic job (and ``network followup``).
+
+- An offer not answered within its time limit expires; the request passes to the
+  next best eligible specialist (who has not turned it down), or back to the
+  pool when there is none.
+- A request still waiting after its latest useful date expires.
+- Closed requests (completed, cancelled, expired) are purged with everything that
+  hangs on them once the retention period has passed; the audit log keeps who did
+  what, never the case text.
+
+Each step acts for the whole network (``system_transaction``) and writes an
+audit row per request it touches, with the system as the actor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from redis.asyncio import Redis
+
+from network.accounts.case_scope import system_transaction
+from network.audit.service import Actor, record
+from network.consultations.access import load_request
+from network.consultations.lifecycle import FINAL, PLACEABLE
+from network.consultations.offers import make_offer, ranked
+from network.consultations.requests import set_status
+from network.consultations.tables import Assignment, ConsultationRequest
+from network.lib.errors import Conflict
+from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.scheduling import STOCKHOLM
+from network.server.locks import exclusive
+
+__all__ = ("FollowUp", "follow_up", "periodic_follow_up")
+
+SYSTEM = Actor(email="system", role="system")
+logger = logging.getLogger("network.followup")
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    offers_expired: int = 0
+    passed_on: int = 0
+    requests_expired: int = 0
+    purged: int = 0
+
+
+def _engine() -> Any:
+    return ConsultationRequest._meta.db
+
+
+async def _expire_offers(now: datetime) -> tuple[int, int]:
+    due = await Assignment.select(Assignment.id, Assignment.request).where(
+        (Assignment.status == AssignmentStatus.OFFERED) & (Assignment.expires_at <= now)
+    )
+    passed_on = 0
+    for row in due:
+        await Assignment.update(
+            {Assignment.status: AssignmentStatus.EXPIRED, Assignment.responded_at: now}
+        ).where(Assignment.id == row["id"])
+        request = await load_request(row["request"])
+        await set_status(request, ConsultationStatus.OPEN)
+        request = await load_request(row["request"])
+        await _audit("consultation.offer_expired", request)
+        _, found = await ranked(request, 1, now)
+        if found:
+            await make_offer(request, found[0].specialist, found[0].breakdown, now=now)
+            await _audit("consultation.offer", request, specialist=found[0].specialist)
+            passed_on += 1
+    return len(due), passed_on
+
+
+async def _expire_requests(now: datetime) -> int:
+    today = now.astimezone(STOCKHOLM).date()
+    rows = await ConsultationRequest.select(ConsultationRequest.id).where(
+        ConsultationRequest.status.is_in(sorted({*PLACEABLE, ConsultationStatus.OFFERED}))
+        & ConsultationRequest.latest_date.is_not_null()
+        & (ConsultationRequest.latest_date < today)
+    )
+    for row in rows:
+        request = await load_request(row["id"])
+        await Assignment.update(
+            {Assignment.status: AssignmentStatus.WITHDRAWN, Assignment.responded_at: now}
+        ).where(
+            (Assignment.request == request.id)
+            & Assignment.status.is_in([AssignmentStatus.OFFERED, AssignmentStatus.PROPOSED])
+        )
+        await set_status(request, ConsultationStatus.EXPIRED, closed_at=now)
+        await _audit("consultation.expire", request)
+    return len(rows)
+
+
+async def _purge(now: datetime, retention: timedelta) -> int:
+    gone = (
+        await ConsultationRequest.delete()
+        .where(
+            ConsultationRequest.status.is_in(sorted(FINAL))
+            & ConsultationRequest.closed_at.is_not_null()
+            & (ConsultationRequest.closed_at < now - retention)
+        )
+        .returning(ConsultationRequest.id)
+    )
+    if gone:
+        await record(
+            SYSTEM,
+            "consultation.purge",
+            "consultation",
+            None,
+            detail={"count": len(gone), "retention_days": retention.days},
+        )
+    return len(gone)
+
+
+async def _audit(action: str, request: Any, **detail: Any) -> None:
+    await record(
+        SYSTEM,
+        action,
+        "consultation",
+        request.id,
+        municipality=request.municipality,
+        county=request.county,
+        detail=detail or None,
+    )
+
+
+async def follow_up(*, now: datetime | None = None, retention_days: int) -> FollowUp:
+    """One pass of every step, each in its own transaction."""
+    now = now or datetime.now(UTC)
+    async with system_transaction(_engine()):
+        expired, passed_on = await _expire_offers(now)
+    async with system_transaction(_engine()):
+        requests_expired = await _expire_requests(now)
+    async with system_transaction(_engine()):
+        purged = await _purge(now, timedelta(days=retention_days))
+    return FollowUp(expired, passed_on, requests_expired, purged)
+
+
+@asynccontextmanager
+async def periodic_follow_up(
+    interval_seconds: int, redis: Redis | None, *, retention_days: int
+) -> AsyncIterator[None]:
+    """Run :func:`follow_up` every ``interval_seconds`` while the app runs (0: never).
+    With several processes, the Redis lock lets one of them do each pass."""
+    if interval_seconds <= 0:
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                async with exclusive("followup", redis, busy="busy"):
+                    result = await follow_up(retention_days=retention_days)
+                if result != FollowUp():
+                    logger.info("follow-up %s", result)
+            except Conflict:
+                continue  # another process is doing this pass
+            except Exception:  # keep the loop alive; the next pass tries again
+                logger.exception("follow-up pass failed")
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
