@@ -289,6 +289,39 @@ MATRIX.update(
         ("POST", "/specialists/{specialist_id:int}/calendar-feed/revoke"): [
             Case("POST", "/specialists/999999/calendar-feed/revoke", EDITORS)
         ],
+        ("GET", "/consultations"): [Case("GET", "/consultations", READERS)],
+        ("GET", "/consultations/new"): [Case("GET", "/consultations/new", SOCIAL_WORKER)],
+        ("POST", "/consultations/new"): [
+            Case(
+                "POST",
+                "/consultations/new",
+                SOCIAL_WORKER,
+                form={"area": "lvu_investigation", "summary": "Matrisfråga från sidan"},
+            )
+        ],
+        ("GET", "/consultations/{request_id:int}"): [Case("GET", "/consultations/999999", READERS)],
+        **{
+            ("POST", f"/consultations/{{request_id:int}}/{action}"): [
+                Case("POST", f"/consultations/999999/{action}", allowed, form={"reason": "x"})
+            ]
+            for action, allowed in (
+                ("submit", REQUESTERS),
+                ("offer", REQUESTERS),
+                ("complete", REQUESTERS),
+                ("cancel", REQUESTERS),
+                ("accept", SPECIALIST),
+                ("decline", SPECIALIST),
+                ("time", SPECIALIST),
+                ("book", BOOKERS),
+                ("message", READERS),
+            )
+        },
+        ("GET", "/rounds"): [Case("GET", "/rounds", COORDINATOR)],
+        ("POST", "/rounds/preview"): [Case("POST", "/rounds/preview", COORDINATOR)],
+        ("GET", "/rounds/{round_id:int}"): [Case("GET", "/rounds/999999", COORDINATOR)],
+        ("POST", "/rounds/{round_id:int}/commit"): [
+            Case("POST", "/rounds/999999/commit", COORDINATOR)
+        ],
         ("POST", "/api/v1/users"): [
             # Own place: 409 (exists after the first role creates it) still passes the guard.
             Case("POST", "/api/v1/users", ADMIN, body={**_NEW_USER, "county": "21"}, label="own"),

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -27,11 +26,11 @@ from network.scheduling import STOCKHOLM
 from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_bounds, week_load
 from network.specialists.controllers import feed_url
+from network.web.forms import form_fields, refused, to_struct
 
 __all__ = ("SpecialistPages", "parse_week")
 
 AnyRequest = Request[Any, Any, Any]
-T = TypeVar("T")
 WEEKDAYS = range(7)
 BLANK_COMPETENCE_ROWS = 3
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -56,17 +55,6 @@ def _week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    """``data`` as the API Struct ``kind``; a validation error names the form field."""
-    try:
-        return msgspec.convert(data, kind, strict=False)
-    except msgspec.ValidationError as error:
-        message = str(error)
-        where = re.search(r"at `\$\.([^`]+)`", message)
-        field = where[1] if where else None
-        raise InvalidInput(message.split(" - at ")[0], field=field) from None
-
-
 def _profile_from_form(form: dict[str, Any], keys: list[str]) -> schemas.ProfileIn:
     competences = []
     for index in range(int(form.get("competence_rows", "0") or 0)):
@@ -82,7 +70,7 @@ def _profile_from_form(form: dict[str, Any], keys: list[str]) -> schemas.Profile
     languages = [
         part.strip().lower() for part in str(form.get("languages", "")).split(",") if part.strip()
     ]
-    return _convert(
+    return to_struct(
         {
             "version": form.get("version", ""),
             "title": str(form.get("title", "")).strip(),
@@ -133,7 +121,7 @@ def _local_instant(value: str, field: str) -> datetime:
 
 def _absence_from_form(form: dict[str, Any]) -> schemas.AbsenceCreate:
     stand_in = str(form.get("stand_in", "")).strip()
-    return _convert(
+    return to_struct(
         {
             "starts_at": _local_instant(str(form.get("starts_at", "")), "starts_at"),
             "ends_at": _local_instant(str(form.get("ends_at", "")), "ends_at"),
@@ -167,7 +155,7 @@ class SpecialistPages(Controller):
         if not principal.has(Role.COORDINATOR):
             if principal.specialist_id is not None:
                 return Redirect(f"/specialists/{principal.specialist_id}", status_code=303)
-            return await _refused(request, Forbidden("only coordinators list specialists"))
+            return await refused(request, Forbidden("only coordinators list specialists"))
         scope = visible_scope(principal, Action.SPECIALIST_EDIT)
         found: dict[int, schemas.Specialist] = {}
         for county in sorted(scope.counties):
@@ -257,7 +245,7 @@ class SpecialistPages(Controller):
         try:
             return await self._page(request, specialist_id)
         except DomainError as error:
-            return await _refused(request, error)
+            return await refused(request, error)
 
     async def _form(
         self,
@@ -267,13 +255,12 @@ class SpecialistPages(Controller):
         action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
     ) -> Template | Redirect:
         principal = await signed_in_principal(request)
-        raw = await request.form()
-        form = {key: raw.get(key) for key in raw}
+        form: dict[str, Any] = await form_fields(request)
         try:
-            feed_address = await action(principal, form, list(raw.keys()))
+            feed_address = await action(principal, form, list(form))
         except DomainError as error:
             if isinstance(error, Forbidden):
-                return await _refused(request, error)
+                return await refused(request, error)
             return await self._page(request, specialist_id, error=error, section=section, form=form)
         if feed_address is not None:
             return await self._page(request, specialist_id, feed_address=feed_address)
@@ -389,11 +376,3 @@ class SpecialistPages(Controller):
             await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
 
         return await self._form(request, specialist_id, "calendar", run)
-
-
-async def _refused(request: AnyRequest, error: DomainError) -> Template:
-    from network.web.pages import render
-
-    template = await render(request, "error.html.j2", error=error)
-    template.status_code = error.status_code
-    return template

@@ -9,6 +9,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
+from network.consultations.pages import ConsultationPages, RoundPages
 from network.specialists.pages import SpecialistPages
 from network.web.pages import StartPage
 
@@ -16,7 +17,12 @@ __all__ = ("STATIC_ROUTER", "WEB_CONTROLLERS", "WEB_DIR", "make_template_config"
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
-WEB_CONTROLLERS: list[ControllerRouterHandler] = [StartPage, SpecialistPages]
+WEB_CONTROLLERS: list[ControllerRouterHandler] = [
+    StartPage,
+    SpecialistPages,
+    ConsultationPages,
+    RoundPages,
+]
 STATIC_ROUTER = create_static_files_router(
     path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
 )

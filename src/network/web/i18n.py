@@ -75,6 +75,48 @@ REASON_LABELS = {
     "training": N_("Training"),
     "other": N_("Other"),
 }
+STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "open": N_("Waiting for a specialist"),
+    "offered": N_("Offered"),
+    "accepted": N_("Accepted"),
+    "booked": N_("Meeting booked"),
+    "completed": N_("Completed"),
+    "declined": N_("Declined"),
+    "cancelled": N_("Withdrawn"),
+    "expired": N_("Expired"),
+}
+KIND_LABELS = {"meeting": N_("Meeting"), "written": N_("Written consultation")}
+URGENCY_LABELS = {
+    "acute": N_("Acute (within 24 hours)"),
+    "soon": N_("Soon (within a week)"),
+    "planned": N_("Planned"),
+}
+REFERRAL_LABELS = {
+    "none": N_("None"),
+    "barnahus": N_("Barnahus"),
+    "national_team_hbv": N_("National team against honour-related violence"),
+    "bup": N_("Child and adolescent psychiatry (BUP)"),
+    "police": N_("Police"),
+    "other": N_("Other"),
+}
+ROUND_STATUS_LABELS = {
+    "preview": N_("Preview"),
+    "committed": N_("Committed"),
+    "discarded": N_("Discarded"),
+}
+ASSIGNMENT_LABELS = {
+    "proposed": N_("Proposed"),
+    "offered": N_("Offered"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "expired": N_("Expired"),
+    "withdrawn": N_("Withdrawn"),
+}
+UNPLACED_LABELS = {
+    "no_eligible_specialist": N_("no eligible specialist"),
+    "capacity_exhausted": N_("the eligible specialists' capacity is used up"),
+}
 _compile_lock = threading.Lock()
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -141,6 +183,13 @@ class Translator:
             "role_labels": ROLE_LABELS,
             "mode_labels": MODE_LABELS,
             "reason_labels": REASON_LABELS,
+            "status_labels": STATUS_LABELS,
+            "kind_labels": KIND_LABELS,
+            "urgency_labels": URGENCY_LABELS,
+            "referral_labels": REFERRAL_LABELS,
+            "round_status_labels": ROUND_STATUS_LABELS,
+            "assignment_labels": ASSIGNMENT_LABELS,
+            "unplaced_labels": UNPLACED_LABELS,
         }
 
 

@@ -1,0 +1,42 @@
+"""Plain HTML forms: reading them, turning them into the API's Structs (so the same
+validation applies, with the field named), and the page shown when an action is refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.response import Template
+
+from network.lib.errors import DomainError, InvalidInput
+
+__all__ = ("form_fields", "refused", "to_struct")
+
+T = TypeVar("T")
+
+
+async def form_fields(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The submitted form as plain strings (the last value of a repeated field)."""
+    raw = await request.form()
+    return {key: str(raw.get(key)) for key in raw}
+
+
+def to_struct(data: dict[str, Any], kind: type[T]) -> T:
+    """``data`` as the API Struct ``kind``; a validation error names the field."""
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        where = re.search(r"at `\$\.([^`]+)`", message)
+        raise InvalidInput(message.split(" - at ")[0], field=where[1] if where else None) from None
+
+
+async def refused(request: Request[Any, Any, Any], error: DomainError) -> Template:
+    """The error page for an action that cannot be done, with its status code."""
+    from network.web.pages import render
+
+    template = await render(request, "error.html.j2", error=error)
+    template.status_code = error.status_code
+    return template
