@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
+from litestar.channels import ChannelsPlugin
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
@@ -32,6 +33,9 @@ from network.consultations.controllers import (
 from network.consultations.followup import periodic_follow_up
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
+from network.notifications import service as outbox
+from network.notifications.controllers import InboxPage, NotificationController
+from network.notifications.email import Mailer
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
@@ -59,12 +63,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
+        outbox.configure(
+            app.plugins.get(ChannelsPlugin),
+            Mailer(settings.smtp_url, settings.smtp_from, settings.public_url)
+            if settings.smtp_url
+            else None,
+        )
         try:
             async with periodic_follow_up(
                 settings.followup_interval, redis, retention_days=settings.retention_days
             ):
                 yield
         finally:
+            outbox.configure(None, None)
             await close_pool(engine)
             if redis is not None:
                 await redis.aclose()
@@ -96,6 +107,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AdminPages,
         AuditController,
         ReviewController,
+        NotificationController,
+        InboxPage,
         *WEB_CONTROLLERS,
         Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
     ]

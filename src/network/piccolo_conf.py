@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "network.specialists.piccolo_app",
         "network.consultations.piccolo_app",
         "network.mentoring.piccolo_app",
+        "network.notifications.piccolo_app",
     ]
 )

@@ -36,6 +36,9 @@ class SettingsError(ValueError):
         self.problem = problem
 
 
+DEFAULT_SMTP_FROM = "Specialistnätet <no-reply@specialistnatet.invalid>"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The whole configuration of one process."""
@@ -55,6 +58,9 @@ class Settings:
     settlement_hourly_rate: int = 1000  # SEK an hour, for settlements between municipalities
     followup_interval: int = 60  # seconds between follow-up passes (0: none in this process)
     retention_days: int = 730  # closed consultations are purged after this
+    smtp_url: str | None = field(default=None, repr=False)  # smtp:// or smtps://, optional
+    smtp_from: str = DEFAULT_SMTP_FROM
+    public_url: str = "http://127.0.0.1:8000"  # where links in e-mail point
     rate_limit_signin: int = 10
     rate_limit_writes: int = 300
     trusted_proxies: str = "127.0.0.1"
@@ -131,10 +137,38 @@ class Settings:
             pg_pool_min=_int(get, "NETWORK_PG_POOL_MIN", 1, 1, 100),
             pg_pool_max=_int(get, "NETWORK_PG_POOL_MAX", 10, 1, 500),
             settlement_hourly_rate=_int(get, "NETWORK_SETTLEMENT_HOURLY_RATE", 1000, 0, 100_000),
+            followup_interval=_int(get, "NETWORK_FOLLOWUP_INTERVAL", 60, 0, 86_400),
+            retention_days=_int(get, "NETWORK_RETENTION_DAYS", 730, 30, 3650),
+            smtp_url=_smtp_url(get("NETWORK_SMTP_URL")),
+            smtp_from=get("NETWORK_SMTP_FROM") or DEFAULT_SMTP_FROM,
+            public_url=_public_url(get("NETWORK_PUBLIC_URL")),
             rate_limit_signin=_int(get, "NETWORK_RATE_LIMIT_SIGNIN", 10, 1, 1_000_000),
             rate_limit_writes=_int(get, "NETWORK_RATE_LIMIT_WRITES", 300, 1, 1_000_000),
             trusted_proxies=get("NETWORK_TRUSTED_PROXIES") or "127.0.0.1",
         )
+
+
+def _public_url(url: str | None) -> str:
+    if url is None:
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError("NETWORK_PUBLIC_URL", "must be http(s)://host[:port] of the app")
+    return url.rstrip("/")
+
+
+def _smtp_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise SettingsError(
+            "NETWORK_SMTP_URL",
+            f"unknown scheme {parts.scheme!r} (use smtp://host:port or smtps://user:pass@host)",
+        )
+    if not parts.hostname:
+        raise SettingsError("NETWORK_SMTP_URL", "names no host")
+    return url
 
 
 def _check_database_url(url: str) -> None:

@@ -84,9 +84,24 @@ def test_request_offer_accept_book_complete(
         page.wait_for_load_state()
         assert page.locator("[data-testid=status]").inner_text() == "Erbjuden"
 
-        # The specialist accepts and books the first free time.
+        # The specialist was notified: the header shows it, and updates live.
         context.clear_cookies()
         sign_in(page, server_url, "specialist")
+        badge = page.locator("[data-testid=unread-badge]")
+        assert int(badge.inner_text()) >= 1
+        before = int(badge.inner_text())
+        page.wait_for_timeout(500)  # the page's script opens the stream
+        token = next(c["value"] for c in context.cookies() if c["name"] == "__Host-csrftoken")
+        sent = page.request.post(
+            f"{server_url}/api/v1/notifications/test", headers={"x-csrftoken": token}
+        )
+        assert sent.status == 201
+        page.wait_for_selector("[data-testid=unread-badge][data-live='1']", timeout=10_000)
+        assert int(badge.inner_text()) == before + 1
+        page.locator("[data-testid=nav-inbox]").click()
+        assert "Ny förfrågan om konsultation" in page.locator("[data-testid=notices]").inner_text()
+
+        # The specialist accepts and books the first free time.
         page.goto(f"{server_url}/consultations/{request_id}")
         assert CLEAN in page.locator("[data-testid=summary]").inner_text()
         page.locator("[data-testid=accept]").click()

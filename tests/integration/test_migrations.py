@@ -29,6 +29,7 @@ DOMAIN_TABLES = {
     "absence",
     "calendar_feed",
     "consultation_message",
+    "notification",
     "consultation_request",
     "assignment_round",
     "assignment",

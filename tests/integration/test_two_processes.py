@@ -9,10 +9,14 @@ server), because sharing state across processes is what Redis is for.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 
@@ -64,3 +68,35 @@ def test_session_made_on_one_process_works_on_the_other(servers: tuple[str, str]
 
     assert browser.request("POST", f"{second}/auth/logout").status_code == 200
     assert browser.request("GET", f"{first}/api/v1/me").status_code == 401
+
+
+def test_a_notification_made_on_one_process_reaches_a_stream_on_the_other(
+    servers: tuple[str, str],
+) -> None:
+    first, second = servers
+    browser = Browser()
+    browser.sign_in(first, EMAIL)
+    ready, heard = threading.Event(), queue.Queue[str]()
+    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
+
+    def listen() -> None:
+        with httpx.stream(
+            "GET", f"{first}/api/v1/notifications/stream", headers=headers, timeout=20
+        ) as response:
+            event = ""
+            for line in response.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event == "ready":
+                    ready.set()
+                elif line.startswith("data:") and event == "notification":
+                    heard.put(line.split(":", 1)[1].strip())
+                    return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    assert ready.wait(15), "the stream did not open"
+    sent = browser.request("POST", f"{second}/api/v1/notifications/test")
+    assert sent.status_code == 201, sent.text
+    assert json.loads(heard.get(timeout=15)) == {"kind": "test", "link": "/inbox"}
+    listener.join(5)

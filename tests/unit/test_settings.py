@@ -46,6 +46,12 @@ def test_postgres_and_redis_are_accepted() -> None:
         ({"NETWORK_LOG_JSON": "maybe"}, "NETWORK_LOG_JSON", "not a boolean"),
         ({"NETWORK_LOG_LEVEL": "LOUD"}, "NETWORK_LOG_LEVEL", "unknown level"),
         ({"NETWORK_DATA_DIR": "/no/such/dir"}, "NETWORK_DATA_DIR", "not a directory"),
+        ({"NETWORK_FOLLOWUP_INTERVAL": "-1"}, "NETWORK_FOLLOWUP_INTERVAL", "between 0 and"),
+        ({"NETWORK_RETENTION_DAYS": "7"}, "NETWORK_RETENTION_DAYS", "between 30 and"),
+        ({"NETWORK_SETTLEMENT_HOURLY_RATE": "lots"}, "NETWORK_SETTLEMENT_HOURLY_RATE", "integer"),
+        ({"NETWORK_SMTP_URL": "http://mail"}, "NETWORK_SMTP_URL", "unknown scheme 'http'"),
+        ({"NETWORK_SMTP_URL": "smtp://"}, "NETWORK_SMTP_URL", "names no host"),
+        ({"NETWORK_PUBLIC_URL": "natet.example.se"}, "NETWORK_PUBLIC_URL", "http(s)://"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -64,3 +70,25 @@ def test_blank_values_mean_unset() -> None:
     settings = Settings.from_env({"NETWORK_REDIS_URL": "  ", "NETWORK_DATABASE_URL": ""})
     assert settings.redis_url is None
     assert settings.database_kind == "sqlite"
+
+
+def test_consultation_and_mail_options_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "NETWORK_FOLLOWUP_INTERVAL": "0",
+            "NETWORK_RETENTION_DAYS": "365",
+            "NETWORK_SETTLEMENT_HOURLY_RATE": "850",
+            "NETWORK_SMTP_URL": "smtps://user:secret@mail.example.se:465",
+            "NETWORK_SMTP_FROM": "Nätet <noreply@example.se>",
+            "NETWORK_PUBLIC_URL": "https://natet.example.se/",
+        }
+    )
+    assert (settings.followup_interval, settings.retention_days) == (0, 365)
+    assert settings.settlement_hourly_rate == 850
+    assert settings.smtp_url == "smtps://user:secret@mail.example.se:465"
+    assert "secret" not in repr(settings)  # the SMTP password is never printed
+    assert settings.smtp_from == "Nätet <noreply@example.se>"
+    assert settings.public_url == "https://natet.example.se"
+    defaults = Settings.from_env({})
+    assert (defaults.followup_interval, defaults.retention_days) == (60, 730)
+    assert defaults.smtp_url is None

@@ -28,6 +28,7 @@ from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.notices import tell_booking
 from network.consultations.tables import Booking, ConsultationRequest
 from network.db import is_unique_violation
 from network.lib.deidentified import require_deidentified
@@ -37,6 +38,7 @@ from network.lib.vocab import (
     ConsultationKind,
     ConsultationStatus,
     MeetingMode,
+    NotificationKind,
 )
 from network.scheduling.slots import iso_week
 from network.specialists.services import availability
@@ -167,13 +169,19 @@ async def book(
             county=request.county,
             detail={"request": request.id, "specialist": request.accepted_by},
         )
+        await tell_booking(request, request.accepted_by, NotificationKind.BOOKING_CREATED, start)
         return await _stored(booking_id)
 
 
 async def _live_booking(booking_id: int) -> dict[str, Any]:
     row = (
         await Booking.select(
-            Booking.id, Booking.request, Booking.specialist, Booking.status, Booking.mode
+            Booking.id,
+            Booking.request,
+            Booking.specialist,
+            Booking.status,
+            Booking.mode,
+            Booking.starts_at,
         )
         .where(Booking.id == booking_id)
         .first()
@@ -229,6 +237,9 @@ async def cancel(
             county=request.county,
             detail={"request": request.id},
         )
+        await tell_booking(
+            request, booking["specialist"], NotificationKind.BOOKING_CANCELLED, booking["starts_at"]
+        )
 
 
 async def reschedule(
@@ -262,6 +273,7 @@ async def reschedule(
             county=request.county,
             detail={"request": request.id, "replaces": booking_id},
         )
+        await tell_booking(request, booking["specialist"], NotificationKind.BOOKING_MOVED, start)
         return await _stored(new_id)
 
 

@@ -28,11 +28,12 @@ from network.accounts.case_scope import system_transaction
 from network.audit.service import Actor, record
 from network.consultations.access import load_request
 from network.consultations.lifecycle import FINAL, PLACEABLE
+from network.consultations.notices import tell_requester
 from network.consultations.offers import make_offer, ranked
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.lib.errors import Conflict
-from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 from network.scheduling import STOCKHOLM
 from network.server.locks import exclusive
 
@@ -67,6 +68,7 @@ async def _expire_offers(now: datetime) -> tuple[int, int]:
         await set_status(request, ConsultationStatus.OPEN)
         request = await load_request(row["request"])
         await _audit("consultation.offer_expired", request)
+        await tell_requester(request, NotificationKind.OFFER_EXPIRED)
         _, found = await ranked(request, 1, now)
         if found:
             await make_offer(request, found[0].specialist, found[0].breakdown, now=now)

@@ -15,6 +15,7 @@ from network.accounts.policy import Action, Principal, decide
 from network.audit.service import Actor
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.notices import tell_message
 from network.consultations.requests import audit
 from network.consultations.tables import ConsultationMessage, ConsultationRequest
 from network.lib.deidentified import require_deidentified
@@ -74,6 +75,7 @@ async def post_message(
                 ConsultationRequest.id == request_id
             )
         await audit(actor, "consultation.message", request, from_specialist=from_specialist)
+        await tell_message(request, from_specialist=from_specialist)
     return schemas.Message(
         id=int(message.id),
         from_specialist=from_specialist,

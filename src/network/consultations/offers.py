@@ -21,6 +21,7 @@ from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import PLACEABLE, check_transition
 from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.notices import tell_offered
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score, suggest
@@ -140,6 +141,7 @@ async def make_offer(
     )
     await assignment.save()
     await set_status(request, ConsultationStatus.OFFERED)
+    await tell_offered(request, specialist_id)
     return int(assignment.id)
 
 

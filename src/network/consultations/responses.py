@@ -10,11 +10,12 @@ from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import check_transition
+from network.consultations.notices import tell_requester
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.lib.deidentified import require_deidentified
 from network.lib.errors import Conflict, Forbidden, InvalidInput
-from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 
 __all__ = ("accept", "decline", "log_time")
 
@@ -52,6 +53,7 @@ async def accept(principal: Principal, actor: Actor, request_id: int) -> Request
         await _close_offer(request, AssignmentStatus.ACCEPTED)
         await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=datetime.now(UTC))
         await audit(actor, "consultation.accept", request, specialist=principal.specialist_id)
+        await tell_requester(request, NotificationKind.OFFER_ACCEPTED)
     return request
 
 
@@ -68,6 +70,7 @@ async def decline(principal: Principal, actor: Actor, request_id: int, reason: s
         await _close_offer(request, AssignmentStatus.DECLINED, decline_reason=reason)
         await set_status(request, ConsultationStatus.DECLINED)
         await audit(actor, "consultation.decline", request, specialist=principal.specialist_id)
+        await tell_requester(request, NotificationKind.OFFER_DECLINED)
     return request
 
 

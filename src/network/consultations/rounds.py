@@ -24,6 +24,7 @@ from network.consultations import schemas
 from network.consultations.access import load_request
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.notices import tell_offered
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
@@ -258,7 +259,9 @@ async def commit(
         row = await _round_row(principal, round_id)
         if row["status"] != RoundStatus.PREVIEW:
             raise Conflict(f"the round is {row['status']} already", field="round_id")
-        proposals = await Assignment.select(Assignment.id, Assignment.request).where(
+        proposals = await Assignment.select(
+            Assignment.id, Assignment.request, Assignment.specialist
+        ).where(
             (Assignment.batch_round == round_id) & (Assignment.status == AssignmentStatus.PROPOSED)
         )
         offered = skipped = 0
@@ -278,6 +281,7 @@ async def commit(
                 }
             ).where(Assignment.id == proposal["id"])
             await set_status(request, ConsultationStatus.OFFERED)
+            await tell_offered(request, proposal["specialist"])
             offered += 1
         await AssignmentRound.update(
             {AssignmentRound.status: RoundStatus.COMMITTED, AssignmentRound.committed_at: now}

@@ -19,6 +19,7 @@ __all__ = (
     "MeetingMode",
     "MentoringConstraint",
     "MentoringStatus",
+    "NotificationKind",
     "Role",
     "RoundKind",
     "RoundStatus",
@@ -126,3 +127,17 @@ class AuditOutcome(StrEnum):
     ALLOWED = "allowed"
     DENIED = "denied"
     FAILED = "failed"
+
+
+class NotificationKind(StrEnum):
+    """What a notification says; the sentence is fixed per kind (no case text)."""
+
+    OFFER_NEW = "offer.new"
+    OFFER_ACCEPTED = "offer.accepted"
+    OFFER_DECLINED = "offer.declined"
+    OFFER_EXPIRED = "offer.expired"
+    BOOKING_CREATED = "booking.created"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_MOVED = "booking.moved"
+    MESSAGE_NEW = "message.new"
+    TEST = "test"

@@ -36,6 +36,7 @@ __all__ = (
     "LANGUAGES",
     "LOCALES_DIR",
     "MODE_LABELS",
+    "NOTICE_LABELS",
     "REASON_LABELS",
     "ROLE_LABELS",
     "Translator",
@@ -117,6 +118,18 @@ UNPLACED_LABELS = {
     "no_eligible_specialist": N_("no eligible specialist"),
     "capacity_exhausted": N_("the eligible specialists' capacity is used up"),
 }
+# What a notification says, per kind; ``{area}`` and ``{start}`` are filled in.
+NOTICE_LABELS = {
+    "offer.new": N_("New consultation offer: {area}"),
+    "offer.accepted": N_("Your request was accepted: {area}"),
+    "offer.declined": N_("Your request was declined: {area}"),
+    "offer.expired": N_("An offer was not answered in time: {area}"),
+    "booking.created": N_("Meeting booked {start}: {area}"),
+    "booking.cancelled": N_("Meeting cancelled {start}: {area}"),
+    "booking.moved": N_("Meeting moved to {start}: {area}"),
+    "message.new": N_("New message in a written consultation: {area}"),
+    "test": N_("Test notification: notifications reach you."),
+}
 _compile_lock = threading.Lock()
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -190,6 +203,7 @@ class Translator:
             "round_status_labels": ROUND_STATUS_LABELS,
             "assignment_labels": ASSIGNMENT_LABELS,
             "unplaced_labels": UNPLACED_LABELS,
+            "notice_labels": NOTICE_LABELS,
         }
 
 

@@ -37,6 +37,11 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
             )
         )
     principal = await current_principal(request)
+    unread = 0
+    if principal is not None:
+        from network.notifications.service import unread_count
+
+        unread = await unread_count(principal.user_id)
     other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     other.append(("lang", "en" if language == "sv" else "sv"))
     return Template(
@@ -44,6 +49,7 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
         context={
             **translator(language).context(),
             "principal": principal,
+            "unread": unread,
             "path": request.url.path,
             # The same page in the other language, its other query parameters kept.
             "lang_switch_url": f"{request.url.path}?{urlencode(other)}",

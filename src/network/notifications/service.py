@@ -1,0 +1,202 @@
+"""Telling people what happened: an inbox row, a live push, and optionally an e-mail.
+
+:func:`notify` is called by the consultation services inside their transaction,
+so the inbox rows commit or roll back with the change they announce. The push goes
+out at once on the channel ``user.<id>`` (Redis pub/sub when configured, so a
+browser connected to any process hears it); a push for a change that then rolls
+back only makes a browser re-read its inbox. E-mail, when ``NETWORK_SMTP_URL`` is
+set, is sent in the background and never holds up or breaks the request.
+
+No case text goes anywhere: a notification is its kind (a fixed, translated
+sentence), a link inside the app, and parameters from a short allowed list (an
+area code, a meeting time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar.channels import ChannelsPlugin
+
+from network.accounts.tables import User
+from network.directory.tables import CompetenceArea
+from network.lib.vocab import NotificationKind
+from network.notifications.tables import Notification
+
+__all__ = (
+    "ALLOWED_PARAMS",
+    "Outbox",
+    "channel_for",
+    "configure",
+    "list_for",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "unread_count",
+)
+
+logger = logging.getLogger("network.notifications")
+
+ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
+    NotificationKind.OFFER_NEW: frozenset({"area"}),
+    NotificationKind.OFFER_ACCEPTED: frozenset({"area"}),
+    NotificationKind.OFFER_DECLINED: frozenset({"area"}),
+    NotificationKind.OFFER_EXPIRED: frozenset({"area"}),
+    NotificationKind.BOOKING_CREATED: frozenset({"area", "start"}),
+    NotificationKind.BOOKING_CANCELLED: frozenset({"area", "start"}),
+    NotificationKind.BOOKING_MOVED: frozenset({"area", "start"}),
+    NotificationKind.MESSAGE_NEW: frozenset({"area"}),
+    NotificationKind.TEST: frozenset(),
+}
+
+
+def channel_for(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+class Outbox:
+    """Where pushes and e-mails go: the running app's channels and mailer.
+
+    Set by the app while it runs (:func:`configure`); without one (a CLI pass, a
+    test of a service alone) notifications are still written to the inbox."""
+
+    channels: ChannelsPlugin | None = None
+    mailer: Any = None  # network.notifications.email.Mailer when SMTP is configured
+    tasks: set[asyncio.Task[None]] = set()
+
+
+def configure(channels: ChannelsPlugin | None, mailer: Any) -> None:
+    Outbox.channels = channels
+    Outbox.mailer = mailer
+
+
+async def notify(
+    recipients: Iterable[int | None],
+    kind: NotificationKind,
+    *,
+    object_type: str,
+    object_id: int | None,
+    link: str,
+    params: dict[str, str] | None = None,
+) -> None:
+    """Tell each recipient (user ids; ``None`` and repeats are skipped)."""
+    values = params or {}
+    extra = set(values) - ALLOWED_PARAMS[kind]
+    if extra:
+        raise ValueError(f"{kind} notifications carry no {sorted(extra)}")
+    if not link.startswith("/") or link.startswith("//"):
+        raise ValueError("a notification links inside the app")
+    users = sorted({r for r in recipients if r is not None})
+    if not users:
+        return
+    now = datetime.now(UTC)
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            object_type=object_type,
+            object_id=object_id,
+            link=link,
+            params=values,
+            created_at=now,
+        )
+        for user in users
+    ]
+    await Notification.insert(*rows)
+    _push(users, {"kind": kind.value, "link": link})
+    if Outbox.mailer is not None:
+        emails = await User.select(User.email).where(User.id.is_in(users) & (User.active.eq(True)))
+        for row in emails:
+            task = asyncio.get_running_loop().create_task(
+                Outbox.mailer.send(row["email"], kind, link, values)
+            )
+            Outbox.tasks.add(task)
+            task.add_done_callback(Outbox.tasks.discard)
+
+
+async def _area_names(code: str | None) -> tuple[str, str]:
+    if not code:
+        return "", ""
+    row = (
+        await CompetenceArea.select(CompetenceArea.name_sv, CompetenceArea.name_en)
+        .where(CompetenceArea.code == code)
+        .first()
+    )
+    return (row["name_sv"], row["name_en"]) if row else (code, code)
+
+
+def _push(users: list[int], payload: dict[str, str]) -> None:
+    if Outbox.channels is None:
+        return
+    try:
+        Outbox.channels.publish(payload, [channel_for(u) for u in users])
+    except RuntimeError:  # the channels plugin has stopped (the app is shutting down)
+        logger.warning("notification push skipped: channels not running")
+
+
+async def list_for(
+    user_id: int, *, unread_only: bool = False, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    condition: Any = Notification.recipient == user_id
+    if unread_only:
+        condition = condition & Notification.read_at.is_null()
+    rows = (
+        await Notification.select(
+            Notification.id,
+            Notification.kind,
+            Notification.object_type,
+            Notification.object_id,
+            Notification.link,
+            Notification.params,
+            Notification.created_at,
+            Notification.read_at,
+        )
+        .where(condition)
+        .order_by(Notification.created_at, ascending=False)
+        .order_by(Notification.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .output(load_json=True)
+    )
+    return list(rows)
+
+
+async def unread_count(user_id: int) -> int:
+    return int(
+        await Notification.count().where(
+            (Notification.recipient == user_id) & Notification.read_at.is_null()
+        )
+    )
+
+
+async def mark_read(user_id: int, notification_id: int) -> bool:
+    """Mark one of the user's own notifications read; False if there is no such one."""
+    changed = (
+        await Notification.update({Notification.read_at: datetime.now(UTC)})
+        .where(
+            (Notification.id == notification_id)
+            & (Notification.recipient == user_id)
+            & Notification.read_at.is_null()
+        )
+        .returning(Notification.id)
+    )
+    if changed:
+        return True
+    return bool(
+        await Notification.exists().where(
+            (Notification.id == notification_id) & (Notification.recipient == user_id)
+        )
+    )
+
+
+async def mark_all_read(user_id: int) -> int:
+    changed = (
+        await Notification.update({Notification.read_at: datetime.now(UTC)})
+        .where((Notification.recipient == user_id) & Notification.read_at.is_null())
+        .returning(Notification.id)
+    )
+    return len(changed)
