@@ -105,3 +105,35 @@ def test_outside_the_scope_nothing_and_workers_refused(client: TestClient[Litest
     )
     assert backwards.status_code == 400
     assert backwards.json()["errors"][0]["field"] == "to"
+
+
+def test_a_specialist_sees_their_own_figures(migrated: None) -> None:
+    from network.consultations.response_times import specialist_response_times
+
+    async def scenario() -> None:
+        worker = await create_user("rt.own.worker@demo.invalid", Role.SOCIAL_WORKER, county="05")
+        user = await create_user("rt.own@demo.invalid", Role.SPECIALIST, county="05")
+        specialist = await create_specialist_profile(user, "0580")
+        opened = datetime.now(UTC) - timedelta(days=10)
+        for hours in (1, 2, 3, 30, 100):
+            request = await create_accepted_request(
+                requester=worker,
+                municipality="0583",
+                specialist=specialist,
+                kind=ConsultationKind.WRITTEN,
+                mode="written",
+            )
+            await ConsultationRequest.update(
+                {
+                    ConsultationRequest.opened_at: opened,
+                    ConsultationRequest.urgency: "acute",
+                    ConsultationRequest.first_answer_at: opened + timedelta(hours=hours),
+                }
+            ).where(ConsultationRequest.id == request)
+        own = await specialist_response_times(specialist, now=datetime.now(UTC))
+        assert own.requests == 5
+        assert own.median_hours_to_first_answer == 3.0
+        assert own.answered_within_target is not None
+        assert 0.6 <= own.answered_within_target <= 0.8  # 100 h is late; 30 h may be
+
+    asyncio.run(scenario())

@@ -118,6 +118,7 @@ def test_my_week_shows_bookings_and_capacity(client: TestClient[Litestar], speci
     assert "Hedersrelaterat våld och förtryck" in page.text
     assert "Ydre" in page.text
     assert re.search(r'data-testid="remaining">(\d+)<', page.text)[1] == "3"  # type: ignore[index]
+    assert 'data-testid="answers-few"' in page.text  # one consultation: too few to show
     empty = client.get(f"/specialists/{specialist}", params={"week": "2020-W01"})
     assert "Inga möten bokade denna vecka." in empty.text
     bad = client.get(f"/specialists/{specialist}", params={"week": "next"})

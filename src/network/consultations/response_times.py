@@ -31,6 +31,7 @@ __all__ = (
     "answer_deadline",
     "response_times",
     "response_times_for",
+    "specialist_response_times",
 )
 
 MIN_GROUP = 5
@@ -185,3 +186,40 @@ async def response_times_for(
         )
         for row in rows
     )
+
+
+async def specialist_response_times(specialist_id: int, *, now: datetime) -> ResponseTimes:
+    """One specialist's own figures over the last 90 days, all areas together (shown on
+    their page; the same suppression of small numbers applies)."""
+    from network.consultations.tables import Assignment
+    from network.lib.vocab import AssignmentStatus
+
+    start = now - timedelta(days=90)
+    async with system_scope(ConsultationRequest._meta.db):
+        rows = await Assignment.select(
+            Assignment.request._.urgency.as_alias("urgency"),
+            Assignment.request._.kind.as_alias("kind"),
+            Assignment.request._.opened_at.as_alias("opened_at"),
+            Assignment.request._.first_answer_at.as_alias("first_answer_at"),
+            Assignment.request._.accepted_at.as_alias("accepted_at"),
+            Assignment.request._.meeting_at.as_alias("meeting_at"),
+        ).where(
+            (Assignment.specialist == specialist_id)
+            & (Assignment.status == AssignmentStatus.ACCEPTED)
+            & Assignment.request._.opened_at.is_not_null()
+            & (Assignment.request._.opened_at >= start)
+        )
+    found = response_times(
+        Opened(
+            area="all",
+            municipality="all",
+            urgency=row["urgency"],
+            written=row["kind"] == ConsultationKind.WRITTEN,
+            opened_at=row["opened_at"],
+            first_answer_at=row["first_answer_at"],
+            accepted_at=row["accepted_at"],
+            meeting_at=row["meeting_at"],
+        )
+        for row in rows
+    )
+    return found[0] if found else ResponseTimes("all", "all", None, None, None, None, None)

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal, visible_scope
 from network.consultations.bookings import list_bookings
+from network.consultations.response_times import specialist_response_times
 from network.directory.services import list_areas
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import AbsenceReason, Role
@@ -213,9 +214,11 @@ class SpecialistPages(Controller):
         colleagues = await services.list_specialists(
             area=None, municipality=None, county=profile.specialist.county
         )
+        answers = await specialist_response_times(specialist_id, now=datetime.now(STOCKHOLM))
         template = await render(
             request,
             "specialists/page.html.j2",
+            answers=answers,
             profile=profile,
             areas=await list_areas(),
             competence_rows=len(profile.specialist.competences) + BLANK_COMPETENCE_ROWS,
