@@ -19,8 +19,8 @@ import pytest
 from network.consultations.tables import Booking
 from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
-from network.specialists.tables import AvailabilityRule, SpecialistProfile
-from tests.support.cases import create_accepted_request
+from network.specialists.tables import SpecialistProfile
+from tests.support.cases import add_weekly_hours, create_accepted_request
 from tests.support.http import Browser
 from tests.support.people import create_specialist_profile, create_user
 from tests.support.server import running_server
@@ -47,14 +47,7 @@ def world(migrated: None) -> dict[str, object]:
         await SpecialistProfile.update({SpecialistProfile.consultations_per_week: 3}).where(
             SpecialistProfile.id == specialist
         )
-        await AvailabilityRule.insert(
-            *(
-                AvailabilityRule(
-                    specialist=specialist, weekday=day, start_time=time(8), end_time=time(16)
-                )
-                for day in range(5)
-            )
-        )
+        await add_weekly_hours(specialist, range(5), time(8), time(16))
         requests = [
             await create_accepted_request(
                 requester=requester, municipality="2161", specialist=specialist

@@ -12,13 +12,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.audit.tables import AuditEvent
 from network.consultations.tables import Booking, ConsultationRequest
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence, AvailabilityRule, SpecialistProfile
-from tests.support import csrf_ready, in_app
+from tests.support import app_client, in_app, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -75,17 +74,11 @@ def people(migrated: None) -> dict[str, int]:
 
 @pytest.fixture
 def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        csrf_ready(test_client)
+    with app_client() as test_client:
         # Each test starts from a specialist without bookings.
         in_app(test_client, lambda: Booking.delete().where(Booking.id > 0))
         sign_in(test_client, REQUESTER)
         yield test_client
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
 
 
 def accepted(client: TestClient[Litestar], people: dict[str, int], **options: Any) -> int:

@@ -14,13 +14,12 @@ from icalendar import Calendar
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.audit.tables import AuditEvent
 from network.consultations.tables import Booking
 from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence
-from tests.support import csrf_ready, in_app
+from tests.support import app_client, in_app, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -81,13 +80,8 @@ def world(migrated: None) -> dict[str, int]:
 
 @pytest.fixture
 def client(world: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+    with app_client() as test_client:
+        yield test_client
 
 
 def feed_path(url: str) -> str:

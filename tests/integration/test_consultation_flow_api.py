@@ -12,12 +12,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import Booking, Feedback
 from network.lib.vocab import Role
-from network.specialists.tables import AvailabilityRule
-from tests.support import csrf_ready, in_app
-from tests.support.cases import add_competence, create_county_agreement
+from tests.support import app_client, in_app, sign_in
+from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "young_offenders"
@@ -33,14 +31,7 @@ def specialist(migrated: None) -> int:
         user = await create_user(SPECIALIST, Role.SPECIALIST, municipality="1280")
         specialist = await create_specialist_profile(user, "1280")
         await add_competence(specialist, AREA, 3)
-        await AvailabilityRule.insert(
-            *(
-                AvailabilityRule(
-                    specialist=specialist, weekday=d, start_time=time(8), end_time=time(17)
-                )
-                for d in range(7)
-            )
-        )
+        await add_weekly_hours(specialist, range(7), time(8), time(17))
         return specialist
 
     return asyncio.run(create())
@@ -48,13 +39,8 @@ def specialist(migrated: None) -> int:
 
 @pytest.fixture
 def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+    with app_client() as test_client:
+        yield test_client
 
 
 def test_request_to_feedback(client: TestClient[Litestar], specialist: int) -> None:

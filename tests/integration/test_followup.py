@@ -14,8 +14,12 @@ from network.audit.tables import AuditEvent
 from network.consultations.followup import follow_up, periodic_follow_up
 from network.consultations.tables import Assignment, ConsultationMessage, ConsultationRequest
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role
-from network.specialists.tables import AvailabilityRule
-from tests.support.cases import add_competence, create_accepted_request, create_county_agreement
+from tests.support.cases import (
+    add_competence,
+    add_weekly_hours,
+    create_accepted_request,
+    create_county_agreement,
+)
 from tests.support.database import TEST_URL, run_cli
 from tests.support.people import create_specialist_profile, create_user
 
@@ -38,14 +42,7 @@ def world(migrated: None) -> dict[str, int]:
             user = await create_user(f"fu.{key}@demo.invalid", Role.SPECIALIST, municipality="0380")
             ids[key] = await create_specialist_profile(user, "0380")
             await add_competence(ids[key], AREA, level)
-            await AvailabilityRule.insert(
-                *(
-                    AvailabilityRule(
-                        specialist=ids[key], weekday=d, start_time=time(8), end_time=time(16)
-                    )
-                    for d in range(7)
-                )
-            )
+            await add_weekly_hours(ids[key], range(7), time(8), time(16))
         return ids
 
     return asyncio.run(create())

@@ -21,9 +21,8 @@ from network.app import create_app
 from network.lib.vocab import NotificationKind, Role
 from network.notifications.service import notify
 from network.settings import Settings
-from network.specialists.tables import AvailabilityRule
-from tests.support import csrf_ready
-from tests.support.cases import add_competence, create_county_agreement
+from tests.support import app_client, csrf_ready, sign_in
+from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 from tests.support.server import free_port
 
@@ -45,14 +44,7 @@ def people(migrated: None) -> dict[str, int]:
         }
         ids["specialist"] = await create_specialist_profile(ids["user"], "1380")
         await add_competence(ids["specialist"], AREA, 3)
-        await AvailabilityRule.insert(
-            *(
-                AvailabilityRule(
-                    specialist=ids["specialist"], weekday=d, start_time=time(8), end_time=time(17)
-                )
-                for d in range(7)
-            )
-        )
+        await add_weekly_hours(ids["specialist"], range(7), time(8), time(17))
         return ids
 
     return asyncio.run(create())
@@ -60,13 +52,8 @@ def people(migrated: None) -> dict[str, int]:
 
 @pytest.fixture
 def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+    with app_client() as test_client:
+        yield test_client
 
 
 def offered_request(client: TestClient[Litestar], people: dict[str, int]) -> int:

@@ -13,12 +13,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import Assignment
 from network.lib.vocab import Role
-from network.specialists.tables import Absence, AvailabilityRule, SpecialistProfile
-from tests.support import csrf_ready, in_app
-from tests.support.cases import add_competence, create_county_agreement
+from network.specialists.tables import Absence, SpecialistProfile
+from tests.support import app_client, in_app, sign_in
+from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "fgm"
@@ -46,14 +45,7 @@ def ids(migrated: None) -> dict[str, int]:
             specialist = await create_specialist_profile(user, home)
             found[key] = specialist
             await add_competence(specialist, AREA, level)
-            await AvailabilityRule.insert(
-                *(
-                    AvailabilityRule(
-                        specialist=specialist, weekday=d, start_time=time(8), end_time=time(16)
-                    )
-                    for d in range(5)
-                )
-            )
+            await add_weekly_hours(specialist, range(5), time(8), time(16))
         await SpecialistProfile.update({SpecialistProfile.languages: ["sv", "so"]}).where(
             SpecialistProfile.id == found["novice"]
         )
@@ -72,15 +64,9 @@ def ids(migrated: None) -> dict[str, int]:
 
 @pytest.fixture
 def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        csrf_ready(test_client)
+    with app_client() as test_client:
         sign_in(test_client, WORKER)
         yield test_client
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
 
 
 def open_request(client: TestClient[Litestar], **extra: Any) -> dict[str, Any]:

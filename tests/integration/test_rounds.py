@@ -13,15 +13,14 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import ConsultationRequest
 from network.graph.assignment import RoundProblem, solve
 from network.lib.errors import Conflict
 from network.lib.vocab import Role
 from network.server.locks import exclusive
-from network.specialists.tables import AvailabilityRule, SpecialistProfile
-from tests.support import csrf_ready, in_app
-from tests.support.cases import add_competence, create_county_agreement
+from network.specialists.tables import SpecialistProfile
+from tests.support import app_client, in_app, sign_in
+from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "trafficking_exploitation"
@@ -50,14 +49,7 @@ def ids(migrated: None) -> dict[str, int]:
                 {SpecialistProfile.consultations_per_week: capacity}
             ).where(SpecialistProfile.id == specialist)
             await add_competence(specialist, AREA, level)
-            await AvailabilityRule.insert(
-                *(
-                    AvailabilityRule(
-                        specialist=specialist, weekday=d, start_time=time(8), end_time=time(16)
-                    )
-                    for d in range(7)
-                )
-            )
+            await add_weekly_hours(specialist, range(7), time(8), time(16))
         return found
 
     return asyncio.run(create())
@@ -65,13 +57,8 @@ def ids(migrated: None) -> dict[str, int]:
 
 @pytest.fixture
 def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+    with app_client() as test_client:
+        yield test_client
 
 
 def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str, int]) -> None:

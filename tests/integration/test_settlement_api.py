@@ -13,10 +13,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import ConsultationStatus, Role
-from tests.support import csrf_ready
+from tests.support import app_client, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -59,13 +58,8 @@ def world(migrated: None) -> None:
 
 @pytest.fixture
 def client(world: None) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
+    with app_client() as test_client:
+        yield test_client
 
 
 def test_coordinator_reads_the_months_settlement(client: TestClient[Litestar]) -> None:

@@ -14,7 +14,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import Booking
 from network.directory.tables import Municipality
 from network.lib.vocab import Role
@@ -25,7 +24,7 @@ from network.specialists.tables import (
     SpecialistCompetence,
     SpecialistProfile,
 )
-from tests.support import csrf_ready, in_app
+from tests.support import app_client, in_app, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -71,15 +70,9 @@ def specialist(migrated: None) -> int:
 
 @pytest.fixture
 def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        csrf_ready(test_client)
+    with app_client() as test_client:
         sign_in(test_client, OWNER)
         yield test_client
-
-
-def sign_in(client: TestClient[Litestar], email: str) -> None:
-    client.post("/auth/logout")
-    assert client.post("/auth/dev-login", json={"email": email}).status_code == 200
 
 
 def version_of(client: TestClient[Litestar], specialist: int) -> int:

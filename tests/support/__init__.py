@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
@@ -25,6 +26,22 @@ def csrf_ready(client: TestClient[Any]) -> TestClient[Any]:
 
     client.event_hooks["request"].append(add_token)
     return client
+
+
+def sign_in(client: TestClient[Any], email: str) -> None:
+    """Sign ``client`` out, then in as ``email`` with the demo sign-in."""
+    client.post("/auth/logout")
+    response = client.post("/auth/dev-login", json={"email": email})
+    assert response.status_code == 200, response.text
+
+
+@contextmanager
+def app_client(settings: Any = None) -> Iterator[TestClient[Any]]:
+    """A test client of a fresh app (lifespan run) on an https origin, CSRF-ready."""
+    from network.app import create_app
+
+    with TestClient(create_app(settings), base_url="https://testserver.local") as client:
+        yield csrf_ready(client)
 
 
 def in_app(client: TestClient[Any], query: Callable[[], Awaitable[T]]) -> T:

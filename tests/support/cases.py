@@ -3,13 +3,19 @@ what follows acceptance: bookings, feeds, settlements)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
 
-__all__ = ("add_competence", "area_id", "create_accepted_request", "create_county_agreement")
+__all__ = (
+    "add_competence",
+    "add_weekly_hours",
+    "area_id",
+    "create_accepted_request",
+    "create_county_agreement",
+)
 
 
 async def create_accepted_request(
@@ -85,3 +91,17 @@ async def area_id(code: str) -> int:
     row = await CompetenceArea.select(CompetenceArea.id).where(CompetenceArea.code == code).first()
     assert row is not None, code
     return int(row["id"])
+
+
+async def add_weekly_hours(
+    specialist: int, days: range | tuple[int, ...], start: time, end: time
+) -> None:
+    """The same hours on each of ``days`` (0 = Monday)."""
+    from network.specialists.tables import AvailabilityRule
+
+    await AvailabilityRule.insert(
+        *(
+            AvailabilityRule(specialist=specialist, weekday=d, start_time=start, end_time=end)
+            for d in days
+        )
+    )

@@ -31,7 +31,7 @@ from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.notices import tell_booking
 from network.consultations.tables import Booking, ConsultationRequest
 from network.db import is_unique_violation
-from network.lib.deidentified import require_deidentified
+from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import (
     BookingStatus,
@@ -212,9 +212,7 @@ async def cancel(
     now: datetime | None = None,
 ) -> None:
     """Cancel a live booking with a reason; the consultation is accepted again, to rebook."""
-    reason = require_deidentified("reason", reason.strip())
-    if not reason:
-        raise InvalidInput("give a reason", field="reason")
+    reason = required_text("reason", reason)
     now = now or datetime.now(UTC)
     async with case_transaction(Booking._meta.db, principal):
         booking = await _live_booking(booking_id)
@@ -254,9 +252,7 @@ async def reschedule(
     """Move a live booking to another free slot (the old one is cancelled with
     ``reason``) in one transaction; the new booking."""
     start = _aware(start, "start")
-    reason = require_deidentified("reason", reason.strip())
-    if not reason:
-        raise InvalidInput("give a reason", field="reason")
+    reason = required_text("reason", reason)
     now = now or datetime.now(UTC)
     async with case_transaction(Booking._meta.db, principal):
         booking = await _live_booking(booking_id)

@@ -18,8 +18,8 @@ from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.notices import tell_message
 from network.consultations.requests import audit
 from network.consultations.tables import ConsultationMessage, ConsultationRequest
-from network.lib.deidentified import require_deidentified
-from network.lib.errors import Conflict, Forbidden, InvalidInput
+from network.lib.deidentified import required_text
+from network.lib.errors import Conflict, Forbidden
 from network.lib.vocab import ConsultationKind, ConsultationStatus
 
 __all__ = ("list_messages", "post_message")
@@ -47,9 +47,7 @@ def _side(principal: Principal, request: RequestRow) -> bool:
 async def post_message(
     principal: Principal, actor: Actor, request_id: int, body: str
 ) -> schemas.Message:
-    body = require_deidentified("body", body.strip())
-    if not body:
-        raise InvalidInput("write something", field="body")
+    body = required_text("body", body, empty="write something")
     now = datetime.now(UTC)
     async with case_transaction(_engine(), principal):
         request = await load_request(request_id)

@@ -20,7 +20,7 @@ from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import check_transition
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.directory.tables import CompetenceArea, Municipality
-from network.lib.deidentified import require_deidentified
+from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
 from network.specialists.tables import SpecialistProfile
@@ -80,9 +80,7 @@ async def _origin(principal: Principal, code: str | None) -> dict[str, Any]:
 
 def _checked(data: schemas.ConsultationDraft, *, today: date) -> dict[Column | str, Any]:
     """The request's fields from ``data``, validated (guard included)."""
-    summary = require_deidentified("summary", data.summary.strip())
-    if not summary:
-        raise InvalidInput("describe the question", field="summary")
+    summary = required_text("summary", data.summary, empty="describe the question")
     mode = data.mode
     if data.kind == "written":
         mode = "written"
@@ -183,9 +181,7 @@ async def submit(principal: Principal, actor: Actor, request_id: int) -> None:
 
 async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:
     """Withdraw a request (its live offer and booking end with it)."""
-    reason = require_deidentified("reason", reason.strip())
-    if not reason:
-        raise InvalidInput("give a reason", field="reason")
+    reason = required_text("reason", reason)
     now = datetime.now(UTC)
     async with case_transaction(_engine(), principal):
         request = await load_request(request_id)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal, visible_scope
@@ -122,6 +123,19 @@ def response_times(opened: Iterable[Opened]) -> list[ResponseTimes]:
 MAX_PERIOD = timedelta(days=366)
 
 
+def _opened(row: dict[str, Any]) -> Opened:
+    return Opened(
+        area=row["area"],
+        municipality=row["municipality"],
+        urgency=row["urgency"],
+        written=row["kind"] == ConsultationKind.WRITTEN,
+        opened_at=row["opened_at"],
+        first_answer_at=row["first_answer_at"],
+        accepted_at=row["accepted_at"],
+        meeting_at=row["meeting_at"],
+    )
+
+
 async def response_times_for(
     principal: Principal,
     actor: Actor,
@@ -173,19 +187,7 @@ async def response_times_for(
         county=county,
         detail={"requests": len(rows), "area": area},
     )
-    return response_times(
-        Opened(
-            area=row["area"],
-            municipality=row["municipality"],
-            urgency=row["urgency"],
-            written=row["kind"] == ConsultationKind.WRITTEN,
-            opened_at=row["opened_at"],
-            first_answer_at=row["first_answer_at"],
-            accepted_at=row["accepted_at"],
-            meeting_at=row["meeting_at"],
-        )
-        for row in rows
-    )
+    return response_times(_opened(row) for row in rows)
 
 
 async def specialist_response_times(specialist_id: int, *, now: datetime) -> ResponseTimes:
@@ -209,17 +211,5 @@ async def specialist_response_times(specialist_id: int, *, now: datetime) -> Res
             & Assignment.request._.opened_at.is_not_null()
             & (Assignment.request._.opened_at >= start)
         )
-    found = response_times(
-        Opened(
-            area="all",
-            municipality="all",
-            urgency=row["urgency"],
-            written=row["kind"] == ConsultationKind.WRITTEN,
-            opened_at=row["opened_at"],
-            first_answer_at=row["first_answer_at"],
-            accepted_at=row["accepted_at"],
-            meeting_at=row["meeting_at"],
-        )
-        for row in rows
-    )
+    found = response_times(_opened({**row, "area": "all", "municipality": "all"}) for row in rows)
     return found[0] if found else ResponseTimes("all", "all", None, None, None, None, None)

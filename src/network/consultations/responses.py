@@ -13,8 +13,8 @@ from network.consultations.lifecycle import check_transition
 from network.consultations.notices import tell_requester
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.lib.deidentified import require_deidentified
-from network.lib.errors import Conflict, Forbidden, InvalidInput
+from network.lib.deidentified import required_text
+from network.lib.errors import Conflict, Forbidden
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 
 __all__ = ("accept", "decline", "log_time")
@@ -59,9 +59,7 @@ async def accept(principal: Principal, actor: Actor, request_id: int) -> Request
 
 async def decline(principal: Principal, actor: Actor, request_id: int, reason: str) -> RequestRow:
     """Turn an offer down with a reason; the requester may offer it to someone else."""
-    reason = require_deidentified("reason", reason.strip())
-    if not reason:
-        raise InvalidInput("give a reason", field="reason")
+    reason = required_text("reason", reason)
     async with case_transaction(_engine(), principal):
         request = await load_request(request_id)
         authorize(principal, Action.CONSULTATION_RESPOND, request)

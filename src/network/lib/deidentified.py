@@ -10,7 +10,7 @@ from __future__ import annotations
 from network.lib.errors import InvalidInput
 from network.privacy import FindingKind, scan
 
-__all__ = ("KIND_LABELS", "require_deidentified")
+__all__ = ("KIND_LABELS", "require_deidentified", "required_text")
 
 KIND_LABELS = {
     FindingKind.PERSONAL_IDENTITY_NUMBER: "a personal identity number (personnummer)",
@@ -34,3 +34,11 @@ def require_deidentified(field: str, text: str) -> str:
             end=first.end,
         )
     return text
+
+
+def required_text(field: str, text: str, *, empty: str = "give a reason") -> str:
+    """``text`` stripped, refused (naming ``field``) when empty or holding personal data."""
+    cleaned = require_deidentified(field, text.strip())
+    if not cleaned:
+        raise InvalidInput(empty, field=field)
+    return cleaned
