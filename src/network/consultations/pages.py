@@ -32,7 +32,7 @@ from network.consultations.lifecycle import PLACEABLE
 from network.directory.services import list_areas
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import ConsultationStatus, Role
-from network.specialists.services import specialist_slots
+from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
 
 __all__ = ("ConsultationPages", "RoundPages")
@@ -392,7 +392,8 @@ class RoundPages(Controller):
             result = await rounds.get_round(principal, actor_of(request, principal), round_id)
         except DomainError as error:
             return await refused(request, error)
-        return await render(request, "rounds/index.html.j2", round=result, error=None)
+        names = await specialist_names([a.specialist for a in result.assignments])
+        return await render(request, "rounds/index.html.j2", round=result, names=names, error=None)
 
     @post("/{round_id:int}/commit", name="round-commit")
     async def commit(self, request: AnyRequest, round_id: FromPath[int]) -> Template | Redirect:

@@ -33,6 +33,7 @@ __all__ = (
     "availability",
     "list_specialists",
     "profile_for_editing",
+    "specialist_names",
     "specialist_slots",
 )
 
@@ -274,3 +275,13 @@ async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
         ],
         notes={row["area"]: row["note"] for row in notes if row["note"]},
     )
+
+
+async def specialist_names(ids: list[int]) -> dict[int, str]:
+    """Display names of the given specialists (with their home municipality)."""
+    rows = await SpecialistProfile.select(
+        SpecialistProfile.id,
+        SpecialistProfile.user._.display_name.as_alias("name"),
+        SpecialistProfile.home_municipality._.name.as_alias("home"),
+    ).where(SpecialistProfile.id.is_in(sorted(set(ids)) or [0]))
+    return {row["id"]: f"{row['name']} ({row['home']})" for row in rows}

@@ -130,6 +130,25 @@ NOTICE_LABELS = {
     "message.new": N_("New message in a written consultation: {area}"),
     "test": N_("Test notification: notifications reach you."),
 }
+# The de-identification guard's findings, as the new-request form explains them.
+FINDING_LABELS = {
+    "personal_identity_number": N_(
+        "The text contains a personal identity number (marked below). Remove it: "
+        "consultations are de-identified."
+    ),
+    "coordination_number": N_(
+        "The text contains a coordination number (marked below). Remove it: "
+        "consultations are de-identified."
+    ),
+    "phone_number": N_(
+        "The text contains a phone number (marked below). Remove it: "
+        "consultations are de-identified."
+    ),
+    "email": N_(
+        "The text contains an e-mail address (marked below). Remove it: "
+        "consultations are de-identified."
+    ),
+}
 _compile_lock = threading.Lock()
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -204,6 +223,7 @@ class Translator:
             "assignment_labels": ASSIGNMENT_LABELS,
             "unplaced_labels": UNPLACED_LABELS,
             "notice_labels": NOTICE_LABELS,
+            "finding_labels": FINDING_LABELS,
         }
 
 
