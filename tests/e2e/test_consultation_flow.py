@@ -110,7 +110,16 @@ def test_request_offer_accept_book_complete(
         page.locator("[data-testid=slot-1]").click()
         page.wait_for_load_state()
         assert page.locator("[data-testid=status]").inner_text() == "Möte bokat"
-        assert page.locator("[data-testid=booked]").count() == 1
+        booked_at = page.locator("[data-testid=booked]").inner_text()
+        # Moved to another free time, with a reason.
+        page.locator("summary", has_text="Flytta mötet").click()
+        move = page.locator("[data-testid=move-form]")
+        move.get_by_label("Ny tid").select_option(index=1)
+        move.get_by_label("Orsak").fill("Krockar med en utredning")
+        move.get_by_role("button", name="Flytta").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-testid=status]").inner_text() == "Möte bokat"
+        assert page.locator("[data-testid=booked]").inner_text() != booked_at
         time_form = page.locator("[data-testid=time-form]")
         time_form.get_by_label("Nedlagda minuter totalt").fill("50")
         time_form.get_by_role("button", name="Spara tid").click()

@@ -316,6 +316,8 @@ MATRIX.update(
                 ("decline", SPECIALIST),
                 ("time", SPECIALIST),
                 ("book", BOOKERS),
+                ("unbook", BOOKERS),
+                ("move", BOOKERS),
                 ("message", READERS),
             )
         },

@@ -151,7 +151,7 @@ class ConsultationPages(Controller):
         slots: list[Any] = []
         if (
             item.kind == "meeting"
-            and item.status == ConsultationStatus.ACCEPTED
+            and item.status in (ConsultationStatus.ACCEPTED, ConsultationStatus.BOOKED)
             and item.accepted_by is not None
             and (requester_side or is_specialist_accepted)
         ):
@@ -281,6 +281,45 @@ class ConsultationPages(Controller):
         return await self._act(request, request_id, act)
 
     @post(
+        "/{request_id:int}/unbook",
+        name="consultation-unbook",
+        opt={ACTION_KEY: Action.BOOKING_WRITE},
+    )
+    async def unbook(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+        """Cancel the booked meeting, with a reason; the request can be booked again."""
+
+        async def act(principal: Principal, form: dict[str, str]) -> None:
+            booking = _booking_id(form)
+            await bookings.cancel(
+                principal, actor_of(request, principal), booking, form.get("reason", "")
+            )
+
+        return await self._act(request, request_id, act)
+
+    @post(
+        "/{request_id:int}/move",
+        name="consultation-move",
+        opt={ACTION_KEY: Action.BOOKING_WRITE},
+    )
+    async def move(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+        """Move the booked meeting to another free time, with a reason."""
+
+        async def act(principal: Principal, form: dict[str, str]) -> None:
+            try:
+                start = datetime.fromisoformat(form.get("start", ""))
+            except ValueError:
+                raise InvalidInput("choose one of the free times", field="start") from None
+            await bookings.reschedule(
+                principal,
+                actor_of(request, principal),
+                _booking_id(form),
+                start=start,
+                reason=form.get("reason", ""),
+            )
+
+        return await self._act(request, request_id, act)
+
+    @post(
         "/{request_id:int}/message",
         name="consultation-message",
         opt={ACTION_KEY: Action.CONSULTATION_READ},
@@ -342,6 +381,13 @@ class ConsultationPages(Controller):
             )
 
         return await self._act(request, request_id, act)
+
+
+def _booking_id(form: dict[str, str]) -> int:
+    value = form.get("booking", "")
+    if not value.isdigit():
+        raise InvalidInput("names no booking", field="booking")
+    return int(value)
 
 
 async def _target(principal: Principal, request_id: int) -> Any:
