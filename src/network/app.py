@@ -36,6 +36,7 @@ from network.directory.controllers import DirectoryController
 from network.notifications import service as outbox
 from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
+from network.server import cache
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
+        cache.configure(app.stores.get("cache"))
         outbox.configure(
             app.plugins.get(ChannelsPlugin),
             Mailer(settings.smtp_url, settings.smtp_from, settings.public_url)
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 yield
         finally:
             outbox.configure(None, None)
+            cache.configure(None)
             await close_pool(engine)
             if redis is not None:
                 await redis.aclose()

@@ -22,6 +22,7 @@ from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations.tables import ConsultationRequest
 from network.lib.errors import Forbidden, InvalidInput
+from network.lib.small_numbers import MIN_GROUP
 from network.lib.vocab import ConsultationKind, Urgency
 from network.scheduling import STOCKHOLM
 
@@ -35,7 +36,6 @@ __all__ = (
     "specialist_response_times",
 )
 
-MIN_GROUP = 5
 TARGET_WORKING_DAYS = {Urgency.ACUTE: 1, Urgency.SOON: 3, Urgency.PLANNED: 3}
 
 

@@ -81,6 +81,7 @@ class SpecialistInfo:
     absent: bool = False
     accepts_new: bool = True
     next_free: datetime | None = None  # the first free slot, for meetings
+    weekly_hours: float = 0.0  # hours a week in the specialist's weekly schedule
 
     @property
     def remaining(self) -> int:

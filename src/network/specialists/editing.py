@@ -15,6 +15,7 @@ from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.tables import CompetenceArea
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.server import cache
 from network.specialists import schemas
 from network.specialists.tables import (
     Absence,
@@ -116,6 +117,7 @@ async def update_profile(
             municipality=row["municipality"],
             county=row["county"],
         )
+    await cache.changed(cache.NETWORK)
     return data.version + 1
 
 
@@ -158,6 +160,7 @@ async def replace_hours(
             county=row["county"],
             detail={"intervals": len(hours)},
         )
+    await cache.changed(cache.NETWORK)
 
 
 async def add_absence(

@@ -1,0 +1,210 @@
+"""Coverage per municipality × competence area, read off the network graph.
+
+A municipality is covered in an area
+
+- *locally* when a specialist competent in the area works there;
+- *shared* when, failing that, a sharing agreement valid on the graph's day joins
+  it with a municipality that has such a specialist, and the agreement covers the
+  area (for co-handling, the agreement must also allow co-handling);
+- otherwise not at all.
+
+Supply is the weekly hours of the distinct specialists who may serve the
+municipality in the area (its own and those reachable through agreements), so a
+specialist shared by five municipalities counts in each: it is what each of them
+can draw on, not a division of the specialist's time.
+
+Pure: plain data from :func:`network.graph.build.network_graph` in, cells and
+county summaries out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import networkx as nx
+
+__all__ = (
+    "Cell",
+    "CountySummary",
+    "Provider",
+    "Service",
+    "Status",
+    "county_summaries",
+    "coverage",
+)
+
+
+class Status(StrEnum):
+    LOCAL = "local"
+    SHARED = "shared"
+    NONE = "none"
+
+
+class Service(StrEnum):
+    """What the municipality needs the specialist for: consultations only, or also
+    co-handling of cases (which only some agreements allow)."""
+
+    CONSULTATION = "consultation"
+    CO_HANDLING = "co_handling"
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """A municipality whose specialists may serve another through ``agreements``."""
+
+    municipality: str
+    agreements: tuple[int, ...]
+    specialists: tuple[int, ...]
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """The coverage of one municipality in one area."""
+
+    municipality: str
+    county: str
+    area: str
+    population: int
+    status: Status
+    local: tuple[int, ...]  # specialists working in the municipality
+    providers: tuple[Provider, ...]  # other municipalities, nearest first
+    supply_hours: float
+
+    @property
+    def specialists(self) -> frozenset[int]:
+        """Everyone who may serve the municipality in the area."""
+        found = set(self.local)
+        for provider in self.providers:
+            found.update(provider.specialists)
+        return frozenset(found)
+
+    @property
+    def agreements(self) -> frozenset[int]:
+        return frozenset(a for p in self.providers for a in p.agreements)
+
+    @property
+    def covered(self) -> bool:
+        return self.status is not Status.NONE
+
+
+def _local_specialists(
+    graph: nx.Graph,
+) -> tuple[dict[tuple[str, str], list[int]], dict[int, float]]:
+    """(municipality, area) → specialists working there, and every specialist's hours."""
+    local: dict[tuple[str, str], list[int]] = defaultdict(list)
+    hours: dict[int, float] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != "specialist":
+            continue
+        hours[node[1]] = float(data.get("weekly_hours", 0.0))
+        home = None
+        areas = []
+        for neighbour, edge in graph.adj[node].items():
+            if edge["kind"] == "works_in":
+                home = neighbour[1]
+            elif edge["kind"] == "competent_in":
+                areas.append(neighbour[1])
+        if home is not None:
+            for area in areas:
+                local[(home, area)].append(node[1])
+    return local, hours
+
+
+def coverage(graph: nx.Graph, service: Service = Service.CONSULTATION) -> list[Cell]:
+    """Every municipality × area of the graph, sorted by municipality then area."""
+    local, hours = _local_specialists(graph)
+    areas = sorted(node[1] for node, d in graph.nodes(data=True) if d.get("kind") == "area")
+    municipalities = sorted(
+        (node[1], d) for node, d in graph.nodes(data=True) if d.get("kind") == "municipality"
+    )
+    cells = []
+    for code, data in municipalities:
+        # area → provider municipality → (agreements, distance)
+        reach: dict[str, dict[str, tuple[list[int], float]]] = defaultdict(dict)
+        for neighbour, edge in graph.adj[("m", code)].items():
+            if edge["kind"] != "shares":
+                continue
+            other = neighbour[1]
+            for agreement_id, (agreement_areas, co_handling) in sorted(edge["agreements"].items()):
+                if service is Service.CO_HANDLING and not co_handling:
+                    continue
+                for area in agreement_areas:
+                    if (other, area) not in local:
+                        continue
+                    entry = reach[area].setdefault(other, ([], edge["distance_km"]))
+                    entry[0].append(agreement_id)
+        for area in areas:
+            own = tuple(sorted(local.get((code, area), ())))
+            providers = tuple(
+                sorted(
+                    (
+                        Provider(
+                            municipality=other,
+                            agreements=tuple(agreement_ids),
+                            specialists=tuple(sorted(local[(other, area)])),
+                            distance_km=distance,
+                        )
+                        for other, (agreement_ids, distance) in reach.get(area, {}).items()
+                    ),
+                    key=lambda p: (p.distance_km, p.municipality),
+                )
+            )
+            serving = set(own).union(*(p.specialists for p in providers))
+            status = Status.LOCAL if own else Status.SHARED if providers else Status.NONE
+            cells.append(
+                Cell(
+                    municipality=code,
+                    county=data["county"],
+                    area=area,
+                    population=data["population"],
+                    status=status,
+                    local=own,
+                    providers=providers,
+                    supply_hours=round(sum(hours[s] for s in serving), 1),
+                )
+            )
+    return cells
+
+
+@dataclass(frozen=True, slots=True)
+class CountySummary:
+    """How much of a county is covered in one area."""
+
+    county: str
+    area: str
+    municipalities: int
+    local: int
+    shared: int
+    population: int
+    covered_population: int
+
+    @property
+    def covered(self) -> int:
+        return self.local + self.shared
+
+    @property
+    def covered_share(self) -> float:
+        return round(self.covered / self.municipalities, 3) if self.municipalities else 0.0
+
+    @property
+    def population_share(self) -> float:
+        return round(self.covered_population / self.population, 3) if self.population else 0.0
+
+
+def county_summaries(cells: Iterable[Cell]) -> list[CountySummary]:
+    """One summary per (county, area), sorted."""
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for cell in cells:
+        t = totals[(cell.county, cell.area)]
+        t[0] += 1
+        t[1] += cell.status is Status.LOCAL
+        t[2] += cell.status is Status.SHARED
+        t[3] += cell.population
+        t[4] += cell.population if cell.covered else 0
+    return [
+        CountySummary(county, area, *values) for (county, area), values in sorted(totals.items())
+    ]

@@ -1,0 +1,255 @@
+"""Where to act: which k new specialists or sharing agreements would cover the most
+currently uncovered population.
+
+Each candidate action covers a set of uncovered cells (municipality × area), and a
+cell weighs its municipality's population. Choosing k candidates to cover the most
+weight is maximum coverage: :func:`greedy` takes the best marginal gain k times,
+which is within (1 − 1/e) ≈ 63 % of the optimum (Nemhauser, Wolsey & Fisher 1978)
+and in practice close to it; :func:`exact` solves the integer programme with
+HiGHS (``scipy.optimize.milp``) and is there to check the greedy answer.
+
+Candidates:
+
+- a new specialist in municipality *h* for area *a* covers *h* and every
+  municipality that an agreement valid today joins with *h* for *a*;
+- a county-wide agreement for area *a* covers the county's uncovered
+  municipalities when one of them has a local specialist in *a*;
+- a pairwise agreement between an uncovered municipality and one of its nearest
+  municipalities with specialists covers the areas the partner can give.
+
+Pure: cells and the graph in, ranked picks out.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import networkx as nx
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
+
+from network.graph.coverage import Cell, Service, Status
+
+__all__ = (
+    "Action",
+    "Candidate",
+    "Pick",
+    "agreement_candidates",
+    "exact",
+    "greedy",
+    "specialist_candidates",
+    "total",
+)
+
+CellKey = tuple[str, str]  # (municipality, area)
+PAIR_PARTNERS = 3  # nearest partner municipalities tried for a pairwise agreement
+PAIR_MAX_KM = 250.0
+
+
+class Action(StrEnum):
+    NEW_SPECIALIST = "new_specialist"
+    COUNTY_AGREEMENT = "county_agreement"
+    PAIR_AGREEMENT = "pair_agreement"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible action and the uncovered cells it would cover."""
+
+    action: Action
+    areas: tuple[str, ...]
+    covers: frozenset[CellKey]
+    municipality: str | None = None  # where the specialist works / who joins a pair
+    partner: str | None = None  # the pair's municipality with specialists
+    county: str | None = None  # a county-wide agreement's county
+    distance_km: float | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """A stable order for ties."""
+        return (
+            self.action.value,
+            ",".join(self.areas),
+            self.municipality or "",
+            self.partner or "",
+            self.county or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    candidate: Candidate
+    gain: int  # population newly covered by this pick, after the earlier ones
+    newly_covered: tuple[CellKey, ...]
+
+
+def _uncovered(cells: Iterable[Cell], scope: set[str] | None) -> dict[CellKey, int]:
+    return {
+        (c.municipality, c.area): c.population
+        for c in cells
+        if c.status is Status.NONE and (scope is None or c.municipality in scope)
+    }
+
+
+def specialist_candidates(
+    cells: Sequence[Cell],
+    graph: nx.Graph,
+    *,
+    service: Service = Service.CONSULTATION,
+    scope: set[str] | None = None,
+) -> list[Candidate]:
+    """A new specialist for each (municipality in ``scope``, area) that would cover
+    at least one uncovered cell in ``scope``."""
+    uncovered = _uncovered(cells, scope)
+    areas = sorted({area for _, area in uncovered})
+    homes = sorted({c.municipality for c in cells if scope is None or c.municipality in scope})
+    found = []
+    for home in homes:
+        # area → municipalities a specialist in ``home`` could serve through agreements
+        reach: dict[str, set[str]] = defaultdict(set)
+        for neighbour, edge in graph.adj[("m", home)].items():
+            if edge["kind"] != "shares":
+                continue
+            for agreement_areas, co_handling in edge["agreements"].values():
+                if service is Service.CO_HANDLING and not co_handling:
+                    continue
+                for area in agreement_areas:
+                    reach[area].add(neighbour[1])
+        for area in areas:
+            covers = frozenset(
+                (m, area) for m in {home, *reach.get(area, ())} if (m, area) in uncovered
+            )
+            if covers:
+                found.append(Candidate(Action.NEW_SPECIALIST, (area,), covers, municipality=home))
+    return found
+
+
+def agreement_candidates(
+    cells: Sequence[Cell],
+    distances: Mapping[tuple[str, str], float],
+    *,
+    scope: set[str] | None = None,
+) -> list[Candidate]:
+    """County-wide agreements per (county, area) and pairwise agreements between each
+    uncovered municipality in ``scope`` and its nearest municipalities with
+    specialists (``distances``: km between municipality pairs, either order)."""
+    uncovered = _uncovered(cells, scope)
+    county_of = {c.municipality: c.county for c in cells}
+    has_local: dict[str, set[str]] = defaultdict(set)  # area → municipalities
+    for cell in cells:
+        if cell.status is Status.LOCAL:
+            has_local[cell.area].add(cell.municipality)
+    found = []
+    by_county: dict[tuple[str, str], set[CellKey]] = defaultdict(set)
+    for municipality, area in uncovered:
+        by_county[(county_of[municipality], area)].add((municipality, area))
+    for (county, area), keys in sorted(by_county.items()):
+        if any(county_of[m] == county for m in has_local[area]):
+            found.append(
+                Candidate(Action.COUNTY_AGREEMENT, (area,), frozenset(keys), county=county)
+            )
+    missing: dict[str, set[str]] = defaultdict(set)
+    for municipality, area in uncovered:
+        missing[municipality].add(area)
+    for municipality, areas in sorted(missing.items()):
+        partners = sorted(
+            (_distance(distances, municipality, other), other)
+            for other in {m for a in areas for m in has_local[a]}
+            if other != municipality
+        )
+        for distance, partner in partners[:PAIR_PARTNERS]:
+            if distance > PAIR_MAX_KM:
+                break
+            given = tuple(sorted(a for a in areas if partner in has_local[a]))
+            found.append(
+                Candidate(
+                    Action.PAIR_AGREEMENT,
+                    given,
+                    frozenset((municipality, a) for a in given),
+                    municipality=municipality,
+                    partner=partner,
+                    distance_km=distance,
+                )
+            )
+    return found
+
+
+def _distance(distances: Mapping[tuple[str, str], float], a: str, b: str) -> float:
+    found = distances.get((a, b))
+    return found if found is not None else distances.get((b, a), float("inf"))
+
+
+def total(picks: Iterable[Pick]) -> int:
+    return sum(p.gain for p in picks)
+
+
+def greedy(candidates: Sequence[Candidate], weights: Mapping[CellKey, int], k: int) -> list[Pick]:
+    """Up to ``k`` picks, each the best marginal gain over the earlier ones (lazy
+    evaluation: a candidate's gain only shrinks, so a stale heap entry that still
+    beats the next one is the true best). Ties go to the candidate listed first."""
+    covered: set[CellKey] = set()
+    heap = [
+        (-sum(weights.get(c, 0) for c in candidate.covers), index)
+        for index, candidate in enumerate(candidates)
+    ]
+    heapq.heapify(heap)
+    picks: list[Pick] = []
+    while heap and len(picks) < k:
+        known, index = heapq.heappop(heap)
+        candidate = candidates[index]
+        fresh = candidate.covers - covered
+        gain = sum(weights.get(c, 0) for c in fresh)
+        if gain <= 0:
+            continue
+        if -gain != known and heap and (-gain, index) > heap[0]:
+            heapq.heappush(heap, (-gain, index))  # stale, and another may be better now
+            continue
+        covered |= fresh
+        picks.append(Pick(candidate, gain, tuple(sorted(fresh))))
+    return picks
+
+
+def exact(candidates: Sequence[Candidate], weights: Mapping[CellKey, int], k: int) -> list[Pick]:
+    """An optimal choice of at most ``k`` candidates (maximum coverage as an integer
+    programme: x_j picks candidate j, y_e covers cell e; max Σ w_e y_e subject to
+    y_e ≤ Σ_{j ∋ e} x_j and Σ x_j ≤ k). The picks come back in greedy order so
+    their gains add up."""
+    useful = [c for c in candidates if any(weights.get(e, 0) > 0 for e in c.covers)]
+    elements = sorted({e for c in useful for e in c.covers if weights.get(e, 0) > 0})
+    if not useful or not elements or k <= 0:
+        return []
+    n, m = len(useful), len(elements)
+    position = {e: i for i, e in enumerate(elements)}
+    objective = np.concatenate([np.zeros(n), -np.array([weights[e] for e in elements], float)])
+    rows, cols, values = [], [], []
+    for i in range(m):  # y_i − Σ x_j ≤ 0
+        rows.append(i)
+        cols.append(n + i)
+        values.append(1.0)
+    for j, candidate in enumerate(useful):
+        for e in candidate.covers:
+            if e in position:
+                rows.append(position[e])
+                cols.append(j)
+                values.append(-1.0)
+    for j in range(n):  # Σ x_j ≤ k
+        rows.append(m)
+        cols.append(j)
+        values.append(1.0)
+    matrix = coo_array((values, (rows, cols)), shape=(m + 1, n + m)).tocsr()
+    upper = np.concatenate([np.zeros(m), [float(k)]])
+    result = milp(
+        objective,
+        constraints=LinearConstraint(matrix, -np.inf, upper),
+        integrality=np.ones(n + m),
+        bounds=Bounds(0, 1),
+    )
+    if result.x is None:  # pragma: no cover - the zero vector is always feasible
+        raise RuntimeError(f"maximum coverage: {result.message}")
+    chosen = [useful[j] for j in range(n) if result.x[j] > 0.5]
+    return greedy(chosen, weights, len(chosen))
