@@ -31,6 +31,7 @@ from network.consultations.controllers import (
     SettlementController,
 )
 from network.consultations.followup import periodic_follow_up
+from network.coverage.controllers import CoverageController
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.notifications import service as outbox
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SettlementController,
         ResponseTimeController,
         RoundController,
+        CoverageController,
         CalendarFeedController,
         CalendarFeedPublic,
         SessionController,

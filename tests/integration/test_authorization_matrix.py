@@ -266,6 +266,22 @@ MATRIX.update(
             Case("GET", "/api/v1/rounds/999999/problem", COORDINATOR)
         ],
         ("GET", "/api/v1/response-times"): [Case("GET", "/api/v1/response-times", SETTLERS)],
+        ("GET", "/api/v1/coverage"): [
+            Case("GET", "/api/v1/coverage", SETTLERS, params={"county": "21"}, label="own"),
+            Case("GET", "/api/v1/coverage", frozenset(), params={"county": "25"}, label="other"),
+        ],
+        ("GET", "/api/v1/coverage/counties"): [Case("GET", "/api/v1/coverage/counties", SETTLERS)],
+        ("GET", "/api/v1/coverage/recommendations"): [
+            Case("GET", "/api/v1/coverage/recommendations", SETTLERS, params={"k": "1"})
+        ],
+        ("GET", "/api/v1/coverage/weak-points"): [
+            Case("GET", "/api/v1/coverage/weak-points", SETTLERS)
+        ],
+        ("GET", "/api/v1/coverage/trends"): [Case("GET", "/api/v1/coverage/trends", SETTLERS)],
+        ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
+        ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
+        ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
+        ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
         # Pages: a specialist is sent on to their own page, a coordinator sees the list.
         ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],
         ("GET", "/specialists/{specialist_id:int}"): [Case("GET", "/specialists/999999", EDITORS)],

@@ -72,7 +72,7 @@ class AuditController(Controller):
         )
         return Response(
             to_csv(page.items),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"content-disposition": 'attachment; filename="audit.csv"'},
         )
 

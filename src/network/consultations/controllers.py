@@ -286,7 +286,7 @@ class SettlementController(Controller):
         hourly, lines = await self._lines(request, month, rate)
         return Response(
             settlement.to_csv(lines, month=month, hourly_rate=hourly),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="settlement-{month}.csv"'},
         )
 

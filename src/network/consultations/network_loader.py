@@ -29,12 +29,12 @@ from network.specialists.capacity import week_load
 from network.specialists.services import availability
 from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
 
-__all__ = ("load_network", "request_info", "with_next_free")
+__all__ = ("agreements_on", "load_network", "places", "request_info", "with_next_free")
 
 NEXT_FREE_HORIZON_DAYS = 56
 
 
-async def _places() -> list[Place]:
+async def places() -> list[Place]:
     rows = await Municipality.select(
         Municipality.code,
         Municipality.county._.code.as_alias("county"),
@@ -45,7 +45,7 @@ async def _places() -> list[Place]:
     return [Place(**row) for row in rows]
 
 
-async def _agreements(day: Any) -> list[Agreement]:
+async def agreements_on(day: Any) -> list[Agreement]:
     rows = await SharingAgreement.select(
         SharingAgreement.id,
         SharingAgreement.scope,
@@ -139,8 +139,8 @@ async def _specialists(areas: Iterable[str], now: datetime) -> list[SpecialistIn
 async def load_network(areas: Iterable[str], *, now: datetime) -> Network:
     """Places, today's agreements and the specialists competent in ``areas``."""
     return Network.of(
-        await _places(),
-        await _agreements(now.astimezone(STOCKHOLM).date()),
+        await places(),
+        await agreements_on(now.astimezone(STOCKHOLM).date()),
         await _specialists(areas, now),
     )
 

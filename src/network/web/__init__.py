@@ -10,6 +10,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from network.consultations.pages import ConsultationPages, RoundPages
+from network.coverage.pages import CoveragePages
 from network.specialists.pages import SpecialistPages
 from network.web.pages import StartPage
 
@@ -22,6 +23,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     SpecialistPages,
     ConsultationPages,
     RoundPages,
+    CoveragePages,
 ]
 STATIC_ROUTER = create_static_files_router(
     path="/static", directories=[WEB_DIR / "static"], include_in_schema=False

@@ -101,6 +101,16 @@ REFERRAL_LABELS = {
     "police": N_("Police"),
     "other": N_("Other"),
 }
+COVERAGE_LABELS = {
+    "local": N_("Local specialist"),
+    "shared": N_("Shared through an agreement"),
+    "none": N_("Not covered"),
+}
+PLACEMENT_LABELS = {
+    "new_specialist": N_("A new specialist"),
+    "county_agreement": N_("A county-wide agreement"),
+    "pair_agreement": N_("An agreement between two municipalities"),
+}
 ROUND_STATUS_LABELS = {
     "preview": N_("Preview"),
     "committed": N_("Committed"),
@@ -224,6 +234,8 @@ class Translator:
             "unplaced_labels": UNPLACED_LABELS,
             "notice_labels": NOTICE_LABELS,
             "finding_labels": FINDING_LABELS,
+            "coverage_labels": COVERAGE_LABELS,
+            "placement_labels": PLACEMENT_LABELS,
         }
 
 

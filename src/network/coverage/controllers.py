@@ -1,0 +1,258 @@
+"""The coverage API: the table (JSON, CSV, GeoJSON), county summaries, where to act,
+weak points and monthly trends. Aggregates only; scoped and audited."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.params import QueryParameter
+
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.policy import Action
+from network.coverage import exports, schemas, services
+from network.graph.coverage import Service
+
+__all__ = ("CoverageController", "report_out")
+
+AnyRequest = Request[Any, Any, Any]
+County = Annotated[str | None, QueryParameter(pattern=r"^\d{2}$", description="county code")]
+Area = Annotated[str | None, QueryParameter(max_length=48, description="competence area code")]
+ServiceParam = Annotated[
+    Service,
+    QueryParameter(
+        description="consultation (any agreement), or co_handling (agreements allowing it)"
+    ),
+]
+Months = Annotated[int, QueryParameter(ge=1, le=36, description="demand period in months")]
+Format = Annotated[
+    str | None,
+    QueryParameter(
+        name="format",
+        pattern=r"^(json|csv|geojson)$",
+        description="instead of the Accept header: json, csv or geojson",
+    ),
+]
+GEOJSON = "application/geo+json"
+
+
+def _format(request: AnyRequest, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    accept = request.headers.get("accept", "")
+    if GEOJSON in accept:
+        return "geojson"
+    if "text/csv" in accept:
+        return "csv"
+    return "json"
+
+
+def report_out(report: services.Report) -> list[schemas.CoverageOut]:
+    out = []
+    for row in report.rows:
+        fields = exports.row_fields(row)
+        fields["providers"] = [
+            schemas.ProviderOut(
+                municipality=p.municipality,
+                name=report.names.get(p.municipality, p.municipality),
+                agreements=list(p.agreements),
+                specialists=len(p.specialists),
+                distance_km=p.distance_km,
+            )
+            for p in row.cell.providers
+        ]
+        out.append(schemas.CoverageOut(**fields))
+    return out
+
+
+class CoverageController(Controller):
+    path = "/api/v1/coverage"
+    tags = ["coverage"]
+    opt = {ACTION_KEY: Action.COVERAGE_READ}
+
+    @get("/", operation_id="getCoverage")
+    async def get_coverage(
+        self,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        service: ServiceParam = Service.CONSULTATION,
+        months: Months = 12,
+        format_: Format = None,
+    ) -> Response[list[schemas.CoverageOut]]:
+        """Coverage per municipality × area in your scope: local, shared (and by whom)
+        or none; supply in specialist hours a week; demand over the last ``months``
+        (requests, per 10,000 inhabitants, unplaced, median days to a meeting), with
+        counts of 1–4 suppressed. ``Accept: text/csv`` or ``application/geo+json``
+        (or ``format=``) for exports."""
+        principal = await signed_in_principal(request)
+        report = await services.report(
+            principal,
+            actor_of(request, principal),
+            county=county,
+            area=area,
+            service=service,
+            months=months,
+        )
+        chosen = _format(request, format_)
+        name = f"coverage-{county or 'all'}-{area or 'all'}-{report.day.isoformat()}"
+        if chosen == "csv":
+            return Response(
+                exports.to_csv(report),  # type: ignore[arg-type]
+                media_type="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        if chosen == "geojson":
+            shapes = await services.boundaries(frozenset(r.cell.municipality for r in report.rows))
+            return Response(
+                msgspec.json.encode(exports.to_geojson(report, shapes)),  # type: ignore[arg-type]
+                media_type=GEOJSON,
+                headers={"Content-Disposition": f'attachment; filename="{name}.geojson"'},
+            )
+        return Response(report_out(report))
+
+    @get("/counties", operation_id="getCoverageByCounty")
+    async def get_counties(
+        self,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        service: ServiceParam = Service.CONSULTATION,
+    ) -> list[schemas.CountySummaryOut]:
+        """Per county and area: municipalities and population covered (local or
+        shared), and their shares."""
+        principal = await signed_in_principal(request)
+        report = await services.report(
+            principal, actor_of(request, principal), county=county, area=area, service=service
+        )
+        return [
+            schemas.CountySummaryOut(
+                county=s.county,
+                area=s.area,
+                municipalities=s.municipalities,
+                local=s.local,
+                shared=s.shared,
+                covered_share=s.covered_share,
+                population=s.population,
+                covered_population=s.covered_population,
+                population_share=s.population_share,
+            )
+            for s in report.summaries
+        ]
+
+    @get("/recommendations", operation_id="getCoverageRecommendations")
+    async def get_recommendations(
+        self,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        service: ServiceParam = Service.CONSULTATION,
+        kind: Annotated[
+            str,
+            QueryParameter(
+                pattern=r"^(specialists|agreements)$",
+                description="new specialists, or new sharing agreements",
+            ),
+        ] = "specialists",
+        k: Annotated[int, QueryParameter(ge=1, le=20, description="how many")] = 3,
+    ) -> schemas.RecommendationOut:
+        """Where to act: the ``k`` new specialists (municipality + area) or sharing
+        agreements that would cover the most uncovered population in your scope, by
+        greedy maximum coverage (within 1 − 1/e of the best), with the exact optimum
+        alongside when the instance is small enough to solve."""
+        principal = await signed_in_principal(request)
+        found = await services.recommend(
+            principal,
+            actor_of(request, principal),
+            county=county,
+            area=area,
+            kind=kind,
+            k=k,
+            service=service,
+        )
+        return schemas.RecommendationOut(
+            kind=found.kind,  # type: ignore[arg-type]
+            k=found.k,
+            uncovered_population=found.uncovered_population,
+            covered_by_picks=sum(p.gain for p in found.picks),
+            exact_optimum=found.exact_total,
+            candidates=found.candidates,
+            picks=[
+                schemas.PickOut(
+                    action=p.candidate.action.value,
+                    areas=list(p.candidate.areas),
+                    municipality=p.candidate.municipality,
+                    partner=p.candidate.partner,
+                    county=p.candidate.county,
+                    distance_km=(
+                        round(p.candidate.distance_km, 1)
+                        if p.candidate.distance_km is not None
+                        else None
+                    ),
+                    gain=p.gain,
+                    newly_covered=[list(c) for c in p.newly_covered],
+                )
+                for p in found.picks
+            ],
+        )
+
+    @get("/weak-points", operation_id="getCoverageWeakPoints")
+    async def get_weak_points(
+        self,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        service: ServiceParam = Service.CONSULTATION,
+    ) -> schemas.WeakPointsOut:
+        """Specialists whose loss would leave municipalities uncovered in an area, and
+        agreements that alone keep municipalities covered; most population first."""
+        principal = await signed_in_principal(request)
+        found = await services.weak_points(
+            principal, actor_of(request, principal), county=county, area=area, service=service
+        )
+        return schemas.WeakPointsOut(
+            specialists=[
+                schemas.DependenceOut(
+                    id=d.holder,
+                    name=found.specialist_names.get(d.holder, str(d.holder)),
+                    municipalities=list(d.municipalities),
+                    areas=list(d.areas),
+                    population=d.population,
+                )
+                for d in found.specialists
+            ],
+            agreements=[
+                schemas.DependenceOut(
+                    id=d.holder,
+                    name=found.agreement_names.get(d.holder, str(d.holder)),
+                    municipalities=list(d.municipalities),
+                    areas=list(d.areas),
+                    population=d.population,
+                )
+                for d in found.agreements
+            ],
+        )
+
+    @get("/trends", operation_id="getCoverageTrends")
+    async def get_trends(
+        self,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        months: Months = 12,
+    ) -> list[schemas.MonthOut]:
+        """Requests opened, unplaced and the median days to a meeting, per month."""
+        principal = await signed_in_principal(request)
+        points = await services.trends(
+            principal, actor_of(request, principal), county=county, area=area, months=months
+        )
+        return [
+            schemas.MonthOut(
+                month=p.month,
+                requests=p.requests,
+                unplaced=p.unplaced,
+                median_days_to_meeting=p.median_days_to_meeting,
+            )
+            for p in points
+        ]

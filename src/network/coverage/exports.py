@@ -1,0 +1,92 @@
+"""The coverage table as CSV and GeoJSON, for a region's own BI and GIS tools.
+
+Only what the report holds goes out: statuses, counts of specialists, supply hours
+and demand with small numbers already suppressed (an empty CSV field, a JSON null).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from network.coverage.services import Report, Row
+
+__all__ = ("CSV_COLUMNS", "row_fields", "to_csv", "to_geojson")
+
+CSV_COLUMNS = (
+    "municipality",
+    "municipality_name",
+    "county",
+    "area",
+    "population",
+    "status",
+    "local_specialists",
+    "reachable_specialists",
+    "providers",
+    "agreements",
+    "supply_hours",
+    "requests",
+    "requests_per_10k",
+    "unplaced",
+    "median_days_to_meeting",
+    "suppressed",
+)
+
+
+def row_fields(row: Row) -> dict[str, Any]:
+    """One row as flat fields (the CSV columns; GeoJSON properties)."""
+    cell, figures = row.cell, row.demand
+    return {
+        "municipality": cell.municipality,
+        "municipality_name": row.name,
+        "county": cell.county,
+        "area": cell.area,
+        "population": cell.population,
+        "status": cell.status.value,
+        "local_specialists": len(cell.local),
+        "reachable_specialists": len(cell.specialists),
+        "providers": [p.municipality for p in cell.providers],
+        "agreements": sorted(cell.agreements),
+        "supply_hours": cell.supply_hours,
+        "requests": figures.requests if figures else 0,
+        "requests_per_10k": figures.per_10k if figures else 0.0,
+        "unplaced": figures.unplaced if figures else 0,
+        "median_days_to_meeting": figures.median_days_to_meeting if figures else None,
+        "suppressed": bool(figures and figures.suppressed),
+    }
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        fields = row_fields(row)
+        writer.writerow([_csv_value(fields[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def to_geojson(report: Report, boundaries: Mapping[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection: one feature per municipality × area, with its boundary."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": f"{row.cell.municipality}:{row.cell.area}",
+                "geometry": boundaries.get(row.cell.municipality),
+                "properties": row_fields(row),
+            }
+            for row in report.rows
+        ],
+    }

@@ -1,0 +1,298 @@
+"""Coverage through the API, on Jämtland (county 23, which no other test touches):
+statuses and providers, supply, demand with small numbers suppressed, the
+co-handling rule, exports parsed back, scope, audit, the cache dropped on a change,
+where to act and weak points."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from network.audit.tables import AuditEvent
+from network.consultations.tables import ConsultationRequest
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    Municipality,
+    SharingAgreement,
+)
+from network.lib.vocab import AgreementScope, ConsultationStatus, LegalForm, Role
+from tests.support import app_client, in_app, sign_in
+from tests.support.cases import (
+    add_competence,
+    add_weekly_hours,
+    area_id,
+    create_accepted_request,
+    create_county_agreement,
+)
+from tests.support.people import create_specialist_profile, create_user
+
+ANALYST = "cov.analyst@demo.invalid"  # county 23
+LOCAL_COORDINATOR = "cov.coordinator@demo.invalid"  # Östersund only
+WORKER = "cov.worker@demo.invalid"
+SPECIALIST = "cov.specialist@demo.invalid"  # Östersund, domestic violence
+DV, LVU, CSA = "domestic_violence", "lvu_investigation", "child_sexual_abuse"
+OSTERSUND, ARE, KROKOM, RAGUNDA = "2380", "2321", "2309", "2303"
+IDS: dict[str, int] = {}
+
+
+async def _pair_agreement(a: str, b: str, area: str, scope: AgreementScope) -> int:
+    deal = SharingAgreement(
+        name=f"{a}+{b}: {area}",
+        legal_form=LegalForm.JOINT_COMMITTEE,
+        scope=scope,
+        valid_from=date(2026, 1, 1),
+        created_at=datetime.now(UTC),
+    )
+    await deal.save()
+    await AgreementArea(agreement=deal.id, area=await area_id(area)).save()
+    for code in (a, b):
+        town = await Municipality.select(Municipality.id).where(Municipality.code == code).first()
+        assert town is not None
+        await AgreementMunicipality(agreement=deal.id, municipality=town["id"]).save()
+    return int(deal.id)
+
+
+@pytest.fixture(scope="module")
+def world(migrated: None) -> None:
+    async def create() -> None:
+        await create_user(ANALYST, Role.ANALYST, county="23")
+        await create_user(LOCAL_COORDINATOR, Role.COORDINATOR, municipality=OSTERSUND)
+        worker = await create_user(WORKER, Role.SOCIAL_WORKER, municipality=OSTERSUND)
+        user = await create_user(SPECIALIST, Role.SPECIALIST, municipality=OSTERSUND)
+        specialist = await create_specialist_profile(user, OSTERSUND)
+        await add_competence(specialist, DV, 2)
+        await add_weekly_hours(specialist, range(5), time(8), time(12))  # 20 h
+        other = await create_specialist_profile(
+            await create_user("cov.other@demo.invalid", Role.SPECIALIST, municipality=ARE), ARE
+        )
+        await add_competence(other, LVU, 3)
+        await add_weekly_hours(other, (0, 1), time(9), time(15))  # 12 h
+        IDS["specialist"], IDS["other"] = specialist, other
+        IDS["county_deal"] = await create_county_agreement("23", DV)
+        IDS["pair_deal"] = await _pair_agreement(ARE, KROKOM, LVU, AgreementScope.CO_HANDLING)
+        opened = datetime.now(UTC) - timedelta(days=20)
+        # Six requests from Östersund (five met after 2–6 days, one still waiting) and
+        # two from Ragunda: too few to show.
+        plan = [(OSTERSUND, d, ConsultationStatus.COMPLETED) for d in (2, 3, 4, 5, 6)]
+        plan += [(OSTERSUND, None, ConsultationStatus.OPEN)]
+        plan += [(RAGUNDA, 1, ConsultationStatus.COMPLETED)] * 2
+        for where, days, status in plan:
+            request = await create_accepted_request(
+                requester=worker, municipality=where, specialist=specialist, area=DV, status=status
+            )
+            await ConsultationRequest.update(
+                {
+                    ConsultationRequest.opened_at: opened,
+                    ConsultationRequest.meeting_at: (
+                        opened + timedelta(days=days) if days is not None else None
+                    ),
+                }
+            ).where(ConsultationRequest.id == request)
+
+    asyncio.run(create())
+
+
+@pytest.fixture
+def client(world: None) -> Iterator[TestClient[Litestar]]:
+    with app_client() as test_client:
+        yield test_client
+
+
+def _rows(client: TestClient[Litestar], **params: str) -> dict[str, dict[str, object]]:
+    response = client.get("/api/v1/coverage", params=params)
+    assert response.status_code == 200, response.text
+    return {row["municipality"]: row for row in response.json()}
+
+
+def test_statuses_providers_supply_and_demand(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    rows = _rows(client, county="23", area=DV)
+    assert len(rows) == 8  # every municipality of Jämtland
+    assert rows[OSTERSUND]["status"] == "local"
+    assert rows[OSTERSUND]["local_specialists"] == 1
+    assert rows[RAGUNDA]["status"] == "shared"
+    (provider,) = rows[RAGUNDA]["providers"]  # type: ignore[misc]
+    assert provider["municipality"] == OSTERSUND
+    assert provider["name"] == "Östersund"
+    assert provider["agreements"] == [IDS["county_deal"]]
+    assert rows[RAGUNDA]["supply_hours"] == 20.0
+    # demand: six requests, one unplaced (suppressed), median 4 days to a meeting
+    assert rows[OSTERSUND]["requests"] == 6
+    assert rows[OSTERSUND]["unplaced"] is None
+    assert rows[OSTERSUND]["median_days_to_meeting"] == 4.0
+    population = rows[OSTERSUND]["population"]
+    assert rows[OSTERSUND]["requests_per_10k"] == round(6 / population * 10_000, 2)  # type: ignore[operator]
+    # two requests from Ragunda are not shown, nor anything from them
+    assert rows[RAGUNDA]["suppressed"] is True
+    assert rows[RAGUNDA]["requests"] is None
+    assert rows[RAGUNDA]["median_days_to_meeting"] is None
+    assert rows[ARE]["requests"] == 0
+
+
+def test_co_handling_counts_only_agreements_that_allow_it(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    consultation = _rows(client, county="23", area=DV)
+    co_handling = _rows(client, county="23", area=DV, service="co_handling")
+    assert consultation[RAGUNDA]["status"] == "shared"
+    assert co_handling[RAGUNDA]["status"] == "none"  # the county deal is consultation only
+    assert co_handling[OSTERSUND]["status"] == "local"
+    lvu = _rows(client, county="23", area=LVU, service="co_handling")
+    assert lvu[KROKOM]["status"] == "shared"
+    assert lvu[KROKOM]["agreements"] == [IDS["pair_deal"]]
+    assert lvu[OSTERSUND]["status"] == "none"
+
+
+def test_csv_and_geojson_exports_parse_back(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    response = client.get(
+        "/api/v1/coverage", params={"county": "23", "area": DV}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = {r["municipality"]: r for r in csv.DictReader(io.StringIO(response.text))}
+    assert set(rows) == {OSTERSUND, ARE, KROKOM, RAGUNDA, "2305", "2313", "2326", "2361"}
+    assert rows[OSTERSUND]["status"] == "local"
+    assert rows[OSTERSUND]["requests"] == "6"
+    assert rows[RAGUNDA]["requests"] == ""  # suppressed
+    assert rows[RAGUNDA]["suppressed"] == "true"
+    assert rows[RAGUNDA]["providers"] == OSTERSUND
+
+    response = client.get(
+        "/api/v1/coverage",
+        params={"county": "23", "area": DV},
+        headers={"Accept": "application/geo+json"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/geo+json")
+    document = json.loads(response.content)
+    assert document["type"] == "FeatureCollection"
+    features = {f["properties"]["municipality"]: f for f in document["features"]}
+    assert len(features) == 8
+    assert features[OSTERSUND]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert features[OSTERSUND]["properties"]["status"] == "local"
+    assert features[RAGUNDA]["properties"]["requests"] is None
+    assert client.get("/api/v1/coverage", params={"county": "23", "format": "csv"}).text.count(
+        "\r\n"
+    ) == 1 + 8 * len(client.get("/api/v1/areas").json())
+
+
+def test_scope_and_refusals(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    response = client.get("/api/v1/coverage", params={"county": "05"})
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["field"] == "county"
+    response = client.get("/api/v1/coverage", params={"area": "no_such_area"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "area"
+    response = client.get("/api/v1/coverage", params={"months": "0"})
+    assert response.status_code == 400
+    sign_in(client, LOCAL_COORDINATOR)
+    assert set(_rows(client, area=DV)) == {OSTERSUND}
+    sign_in(client, WORKER)
+    assert client.get("/api/v1/coverage").status_code == 403
+
+
+def test_every_read_is_audited(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    before = in_app(client, lambda: AuditEvent.count().where(AuditEvent.action == "coverage.read"))
+    client.get("/api/v1/coverage", params={"county": "23", "area": DV})
+    after = in_app(client, lambda: AuditEvent.count().where(AuditEvent.action == "coverage.read"))
+    assert after == before + 1
+
+
+def test_a_change_to_the_hours_drops_the_cached_coverage(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    assert _rows(client, county="23", area=DV)[OSTERSUND]["supply_hours"] == 20.0
+    sign_in(client, SPECIALIST)
+    response = client.put(
+        f"/api/v1/specialists/{IDS['specialist']}/hours",
+        json={"hours": [{"weekday": 0, "start": "08:00:00", "end": "18:00:00"}]},
+    )
+    assert response.status_code in (200, 204), response.text
+    sign_in(client, ANALYST)
+    assert _rows(client, county="23", area=DV)[OSTERSUND]["supply_hours"] == 10.0
+    # put the hours back for the other tests
+    sign_in(client, SPECIALIST)
+    client.put(
+        f"/api/v1/specialists/{IDS['specialist']}/hours",
+        json={"hours": [{"weekday": d, "start": "08:00:00", "end": "12:00:00"} for d in range(5)]},
+    )
+
+
+def test_where_to_act(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    rows = _rows(client, county="23", area=CSA)
+    population = {code: int(row["population"]) for code, row in rows.items()}  # type: ignore[call-overload]
+    response = client.get(
+        "/api/v1/coverage/recommendations",
+        params={"county": "23", "area": CSA, "kind": "specialists", "k": "1"},
+    )
+    assert response.status_code == 200, response.text
+    found = response.json()
+    # nobody in Jämtland covers this area and no agreement shares it: one new
+    # specialist covers their own municipality, so the most populous one wins
+    (pick,) = found["picks"]
+    assert pick["municipality"] == max(population, key=population.__getitem__)
+    assert pick["gain"] == max(population.values())
+    assert found["exact_optimum"] == pick["gain"]
+    assert found["uncovered_population"] == sum(population.values())
+
+    response = client.get(
+        "/api/v1/coverage/recommendations",
+        params={"county": "23", "area": LVU, "kind": "agreements", "k": "1"},
+    )
+    (pick,) = response.json()["picks"]
+    lvu = _rows(client, county="23", area=LVU)
+    uncovered = [code for code, row in lvu.items() if row["status"] == "none"]
+    assert pick["action"] == "county_agreement"
+    assert pick["county"] == "23"
+    assert pick["gain"] == sum(int(lvu[c]["population"]) for c in uncovered)  # type: ignore[call-overload]
+    assert (
+        client.get("/api/v1/coverage/recommendations", params={"kind": "wishes"}).status_code == 400
+    )
+
+
+def test_weak_points(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    response = client.get("/api/v1/coverage/weak-points", params={"county": "23", "area": DV})
+    assert response.status_code == 200, response.text
+    found = response.json()
+    (person,) = found["specialists"]
+    assert person["id"] == IDS["specialist"]
+    assert len(person["municipalities"]) == 8
+    (deal,) = found["agreements"]
+    assert deal["id"] == IDS["county_deal"]
+    assert OSTERSUND not in deal["municipalities"]
+    assert len(deal["municipalities"]) == 7
+
+
+def test_trends_and_county_summaries(client: TestClient[Litestar]) -> None:
+    sign_in(client, ANALYST)
+    points = client.get(
+        "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "3"}
+    ).json()
+    assert sum(p["requests"] or 0 for p in points) == 8
+    summary = client.get("/api/v1/coverage/counties", params={"county": "23", "area": DV}).json()
+    assert summary == [
+        {
+            "county": "23",
+            "area": DV,
+            "municipalities": 8,
+            "local": 1,
+            "shared": 7,
+            "covered_share": 1.0,
+            "population": summary[0]["population"],
+            "covered_population": summary[0]["population"],
+            "population_share": 1.0,
+        }
+    ]
