@@ -1,0 +1,101 @@
+"""The analyst's coverage pages in a real browser: the county overview, the map (by
+mouse and by keyboard), exports, gaps, where to act and weak points."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HBV = "honour_based_violence"
+
+
+def sign_in(page: Any, server_url: str, who: str) -> None:
+    page.goto(f"{server_url}/auth/dev-login")
+    page.locator(f"[data-testid=sign-in-{who}]").click()
+    page.wait_for_url(f"{server_url}/")
+
+
+def test_analyst_reads_the_map_and_the_recommendations(browser: Any, server_url: str) -> None:
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    try:
+        sign_in(page, server_url, "analyst")
+        page.locator("[data-testid=nav-coverage]").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text().startswith("Täckning")
+        summary = page.locator("[data-testid=county-summary] tbody tr")
+        assert summary.count() == page.locator("[data-testid=area-select] option").count() - 1
+
+        # The map of honour-based violence: Ydre reaches the demo specialist through
+        # the county-wide agreement (the demo's design).
+        page.goto(f"{server_url}/coverage?county=05&area={HBV}")
+        shapes = page.locator("[data-testid=coverage-map] a[data-municipality]")
+        assert shapes.count() == 13  # Östergötland's municipalities
+        ydre = page.locator("[data-testid=coverage-map] a[data-municipality='0512']")
+        assert ydre.get_attribute("data-status") == "shared"
+        assert page.locator("[data-testid=map-legend] li").count() == 3
+        ydre.click()
+        page.wait_for_load_state()
+        details = page.locator("[data-testid=municipality-details]")
+        assert "Ydre" in details.locator("h3").inner_text()
+        assert "Linköping" in details.locator("[data-testid=detail-providers]").inner_text()
+
+        # By keyboard: focus another municipality and press Enter.
+        page.locator("[data-testid=coverage-map] a[data-municipality='0580']").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        assert "Linköping" in page.locator("[data-testid=municipality-details] h3").inner_text()
+        assert page.locator("[data-testid=chart-requests] rect").count() >= 12
+
+        # The CSV export behind the link parses and holds the county's rows.
+        href = page.locator("[data-testid=export-csv]").get_attribute("href")
+        response = page.request.get(f"{server_url}{href}")
+        assert response.status == 200
+        rows = list(csv.DictReader(io.StringIO(response.text())))
+        assert {r["county"] for r in rows} == {"05"}
+        assert {r["status"] for r in rows} <= {"local", "shared", "none"}
+
+        # Gaps, where to act, weak points.
+        page.locator("[data-testid=tab-gaps]").click()
+        page.wait_for_load_state()
+        assert "area=honour_based_violence" in page.url  # the tabs keep the filters
+        assert page.locator("[data-testid=no-gaps]").is_visible()
+        page.locator("[data-testid=area-select]").select_option("")
+        page.locator("[data-testid=coverage-filters] button").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-testid=gaps] tbody tr").count() == sum(
+            1 for r in rows if r["status"] == "none"
+        )
+        page.locator("[data-testid=tab-act]").click()
+        page.wait_for_load_state()
+        page.locator("[data-testid=act-kind]").select_option("agreements")
+        page.locator("[data-testid=act-k]").fill("2")
+        page.locator("[data-testid=act-form] button").click()
+        page.wait_for_load_state()
+        assert "kind=agreements" in page.url
+        picks = page.locator("[data-testid=picks] li")
+        assert 1 <= picks.count() <= 2
+        assert page.locator("[data-testid=act-covered]").inner_text().strip() != "0"
+        page.locator("[data-testid=tab-weak]").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text().startswith("Svaga punkter")
+    finally:
+        context.close()
+
+
+def test_a_social_worker_is_refused(browser: Any, server_url: str) -> None:
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    try:
+        sign_in(page, server_url, "social_worker")
+        assert page.locator("[data-testid=nav-coverage]").count() == 0
+        response = page.goto(f"{server_url}/coverage")
+        assert response is not None
+        assert response.status == 403
+    finally:
+        context.close()
