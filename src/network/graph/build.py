@@ -48,15 +48,20 @@ def network_graph(network: Network, areas: list[str], day: date) -> nx.Graph:
     )
     graph.add_nodes_from((area_node(a), {"kind": "area"}) for a in areas)
     known_areas = set(areas)
-    for s in network.specialists.values():
-        node = specialist_node(s.id)
-        graph.add_node(node, kind="specialist", weekly_hours=s.weekly_hours)
-        graph.add_edge(node, municipality_node(s.home), kind="works_in")
-        graph.add_edges_from(
-            (node, area_node(area), {"kind": "competent_in", "level": level})
-            for area, level in s.competences.items()
-            if area in known_areas
-        )
+    graph.add_nodes_from(
+        (specialist_node(s.id), {"kind": "specialist", "weekly_hours": s.weekly_hours})
+        for s in network.specialists.values()
+    )
+    graph.add_edges_from(
+        (specialist_node(s.id), municipality_node(s.home), {"kind": "works_in"})
+        for s in network.specialists.values()
+    )
+    graph.add_edges_from(
+        (specialist_node(s.id), area_node(area), {"kind": "competent_in", "level": level})
+        for s in network.specialists.values()
+        for area, level in s.competences.items()
+        if area in known_areas
+    )
     by_county: dict[str, list[str]] = {}
     for place in network.places.values():
         by_county.setdefault(place.county, []).append(place.code)
