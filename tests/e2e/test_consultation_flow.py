@@ -15,17 +15,12 @@ from typing import Any
 import pytest
 
 from tests.support.database import using_database
+from tests.support.pages import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 
 LEAKY = "Flickan, 20121212-1212, berättar om en planerad resa. Hur bedömer vi risken?"
 CLEAN = "Flickan berättar om en planerad resa till släkten. Hur bedömer vi risken?"
-
-
-def sign_in(page: Any, server_url: str, who: str) -> None:
-    page.goto(f"{server_url}/auth/dev-login")
-    page.locator(f"[data-testid=sign-in-{who}]").click()
-    page.wait_for_url(f"{server_url}/")
 
 
 def move_meeting_into_the_past(database_url: str, request_id: int) -> None:

@@ -9,15 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.support.pages import sign_in_page as sign_in
+
 pytestmark = pytest.mark.browser
 
 HBV = "honour_based_violence"
-
-
-def sign_in(page: Any, server_url: str, who: str) -> None:
-    page.goto(f"{server_url}/auth/dev-login")
-    page.locator(f"[data-testid=sign-in-{who}]").click()
-    page.wait_for_url(f"{server_url}/")
 
 
 def test_analyst_reads_the_map_and_the_recommendations(browser: Any, server_url: str) -> None:

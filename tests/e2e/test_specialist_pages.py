@@ -10,13 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.pages import sign_in_page as sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Any, server_url: str, who: str) -> None:
-    page.goto(f"{server_url}/auth/dev-login")
-    page.locator(f"[data-testid=sign-in-{who}]").click()
-    page.wait_for_url(f"{server_url}/")
 
 
 def test_specialist_keeps_profile_hours_absences_and_calendar(

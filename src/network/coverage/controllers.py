@@ -3,6 +3,7 @@ weak points and monthly trends. Aggregates only; scoped and audited."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import msgspec
@@ -13,6 +14,7 @@ from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
 from network.coverage import exports, schemas, services
 from network.graph.coverage import Service
+from network.graph.resilience import Dependence
 
 __all__ = ("CoverageController", "report_out")
 
@@ -46,6 +48,16 @@ def _format(request: AnyRequest, explicit: str | None) -> str:
     if "text/csv" in accept:
         return "csv"
     return "json"
+
+
+def _dependence(found: Dependence, names: dict[int, str]) -> schemas.DependenceOut:
+    return schemas.DependenceOut(
+        id=found.holder,
+        name=names.get(found.holder, str(found.holder)),
+        municipalities=list(found.municipalities),
+        areas=list(found.areas),
+        population=found.population,
+    )
 
 
 def report_out(report: services.Report) -> list[schemas.CoverageOut]:
@@ -128,15 +140,7 @@ class CoverageController(Controller):
         )
         return [
             schemas.CountySummaryOut(
-                county=s.county,
-                area=s.area,
-                municipalities=s.municipalities,
-                local=s.local,
-                shared=s.shared,
-                covered_share=s.covered_share,
-                population=s.population,
-                covered_population=s.covered_population,
-                population_share=s.population_share,
+                **asdict(s), covered_share=s.covered_share, population_share=s.population_share
             )
             for s in report.summaries
         ]
@@ -212,26 +216,8 @@ class CoverageController(Controller):
             principal, actor_of(request, principal), county=county, area=area, service=service
         )
         return schemas.WeakPointsOut(
-            specialists=[
-                schemas.DependenceOut(
-                    id=d.holder,
-                    name=found.specialist_names.get(d.holder, str(d.holder)),
-                    municipalities=list(d.municipalities),
-                    areas=list(d.areas),
-                    population=d.population,
-                )
-                for d in found.specialists
-            ],
-            agreements=[
-                schemas.DependenceOut(
-                    id=d.holder,
-                    name=found.agreement_names.get(d.holder, str(d.holder)),
-                    municipalities=list(d.municipalities),
-                    areas=list(d.areas),
-                    population=d.population,
-                )
-                for d in found.agreements
-            ],
+            specialists=[_dependence(d, found.specialist_names) for d in found.specialists],
+            agreements=[_dependence(d, found.agreement_names) for d in found.agreements],
         )
 
     @get("/trends", operation_id="getCoverageTrends")

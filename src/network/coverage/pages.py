@@ -51,6 +51,17 @@ def bars(points: list[MonthPoint], field: str) -> list[Bar]:
     return found
 
 
+def _scope(common: dict[str, Any]) -> dict[str, Any]:
+    """The reader, the county, the area and the service the page's filters chose."""
+    return {
+        "principal": common["principal_obj"],
+        "actor": common["actor"],
+        "county": common["county"],
+        "area": common["area"],
+        "service": common["service"],
+    }
+
+
 def _service(value: str | None) -> Service:
     try:
         return Service(value or Service.CONSULTATION)
@@ -146,11 +157,7 @@ class CoveragePages(Controller):
         try:
             common = await self._common(request, county, area)
             report = await services.report(
-                common["principal_obj"],
-                common["actor"],
-                county=common["county"],
-                area=common["area"],
-                service=common["service"],
+                **_scope(common),
             )
         except DomainError as error:
             return await refused(request, error)
@@ -182,15 +189,7 @@ class CoveragePages(Controller):
         chosen_kind = kind if kind in ("specialists", "agreements") else "specialists"
         try:
             common = await self._common(request, county, area)
-            found = await services.recommend(
-                common["principal_obj"],
-                common["actor"],
-                county=common["county"],
-                area=common["area"],
-                kind=chosen_kind,
-                k=k,
-                service=common["service"],
-            )
+            found = await services.recommend(**_scope(common), kind=chosen_kind, k=k)
         except DomainError as error:
             return await refused(request, error)
         where = await services.places_for(common["principal_obj"])
@@ -214,11 +213,7 @@ class CoveragePages(Controller):
         try:
             common = await self._common(request, county, area)
             found = await services.weak_points(
-                common["principal_obj"],
-                common["actor"],
-                county=common["county"],
-                area=common["area"],
-                service=common["service"],
+                **_scope(common),
             )
         except DomainError as error:
             return await refused(request, error)
