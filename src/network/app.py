@@ -65,7 +65,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
-        cache.configure(app.stores.get("cache"))
+        # One cache per database: two instances sharing a Redis never mix their data.
+        cache.configure(app.stores.get(cache.store_name(settings.database_url)))
         outbox.configure(
             app.plugins.get(ChannelsPlugin),
             Mailer(settings.smtp_url, settings.smtp_from, settings.public_url)

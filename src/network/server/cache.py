@@ -4,19 +4,20 @@ Each *topic* (e.g. ``"network"``: specialists, competences, hours and agreements
 has a version token; writers call :func:`changed` after committing, and every
 cached entry's key holds the token it was computed under, so a change makes all
 older entries unreachable at once (they then expire by their TTL). The store is
-the app's ``cache`` store: Redis when configured, so every process sees the same
+the app's store (one namespace per database): Redis when configured, so every process sees the same
 entries and the same changes; in-process memory otherwise.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 
-__all__ = ("NETWORK", "cached", "changed", "configure", "version")
+__all__ = ("NETWORK", "cached", "changed", "configure", "store_name", "version")
 
 # Specialists' homes, competences and hours, and sharing agreements: what coverage reads.
 NETWORK = "network"
@@ -25,8 +26,13 @@ _store: Store = MemoryStore()
 VERSION_TTL = 30 * 24 * 3600
 
 
+def store_name(database_url: str) -> str:
+    """The app's store for this cache: one per database."""
+    return f"cache-{hashlib.sha256(database_url.encode()).hexdigest()[:12]}"
+
+
 def configure(store: Store | None) -> None:
-    """Use ``store`` (the app's ``cache`` store); ``None`` returns to process memory."""
+    """Use ``store`` (see :func:`store_name`); ``None`` returns to process memory."""
     global _store  # one cache per process, set at start-up
     _store = store if store is not None else MemoryStore()
 
