@@ -22,6 +22,7 @@ from network.accounts.oidc_controllers import OidcController, oidc_client_for
 from network.accounts.policy import Action
 from network.accounts.sessions import make_session_config
 from network.accounts.token_controllers import TokenController
+from network.agreements.controllers import AgreementController
 from network.audit.controllers import AuditController, ReviewController
 from network.consultations.booking_controllers import BookingController
 from network.consultations.controllers import (
@@ -32,6 +33,7 @@ from network.consultations.controllers import (
 )
 from network.consultations.followup import periodic_follow_up
 from network.coverage.controllers import CoverageController
+from network.coverage.history import snapshot_if_due
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.notifications import service as outbox
@@ -41,6 +43,7 @@ from network.server import cache
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
+from network.server.periodic import periodic
 from network.server.redis import make_redis
 from network.server.security import csrf_middleware, rate_limits, security_headers
 from network.server.stores import make_channels, make_store_registry
@@ -74,8 +77,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             else None,
         )
         try:
-            async with periodic_follow_up(
-                settings.followup_interval, redis, retention_days=settings.retention_days
+            async with (
+                periodic_follow_up(
+                    settings.followup_interval, redis, retention_days=settings.retention_days
+                ),
+                # the same cadence: a pass costs one query unless today's snapshot is due
+                periodic("coverage-history", settings.followup_interval, redis, snapshot_if_due),
             ):
                 yield
         finally:
@@ -105,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ResponseTimeController,
         RoundController,
         CoverageController,
+        AgreementController,
         CalendarFeedController,
         CalendarFeedPublic,
         SessionController,

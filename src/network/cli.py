@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load-reference": _load_reference,
         "seed": _seed,
         "followup": _followup,
+        "snapshot": _snapshot,
     }[args.command]
     return handler(args)
 
@@ -71,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "followup",
         help="expire unanswered offers and passed requests, purge closed ones past retention",
+    )
+
+    sub.add_parser(
+        "snapshot", help="record this month's coverage (supply over time) as it stands today"
     )
 
     seed = sub.add_parser("seed", help="seed a synthetic network (if the database has none)")
@@ -100,7 +105,11 @@ async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
     options = {
         k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
     }
-    return await seed_if_empty(progress=True, **options)
+    seeded = await seed_if_empty(progress=True, **options)
+    from network.coverage.history import snapshot_if_due
+
+    await snapshot_if_due()  # the coverage history starts with the network as seeded
+    return seeded
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -173,6 +182,16 @@ def _followup(args: argparse.Namespace) -> int:
         f"offers expired: {result.offers_expired} (passed on: {result.passed_on}), "
         f"requests expired: {result.requests_expired}, purged: {result.purged}"
     )
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from network.coverage.history import take_snapshot
+    from network.coverage.services import today
+
+    day = today()
+    rows = asyncio.run(take_snapshot(day))
+    print(f"coverage snapshot of {day:%Y-%m}: {rows} municipality × area rows")
     return 0
 
 

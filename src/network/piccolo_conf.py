@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "network.consultations.piccolo_app",
         "network.mentoring.piccolo_app",
         "network.notifications.piccolo_app",
+        "network.coverage.piccolo_app",
     ]
 )

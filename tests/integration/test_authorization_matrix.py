@@ -31,6 +31,7 @@ REQUESTERS = frozenset({"social_worker", "coordinator"})
 SPECIALIST = frozenset({"specialist"})
 SOCIAL_WORKER = frozenset({"social_worker"})
 SETTLERS = frozenset({"coordinator", "analyst", "admin"})
+MANAGERS = frozenset({"coordinator", "admin"})  # of sharing agreements
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -53,6 +54,13 @@ class Case:
 
 def _later() -> str:
     return (datetime.now(UTC) + timedelta(days=30)).isoformat()
+
+
+def _agreement(place: dict[str, str]) -> dict[str, Any]:
+    """Two municipalities of ``place``'s county; own: an unknown area (400, nothing stored)."""
+    members = ["2161", "2184"] if place is OWN else ["2584", "2582"]
+    area = "no_such_area" if place is OWN else "lvu_investigation"
+    return {"name": "M", "municipalities": members, "areas": [area], "valid_from": "2026-01-01"}
 
 
 def _review(place: dict[str, str]) -> dict[str, Any]:
@@ -278,6 +286,33 @@ MATRIX.update(
             Case("GET", "/api/v1/coverage/weak-points", SETTLERS)
         ],
         ("GET", "/api/v1/coverage/trends"): [Case("GET", "/api/v1/coverage/trends", SETTLERS)],
+        ("GET", "/api/v1/agreements"): [Case("GET", "/api/v1/agreements", SIGNED_IN)],
+        ("GET", "/api/v1/agreements/{agreement_id:int}"): [
+            Case("GET", "/api/v1/agreements/999999", SIGNED_IN)
+        ],
+        # Own place: past the guard to a 400 (an unknown area), so nothing is written.
+        ("POST", "/api/v1/agreements"): [
+            Case("POST", "/api/v1/agreements", MANAGERS, body=_agreement(OWN), label="own"),
+            Case("POST", "/api/v1/agreements", frozenset(), body=_agreement(OTHER), label="other"),
+        ],
+        ("PUT", "/api/v1/agreements/{agreement_id:int}"): [
+            Case("PUT", "/api/v1/agreements/999999", MANAGERS, body=_agreement(OWN))
+        ],
+        ("POST", "/api/v1/agreements/{agreement_id:int}/end"): [
+            Case("POST", "/api/v1/agreements/999999/end", MANAGERS, body={})
+        ],
+        ("GET", "/agreements"): [Case("GET", "/agreements", SIGNED_IN)],
+        ("GET", "/agreements/new"): [Case("GET", "/agreements/new", MANAGERS)],
+        ("POST", "/agreements/new"): [
+            Case("POST", "/agreements/new", MANAGERS, form={"name": "x", "kind": "members"})
+        ],
+        ("GET", "/agreements/{agreement_id:int}"): [Case("GET", "/agreements/999999", SIGNED_IN)],
+        ("POST", "/agreements/{agreement_id:int}"): [
+            Case("POST", "/agreements/999999", MANAGERS, form={"name": "x"})
+        ],
+        ("POST", "/agreements/{agreement_id:int}/end"): [
+            Case("POST", "/agreements/999999/end", MANAGERS, form={})
+        ],
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],

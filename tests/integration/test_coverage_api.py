@@ -18,6 +18,8 @@ from litestar.testing import TestClient
 
 from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest
+from network.coverage import services
+from network.coverage.history import snapshot_if_due, take_snapshot
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -34,6 +36,7 @@ from tests.support.cases import (
     create_accepted_request,
     create_county_agreement,
 )
+from tests.support.database import TEST_URL, run_cli
 from tests.support.people import create_specialist_profile, create_user
 
 ANALYST = "cov.analyst@demo.invalid"  # county 23
@@ -300,3 +303,52 @@ def test_trends_and_county_summaries(client: TestClient[Litestar]) -> None:
             "population_share": 1.0,
         }
     ]
+
+
+def test_supply_over_time_from_the_monthly_snapshots(client: TestClient[Litestar]) -> None:
+    """A snapshot taken before the agreements began (December 2025: Östersund alone
+    covered in domestic violence) and one today (all of Jämtland, through the county
+    deal); months without a snapshot have no supply."""
+    today = services.today()
+    in_app(client, lambda: take_snapshot(date(2025, 12, 15)))
+    run_cli(TEST_URL, "snapshot")  # today's, from the command line
+    assert in_app(client, lambda: snapshot_if_due()) == 0  # already taken today
+    sign_in(client, ANALYST)
+    points = {
+        p["month"]: p
+        for p in client.get(
+            "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "36"}
+        ).json()
+    }
+    population = in_app(
+        client,
+        lambda: (
+            Municipality.select(Municipality.code, Municipality.population)
+            .where(Municipality.county._.code == "23")
+            .run()
+        ),
+    )
+    inhabitants = {row["code"]: row["population"] for row in population}
+    before, now = points["2025-12"], points[today.strftime("%Y-%m")]
+    assert before["covered_share"] == round(inhabitants[OSTERSUND] / sum(inhabitants.values()), 4)
+    assert before["local_specialists"] == 1
+    assert before["local_hours"] == 20.0
+    assert now["covered_share"] == 1.0
+    assert now["local_hours"] == 20.0
+    assert points["2025-11"]["covered_share"] is None  # no snapshot that month
+    assert points["2025-11"]["local_hours"] is None
+    # every area at once: the share averaged over the areas, hours summed over them
+    every = {
+        p["month"]: p
+        for p in client.get(
+            "/api/v1/coverage/trends", params={"county": "23", "months": "36"}
+        ).json()
+    }
+    assert every["2025-12"]["local_hours"] == 20.0 + 12.0  # Östersund DV, Åre LVU
+    assert 0 < every[today.strftime("%Y-%m")]["covered_share"] < 1
+
+    # the overview page draws the supply charts from the same points
+    page = client.get("/coverage", params={"county": "23", "area": DV})
+    assert page.status_code == 200
+    assert 'data-testid="chart-covered"' in page.text
+    assert 'data-testid="chart-hours"' in page.text

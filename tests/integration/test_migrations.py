@@ -37,6 +37,7 @@ DOMAIN_TABLES = {
     "feedback",
     "mentoring_programme",
     "mentoring_request",
+    "coverage_snapshot",
 }
 
 

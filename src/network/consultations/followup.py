@@ -14,10 +14,7 @@ audit row per request it touches, with the system as the actor.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,15 +29,13 @@ from network.consultations.notices import tell_requester
 from network.consultations.offers import make_offer, ranked
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.lib.errors import Conflict
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 from network.scheduling import STOCKHOLM
-from network.server.locks import exclusive
+from network.server.periodic import periodic
 
 __all__ = ("FollowUp", "follow_up", "periodic_follow_up")
 
 SYSTEM = Actor(email="system", role="system")
-logger = logging.getLogger("network.followup")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,33 +137,14 @@ async def follow_up(*, now: datetime | None = None, retention_days: int) -> Foll
     return FollowUp(expired, passed_on, requests_expired, purged)
 
 
-@asynccontextmanager
-async def periodic_follow_up(
+def periodic_follow_up(
     interval_seconds: int, redis: Redis | None, *, retention_days: int
-) -> AsyncIterator[None]:
+) -> AbstractAsyncContextManager[None]:
     """Run :func:`follow_up` every ``interval_seconds`` while the app runs (0: never).
     With several processes, the Redis lock lets one of them do each pass."""
-    if interval_seconds <= 0:
-        yield
-        return
 
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(interval_seconds)
-            try:
-                async with exclusive("followup", redis, busy="busy"):
-                    result = await follow_up(retention_days=retention_days)
-                if result != FollowUp():
-                    logger.info("follow-up %s", result)
-            except Conflict:
-                continue  # another process is doing this pass
-            except Exception:  # keep the loop alive; the next pass tries again
-                logger.exception("follow-up pass failed")
+    async def work() -> FollowUp | None:
+        result = await follow_up(retention_days=retention_days)
+        return result if result != FollowUp() else None
 
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+    return periodic("followup", interval_seconds, redis, work)

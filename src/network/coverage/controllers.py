@@ -228,17 +228,23 @@ class CoverageController(Controller):
         area: Area = None,
         months: Months = 12,
     ) -> list[schemas.MonthOut]:
-        """Requests opened, unplaced and the median days to a meeting, per month."""
+        """Per month: requests opened, unplaced and the median days to a meeting (counts
+        of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
+        inhabitants covered (averaged over the areas), the specialists working in the
+        municipalities and their weekly hours (summed over the areas)."""
         principal = await signed_in_principal(request)
         points = await services.trends(
             principal, actor_of(request, principal), county=county, area=area, months=months
         )
         return [
             schemas.MonthOut(
-                month=p.month,
-                requests=p.requests,
-                unplaced=p.unplaced,
-                median_days_to_meeting=p.median_days_to_meeting,
+                month=p.demand.month,
+                requests=p.demand.requests,
+                unplaced=p.demand.unplaced,
+                median_days_to_meeting=p.demand.median_days_to_meeting,
+                covered_share=p.supply.covered_share if p.supply else None,
+                local_specialists=p.supply.local_specialists if p.supply else None,
+                local_hours=p.supply.local_hours if p.supply else None,
             )
             for p in points
         ]

@@ -17,7 +17,7 @@ from network.coverage import services
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
-from network.graph.demand import MonthPoint
+from network.graph.history import SupplyPoint
 from network.lib.errors import DomainError
 from network.web.forms import refused
 
@@ -37,18 +37,19 @@ class Bar:
     height: float
 
 
-def bars(points: list[MonthPoint], field: str) -> list[Bar]:
-    """Bars for a month chart of ``field``, scaled to the chart's height."""
-    values = [getattr(p, field) for p in points]
-    top = max((v for v in values if v is not None), default=0) or 1
-    step = CHART_WIDTH / max(len(points), 1)
+def bars(months: list[str], values: list[float | None], top: float | None = None) -> list[Bar]:
+    """Bars for a month chart, scaled to the chart's height (to ``top``, else the largest)."""
+    top = top or max((v for v in values if v is not None), default=0) or 1
+    step = CHART_WIDTH / max(len(months), 1)
     found = []
-    for index, (point, value) in enumerate(zip(points, values, strict=True)):
+    for index, (month, value) in enumerate(zip(months, values, strict=True)):
         height = 0.0 if value is None else round(value / top * (CHART_HEIGHT - 20), 1)
-        found.append(
-            Bar(point.month, value, round(index * step + 2, 1), CHART_HEIGHT - height, height)
-        )
+        found.append(Bar(month, value, round(index * step + 2, 1), CHART_HEIGHT - height, height))
     return found
+
+
+def _percent(point: SupplyPoint | None) -> float | None:
+    return None if point is None else round(point.covered_share * 100, 1)
 
 
 def _scope(common: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +133,7 @@ class CoveragePages(Controller):
         points = await services.trends(
             common["principal_obj"], common["actor"], county=common["county"], area=area_code
         )
+        months = [p.demand.month for p in points]
         return await render(
             request,
             "coverage/overview.html.j2",
@@ -143,8 +145,10 @@ class CoveragePages(Controller):
             shapes=shapes,
             selected=selected,
             points=points,
-            request_bars=bars(points, "requests"),
-            wait_bars=bars(points, "median_days_to_meeting"),
+            request_bars=bars(months, [p.demand.requests for p in points]),
+            wait_bars=bars(months, [p.demand.median_days_to_meeting for p in points]),
+            covered_bars=bars(months, [_percent(p.supply) for p in points], top=100),
+            hour_bars=bars(months, [p.supply.local_hours if p.supply else None for p in points]),
             chart=(CHART_WIDTH, CHART_HEIGHT),
             query=lambda **changes: self._query(common, **{"area": area_code, **changes}),
         )

@@ -104,3 +104,7 @@ class MonthOut(Schema):
     requests: int | None
     unplaced: int | None
     median_days_to_meeting: float | None
+    # supply, from the month's coverage snapshot (null: none was taken that month)
+    covered_share: float | None = None
+    local_specialists: int | None = None
+    local_hours: float | None = None

@@ -21,10 +21,12 @@ from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations.tables import ConsultationRequest
+from network.coverage.history import supply_points
 from network.coverage.loader import load_graph
 from network.directory.tables import Municipality, SharingAgreement
 from network.graph.coverage import Cell, CountySummary, Service, county_summaries, coverage
 from network.graph.demand import Demand, MonthPoint, RequestFact, demand, monthly
+from network.graph.history import SupplyPoint
 from network.graph.placement import (
     Candidate,
     Pick,
@@ -46,6 +48,7 @@ __all__ = (
     "Recommendation",
     "Report",
     "Row",
+    "Trend",
     "WeakPoints",
     "boundaries",
     "places_for",
@@ -349,6 +352,14 @@ async def weak_points(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """One month: demand (requests, suppressed alike) and supply (from the snapshot)."""
+
+    demand: MonthPoint
+    supply: SupplyPoint | None  # None: no snapshot was taken that month
+
+
 async def trends(
     principal: Principal,
     actor: Actor,
@@ -356,8 +367,9 @@ async def trends(
     county: str | None = None,
     area: str | None = None,
     months: int = 12,
-) -> list[MonthPoint]:
-    """Requests, unplaced requests and the median wait to a meeting per month."""
+) -> list[Trend]:
+    """Per month: requests, unplaced requests and the median wait to a meeting, and the
+    inhabitants covered and the specialists' hours from the monthly snapshots."""
     where = await places_for(principal)
     codes = where.within(county)
     start, end = _period(months)
@@ -372,8 +384,9 @@ async def trends(
     while month <= today():
         labels.append(month.strftime("%Y-%m"))
         month = (month + timedelta(days=32)).replace(day=1)
+    supply = await supply_points(codes, area, labels)
     await record(actor, "coverage.trends", "coverage", None, county=county, detail={"area": area})
-    return monthly(facts, labels)
+    return [Trend(d, s) for d, s in zip(monthly(facts, labels), supply, strict=True)]
 
 
 async def boundaries(codes: frozenset[str]) -> dict[str, Any]:

@@ -23,24 +23,28 @@ logger = logging.getLogger("network.errors")
 
 
 _MISSING = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
+_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
 
 
 def _body(status: int, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {"status_code": status, "detail": detail, "errors": errors}
 
 
-def _field_of(key: object) -> str | None:
+def _field_of(key: object, message: str) -> str | None:
     if key is None:
         return None
-    text = str(key)
-    return text.removeprefix("$.") or None
+    text = str(key).removeprefix("$.")
+    unknown = _UNKNOWN.search(message)
+    if unknown is not None:  # msgspec names the object; the field is the unknown key
+        text = unknown["name"] if text in ("", "data") else f"{text}.{unknown['name']}"
+    return text or None
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
         {
-            "field": _field_of(item.get("key")),
+            "field": _field_of(item.get("key"), str(item.get("message", ""))),
             "message": str(item.get("message", "")),
             "source": item.get("source"),
         }

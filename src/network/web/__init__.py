@@ -9,6 +9,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
+from network.agreements.pages import AgreementPages
 from network.consultations.pages import ConsultationPages, RoundPages
 from network.coverage.pages import CoveragePages
 from network.specialists.pages import SpecialistPages
@@ -24,6 +25,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsultationPages,
     RoundPages,
     CoveragePages,
+    AgreementPages,
 ]
 STATIC_ROUTER = create_static_files_router(
     path="/static", directories=[WEB_DIR / "static"], include_in_schema=False

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from network.lib.errors import DomainError, InvalidInput
 
-__all__ = ("form_fields", "refused", "to_struct")
+__all__ = ("form_fields", "form_lists", "refused", "to_struct")
 
 T = TypeVar("T")
 
@@ -21,6 +21,16 @@ async def form_fields(request: Request[Any, Any, Any]) -> dict[str, str]:
     """The submitted form as plain strings (the last value of a repeated field)."""
     raw = await request.form()
     return {key: str(raw.get(key)) for key in raw}
+
+
+async def form_lists(request: Request[Any, Any, Any], *names: str) -> dict[str, Any]:
+    """The submitted form as plain strings, with every value of the fields ``names``
+    (checkboxes, multiple selects) as a list."""
+    raw = await request.form()
+    found: dict[str, Any] = {key: str(raw.get(key)) for key in raw}
+    for name in names:
+        found[name] = [str(value) for value in raw.getall(name, [])]
+    return found
 
 
 def to_struct(data: dict[str, Any], kind: type[T]) -> T:

@@ -111,6 +111,20 @@ PLACEMENT_LABELS = {
     "county_agreement": N_("A county-wide agreement"),
     "pair_agreement": N_("An agreement between two municipalities"),
 }
+LEGAL_FORM_LABELS = {
+    "avtalssamverkan": N_("Agreement-based collaboration (avtalssamverkan)"),
+    "gemensam_namnd": N_("Joint committee (gemensam nämnd)"),
+    "kommunalforbund": N_("Local federation (kommunalförbund)"),
+}
+AGREEMENT_SCOPE_LABELS = {
+    "consultation": N_("Consultation only"),
+    "co_handling": N_("Consultation and co-handling"),
+}
+AGREEMENT_STATUS_LABELS = {
+    "upcoming": N_("Not yet in force"),
+    "active": N_("In force"),
+    "ended": N_("Ended"),
+}
 ROUND_STATUS_LABELS = {
     "preview": N_("Preview"),
     "committed": N_("Committed"),
@@ -236,6 +250,9 @@ class Translator:
             "finding_labels": FINDING_LABELS,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,
+            "legal_form_labels": LEGAL_FORM_LABELS,
+            "agreement_scope_labels": AGREEMENT_SCOPE_LABELS,
+            "agreement_status_labels": AGREEMENT_STATUS_LABELS,
         }
 
 

@@ -1,0 +1,1 @@
+"""Sharing agreements between municipalities: API, pages and the rules for keeping them."""

@@ -1,0 +1,224 @@
+"""Pages for sharing agreements: the list everyone may read, and the forms with which
+coordinators create, change and end them (plain HTML forms, no script needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.policy import Action, Principal, visible_scope
+from network.agreements import services
+from network.agreements.schemas import AgreementEnd, AgreementIn, AgreementOut, AgreementStatus
+from network.directory.services import list_areas, list_counties, list_municipalities
+from network.lib.errors import DomainError, Forbidden
+from network.lib.vocab import AgreementScope, LegalForm
+from network.web.forms import form_lists, refused, to_struct
+
+__all__ = ("AgreementPages",)
+
+AnyRequest = Request[Any, Any, Any]
+LISTS = ("municipalities", "areas")
+
+
+def agreement_from_form(form: dict[str, Any]) -> AgreementIn:
+    """The agreement form as the API's Struct (the same validation, the field named)."""
+    county_wide = form.get("kind") == "county"
+    return to_struct(
+        {
+            "name": form.get("name", ""),
+            "legal_form": form.get("legal_form") or LegalForm.AGREEMENT,
+            "scope": form.get("scope") or AgreementScope.CONSULTATION,
+            "county": (form.get("county") or None) if county_wide else None,
+            "municipalities": [] if county_wide else form.get("municipalities", []),
+            "areas": form.get("areas", []),
+            "valid_from": form.get("valid_from", ""),
+            "valid_to": form.get("valid_to") or None,
+        },
+        AgreementIn,
+    )
+
+
+def form_of(agreement: AgreementOut) -> dict[str, Any]:
+    """An agreement as the values of its form."""
+    return {
+        "name": agreement.name,
+        "legal_form": agreement.legal_form.value,
+        "scope": agreement.scope.value,
+        "kind": "county" if agreement.county else "members",
+        "county": agreement.county or "",
+        "municipalities": [m.code for m in agreement.municipalities],
+        "areas": agreement.areas,
+        "valid_from": agreement.valid_from.isoformat(),
+        "valid_to": agreement.valid_to.isoformat() if agreement.valid_to else "",
+    }
+
+
+def _status(value: str | None) -> AgreementStatus | None:
+    try:
+        return AgreementStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+class AgreementPages(Controller):
+    path = "/agreements"
+    include_in_schema = False
+
+    @get("/", name="agreements", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def index(
+        self,
+        request: AnyRequest,
+        county: Annotated[str | None, QueryParameter(max_length=2)] = None,
+        status: Annotated[str | None, QueryParameter(max_length=16)] = None,
+    ) -> Template:
+        """Every sharing agreement, filtered by county and status."""
+        from network.web.pages import render
+
+        principal = await signed_in_principal(request)
+        counties = await list_counties()
+        chosen = county if county in {c.code for c in counties} else None
+        agreements = await services.list_agreements(
+            principal, county=chosen, status=_status(status)
+        )
+        return await render(
+            request,
+            "agreements/index.html.j2",
+            agreements=agreements,
+            counties=counties,
+            county=chosen,
+            status=_status(status),
+            statuses=list(AgreementStatus),
+            may_create=not visible_scope(principal, Action.AGREEMENT_MANAGE).empty,
+        )
+
+    async def _form_page(
+        self,
+        request: AnyRequest,
+        *,
+        agreement: AgreementOut | None,
+        form: dict[str, Any],
+        error: DomainError | None = None,
+    ) -> Template:
+        from network.web.pages import render
+
+        principal = await signed_in_principal(request)
+        scope = visible_scope(principal, Action.AGREEMENT_MANAGE)
+        municipalities = await list_municipalities()
+        mine = scope.counties | {
+            m.county_code for m in municipalities if m.code in scope.municipalities
+        }
+        template = await render(
+            request,
+            "agreements/form.html.j2",
+            agreement=agreement,
+            form=form,
+            error=error,
+            counties=await list_counties(),
+            open_counties=mine,
+            municipalities=municipalities,
+            manage=True,
+            areas=await list_areas(),
+            legal_forms=[f.value for f in LegalForm],
+            scopes=[s.value for s in AgreementScope],
+            today=services.today().isoformat(),
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get("/new", name="agreement-new", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
+    async def new(self, request: AnyRequest) -> Template:
+        """The form for a new agreement."""
+        form = {"kind": "members", "valid_from": services.today().isoformat()}
+        return await self._form_page(request, agreement=None, form=form)
+
+    async def _submit(
+        self,
+        request: AnyRequest,
+        agreement: AgreementOut | None,
+        action: Callable[[Principal, dict[str, Any]], Awaitable[AgreementOut]],
+    ) -> Template | Redirect:
+        principal = await signed_in_principal(request)
+        form = await form_lists(request, *LISTS)
+        try:
+            saved = await action(principal, form)
+        except Forbidden as error:
+            return await refused(request, error)
+        except DomainError as error:
+            shown = {**form_of(agreement), **form} if agreement is not None else form
+            return await self._form_page(request, agreement=agreement, form=shown, error=error)
+        return Redirect(f"/agreements/{saved.id}", status_code=303)
+
+    @post("/new", name="agreement-create-form", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
+    async def create(self, request: AnyRequest) -> Template | Redirect:
+        async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
+            return await services.create_agreement(
+                principal, actor_of(request, principal), agreement_from_form(form)
+            )
+
+        return await self._submit(request, None, run)
+
+    @get("/{agreement_id:int}", name="agreement-page", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def page(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template:
+        """One agreement; its coordinators also get the forms to change or end it."""
+        principal = await signed_in_principal(request)
+        try:
+            agreement = await services.get_agreement(principal, agreement_id)
+        except DomainError as error:
+            return await refused(request, error)
+        if agreement.may_manage:
+            return await self._form_page(request, agreement=agreement, form=form_of(agreement))
+        from network.web.pages import render
+
+        return await render(
+            request,
+            "agreements/form.html.j2",
+            agreement=agreement,
+            form={},
+            manage=False,
+            areas=await list_areas(),
+        )
+
+    @post(
+        "/{agreement_id:int}",
+        name="agreement-update-form",
+        opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
+    )
+    async def update(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
+        principal = await signed_in_principal(request)
+        try:
+            agreement = await services.get_agreement(principal, agreement_id)
+        except DomainError as error:
+            return await refused(request, error)
+
+        async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
+            return await services.update_agreement(
+                principal, actor_of(request, principal), agreement_id, agreement_from_form(form)
+            )
+
+        return await self._submit(request, agreement, run)
+
+    @post(
+        "/{agreement_id:int}/end",
+        name="agreement-end-form",
+        opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
+    )
+    async def end(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
+        principal = await signed_in_principal(request)
+        try:
+            agreement = await services.get_agreement(principal, agreement_id)
+        except DomainError as error:
+            return await refused(request, error)
+
+        async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
+            data = to_struct({"valid_to": form.get("end_on") or None}, AgreementEnd)
+            return await services.end_agreement(
+                principal, actor_of(request, principal), agreement_id, data
+            )
+
+        return await self._submit(request, agreement, run)

@@ -1,0 +1,367 @@
+"""Sharing agreements: listing, creating, changing and ending them.
+
+Agreements between municipalities are public documents, so every signed-in user
+may read them. Changing one is for coordinators (and administrators) whose scope
+holds every party: all member municipalities, or the county of a county-wide
+agreement, before and after the change. Agreements are never deleted; ending one
+sets its last day, so coverage history stays explainable. Every write is one
+transaction, is audited, and tells the network cache (coverage, suggestions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from network.accounts.policy import Action, Principal, Target, decide
+from network.agreements.schemas import (
+    AgreementEnd,
+    AgreementIn,
+    AgreementOut,
+    AgreementStatus,
+    Member,
+)
+from network.audit.service import Actor, record
+from network.db import write_transaction
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    CompetenceArea,
+    County,
+    Municipality,
+    SharingAgreement,
+)
+from network.lib.errors import Forbidden, InvalidInput, NotFound
+from network.lib.vocab import AgreementScope, LegalForm
+from network.scheduling.slots import STOCKHOLM
+from network.server import cache
+
+__all__ = (
+    "create_agreement",
+    "end_agreement",
+    "get_agreement",
+    "list_agreements",
+    "status_on",
+    "today",
+    "update_agreement",
+)
+
+
+def today() -> date:
+    return datetime.now(STOCKHOLM).date()
+
+
+def status_on(valid_from: date, valid_to: date | None, day: date) -> AgreementStatus:
+    """Where an agreement valid ``valid_from``–``valid_to`` (inclusive) stands on ``day``."""
+    if day < valid_from:
+        return AgreementStatus.UPCOMING
+    if valid_to is not None and valid_to < day:
+        return AgreementStatus.ENDED
+    return AgreementStatus.ACTIVE
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+async def _rows(ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    query = SharingAgreement.select(
+        SharingAgreement.id,
+        SharingAgreement.name,
+        SharingAgreement.legal_form,
+        SharingAgreement.scope,
+        SharingAgreement.county._.code.as_alias("county"),
+        SharingAgreement.county._.name.as_alias("county_name"),
+        SharingAgreement.valid_from,
+        SharingAgreement.valid_to,
+    ).order_by(SharingAgreement.name)
+    if ids is not None:
+        query = query.where(SharingAgreement.id.is_in(list(ids) or [0]))
+    return list(await query)
+
+
+async def _members(ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """Per agreement: (kommunkod, name, county code) of its member municipalities."""
+    members: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in await AgreementMunicipality.select(
+        AgreementMunicipality.agreement,
+        AgreementMunicipality.municipality._.code.as_alias("code"),
+        AgreementMunicipality.municipality._.name.as_alias("name"),
+        AgreementMunicipality.municipality._.county._.code.as_alias("county"),
+    ).where(AgreementMunicipality.agreement.is_in(ids or [0])):
+        members[row["agreement"]].append((row["code"], row["name"], row["county"]))
+    for found in members.values():
+        found.sort()
+    return members
+
+
+async def _areas(ids: list[int]) -> dict[int, list[str]]:
+    areas: dict[int, list[str]] = defaultdict(list)
+    for row in await AgreementArea.select(
+        AgreementArea.agreement, AgreementArea.area._.code.as_alias("code")
+    ).where(AgreementArea.agreement.is_in(ids or [0])):
+        areas[row["agreement"]].append(row["code"])
+    for found in areas.values():
+        found.sort()
+    return areas
+
+
+def _targets(county: str | None, members: Iterable[tuple[str, str]]) -> list[Target]:
+    """The places an agreement binds: its county, or each member (code, county code)."""
+    if county is not None:
+        return [Target(county=county)]
+    return [Target(municipality=code, county=in_county) for code, in_county in members]
+
+
+def _may_manage(principal: Principal, targets: list[Target]) -> bool:
+    return bool(targets) and all(decide(principal, Action.AGREEMENT_MANAGE, t) for t in targets)
+
+
+async def _out(principal: Principal, rows: list[dict[str, Any]]) -> list[AgreementOut]:
+    ids = [row["id"] for row in rows]
+    members, areas = await _members(ids), await _areas(ids)
+    day = today()
+    found = []
+    for row in rows:
+        these = members.get(row["id"], [])
+        targets = _targets(row["county"], ((code, county) for code, _, county in these))
+        found.append(
+            AgreementOut(
+                id=row["id"],
+                name=row["name"],
+                legal_form=LegalForm(row["legal_form"]),
+                scope=AgreementScope(row["scope"]),
+                county=row["county"],
+                county_name=row["county_name"],
+                municipalities=[Member(code=code, name=name) for code, name, _ in these],
+                areas=areas.get(row["id"], []),
+                valid_from=row["valid_from"],
+                valid_to=row["valid_to"],
+                status=status_on(row["valid_from"], row["valid_to"], day),
+                may_manage=_may_manage(principal, targets),
+            )
+        )
+    return found
+
+
+async def list_agreements(
+    principal: Principal,
+    *,
+    county: str | None = None,
+    municipality: str | None = None,
+    status: AgreementStatus | None = None,
+) -> list[AgreementOut]:
+    """Agreements, optionally those touching a county or a municipality, or in a status."""
+    if county is not None and not await County.exists().where(County.code == county):
+        raise InvalidInput(f"unknown county code {county!r}", field="county", source="query")
+    if municipality is not None and not await Municipality.exists().where(
+        Municipality.code == municipality
+    ):
+        raise InvalidInput(
+            f"unknown kommunkod {municipality!r}", field="municipality", source="query"
+        )
+    found = await _out(principal, await _rows())
+    if county is not None:
+        county_of = await _county_of([m.code for a in found for m in a.municipalities])
+        found = [
+            a
+            for a in found
+            if a.county == county or any(county_of[m.code] == county for m in a.municipalities)
+        ]
+    if municipality is not None:
+        in_county = (await _county_of([municipality]))[municipality]
+        found = [
+            a
+            for a in found
+            if a.county == in_county or any(m.code == municipality for m in a.municipalities)
+        ]
+    if status is not None:
+        found = [a for a in found if a.status is status]
+    return found
+
+
+async def _county_of(codes: list[str]) -> dict[str, str]:
+    rows = await Municipality.select(
+        Municipality.code, Municipality.county._.code.as_alias("county")
+    ).where(Municipality.code.is_in(sorted(set(codes)) or [""]))
+    return {row["code"]: row["county"] for row in rows}
+
+
+async def get_agreement(principal: Principal, agreement_id: int) -> AgreementOut:
+    rows = await _rows([agreement_id])
+    if not rows:
+        raise NotFound("no such agreement", field="id", source="path")
+    return (await _out(principal, rows))[0]
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+async def _checked(data: AgreementIn) -> tuple[int | None, dict[str, tuple[int, str]], list[int]]:
+    """Validate ``data`` against the reference data: the county's id, the members'
+    ids and counties by kommunkod, and the areas' ids."""
+    if data.county is not None and data.municipalities:
+        raise InvalidInput(
+            "give either a county or member municipalities, not both", field="municipalities"
+        )
+    if data.county is None and len(set(data.municipalities)) < 2:
+        raise InvalidInput(
+            "an agreement needs a county or at least two municipalities", field="municipalities"
+        )
+    for name, values in (("municipalities", data.municipalities), ("areas", data.areas)):
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                raise InvalidInput(f"{value!r} is listed twice", field=f"{name}[{index}]")
+            seen.add(value)
+    if data.valid_to is not None and data.valid_to < data.valid_from:
+        raise InvalidInput("must not be before valid_from", field="valid_to")
+    county_id = None
+    if data.county is not None:
+        county_id = await County.select(County.id).where(County.code == data.county).first()
+        if county_id is None:
+            raise InvalidInput(f"unknown county code {data.county!r}", field="county")
+    members = {
+        row["code"]: (row["id"], row["county"])
+        for row in await Municipality.select(
+            Municipality.id, Municipality.code, Municipality.county._.code.as_alias("county")
+        ).where(Municipality.code.is_in(data.municipalities or [""]))
+    }
+    for index, code in enumerate(data.municipalities):
+        if code not in members:
+            raise InvalidInput(f"unknown kommunkod {code!r}", field=f"municipalities[{index}]")
+    areas = {
+        row["code"]: row["id"]
+        for row in await CompetenceArea.select(CompetenceArea.id, CompetenceArea.code).where(
+            CompetenceArea.code.is_in(data.areas) & CompetenceArea.active.eq(True)
+        )
+    }
+    for index, code in enumerate(data.areas):
+        if code not in areas:
+            raise InvalidInput(f"unknown area code {code!r}", field=f"areas[{index}]")
+    return (
+        None if county_id is None else county_id["id"],
+        members,
+        [areas[code] for code in data.areas],
+    )
+
+
+def _require(principal: Principal, targets: list[Target]) -> None:
+    for target in targets:
+        if not decide(principal, Action.AGREEMENT_MANAGE, target):
+            where = target.municipality or f"county {target.county}"
+            raise Forbidden(
+                f"{where} is outside the municipalities and counties you coordinate",
+                field="municipalities" if target.municipality else "county",
+            )
+
+
+async def _write_parts(
+    agreement_id: int, members: dict[str, tuple[int, str]], area_ids: list[int]
+) -> None:
+    if members:
+        await AgreementMunicipality.insert(
+            *(
+                AgreementMunicipality(agreement=agreement_id, municipality=municipality_id)
+                for municipality_id, _ in members.values()
+            )
+        )
+    await AgreementArea.insert(
+        *(AgreementArea(agreement=agreement_id, area=area_id) for area_id in area_ids)
+    )
+
+
+def _audit_place(data: AgreementIn, members: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    counties = {county for _, county in members.values()}
+    county = data.county or (next(iter(counties)) if len(counties) == 1 else None)
+    return {"county": county, "detail": {"members": sorted(members), "areas": sorted(data.areas)}}
+
+
+async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn) -> AgreementOut:
+    county_id, members, area_ids = await _checked(data)
+    _require(principal, _targets(data.county, ((c, m[1]) for c, m in members.items())))
+    async with write_transaction(SharingAgreement._meta.db):
+        agreement = SharingAgreement(
+            name=data.name.strip(),
+            legal_form=data.legal_form,
+            scope=data.scope,
+            county=county_id,
+            valid_from=data.valid_from,
+            valid_to=data.valid_to,
+            created_at=datetime.now(UTC),
+        )
+        await agreement.save()
+        agreement_id = int(agreement.id)
+        await _write_parts(agreement_id, members, area_ids)
+        await record(
+            actor, "agreement.create", "agreement", agreement_id, **_audit_place(data, members)
+        )
+    await cache.changed(cache.NETWORK)
+    return await get_agreement(principal, agreement_id)
+
+
+async def _authorize_existing(principal: Principal, agreement_id: int) -> AgreementOut:
+    current = await get_agreement(principal, agreement_id)
+    if not current.may_manage:
+        raise Forbidden("only coordinators of every party may change this agreement")
+    return current
+
+
+async def update_agreement(
+    principal: Principal, actor: Actor, agreement_id: int, data: AgreementIn
+) -> AgreementOut:
+    """Replace an agreement's terms; its parties before and after must be yours."""
+    county_id, members, area_ids = await _checked(data)
+    _require(principal, _targets(data.county, ((c, m[1]) for c, m in members.items())))
+    async with write_transaction(SharingAgreement._meta.db):
+        await _authorize_existing(principal, agreement_id)
+        await SharingAgreement.update(
+            {
+                SharingAgreement.name: data.name.strip(),
+                SharingAgreement.legal_form: data.legal_form,
+                SharingAgreement.scope: data.scope,
+                SharingAgreement.county: county_id,
+                SharingAgreement.valid_from: data.valid_from,
+                SharingAgreement.valid_to: data.valid_to,
+            }
+        ).where(SharingAgreement.id == agreement_id)
+        await AgreementMunicipality.delete().where(AgreementMunicipality.agreement == agreement_id)
+        await AgreementArea.delete().where(AgreementArea.agreement == agreement_id)
+        await _write_parts(agreement_id, members, area_ids)
+        await record(
+            actor, "agreement.update", "agreement", agreement_id, **_audit_place(data, members)
+        )
+    await cache.changed(cache.NETWORK)
+    return await get_agreement(principal, agreement_id)
+
+
+async def end_agreement(
+    principal: Principal, actor: Actor, agreement_id: int, data: AgreementEnd
+) -> AgreementOut:
+    """Set the agreement's last day (today by default); it cannot end before it began."""
+    last_day = data.valid_to or today()
+    async with write_transaction(SharingAgreement._meta.db):
+        current = await _authorize_existing(principal, agreement_id)
+        if last_day < current.valid_from:
+            raise InvalidInput(
+                f"must not be before the agreement began ({current.valid_from.isoformat()})",
+                field="valid_to",
+            )
+        await SharingAgreement.update({SharingAgreement.valid_to: last_day}).where(
+            SharingAgreement.id == agreement_id
+        )
+        await record(
+            actor,
+            "agreement.end",
+            "agreement",
+            agreement_id,
+            county=current.county,
+            detail={"valid_to": last_day.isoformat(), "was": _iso(current.valid_to)},
+        )
+    await cache.changed(cache.NETWORK)
+    return await get_agreement(principal, agreement_id)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

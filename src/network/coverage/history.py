@@ -1,0 +1,93 @@
+"""Coverage history: the monthly snapshots, written by the periodic job (and
+``network snapshot``), read for the supply-over-time charts.
+
+The current month's rows are replaced at most once a day, in one transaction, so
+a month keeps the state of the last day it was taken; earlier months are never
+touched. Snapshots hold aggregates only (statuses, inhabitants, specialists and
+hours per municipality × area), nothing about requests or people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from network.coverage.loader import load_graph
+from network.coverage.tables import CoverageSnapshot
+from network.db import write_transaction
+from network.graph.coverage import Service, Status, coverage
+from network.graph.history import SnapshotFact, SupplyPoint, facts_of, supply_by_month
+from network.scheduling import STOCKHOLM
+
+__all__ = ("snapshot_if_due", "supply_points", "take_snapshot")
+
+BATCH = 500
+
+
+def _month(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+async def take_snapshot(day: date) -> int:
+    """Replace the snapshot of ``day``'s month with the network as it stands on ``day``;
+    returns the number of rows written."""
+    network, graph = await load_graph(day)
+    weekly = {s.id: s.weekly_hours for s in network.specialists.values()}
+    facts = facts_of(_month(day), coverage(graph, Service.CONSULTATION), weekly)
+    async with write_transaction(CoverageSnapshot._meta.db):
+        await CoverageSnapshot.delete().where(CoverageSnapshot.month == _month(day))
+        for start in range(0, len(facts), BATCH):
+            await CoverageSnapshot.insert(
+                *(_row(fact, day) for fact in facts[start : start + BATCH])
+            )
+    return len(facts)
+
+
+def _row(fact: SnapshotFact, day: date) -> CoverageSnapshot:
+    return CoverageSnapshot(
+        month=fact.month,
+        taken_on=day,
+        municipality=fact.municipality,
+        county=fact.county,
+        area=fact.area,
+        status=fact.status.value,
+        population=fact.population,
+        local_specialists=fact.local_specialists,
+        local_hours=fact.local_hours,
+        reachable_hours=fact.reachable_hours,
+    )
+
+
+async def snapshot_if_due(now: datetime | None = None) -> int:
+    """Take today's snapshot unless this month's was already taken today (the
+    periodic job calls this every pass; it costs one query when there is nothing to do)."""
+    day = (now or datetime.now(STOCKHOLM)).astimezone(STOCKHOLM).date()
+    done = await CoverageSnapshot.exists().where(
+        (CoverageSnapshot.month == _month(day)) & (CoverageSnapshot.taken_on >= day)
+    )
+    return 0 if done else await take_snapshot(day)
+
+
+async def supply_points(
+    codes: Iterable[str], area: str | None, months: list[str]
+) -> list[SupplyPoint | None]:
+    """Supply in ``months`` for the municipalities ``codes`` (one area, or every area)."""
+    wanted = sorted(set(codes))
+    query = CoverageSnapshot.select(
+        CoverageSnapshot.month,
+        CoverageSnapshot.municipality,
+        CoverageSnapshot.county,
+        CoverageSnapshot.area,
+        CoverageSnapshot.status,
+        CoverageSnapshot.population,
+        CoverageSnapshot.local_specialists,
+        CoverageSnapshot.local_hours,
+        CoverageSnapshot.reachable_hours,
+    ).where(
+        CoverageSnapshot.month.is_in(months or [""])
+        & CoverageSnapshot.municipality.is_in(wanted or [""])
+    )
+    if area is not None:
+        query = query.where(CoverageSnapshot.area == area)
+    facts = [SnapshotFact(**{**row, "status": Status(row["status"])}) for row in await query]
+    return supply_by_month(facts, months)

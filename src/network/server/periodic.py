@@ -1,0 +1,56 @@
+"""Background jobs that run every so often while the app runs.
+
+With several processes, a Redis lock per job lets one of them do each pass; the
+others skip it. A failing pass is logged and the next one tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+
+from redis.asyncio import Redis
+
+from network.lib.errors import Conflict
+from network.server.locks import exclusive
+
+__all__ = ("periodic",)
+
+logger = logging.getLogger("network.periodic")
+
+
+@asynccontextmanager
+async def periodic(
+    name: str,
+    interval_seconds: int,
+    redis: Redis | None,
+    work: Callable[[], Awaitable[object]],
+) -> AsyncIterator[None]:
+    """Run ``work`` every ``interval_seconds`` while the context is open (0: never).
+    A result that is truthy is logged."""
+    if interval_seconds <= 0:
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                async with exclusive(name, redis, busy="busy"):
+                    result = await work()
+                if result:
+                    logger.info("%s: %s", name, result)
+            except Conflict:
+                continue  # another process is doing this pass
+            except Exception:  # keep the loop alive; the next pass tries again
+                logger.exception("%s pass failed", name)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
