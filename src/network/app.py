@@ -36,6 +36,7 @@ from network.coverage.controllers import CoverageController
 from network.coverage.history import snapshot_if_due
 from network.db import close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
+from network.mentoring.controllers import MentoringController
 from network.notifications import service as outbox
 from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         RoundController,
         CoverageController,
         AgreementController,
+        MentoringController,
         CalendarFeedController,
         CalendarFeedPublic,
         SessionController,

@@ -32,6 +32,9 @@ SPECIALIST = frozenset({"specialist"})
 SOCIAL_WORKER = frozenset({"social_worker"})
 SETTLERS = frozenset({"coordinator", "analyst", "admin"})
 MANAGERS = frozenset({"coordinator", "admin"})  # of sharing agreements
+MENTORING = frozenset({"social_worker", "specialist"})  # mentees and mentors
+_COHORT = {"name": "K", "start_date": "2026-09-01", "end_date": "2026-12-31"}
+_MEETING = {"held_on": "2026-09-01", "minutes": 30, "themes": ["documentation"]}
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -61,6 +64,12 @@ def _agreement(place: dict[str, str]) -> dict[str, Any]:
     members = ["2161", "2184"] if place is OWN else ["2584", "2582"]
     area = "no_such_area" if place is OWN else "lvu_investigation"
     return {"name": "M", "municipalities": members, "areas": [area], "valid_from": "2026-01-01"}
+
+
+def _programme(place: dict[str, str], *, bad: bool = False) -> dict[str, Any]:
+    """A programme for ``place``'s county; ``bad``: it ends before it starts (400)."""
+    end = "2026-01-01" if bad else "2027-06-30"
+    return {"name": "P", "county": place["county"], "start_date": "2026-08-01", "end_date": end}
 
 
 def _review(place: dict[str, str]) -> dict[str, Any]:
@@ -312,6 +321,138 @@ MATRIX.update(
         ],
         ("POST", "/agreements/{agreement_id:int}/end"): [
             Case("POST", "/agreements/999999/end", MANAGERS, form={})
+        ],
+        ("GET", "/api/v1/mentoring/programmes"): [
+            Case("GET", "/api/v1/mentoring/programmes", SIGNED_IN)
+        ],
+        ("GET", "/api/v1/mentoring/programmes/{programme_id:int}"): [
+            Case("GET", "/api/v1/mentoring/programmes/999999", SIGNED_IN)
+        ],
+        # Own county: past the guard to a 400 (ends before it starts); nothing is written.
+        ("POST", "/api/v1/mentoring/programmes"): [
+            Case(
+                "POST",
+                "/api/v1/mentoring/programmes",
+                COORDINATOR,
+                body=_programme(OWN, bad=True),
+                label="own",
+            ),
+            Case(
+                "POST",
+                "/api/v1/mentoring/programmes",
+                frozenset(),
+                body=_programme(OTHER),
+                label="other",
+            ),
+        ],
+        ("PUT", "/api/v1/mentoring/programmes/{programme_id:int}"): [
+            Case("PUT", "/api/v1/mentoring/programmes/999999", COORDINATOR, body=_programme(OWN))
+        ],
+        ("POST", "/api/v1/mentoring/programmes/{programme_id:int}/cohorts"): [
+            Case("POST", "/api/v1/mentoring/programmes/999999/cohorts", COORDINATOR, body=_COHORT)
+        ],
+        ("GET", "/api/v1/mentoring/programmes/{programme_id:int}/mentors"): [
+            Case("GET", "/api/v1/mentoring/programmes/999999/mentors", SIGNED_IN)
+        ],
+        ("PUT", "/api/v1/mentoring/programmes/{programme_id:int}/mentor"): [
+            Case(
+                "PUT",
+                "/api/v1/mentoring/programmes/999999/mentor",
+                MENTORING,
+                body={"areas": ["npf"]},
+            )
+        ],
+        ("GET", "/api/v1/mentoring/programmes/{programme_id:int}/applicants"): [
+            Case("GET", "/api/v1/mentoring/programmes/999999/applicants", SIGNED_IN)
+        ],
+        ("PUT", "/api/v1/mentoring/mentors/{offer_id:int}/ranking"): [
+            Case("PUT", "/api/v1/mentoring/mentors/999999/ranking", MENTORING, body={"ranking": []})
+        ],
+        ("POST", "/api/v1/mentoring/requests"): [
+            Case("POST", "/api/v1/mentoring/requests", MENTORING, body={"programme": 999999})
+        ],
+        ("GET", "/api/v1/mentoring/requests"): [
+            Case("GET", "/api/v1/mentoring/requests", SIGNED_IN)
+        ],
+        ("PUT", "/api/v1/mentoring/requests/{request_id:int}/wishes"): [
+            Case("PUT", "/api/v1/mentoring/requests/999999/wishes", MENTORING, body={"ranking": []})
+        ],
+        ("POST", "/api/v1/mentoring/requests/{request_id:int}/withdraw"): [
+            Case("POST", "/api/v1/mentoring/requests/999999/withdraw", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/mentoring/requests/{request_id:int}/match"): [
+            Case("POST", "/api/v1/mentoring/requests/999999/match", COORDINATOR)
+        ],
+        ("POST", "/api/v1/mentoring/cohorts/{cohort_id:int}/rounds"): [
+            Case("POST", "/api/v1/mentoring/cohorts/999999/rounds", COORDINATOR)
+        ],
+        ("GET", "/api/v1/mentoring/cohorts/{cohort_id:int}/progress"): [
+            Case("GET", "/api/v1/mentoring/cohorts/999999/progress", COORDINATOR)
+        ],
+        ("GET", "/api/v1/mentoring/rounds/{round_id:int}"): [
+            Case("GET", "/api/v1/mentoring/rounds/999999", COORDINATOR)
+        ],
+        ("POST", "/api/v1/mentoring/rounds/{round_id:int}/commit"): [
+            Case(
+                "POST",
+                "/api/v1/mentoring/rounds/999999/commit",
+                COORDINATOR,
+                body={"mode": "stable"},
+            )
+        ],
+        ("GET", "/api/v1/mentoring/pairs/{request_id:int}"): [
+            Case("GET", "/api/v1/mentoring/pairs/999999", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/mentoring/pairs/{request_id:int}/meetings"): [
+            Case("POST", "/api/v1/mentoring/pairs/999999/meetings", MENTORING, body=_MEETING)
+        ],
+        ("POST", "/api/v1/mentoring/pairs/{request_id:int}/signoffs"): [
+            Case("POST", "/api/v1/mentoring/pairs/999999/signoffs", MENTORING, body={"step": 1})
+        ],
+        ("GET", "/mentoring"): [Case("GET", "/mentoring", SIGNED_IN)],
+        ("GET", "/mentoring/programmes/new"): [
+            Case("GET", "/mentoring/programmes/new", COORDINATOR)
+        ],
+        ("POST", "/mentoring/programmes/new"): [
+            Case("POST", "/mentoring/programmes/new", COORDINATOR, form={"name": "x"})
+        ],
+        ("GET", "/mentoring/programmes/{programme_id:int}"): [
+            Case("GET", "/mentoring/programmes/999999", SIGNED_IN)
+        ],
+        **{
+            ("POST", f"/mentoring/programmes/{{programme_id:int}}/{action}"): [
+                Case("POST", f"/mentoring/programmes/999999/{action}", allowed, form={"x": "1"})
+            ]
+            for action, allowed in (
+                ("cohorts", COORDINATOR),
+                ("mentor", MENTORING),
+                ("request", MENTORING),
+                ("ranking", MENTORING),
+            )
+        },
+        ("POST", "/mentoring/requests/{request_id:int}/withdraw"): [
+            Case("POST", "/mentoring/requests/999999/withdraw", SIGNED_IN)
+        ],
+        ("POST", "/mentoring/requests/{request_id:int}/match"): [
+            Case("POST", "/mentoring/requests/999999/match", COORDINATOR)
+        ],
+        ("GET", "/mentoring/cohorts/{cohort_id:int}"): [
+            Case("GET", "/mentoring/cohorts/999999", COORDINATOR)
+        ],
+        ("POST", "/mentoring/cohorts/{cohort_id:int}/preview"): [
+            Case("POST", "/mentoring/cohorts/999999/preview", COORDINATOR)
+        ],
+        ("POST", "/mentoring/rounds/{round_id:int}/commit"): [
+            Case("POST", "/mentoring/rounds/999999/commit", COORDINATOR, form={"mode": "stable"})
+        ],
+        ("GET", "/mentoring/pairs/{request_id:int}"): [
+            Case("GET", "/mentoring/pairs/999999", SIGNED_IN)
+        ],
+        ("POST", "/mentoring/pairs/{request_id:int}/meetings"): [
+            Case("POST", "/mentoring/pairs/999999/meetings", MENTORING, form={"minutes": "30"})
+        ],
+        ("POST", "/mentoring/pairs/{request_id:int}/signoff"): [
+            Case("POST", "/mentoring/pairs/999999/signoff", MENTORING, form={"step": "1"})
         ],
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],

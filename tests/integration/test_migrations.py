@@ -37,6 +37,12 @@ DOMAIN_TABLES = {
     "feedback",
     "mentoring_programme",
     "mentoring_request",
+    "programme_municipality",
+    "mentoring_cohort",
+    "mentor_offer",
+    "mentoring_round",
+    "mentoring_meeting",
+    "ladder_signoff",
     "coverage_snapshot",
 }
 

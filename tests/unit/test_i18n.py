@@ -116,7 +116,9 @@ def test_missing_or_stale_mo_is_compiled_from_the_po(locales_copy: Path) -> None
 
     po = folder / "messages.po"
     po.write_text(
-        po.read_text(encoding="utf-8").replace('msgstr "Län"', 'msgstr "Länen"', 1),
+        po.read_text(encoding="utf-8").replace(
+            'msgid "Counties"\nmsgstr "Län"', 'msgid "Counties"\nmsgstr "Länen"', 1
+        ),
         encoding="utf-8",
     )
     stale = mo.stat().st_mtime - 10

@@ -10,6 +10,7 @@ municipality's county) or for a whole county.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,6 +24,8 @@ __all__ = (
     "Scope",
     "Target",
     "decide",
+    "decide_all",
+    "party_targets",
     "visible_scope",
 )
 
@@ -201,6 +204,20 @@ def decide(principal: Principal | None, action: Action, target: Target | None = 
         if not scoped or binding.covers(target.municipality, target.county):
             return Decision(True, f"{binding.role.value} in scope")
     return Decision(False, f"no role of yours may {action.value} here")
+
+
+def party_targets(county: str | None, members: Iterable[tuple[str, str]]) -> list[Target]:
+    """The places an arrangement between municipalities binds (a sharing agreement, a
+    mentoring programme): the whole ``county``, or each member (kommunkod, county)."""
+    if county is not None:
+        return [Target(county=county)]
+    return [Target(municipality=code, county=in_county) for code, in_county in members]
+
+
+def decide_all(principal: Principal | None, action: Action, targets: list[Target]) -> bool:
+    """Whether ``principal`` may take ``action`` on every one of ``targets`` (and there
+    is at least one): a party outside their scope refuses the whole."""
+    return bool(targets) and all(decide(principal, action, target) for target in targets)
 
 
 def _may_at_all(principal: Principal, action: Action) -> Decision:

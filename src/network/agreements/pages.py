@@ -14,10 +14,11 @@ from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal, visible_scope
 from network.agreements import services
 from network.agreements.schemas import AgreementEnd, AgreementIn, AgreementOut, AgreementStatus
-from network.directory.services import list_areas, list_counties, list_municipalities
+from network.directory.services import list_areas, list_counties
 from network.lib.errors import DomainError, Forbidden
 from network.lib.vocab import AgreementScope, LegalForm
 from network.web.forms import form_lists, refused, to_struct
+from network.web.parties import parties_from_form, party_choices
 
 __all__ = ("AgreementPages",)
 
@@ -27,14 +28,12 @@ LISTS = ("municipalities", "areas")
 
 def agreement_from_form(form: dict[str, Any]) -> AgreementIn:
     """The agreement form as the API's Struct (the same validation, the field named)."""
-    county_wide = form.get("kind") == "county"
     return to_struct(
         {
             "name": form.get("name", ""),
             "legal_form": form.get("legal_form") or LegalForm.AGREEMENT,
             "scope": form.get("scope") or AgreementScope.CONSULTATION,
-            "county": (form.get("county") or None) if county_wide else None,
-            "municipalities": [] if county_wide else form.get("municipalities", []),
+            **parties_from_form(form),
             "areas": form.get("areas", []),
             "valid_from": form.get("valid_from", ""),
             "valid_to": form.get("valid_to") or None,
@@ -107,20 +106,13 @@ class AgreementPages(Controller):
         from network.web.pages import render
 
         principal = await signed_in_principal(request)
-        scope = visible_scope(principal, Action.AGREEMENT_MANAGE)
-        municipalities = await list_municipalities()
-        mine = scope.counties | {
-            m.county_code for m in municipalities if m.code in scope.municipalities
-        }
         template = await render(
             request,
             "agreements/form.html.j2",
             agreement=agreement,
             form=form,
             error=error,
-            counties=await list_counties(),
-            open_counties=mine,
-            municipalities=municipalities,
+            **await party_choices(principal, Action.AGREEMENT_MANAGE),
             manage=True,
             areas=await list_areas(),
             legal_forms=[f.value for f in LegalForm],
@@ -140,10 +132,16 @@ class AgreementPages(Controller):
     async def _submit(
         self,
         request: AnyRequest,
-        agreement: AgreementOut | None,
+        agreement_id: int | None,
         action: Callable[[Principal, dict[str, Any]], Awaitable[AgreementOut]],
     ) -> Template | Redirect:
         principal = await signed_in_principal(request)
+        agreement = None
+        if agreement_id is not None:
+            try:
+                agreement = await services.get_agreement(principal, agreement_id)
+            except DomainError as error:
+                return await refused(request, error)
         form = await form_lists(request, *LISTS)
         try:
             saved = await action(principal, form)
@@ -190,18 +188,12 @@ class AgreementPages(Controller):
         opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
     )
     async def update(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
-        principal = await signed_in_principal(request)
-        try:
-            agreement = await services.get_agreement(principal, agreement_id)
-        except DomainError as error:
-            return await refused(request, error)
-
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
             return await services.update_agreement(
                 principal, actor_of(request, principal), agreement_id, agreement_from_form(form)
             )
 
-        return await self._submit(request, agreement, run)
+        return await self._submit(request, agreement_id, run)
 
     @post(
         "/{agreement_id:int}/end",
@@ -209,16 +201,10 @@ class AgreementPages(Controller):
         opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
     )
     async def end(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
-        principal = await signed_in_principal(request)
-        try:
-            agreement = await services.get_agreement(principal, agreement_id)
-        except DomainError as error:
-            return await refused(request, error)
-
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
             data = to_struct({"valid_to": form.get("end_on") or None}, AgreementEnd)
             return await services.end_agreement(
                 principal, actor_of(request, principal), agreement_id, data
             )
 
-        return await self._submit(request, agreement, run)
+        return await self._submit(request, agreement_id, run)

@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from network.accounts.policy import Action, Principal, Target, decide
+from network.accounts.policy import (
+    Action,
+    Principal,
+    Target,
+    decide,
+    decide_all,
+    party_targets,
+)
 from network.agreements.schemas import (
     AgreementEnd,
     AgreementIn,
@@ -25,10 +32,10 @@ from network.agreements.schemas import (
 )
 from network.audit.service import Actor, record
 from network.db import write_transaction
+from network.directory.parties import Members, area_ids, check_parties
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
-    CompetenceArea,
     County,
     Municipality,
     SharingAgreement,
@@ -107,17 +114,6 @@ async def _areas(ids: list[int]) -> dict[int, list[str]]:
     return areas
 
 
-def _targets(county: str | None, members: Iterable[tuple[str, str]]) -> list[Target]:
-    """The places an agreement binds: its county, or each member (code, county code)."""
-    if county is not None:
-        return [Target(county=county)]
-    return [Target(municipality=code, county=in_county) for code, in_county in members]
-
-
-def _may_manage(principal: Principal, targets: list[Target]) -> bool:
-    return bool(targets) and all(decide(principal, Action.AGREEMENT_MANAGE, t) for t in targets)
-
-
 async def _out(principal: Principal, rows: list[dict[str, Any]]) -> list[AgreementOut]:
     ids = [row["id"] for row in rows]
     members, areas = await _members(ids), await _areas(ids)
@@ -125,7 +121,7 @@ async def _out(principal: Principal, rows: list[dict[str, Any]]) -> list[Agreeme
     found = []
     for row in rows:
         these = members.get(row["id"], [])
-        targets = _targets(row["county"], ((code, county) for code, _, county in these))
+        targets = party_targets(row["county"], ((code, county) for code, _, county in these))
         found.append(
             AgreementOut(
                 id=row["id"],
@@ -139,7 +135,7 @@ async def _out(principal: Principal, rows: list[dict[str, Any]]) -> list[Agreeme
                 valid_from=row["valid_from"],
                 valid_to=row["valid_to"],
                 status=status_on(row["valid_from"], row["valid_to"], day),
-                may_manage=_may_manage(principal, targets),
+                may_manage=decide_all(principal, Action.AGREEMENT_MANAGE, targets),
             )
         )
     return found
@@ -198,53 +194,14 @@ async def get_agreement(principal: Principal, agreement_id: int) -> AgreementOut
 # --- writing -------------------------------------------------------------------------
 
 
-async def _checked(data: AgreementIn) -> tuple[int | None, dict[str, tuple[int, str]], list[int]]:
+async def _checked(data: AgreementIn) -> tuple[int | None, Members, list[int]]:
     """Validate ``data`` against the reference data: the county's id, the members'
     ids and counties by kommunkod, and the areas' ids."""
-    if data.county is not None and data.municipalities:
-        raise InvalidInput(
-            "give either a county or member municipalities, not both", field="municipalities"
-        )
-    if data.county is None and len(set(data.municipalities)) < 2:
-        raise InvalidInput(
-            "an agreement needs a county or at least two municipalities", field="municipalities"
-        )
-    for name, values in (("municipalities", data.municipalities), ("areas", data.areas)):
-        seen: set[str] = set()
-        for index, value in enumerate(values):
-            if value in seen:
-                raise InvalidInput(f"{value!r} is listed twice", field=f"{name}[{index}]")
-            seen.add(value)
+    county_id, members = await check_parties(data.county, data.municipalities, what="an agreement")
+    areas = await area_ids(data.areas)
     if data.valid_to is not None and data.valid_to < data.valid_from:
         raise InvalidInput("must not be before valid_from", field="valid_to")
-    county_id = None
-    if data.county is not None:
-        county_id = await County.select(County.id).where(County.code == data.county).first()
-        if county_id is None:
-            raise InvalidInput(f"unknown county code {data.county!r}", field="county")
-    members = {
-        row["code"]: (row["id"], row["county"])
-        for row in await Municipality.select(
-            Municipality.id, Municipality.code, Municipality.county._.code.as_alias("county")
-        ).where(Municipality.code.is_in(data.municipalities or [""]))
-    }
-    for index, code in enumerate(data.municipalities):
-        if code not in members:
-            raise InvalidInput(f"unknown kommunkod {code!r}", field=f"municipalities[{index}]")
-    areas = {
-        row["code"]: row["id"]
-        for row in await CompetenceArea.select(CompetenceArea.id, CompetenceArea.code).where(
-            CompetenceArea.code.is_in(data.areas) & CompetenceArea.active.eq(True)
-        )
-    }
-    for index, code in enumerate(data.areas):
-        if code not in areas:
-            raise InvalidInput(f"unknown area code {code!r}", field=f"areas[{index}]")
-    return (
-        None if county_id is None else county_id["id"],
-        members,
-        [areas[code] for code in data.areas],
-    )
+    return county_id, members, areas
 
 
 def _require(principal: Principal, targets: list[Target]) -> None:
@@ -257,9 +214,7 @@ def _require(principal: Principal, targets: list[Target]) -> None:
             )
 
 
-async def _write_parts(
-    agreement_id: int, members: dict[str, tuple[int, str]], area_ids: list[int]
-) -> None:
+async def _write_parts(agreement_id: int, members: Members, area_ids: list[int]) -> None:
     if members:
         await AgreementMunicipality.insert(
             *(
@@ -272,7 +227,7 @@ async def _write_parts(
     )
 
 
-def _audit_place(data: AgreementIn, members: dict[str, tuple[int, str]]) -> dict[str, Any]:
+def _audit_place(data: AgreementIn, members: Members) -> dict[str, Any]:
     counties = {county for _, county in members.values()}
     county = data.county or (next(iter(counties)) if len(counties) == 1 else None)
     return {"county": county, "detail": {"members": sorted(members), "areas": sorted(data.areas)}}
@@ -280,7 +235,7 @@ def _audit_place(data: AgreementIn, members: dict[str, tuple[int, str]]) -> dict
 
 async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn) -> AgreementOut:
     county_id, members, area_ids = await _checked(data)
-    _require(principal, _targets(data.county, ((c, m[1]) for c, m in members.items())))
+    _require(principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
     async with write_transaction(SharingAgreement._meta.db):
         agreement = SharingAgreement(
             name=data.name.strip(),
@@ -313,7 +268,7 @@ async def update_agreement(
 ) -> AgreementOut:
     """Replace an agreement's terms; its parties before and after must be yours."""
     county_id, members, area_ids = await _checked(data)
-    _require(principal, _targets(data.county, ((c, m[1]) for c, m in members.items())))
+    _require(principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
     async with write_transaction(SharingAgreement._meta.db):
         await _authorize_existing(principal, agreement_id)
         await SharingAgreement.update(

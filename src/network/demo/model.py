@@ -225,5 +225,7 @@ class SeedCounts(msgspec.Struct, frozen=True, kw_only=True):
     agreement_municipalities: int = 0
     agreement_areas: int = 0
     programmes: int = 0
+    cohorts: int = 0
+    mentor_offers: int = 0
     consultations: int = 0
     mentoring_requests: int = 0

@@ -41,7 +41,12 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
-from network.mentoring.tables import MentoringProgramme, MentoringRequest
+from network.mentoring.tables import (
+    MentoringCohort,
+    MentoringProgramme,
+    MentoringRequest,
+    MentorOffer,
+)
 from network.specialists.tables import (
     Absence,
     AvailabilityRule,
@@ -339,6 +344,63 @@ async def _write(
         returning=(MentoringProgramme._meta.primary_key, MentoringProgramme.name),
     )
     programme_ids = {r["name"]: r["id"] for r in returned}
+    # One cohort per programme, and every specialist of the programme's county who
+    # takes mentees offers to mentor in it (their competences, languages and modes).
+    cohort_rows = [
+        {
+            "programme": programme_ids[p.name],
+            "name": "Kull 1",
+            "start_date": p.start_date,
+            "end_date": p.end_date,
+            "created_at": p.created_at,
+        }
+        for p in network.programmes
+    ]
+    returned = await _insert(
+        MentoringCohort,
+        cohort_rows,
+        steps.step("mentoring cohorts", len(cohort_rows)),
+        returning=(MentoringCohort._meta.primary_key, MentoringCohort.programme),
+    )
+    cohort_ids = {r["programme"]: r["id"] for r in returned}
+    county_of = {
+        row["code"]: row["county"]
+        for row in await Municipality.select(
+            Municipality.code, Municipality.county._.code.as_alias("county")
+        )
+    }
+    offer_rows = [
+        {
+            "programme": programme_ids[p.name],
+            "user": user_ids[s.email],
+            "municipality": municipality_ids[s.home_municipality_code],
+            "capacity": min(s.mentees_capacity, 10),
+            "areas": json.dumps([c.area_code for c in s.competences]),
+            "languages": json.dumps(list(s.languages)),
+            "modes": json.dumps(
+                [
+                    mode
+                    for mode, offered in (
+                        ("video", s.offers_video),
+                        ("phone", s.offers_phone),
+                        ("on_site", s.offers_on_site),
+                    )
+                    if offered
+                ]
+                or ["video"]
+            ),
+            "ranking": "[]",
+            "active": True,
+            "created_at": p.created_at,
+        }
+        for p in network.programmes
+        for s in network.specialists
+        if s.mentees_capacity > 0
+        and s.competences
+        and county_of[s.home_municipality_code] == p.county_code
+    ]
+    await _insert(MentorOffer, offer_rows, steps.step("mentors", len(offer_rows)))
+    home = {b.email: b.municipality_code for b in network.role_bindings if b.municipality_code}
 
     consultation_rows = [
         {
@@ -373,7 +435,9 @@ async def _write(
             "mode": m.mode.value,
             "match_constraint": m.match_constraint.value,
             "status": m.status.value,
-            "mentor": None,
+            "cohort": cohort_ids[programme_ids[m.programme_name]] if m.programme_name else None,
+            "municipality": municipality_ids[home[m.mentee_email]],
+            "wishes": "[]",
             "created_at": m.created_at,
         }
         for m in network.mentoring_requests
@@ -392,6 +456,8 @@ async def _write(
         agreement_municipalities=len(member_rows),
         agreement_areas=len(agreement_area_rows),
         programmes=len(programme_rows),
+        cohorts=len(cohort_rows),
+        mentor_offers=len(offer_rows),
         consultations=len(consultation_rows),
         mentoring_requests=len(mentoring_rows),
     )

@@ -140,4 +140,5 @@ class NotificationKind(StrEnum):
     BOOKING_CANCELLED = "booking.cancelled"
     BOOKING_MOVED = "booking.moved"
     MESSAGE_NEW = "message.new"
+    MENTOR_MATCHED = "mentoring.matched"
     TEST = "test"

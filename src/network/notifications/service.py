@@ -50,6 +50,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.BOOKING_CANCELLED: frozenset({"area", "start"}),
     NotificationKind.BOOKING_MOVED: frozenset({"area", "start"}),
     NotificationKind.MESSAGE_NEW: frozenset({"area"}),
+    NotificationKind.MENTOR_MATCHED: frozenset(),
     NotificationKind.TEST: frozenset(),
 }
 

@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 from network.agreements.pages import AgreementPages
 from network.consultations.pages import ConsultationPages, RoundPages
 from network.coverage.pages import CoveragePages
+from network.mentoring.pages import MentoringPages
 from network.specialists.pages import SpecialistPages
 from network.web.pages import StartPage
 
@@ -26,6 +27,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     RoundPages,
     CoveragePages,
     AgreementPages,
+    MentoringPages,
 ]
 STATIC_ROUTER = create_static_files_router(
     path="/static", directories=[WEB_DIR / "static"], include_in_schema=False

@@ -125,6 +125,27 @@ AGREEMENT_STATUS_LABELS = {
     "active": N_("In force"),
     "ended": N_("Ended"),
 }
+MENTORING_STATUS_LABELS = {
+    "open": N_("Waiting for a mentor"),
+    "matched": N_("Matched"),
+    "withdrawn": N_("Withdrawn"),
+}
+CONSTRAINT_LABELS = {
+    "none": N_("Anywhere in the programme"),
+    "not_own_unit": N_("Not from my own unit"),
+    "own_municipality_only": N_("Only from my own municipality"),
+}
+THEME_LABELS = {
+    "investigation_method": N_("Investigation method"),
+    "documentation": N_("Documentation"),
+    "talking_with_children": N_("Talking with children"),
+    "legal_framework": N_("The legal framework"),
+    "risk_assessment": N_("Risk assessment"),
+    "collaboration": N_("Collaboration with others"),
+    "own_reactions": N_("Own reactions and strain"),
+    "workload_and_priorities": N_("Workload and priorities"),
+    "court_and_lvu": N_("Court and LVU"),
+}
 ROUND_STATUS_LABELS = {
     "preview": N_("Preview"),
     "committed": N_("Committed"),
@@ -152,6 +173,7 @@ NOTICE_LABELS = {
     "booking.cancelled": N_("Meeting cancelled {start}: {area}"),
     "booking.moved": N_("Meeting moved to {start}: {area}"),
     "message.new": N_("New message in a written consultation: {area}"),
+    "mentoring.matched": N_("You have a mentoring pair: see who and the ladder"),
     "test": N_("Test notification: notifications reach you."),
 }
 # The de-identification guard's findings, as the new-request form explains them.
@@ -253,6 +275,9 @@ class Translator:
             "legal_form_labels": LEGAL_FORM_LABELS,
             "agreement_scope_labels": AGREEMENT_SCOPE_LABELS,
             "agreement_status_labels": AGREEMENT_STATUS_LABELS,
+            "mentoring_status_labels": MENTORING_STATUS_LABELS,
+            "constraint_labels": CONSTRAINT_LABELS,
+            "theme_labels": THEME_LABELS,
         }
 
 
