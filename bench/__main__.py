@@ -1,4 +1,5 @@
-"""Benchmarks: `uv run python -m bench [seed] [--specialists N] [--requests N]`.
+"""Benchmarks: `uv run python -m bench [all|seed|matching|coverage|stable]
+[--specialists N] [--requests N] [--full]` (default: all of them, one after another).
 
 Each benchmark runs against a baseline in the same run and prints a table with
 size, time, baseline time and their ratio. The database is a fresh scratch one of
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import platform
 import resource
@@ -95,11 +97,31 @@ async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("benchmark", nargs="?", default="seed", choices=["seed"])
+    parser.add_argument(
+        "benchmark",
+        nargs="?",
+        default="all",
+        choices=["all", "seed", *PURE],
+    )
     parser.add_argument("--specialists", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--full", action="store_true", help="also the slowest baselines")
     args = parser.parse_args()
+    if args.benchmark in ("all", "seed"):
+        bench_database(args)
+    for name in PURE:
+        if args.benchmark in ("all", name):
+            print(f"\n# bench {name} (pure code)")
+            importlib.import_module(f"bench.{name}").main()
+    return 0
+
+
+PURE = ("matching", "coverage", "stable")
+
+
+def bench_database(args: argparse.Namespace) -> None:
+    """Seeding a scratch database with the national network."""
 
     url, postgres = _scratch_database()
     os.environ["NETWORK_DATABASE_URL"] = url
@@ -114,7 +136,7 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kind = "PostgreSQL" if postgres else "SQLite"
     print(
-        f"# bench {args.benchmark} on {kind}, Python {platform.python_version()}, "
+        f"# bench seed on {kind}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, {platform.machine()}"
     )
     header = ("benchmark", "size", "time", "baseline", "ratio")
@@ -122,7 +144,6 @@ def main() -> int:
     for row in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
     print(f"peak RSS: {peak_mb:.0f} MB")
-    return 0
 
 
 if __name__ == "__main__":

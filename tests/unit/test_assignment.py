@@ -89,7 +89,7 @@ def test_tiny_instances_match_brute_force(seed: int) -> None:
         rng, requests=rng.randint(1, 6), specialists=rng.randint(1, 4), density=0.6
     )
     expected = brute_force(problem)
-    for method in ("scipy", "networkx"):
+    for method in ("ortools", "scipy", "networkx"):
         solution = solve(problem, method=method)  # type: ignore[arg-type]
         check_solution(problem, solution)
         assert solution.total_score == expected, method
@@ -101,9 +101,10 @@ def test_larger_instances_match_milp(seed: int) -> None:
     problem = random_problem(rng, requests=60, specialists=25, density=0.15)
     expected = milp_total(problem)
     fast, reference = solve(problem), solve(problem, method="networkx")
-    check_solution(problem, fast)
-    check_solution(problem, reference)
-    assert fast.total_score == reference.total_score == expected
+    sparse = solve(problem, method="scipy")
+    for solution in (fast, reference, sparse):
+        check_solution(problem, solution)
+    assert fast.total_score == reference.total_score == sparse.total_score == expected
 
 
 def test_unplaced_requests_say_why() -> None:
@@ -117,7 +118,12 @@ def test_unplaced_requests_say_why() -> None:
     assert solution.unplaced == {2: CAPACITY_EXHAUSTED, 3: NO_ELIGIBLE_SPECIALIST}
     empty = RoundProblem(requests=(), capacities={}, edges=())
     assert solve(empty).placements == ()
+    assert solve(empty, method="scipy").placements == ()
     assert solve(empty, method="networkx").total_score == 0
+    # a specialist without capacity, or missing from the capacities, takes nobody
+    idle = RoundProblem(requests=(1, 2), capacities={7: 0}, edges=((1, 7, 900), (2, 8, 800)))
+    for method in ("ortools", "scipy", "networkx"):
+        assert solve(idle, method=method).placements == ()  # type: ignore[arg-type]
 
 
 def test_problem_json_round_trip_and_validation() -> None:

@@ -24,7 +24,8 @@ from network.consultations.network_loader import load_network, request_info, wit
 from network.consultations.notices import tell_offered
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score, suggest
+from network.graph.fastmatch import prepare, suggest_fast
+from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
 from network.graph.model import Network
 from network.lib.errors import Conflict, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
@@ -55,8 +56,8 @@ async def ranked(request: RequestRow, k: int, now: datetime) -> tuple[Network, l
     info = request_info(request)
     network = await with_next_free(await load_network([info.area], now=now), [info], now=now)
     excluded = await _turned_down(request.id)
-    candidates = [s for s in network.specialists.values() if s.id not in excluded]
-    return network, suggest(info, network, now=now, k=k, candidates=candidates)
+    arrays = prepare(network, now.date())
+    return network, suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
 
 
 async def _describe(found: list[Suggestion], network: Network, request: RequestRow) -> list[Any]:

@@ -29,7 +29,8 @@ from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
 from network.directory.tables import County, Municipality
-from network.graph.assignment import RoundProblem, build_problem, solve
+from network.graph.assignment import RoundProblem, solve
+from network.graph.fastmatch import build_problem_fast, prepare
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 from network.server.locks import exclusive
@@ -121,13 +122,17 @@ async def preview(
         infos = [request_info(r) for r in rows]
         network = await load_network({i.area for i in infos}, now=now)
         network = await with_next_free(network, infos, now=now)
-        full = build_problem(infos, network, now=now)
+        full = build_problem_fast(infos, prepare(network, now.date()), now=now)
         refused = await _turned_down([r.id for r in rows])
-        problem = RoundProblem(
-            requests=full.requests,
-            capacities=full.capacities,
-            edges=tuple(e for e in full.edges if e[1] not in refused.get(e[0], ())),
-            breakdowns=full.breakdowns,
+        problem = (
+            RoundProblem(
+                requests=full.requests,
+                capacities=full.capacities,
+                edges=tuple(e for e in full.edges if e[1] not in refused.get(e[0], ())),
+                breakdowns=full.breakdowns,
+            )
+            if refused
+            else full
         )
         solution = solve(problem)
         stored = AssignmentRound(

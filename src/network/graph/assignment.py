@@ -6,8 +6,12 @@ scores. The objective is the sum of the chosen pairs' scores, each request place
 at most once and each specialist at most ``capacity`` times; both solvers here
 find an optimum of that, so any exact solver gets the same total.
 
-- ``scipy`` (production): the bipartite "slot graph" (one column per unit of a
-  specialist's capacity, plus one "unplaced" column per request) solved by
+- ``ortools`` (production): the min-cost flow source → request → specialist →
+  sink, with an "unplaced" arc request → sink, its arcs built as numpy arrays and
+  solved by OR-tools' ``SimpleMinCostFlow`` (0.5 s for 5,000 requests over 20,000
+  specialists, four to eight times faster than scipy here: ``bench/matching.py``).
+- ``scipy``: the bipartite "slot graph" (one column per unit of a specialist's
+  capacity, plus one "unplaced" column per request) solved by
   ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (LAPJVsp).
 - ``networkx`` (reference): the min-cost flow source → request → specialist →
   sink, with an "unplaced" arc request → sink, solved by network simplex.
@@ -23,6 +27,7 @@ from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
+from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -58,6 +63,9 @@ class RoundProblem:
     capacities: Mapping[int, int]
     edges: tuple[tuple[int, int, int], ...]  # (request, specialist, score)
     breakdowns: Mapping[tuple[int, int], ScoreBreakdown] = field(default_factory=dict)
+    # The edges again as an (n, 3) int64 array, when the builder made one (the
+    # solver then skips converting a few million tuples).
+    edge_array: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
@@ -137,7 +145,12 @@ def build_problem(
 
 
 def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
-    with_edges = {r for r, s, _ in problem.edges if problem.capacities.get(s, 0) > 0}
+    if problem.edge_array is not None:
+        open_ = [s for s, c in problem.capacities.items() if c > 0]
+        edges = problem.edge_array
+        with_edges = set(np.unique(edges[np.isin(edges[:, 1], open_), 0]).tolist())
+    else:
+        with_edges = {r for r, s, _ in problem.edges if problem.capacities.get(s, 0) > 0}
     return {
         r: CAPACITY_EXHAUSTED if r in with_edges else NO_ELIGIBLE_SPECIALIST
         for r in problem.requests
@@ -186,6 +199,43 @@ def _solve_scipy(problem: RoundProblem) -> list[Placement]:
     return placements
 
 
+def _solve_ortools(problem: RoundProblem) -> list[Placement]:
+    """Min-cost flow source → request → specialist → sink (and request → sink for
+    "unplaced"), arcs built as arrays and solved by OR-tools' network simplex."""
+    n = len(problem.requests)
+    specialists = np.asarray(
+        sorted(s for s, c in problem.capacities.items() if c > 0), dtype=np.int64
+    )
+    if n == 0 or not problem.edges or len(specialists) == 0:
+        return []
+    edges = problem.edge_array
+    if edges is None:
+        edges = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
+    edges = edges[np.isin(edges[:, 1], specialists)]
+    if len(edges) == 0:
+        return []
+    requests = np.asarray(problem.requests, dtype=np.int64)
+    order = np.argsort(requests, kind="stable")
+    row = order[np.searchsorted(requests[order], edges[:, 0])]
+    column = np.searchsorted(specialists, edges[:, 1])
+    m, e = len(specialists), len(edges)
+    sink = n + m + 1
+    ones = np.ones(n, dtype=np.int64)
+    tails = np.concatenate([np.zeros(n, np.int64), 1 + np.arange(n), 1 + row, 1 + n + np.arange(m)])
+    heads = np.concatenate([1 + np.arange(n), np.full(n, sink), 1 + n + column, np.full(m, sink)])
+    capacity = np.asarray([problem.capacities[int(s)] for s in specialists], dtype=np.int64)
+    capacities = np.concatenate([ones, ones, np.ones(e, dtype=np.int64), capacity])
+    costs = np.concatenate([np.zeros(2 * n, np.int64), -edges[:, 2], np.zeros(m, np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    flow.set_nodes_supplies(np.asarray([0, sink]), np.asarray([n, -n]))
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"OR-tools min-cost flow ended with status {status}")
+    used = flow.flows(np.arange(2 * n, 2 * n + e)) > 0
+    return [Placement(int(r), int(s), int(w)) for r, s, w in edges[used].tolist()]
+
+
 def _solve_networkx(problem: RoundProblem) -> list[Placement]:
     n = len(problem.requests)
     if n == 0:
@@ -213,10 +263,11 @@ def _solve_networkx(problem: RoundProblem) -> list[Placement]:
 
 
 def solve(
-    problem: RoundProblem, *, method: Literal["scipy", "networkx"] = "scipy"
+    problem: RoundProblem, *, method: Literal["ortools", "scipy", "networkx"] = "ortools"
 ) -> RoundSolution:
     """An optimal assignment of ``problem`` and the requests left unplaced, with why."""
-    placements = _solve_networkx(problem) if method == "networkx" else _solve_scipy(problem)
+    solver = {"ortools": _solve_ortools, "scipy": _solve_scipy, "networkx": _solve_networkx}
+    placements = solver[method](problem)
     placements.sort(key=lambda p: (p.request, p.specialist))
     return RoundSolution(
         placements=tuple(placements),

@@ -1,0 +1,331 @@
+"""Eligibility and scoring for many specialists at once (numpy): the same answers as
+:mod:`network.graph.matching`, which stays the readable reference the tests compare
+with, but one array expression per request instead of a Python loop per specialist.
+
+:func:`prepare` turns a :class:`~network.graph.model.Network` into arrays once (per
+network and day): specialists' homes as place indices, levels per area, capacity,
+modes, travel limits, next free slot; a distance matrix between places; and per area
+a reach matrix (a specialist at place *i* may serve place *j*: the same place, or a
+valid agreement covering both and the area). :func:`suggest_fast` and
+:func:`build_problem_fast` then answer exactly as ``suggest`` and ``build_problem``:
+the integer parts are computed with the same float operations and the same
+round-half-to-even, ties go to the lower id. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from network.graph.assignment import RoundProblem
+from network.graph.matching import (
+    DEFAULT_WEIGHTS,
+    URGENCY_WINDOW,
+    ScoreBreakdown,
+    Suggestion,
+    Weights,
+)
+from network.graph.model import Network, Place, RequestInfo, distance_km
+
+__all__ = ("Arrays", "build_problem_fast", "prepare", "suggest_fast")
+
+MODE_BITS = {"phone": 1, "video": 2, "on_site": 4}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NO_SLOT = np.iinfo(np.int64).min
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+
+def _us(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass
+class Arrays:
+    """A network as arrays, for one day."""
+
+    network: Network
+    day: date
+    weights: Weights
+    ids: Ints
+    home: Ints  # place index of each specialist
+    codes: tuple[str, ...]
+    index: dict[str, int]
+    km: Floats  # place × place distance
+    by_area: dict[str, tuple[Ints, Ints]]  # area → (specialist positions, levels)
+    open_: Bools  # not absent, accepts new requests, capacity left
+    modes: Ints
+    max_travel: Floats
+    load: Ints  # the load part of the score, per specialist
+    next_free: Ints  # microseconds since the epoch, NO_SLOT when none
+    local: dict[str, Bools]  # area → place has a specialist competent in it
+    members: list[tuple[frozenset[str], Ints]]  # agreements valid on the day: areas, places
+    _reach: dict[str, Bools] = field(default_factory=dict)
+    _languages: dict[str, Bools] = field(default_factory=dict)
+
+    def reach(self, area: str) -> Bools:
+        """Place × place: a specialist of the row's place may serve the column's place."""
+        if area not in self._reach:
+            found = np.eye(len(self.codes), dtype=np.bool_)
+            for areas, members in self.members:
+                if area in areas:
+                    found[np.ix_(members, members)] = True
+            self._reach[area] = found
+        return self._reach[area]
+
+    def speaks(self, language: str) -> Bools:
+        if language not in self._languages:
+            specialists = self.network.specialists
+            self._languages[language] = np.fromiter(
+                (language in specialists[int(i)].languages for i in self.ids),
+                dtype=np.bool_,
+                count=len(self.ids),
+            )
+        return self._languages[language]
+
+
+@lru_cache(maxsize=4)
+def _distances(places: tuple[Place, ...]) -> Floats:
+    """Kilometres between every two places (the same haversine as the reference);
+    kept for the few place lists a process sees (the 290 municipalities)."""
+    found = np.array([[0.0 if a is b else distance_km(a, b) for b in places] for a in places])
+    found.setflags(write=False)
+    return found
+
+
+def prepare(network: Network, day: date, weights: Weights = DEFAULT_WEIGHTS) -> Arrays:
+    """The arrays of ``network`` for matching on ``day``."""
+    codes = tuple(sorted(network.places))
+    index = {code: i for i, code in enumerate(codes)}
+    places = [network.places[c] for c in codes]
+    km = _distances(tuple(places))
+    people = list(network.specialists.values())
+    n = len(people)
+    area_rows: dict[str, tuple[list[int], list[int]]] = {}
+    for position, s in enumerate(people):
+        for area, level in s.competences.items():
+            rows = area_rows.setdefault(area, ([], []))
+            rows[0].append(position)
+            rows[1].append(level)
+    home = np.fromiter((index[s.home] for s in people), dtype=np.int64, count=n)
+    local: dict[str, Bools] = {}
+    for area, (positions, _) in area_rows.items():
+        found = np.zeros(len(codes), dtype=np.bool_)
+        found[home[positions]] = True
+        local[area] = found
+    used_share = [s.used / s.capacity if s.capacity else 1.0 for s in people]
+    in_county: dict[str, list[int]] = {}
+    for i, place in enumerate(places):
+        in_county.setdefault(place.county, []).append(i)
+    members = []
+    for agreement in network.agreements:
+        if agreement.valid_on(day):
+            at = {index[c] for c in agreement.municipalities if c in index}
+            for county in agreement.counties:
+                at.update(in_county.get(county, ()))
+            members.append((agreement.areas, np.asarray(sorted(at), dtype=np.int64)))
+    return Arrays(
+        network=network,
+        day=day,
+        weights=weights,
+        ids=np.fromiter((s.id for s in people), dtype=np.int64, count=n),
+        home=home,
+        codes=codes,
+        index=index,
+        km=km,
+        by_area={
+            area: (np.asarray(p, dtype=np.int64), np.asarray(levels, dtype=np.int64))
+            for area, (p, levels) in area_rows.items()
+        },
+        open_=np.fromiter(
+            (not s.absent and s.accepts_new and s.remaining > 0 for s in people),
+            dtype=np.bool_,
+            count=n,
+        ),
+        modes=np.fromiter(
+            (sum(MODE_BITS.get(m, 0) for m in s.modes) for s in people), dtype=np.int64, count=n
+        ),
+        max_travel=np.fromiter((s.max_travel_km for s in people), dtype=np.float64, count=n),
+        load=np.fromiter(
+            (round(weights.load * max(0.0, 1.0 - share)) for share in used_share),
+            dtype=np.int64,
+            count=n,
+        ),
+        next_free=np.fromiter(
+            (NO_SLOT if s.next_free is None else _us(s.next_free) for s in people),
+            dtype=np.int64,
+            count=n,
+        ),
+        local=local,
+        members=members,
+    )
+
+
+@dataclass(frozen=True)
+class _Scored:
+    positions: Ints
+    km: Floats
+    level: Ints
+    distance: Ints
+    timeliness: Ints
+    language: Ints
+    no_local: int
+
+    def totals(self, arrays: Arrays) -> Ints:
+        base = arrays.weights.base + self.no_local
+        return (
+            base
+            + self.level
+            + self.distance
+            + self.timeliness
+            + self.language
+            + arrays.load[self.positions]
+        )
+
+    def breakdown(self, arrays: Arrays, at: int) -> ScoreBreakdown:
+        return ScoreBreakdown(
+            base=arrays.weights.base,
+            level=int(self.level[at]),
+            distance=int(self.distance[at]),
+            timeliness=int(self.timeliness[at]),
+            language=int(self.language[at]),
+            load=int(arrays.load[self.positions[at]]),
+            no_local=self.no_local,
+        )
+
+
+def _window_us(request: RequestInfo, now: datetime) -> int:
+    if request.urgency == "planned" and request.latest_date is not None:
+        latest = datetime.combine(request.latest_date, datetime.max.time(), tzinfo=now.tzinfo)
+        window = max(latest - now, timedelta(hours=1))
+    else:
+        window = URGENCY_WINDOW.get(request.urgency, URGENCY_WINDOW["planned"])
+    return window // timedelta(microseconds=1)
+
+
+def _score(arrays: Arrays, request: RequestInfo, now: datetime) -> _Scored | None:
+    """The eligible specialists for ``request`` and the parts of their scores."""
+    found = arrays.by_area.get(request.area)
+    origin = arrays.index.get(request.origin)
+    if found is None or origin is None:
+        return None
+    positions, levels = found
+    homes = arrays.home[positions]
+    km = arrays.km[homes, origin]
+    mask = arrays.open_[positions] & arrays.reach(request.area)[homes, origin]
+    if request.named_specialist is not None:
+        mask &= arrays.ids[positions] == request.named_specialist
+    if request.kind == "meeting":
+        mask &= (arrays.modes[positions] & MODE_BITS.get(request.mode, 0)) != 0
+        if request.mode == "on_site":
+            mask &= km <= arrays.max_travel[positions]
+    positions, levels, km = positions[mask], levels[mask], km[mask]
+    weights = arrays.weights
+    reach = weights.distance_on_site if request.mode == "on_site" else weights.distance_remote
+    closeness = np.maximum(0.0, 1.0 - km / weights.distance_scale_km)
+    if request.kind == "written":
+        timeliness = np.full(len(positions), weights.timeliness, dtype=np.int64)
+    else:
+        free = arrays.next_free[positions]
+        wait = np.maximum(free - _us(now), 0)
+        window = _window_us(request, now)
+        late = np.rint((weights.timeliness * window) / np.maximum(wait, 1)).astype(np.int64)
+        timeliness = np.where(wait <= window, weights.timeliness, late)
+        timeliness = np.where(free == NO_SLOT, 0, timeliness)
+    return _Scored(
+        positions=positions,
+        km=km,
+        level=weights.level * levels,
+        distance=np.rint(reach * closeness).astype(np.int64),
+        timeliness=timeliness.astype(np.int64),
+        language=np.where(arrays.speaks(request.language)[positions], weights.language, 0),
+        no_local=0 if arrays.local[request.area][origin] else weights.no_local,
+    )
+
+
+def suggest_fast(
+    request: RequestInfo,
+    arrays: Arrays,
+    *,
+    now: datetime,
+    k: int = 5,
+    exclude: Collection[int] = (),
+) -> list[Suggestion]:
+    """The ``k`` best eligible specialists but ``exclude``, best first, ties to the
+    lower id: as :func:`network.graph.matching.suggest`."""
+    scored = _score(arrays, request, now)
+    if scored is None or len(scored.positions) == 0:
+        return []
+    totals = scored.totals(arrays)
+    ids = arrays.ids[scored.positions]
+    keep = np.arange(len(ids))
+    if exclude:
+        keep = keep[~np.isin(ids, np.fromiter(exclude, dtype=np.int64))]
+    order = keep[np.lexsort((ids[keep], -totals[keep]))][:k]
+    return [
+        Suggestion(
+            specialist=int(ids[at]),
+            rank=rank,
+            breakdown=scored.breakdown(arrays, int(at)),
+            distance_km=round(float(scored.km[at]), 1),
+        )
+        for rank, at in enumerate(order, start=1)
+    ]
+
+
+class _Breakdowns(Mapping[tuple[int, int], ScoreBreakdown]):
+    """The score parts of a round's pairs, made when asked for (a national round has
+    millions of pairs and needs the parts of the few thousand it places)."""
+
+    def __init__(self, arrays: Arrays, found: dict[int, _Scored]) -> None:
+        self._arrays = arrays
+        self._found = found
+
+    def __getitem__(self, key: tuple[int, int]) -> ScoreBreakdown:
+        request, specialist = key
+        scored = self._found[request]
+        (at,) = np.nonzero(self._arrays.ids[scored.positions] == specialist)
+        if len(at) == 0:
+            raise KeyError(key)
+        return scored.breakdown(self._arrays, int(at[0]))
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for request, scored in self._found.items():
+            for specialist in self._arrays.ids[scored.positions].tolist():
+                yield request, specialist
+
+    def __len__(self) -> int:
+        return sum(len(scored.positions) for scored in self._found.values())
+
+
+def build_problem_fast(
+    requests: Iterable[RequestInfo], arrays: Arrays, *, now: datetime
+) -> RoundProblem:
+    """Every eligible (request, specialist) pair with its score, as
+    :func:`network.graph.assignment.build_problem`."""
+    wanted = list(requests)
+    parts: list[Ints] = []
+    found: dict[int, _Scored] = {}
+    for request in wanted:
+        scored = _score(arrays, request, now)
+        if scored is None or len(scored.positions) == 0:
+            continue
+        ids = arrays.ids[scored.positions]
+        parts.append(np.column_stack([np.full(len(ids), request.id), ids, scored.totals(arrays)]))
+        found[request.id] = scored
+    edge_array = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+    involved = np.unique(edge_array[:, 1]).tolist()
+    specialists = arrays.network.specialists
+    return RoundProblem(
+        requests=tuple(r.id for r in wanted),
+        capacities={s: specialists[s].remaining for s in involved},
+        edges=tuple(map(tuple, edge_array.tolist())),
+        breakdowns=_Breakdowns(arrays, found),
+        edge_array=edge_array,
+    )
