@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from network.settings import DEFAULT_PORT
 
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": _seed,
         "followup": _followup,
         "snapshot": _snapshot,
+        "backup": _backup,
+        "restore": _restore,
     }[args.command]
     return handler(args)
 
@@ -73,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
         "followup",
         help="expire unanswered offers and passed requests, purge closed ones past retention",
     )
+
+    backup = sub.add_parser("backup", help="copy the whole database to a new file")
+    backup.add_argument("file", type=Path, help="the backup file to write (must not exist)")
+    restore = sub.add_parser("restore", help="restore a backup file into an empty database")
+    restore.add_argument("file", type=Path, help="a file written by `network backup`")
 
     sub.add_parser(
         "snapshot", help="record this month's coverage (supply over time) as it stands today"
@@ -192,6 +200,32 @@ def _snapshot(args: argparse.Namespace) -> int:
     day = today()
     rows = asyncio.run(take_snapshot(day))
     print(f"coverage snapshot of {day:%Y-%m}: {rows} municipality × area rows")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from network.backup import BackupError, backup
+    from network.settings import get_settings
+
+    try:
+        backup(get_settings(), args.file)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"backed up to {args.file} ({args.file.stat().st_size:,} bytes)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from network.backup import BackupError, restore
+    from network.settings import get_settings
+
+    try:
+        restore(get_settings(), args.file)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {args.file}")
     return 0
 
 
