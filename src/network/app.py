@@ -44,6 +44,7 @@ from network.server import cache
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
+from network.server.params import ids_in_range
 from network.server.periodic import periodic
 from network.server.redis import make_redis
 from network.server.security import csrf_middleware, rate_limits, security_headers
@@ -136,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=handlers,
-        guards=[policy_guard],
+        guards=[ids_in_range, policy_guard],
         lifespan=[lifespan],
         plugins=[make_channels(redis)],
         middleware=[

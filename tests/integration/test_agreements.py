@@ -117,6 +117,9 @@ def test_create_list_and_read(client: TestClient[Litestar]) -> None:
     ended = client.get("/api/v1/agreements", params={"county": "24", "status": "ended"})
     assert made["id"] not in [a["id"] for a in ended.json()]
     assert client.get("/api/v1/agreements/999999").status_code == 404
+    huge = client.get(f"/api/v1/agreements/{2**80}")  # no row id is that large
+    assert huge.status_code == 400
+    assert huge.json()["errors"][0]["field"] == "agreement_id"
     unknown = client.get("/api/v1/agreements", params={"county": "99"})
     assert unknown.status_code == 400
     assert unknown.json()["errors"][0]["field"] == "county"

@@ -215,6 +215,11 @@ def test_4_a_mentor_ranks_applicants(client: TestClient[Litestar]) -> None:
         400,
         "ranking[0]",
     )
+    too_large = client.put(
+        f"/api/v1/mentoring/mentors/{STATE['specialist_offer']}/ranking",
+        json={"ranking": [2**70]},
+    )
+    assert too_large.status_code == 400  # not a server error
     sign_in(client, SENIOR)
     _refused(
         client.put(

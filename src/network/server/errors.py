@@ -84,7 +84,22 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
     )
 
 
+def _too_large(error: Exception) -> bool:
+    """A number the database cannot hold (SQLite: OverflowError; asyncpg: DataError)."""
+    if isinstance(error, OverflowError):
+        return True
+    from asyncpg.exceptions import DataError
+
+    return isinstance(error, DataError) and "out of" in str(error)
+
+
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _too_large(exc):
+        return Response(
+            _body(400, "a number in the request is too large", []),
+            status_code=400,
+            media_type=MediaType.JSON,
+        )
     logger.exception("unhandled error", exc_info=exc)
     return Response(
         _body(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error", []),
