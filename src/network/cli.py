@@ -195,7 +195,7 @@ def _followup(args: argparse.Namespace) -> int:
 
 def _snapshot(args: argparse.Namespace) -> int:
     from network.coverage.history import take_snapshot
-    from network.coverage.services import today
+    from network.lib.clock import today
 
     day = today()
     rows = asyncio.run(take_snapshot(day))

@@ -18,7 +18,6 @@ from litestar.testing import TestClient
 
 from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest
-from network.coverage import services
 from network.coverage.history import snapshot_if_due, take_snapshot
 from network.directory.tables import (
     AgreementArea,
@@ -26,6 +25,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.lib.clock import today
 from network.lib.vocab import AgreementScope, ConsultationStatus, LegalForm, Role
 from network.server import cache
 from tests.support import app_client, in_app, sign_in
@@ -309,7 +309,7 @@ def test_supply_over_time_from_the_monthly_snapshots(client: TestClient[Litestar
     """A snapshot taken before the agreements began (December 2025: Östersund alone
     covered in domestic violence) and one today (all of Jämtland, through the county
     deal); months without a snapshot have no supply."""
-    today = services.today()
+    day = today()
     in_app(client, lambda: take_snapshot(date(2025, 12, 15)))
     run_cli(TEST_URL, "snapshot")  # today's, from the command line
     assert in_app(client, lambda: snapshot_if_due()) == 0  # already taken today
@@ -329,7 +329,7 @@ def test_supply_over_time_from_the_monthly_snapshots(client: TestClient[Litestar
         ),
     )
     inhabitants = {row["code"]: row["population"] for row in population}
-    before, now = points["2025-12"], points[today.strftime("%Y-%m")]
+    before, now = points["2025-12"], points[day.strftime("%Y-%m")]
     assert before["covered_share"] == round(inhabitants[OSTERSUND] / sum(inhabitants.values()), 4)
     assert before["local_specialists"] == 1
     assert before["local_hours"] == 20.0
@@ -345,7 +345,7 @@ def test_supply_over_time_from_the_monthly_snapshots(client: TestClient[Litestar
         ).json()
     }
     assert every["2025-12"]["local_hours"] == 20.0 + 12.0  # Östersund DV, Åre LVU
-    assert 0 < every[today.strftime("%Y-%m")]["covered_share"] < 1
+    assert 0 < every[day.strftime("%Y-%m")]["covered_share"] < 1
 
     # the overview page draws the supply charts from the same points
     page = client.get("/coverage", params={"county": "23", "area": DV})

@@ -15,6 +15,7 @@ from network.accounts.policy import Action, Principal, visible_scope
 from network.agreements import services
 from network.agreements.schemas import AgreementEnd, AgreementIn, AgreementOut, AgreementStatus
 from network.directory.services import list_areas, list_counties
+from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden
 from network.lib.vocab import AgreementScope, LegalForm
 from network.web.forms import form_lists, refused, to_struct
@@ -117,7 +118,7 @@ class AgreementPages(Controller):
             areas=await list_areas(),
             legal_forms=[f.value for f in LegalForm],
             scopes=[s.value for s in AgreementScope],
-            today=services.today().isoformat(),
+            today=today().isoformat(),
         )
         if error is not None:
             template.status_code = error.status_code
@@ -126,7 +127,7 @@ class AgreementPages(Controller):
     @get("/new", name="agreement-new", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
     async def new(self, request: AnyRequest) -> Template:
         """The form for a new agreement."""
-        form = {"kind": "members", "valid_from": services.today().isoformat()}
+        form = {"kind": "members", "valid_from": today().isoformat()}
         return await self._form_page(request, agreement=None, form=form)
 
     async def _submit(

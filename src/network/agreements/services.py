@@ -40,9 +40,9 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AgreementScope, LegalForm
-from network.scheduling.slots import STOCKHOLM
 from network.server import cache
 
 __all__ = (
@@ -51,13 +51,8 @@ __all__ = (
     "get_agreement",
     "list_agreements",
     "status_on",
-    "today",
     "update_agreement",
 )
-
-
-def today() -> date:
-    return datetime.now(STOCKHOLM).date()
 
 
 def status_on(valid_from: date, valid_to: date | None, day: date) -> AgreementStatus:

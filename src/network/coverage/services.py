@@ -37,6 +37,7 @@ from network.graph.placement import (
     total,
 )
 from network.graph.resilience import Dependence, single_agreements, single_specialists
+from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import ConsultationStatus
 from network.scheduling import STOCKHOLM
@@ -63,10 +64,6 @@ DEMAND_TTL = 60
 REFERENCE_TTL = 3600
 EXACT_LIMIT = 400  # candidates up to which the exact optimum is computed as a check
 UNPLACED = (ConsultationStatus.OPEN, ConsultationStatus.OFFERED, ConsultationStatus.EXPIRED)
-
-
-def today() -> date:
-    return datetime.now(STOCKHOLM).date()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,12 @@ from datetime import UTC, date, datetime, timedelta
 from network.accounts.policy import Principal
 from network.audit.service import Actor, record
 from network.db import is_unique_violation, write_transaction
+from network.lib.clock import today
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
 from network.mentoring.mentors import decoded, load_offers
-from network.mentoring.programmes import Programme, require_manager
+from network.mentoring.programmes import Programme, load_programme, require_manager
 from network.mentoring.requests import Access, load_requests, request_access
 from network.mentoring.tables import (
     LadderSignoff,
@@ -40,10 +41,6 @@ __all__ = (
     "record_meeting",
     "sign_off",
 )
-
-
-def _today() -> date:
-    return datetime.now(STOCKHOLM).date()
 
 
 def stale(last_met: date | None, matched_at: datetime | None, weeks: int, today: date) -> bool:
@@ -85,7 +82,7 @@ async def _pairs(
     ).where(LadderSignoff.request.is_in(ids or [0])):
         signed[row["request"]][row["step"]] = (row["signed_at"], row["by"])
     offers = {o.id: o for o in await load_offers(programme.id)}
-    today = _today()
+    day = today()
     found = []
     for r in requests:
         if r.offer is None:
@@ -121,7 +118,7 @@ async def _pairs(
                 meetings=held,
                 minutes=sum(m.minutes for m in held),
                 last_met=last,
-                stale=live and stale(last, r.matched_at, programme.stale_weeks, today),
+                stale=live and stale(last, r.matched_at, programme.stale_weeks, day),
                 live=live,
                 is_mentor=is_mentor,
                 may_sign=done + 1 if is_mentor and live and done < len(steps) else None,
@@ -151,7 +148,7 @@ async def record_meeting(
     principal: Principal, actor: Actor, request_id: int, data: schemas.MeetingIn
 ) -> schemas.PairOut:
     access = await _mentor_of_live_pair(principal, request_id)
-    if data.held_on > _today():
+    if data.held_on > today():
         raise InvalidInput("must not be in the future", field="held_on")
     matched = access.request.matched_at
     if matched is not None and data.held_on < matched.astimezone(STOCKHOLM).date():
@@ -227,8 +224,6 @@ async def cohort_progress(
     principal: Principal, actor: Actor, cohort_id: int
 ) -> tuple[dict[str, object], Programme, list[schemas.PairOut], list[schemas.RequestOut]]:
     """The cohort, its programme, its pairs (matched or ended) and its open requests."""
-    from network.mentoring.programmes import load_programme
-
     cohort = await MentoringCohort.select().where(MentoringCohort.id == cohort_id).first()
     if cohort is None:
         raise NotFound("no such cohort", field="id", source="path")

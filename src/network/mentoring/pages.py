@@ -6,7 +6,6 @@ and the meetings). Plain HTML forms, no script needed."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -16,6 +15,7 @@ from litestar.response import Redirect, Template
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
 from network.directory.services import list_areas
+from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import MeetingMode, MentoringConstraint, MentoringStatus, Role
 from network.mentoring import ladder, mentors, programmes, requests, rounds, schemas
@@ -416,7 +416,7 @@ class MentoringPages(Controller):
             "mentoring/pair.html.j2",
             pair=pair,
             themes=[t.value for t in schemas.Theme],
-            today=date.today().isoformat(),
+            today=today().isoformat(),
             error=error,
             form=form or {},
         )
