@@ -109,9 +109,14 @@ async def _areas(ids: list[int]) -> dict[int, list[str]]:
     return areas
 
 
-async def _out(principal: Principal, rows: list[dict[str, Any]]) -> list[AgreementOut]:
+async def _out(
+    principal: Principal,
+    rows: list[dict[str, Any]],
+    members: dict[int, list[tuple[str, str, str]]] | None = None,
+) -> list[AgreementOut]:
     ids = [row["id"] for row in rows]
-    members, areas = await _members(ids), await _areas(ids)
+    members = await _members(ids) if members is None else members
+    areas = await _areas(ids)
     day = today()
     found = []
     for row in rows:
@@ -146,37 +151,35 @@ async def list_agreements(
     """Agreements, optionally those touching a county or a municipality, or in a status."""
     if county is not None and not await County.exists().where(County.code == county):
         raise InvalidInput(f"unknown county code {county!r}", field="county", source="query")
-    if municipality is not None and not await Municipality.exists().where(
-        Municipality.code == municipality
-    ):
-        raise InvalidInput(
-            f"unknown kommunkod {municipality!r}", field="municipality", source="query"
-        )
-    found = await _out(principal, await _rows())
-    if county is not None:
-        county_of = await _county_of([m.code for a in found for m in a.municipalities])
-        found = [
-            a
-            for a in found
-            if a.county == county or any(county_of[m.code] == county for m in a.municipalities)
-        ]
+    home_county = None
     if municipality is not None:
-        in_county = (await _county_of([municipality]))[municipality]
-        found = [
-            a
-            for a in found
-            if a.county == in_county or any(m.code == municipality for m in a.municipalities)
-        ]
+        town = (
+            await Municipality.select(Municipality.county._.code.as_alias("county"))
+            .where(Municipality.code == municipality)
+            .first()
+        )
+        if town is None:
+            raise InvalidInput(
+                f"unknown kommunkod {municipality!r}", field="municipality", source="query"
+            )
+        home_county = town["county"]
+    rows = await _rows()
+    members = await _members([row["id"] for row in rows])
+
+    def touches(row: dict[str, Any]) -> bool:
+        these = members.get(row["id"], [])
+        if county is not None and not (
+            row["county"] == county or any(c == county for _, _, c in these)
+        ):
+            return False
+        return municipality is None or (
+            row["county"] == home_county or any(code == municipality for code, _, _ in these)
+        )
+
+    found = await _out(principal, [row for row in rows if touches(row)], members)
     if status is not None:
         found = [a for a in found if a.status is status]
     return found
-
-
-async def _county_of(codes: list[str]) -> dict[str, str]:
-    rows = await Municipality.select(
-        Municipality.code, Municipality.county._.code.as_alias("county")
-    ).where(Municipality.code.is_in(sorted(set(codes)) or [""]))
-    return {row["code"]: row["county"] for row in rows}
 
 
 async def get_agreement(principal: Principal, agreement_id: int) -> AgreementOut:
