@@ -40,7 +40,7 @@ from network.mentoring.controllers import MentoringController
 from network.notifications import service as outbox
 from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
-from network.server import cache
+from network.server import cache, locks
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
+        locks.configure(settings.lock_seconds)
         # One cache per database: two instances sharing a Redis never mix their data.
         cache.configure(app.stores.get(cache.store_name(settings.database_url)))
         outbox.configure(

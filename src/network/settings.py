@@ -64,6 +64,7 @@ class Settings:
     rate_limit_signin: int = 10
     rate_limit_writes: int = 300
     trusted_proxies: str = "127.0.0.1"
+    lock_seconds: int = 30  # a Redis lock's life without renewal (a killed holder's lock frees)
 
     @property
     def is_dev(self) -> bool:
@@ -145,6 +146,7 @@ class Settings:
             rate_limit_signin=_int(get, "NETWORK_RATE_LIMIT_SIGNIN", 10, 1, 1_000_000),
             rate_limit_writes=_int(get, "NETWORK_RATE_LIMIT_WRITES", 300, 1, 1_000_000),
             trusted_proxies=get("NETWORK_TRUSTED_PROXIES") or "127.0.0.1",
+            lock_seconds=_int(get, "NETWORK_LOCK_SECONDS", 30, 2, 3600),
         )
 
 

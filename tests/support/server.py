@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import httpx
 
-__all__ = ("free_port", "running_server")
+__all__ = ("free_port", "running_server", "server_process")
 
 
 def free_port() -> int:
@@ -24,6 +24,13 @@ def free_port() -> int:
 @contextmanager
 def running_server(**env: str) -> Iterator[str]:
     """A `network serve` process (dev mode unless ``env`` says otherwise); yields its URL."""
+    with server_process(**env) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(**env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Like :func:`running_server`, and also yields the process (to kill it)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "network.cli", "serve", "--port", str(port)],
@@ -47,7 +54,7 @@ def running_server(**env: str) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not become ready in 30 s")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

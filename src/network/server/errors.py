@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 
 from network.lib.errors import DomainError
@@ -20,6 +20,7 @@ from network.lib.errors import DomainError
 __all__ = ("exception_handlers",)
 
 logger = logging.getLogger("network.errors")
+RETRY_AFTER_SECONDS = 5  # what a 503 for an unreachable database or Redis asks clients to wait
 
 
 _MISSING = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
@@ -93,7 +94,48 @@ def _too_large(error: Exception) -> bool:
     return isinstance(error, DataError) and "out of" in str(error)
 
 
+def _unavailable(error: Exception) -> str | None:
+    """The service a connection error came from, or ``None`` for any other error."""
+    from asyncpg.exceptions import (
+        CannotConnectNowError,
+        ConnectionDoesNotExistError,
+        InterfaceError,
+        PostgresConnectionError,
+    )
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    if isinstance(error, RedisConnectionError | RedisTimeoutError):
+        return "Redis"
+    if isinstance(
+        error,
+        ConnectionError  # refused or reset (asyncpg raises the OS's errors)
+        | TimeoutError
+        | CannotConnectNowError
+        | ConnectionDoesNotExistError
+        | PostgresConnectionError,
+    ):
+        return "the database"
+    if isinstance(error, InterfaceError) and "closed" in str(error):
+        return "the database"
+    return None
+
+
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    service = _unavailable(exc)
+    if service is not None:
+        # A transaction whose connection broke is rolled back by the server: no half-writes.
+        logger.warning("%s unavailable: %s: %s", service, type(exc).__name__, exc)
+        return Response(
+            _body(
+                HTTP_503_SERVICE_UNAVAILABLE,
+                f"{service} cannot be reached just now; try again shortly",
+                [],
+            ),
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+            media_type=MediaType.JSON,
+            headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+        )
     if _too_large(exc):
         return Response(
             _body(400, "a number in the request is too large", []),

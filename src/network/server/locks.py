@@ -3,22 +3,42 @@ configured (so they hold across processes and machines), else an in-process lock
 
 Taking a busy lock does not wait: it refuses with :class:`~network.lib.errors.Conflict`,
 so a second coordinator starting a round sees "a round is running" at once.
+
+A Redis lock lives ``NETWORK_LOCK_SECONDS`` (default 30) and its holder renews it
+every third of that while it works, so a round that takes long keeps its lock,
+and the lock of a process that was killed is free again within that time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
 
 from network.lib.errors import Conflict
 
-__all__ = ("exclusive",)
+__all__ = ("configure", "exclusive", "key_of")
 
+logger = logging.getLogger("network.locks")
 _LOCAL: dict[str, asyncio.Lock] = {}
-LOCK_SECONDS = 600  # a crashed holder's Redis lock expires after this
+DEFAULT_LOCK_SECONDS = 30
+_seconds = DEFAULT_LOCK_SECONDS
+
+
+def configure(seconds: int) -> None:
+    """How long a Redis lock lives without renewal (set once at start-up)."""
+    global _seconds  # one setting per process
+    _seconds = seconds
+
+
+def key_of(name: str) -> str:
+    """The Redis key of lock ``name``."""
+    return f"network:lock:{name}"
 
 
 @asynccontextmanager
@@ -31,10 +51,26 @@ async def exclusive(name: str, redis: Redis | None, *, busy: str) -> AsyncIterat
         async with lock:
             yield
         return
-    remote = redis.lock(f"network:lock:{name}", timeout=LOCK_SECONDS, blocking=False)
+    remote = redis.lock(key_of(name), timeout=_seconds, blocking=False)
     if not await remote.acquire():
         raise Conflict(busy)
+    renewal = asyncio.create_task(_renew(remote, name))
     try:
         yield
     finally:
-        await remote.release()
+        renewal.cancel()
+        with suppress(asyncio.CancelledError):
+            await renewal
+        try:
+            await remote.release()
+        except (LockError, RedisError) as error:  # it expires by itself
+            logger.warning("lock %s not released: %s", name, error)
+
+
+async def _renew(lock: Lock, name: str) -> None:
+    while True:
+        await asyncio.sleep(_seconds / 3)
+        try:
+            await lock.reacquire()
+        except (LockError, RedisError) as error:
+            logger.error("lock %s could not be renewed: %s", name, error)
