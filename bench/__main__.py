@@ -9,6 +9,9 @@ the kind ``NETWORK_DATABASE_URL`` names (default: a SQLite file in a temp dir).
   batched inserts, against the baseline of inserting the same consultation
   requests one row at a time (measured on a sample, since row-by-row for all of
   them would take minutes), plus peak RSS.
+
+`uv run python -m bench load [...]` is the load test (app processes and Locust;
+see ``bench/load.py``): not part of ``all``.
 """
 
 from __future__ import annotations
@@ -20,21 +23,9 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-
-def _scratch_database() -> tuple[str, bool]:
-    """A fresh database URL, and whether it is a PostgreSQL one (to drop afterwards)."""
-    base = os.environ.get("NETWORK_DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}", False
-    from network.lib.pgdatabases import create_database, scratch_url
-
-    url = scratch_url(base, "network_bench")
-    asyncio.run(create_database(url))
-    return url, True
+from bench.database import drop_scratch, scratch_database
 
 
 async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple[str, ...]]:
@@ -96,6 +87,8 @@ async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["load"]:  # servers and Locust: not part of "all"
+        return int(importlib.import_module("bench.load").main(sys.argv[2:]))
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "benchmark",
@@ -123,16 +116,13 @@ PURE = ("matching", "coverage", "stable")
 def bench_database(args: argparse.Namespace) -> None:
     """Seeding a scratch database with the national network."""
 
-    url, postgres = _scratch_database()
+    url, postgres = scratch_database()
     os.environ["NETWORK_DATABASE_URL"] = url
     os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
     try:
         rows = asyncio.run(bench_seed(args.specialists, args.requests, args.sample))
     finally:
-        if postgres:
-            from network.lib.pgdatabases import drop_database
-
-            asyncio.run(drop_database(url))
+        drop_scratch(url, postgres)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kind = "PostgreSQL" if postgres else "SQLite"
     print(

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -29,14 +30,18 @@ def running_server(**env: str) -> Iterator[str]:
 
 
 @contextmanager
-def server_process(**env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Like :func:`running_server`, and also yields the process (to kill it)."""
+def server_process(
+    log: Path | None = None, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Like :func:`running_server`, and also yields the process (to kill it); with
+    ``log``, everything the process writes goes to that file."""
     port = free_port()
+    sink = log.open("w", encoding="utf-8") if log is not None else None
     process = subprocess.Popen(
         [sys.executable, "-m", "network.cli", "serve", "--port", str(port)],
         env={**os.environ, "NETWORK_ENV": "dev", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=sink or subprocess.DEVNULL,
+        stderr=sink or subprocess.PIPE,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -44,7 +49,7 @@ def server_process(**env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                errors = process.stderr.read() if process.stderr else ""
+                errors = process.stderr.read() if process.stderr else log.read_text() if log else ""
                 raise RuntimeError(f"server exited: {errors}")
             try:
                 if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
@@ -61,3 +66,5 @@ def server_process(**env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if sink is not None:
+            sink.close()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from network.lib.schema import Schema
+from network.lib.schema import Instant, Label, Schema
 from network.lib.vocab import Role
 
 __all__ = (
@@ -53,11 +53,11 @@ class Me(Schema):
 
 
 class TokenCreate(Schema):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    name: Label
     scopes: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=20)
     ]
-    expires_at: datetime
+    expires_at: Instant
 
 
 class Token(Schema):
@@ -88,7 +88,7 @@ class BindingCreate(Schema):
 
 class UserCreate(Schema):
     email: Email
-    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    display_name: Label
     role: Role
     municipality: MunicipalityCode | None = None
     county: CountyCode | None = None

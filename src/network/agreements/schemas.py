@@ -8,13 +8,12 @@ from typing import Annotated
 
 import msgspec
 
-from network.lib.schema import PLAIN_TEXT, Schema
+from network.lib.schema import PLAIN_TEXT, AreaCode, Schema
 from network.lib.vocab import AgreementScope, LegalForm
 
 __all__ = ("AgreementEnd", "AgreementIn", "AgreementOut", "AgreementStatus", "Member")
 
 MunicipalityCode = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
-AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
 
 
 class AgreementStatus(StrEnum):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from network.lib.schema import PLAIN_TEXT, Schema
+from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
 
 __all__ = (
     "BookingCancel",
@@ -36,7 +36,6 @@ __all__ = (
     "Unplaced",
 )
 
-Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=PLAIN_TEXT)]
 
 
@@ -44,7 +43,7 @@ class BookingCreate(Schema):
     """Book the meeting of an accepted consultation at one of the specialist's free slots."""
 
     request: Id
-    start: Annotated[datetime, msgspec.Meta(description="ISO 8601 with offset, a free slot")]
+    start: Annotated[Instant, msgspec.Meta(description="ISO 8601 with offset, a free slot")]
     mode: Literal["phone", "video", "on_site"] | None = None
 
 
@@ -53,7 +52,7 @@ class BookingCancel(Schema):
 
 
 class BookingReschedule(Schema):
-    start: datetime
+    start: Instant
     reason: Reason
 
 
@@ -73,7 +72,6 @@ class BookingOut(Schema):
     origin_municipality_name: str | None
 
 
-AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
 Summary = Annotated[
     str,
     msgspec.Meta(

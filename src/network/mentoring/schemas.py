@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from network.lib.schema import PLAIN_TEXT, Schema
+from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Schema
 from network.lib.vocab import MeetingMode, MentoringConstraint, MentoringStatus
 
 __all__ = (
@@ -44,7 +44,6 @@ DEFAULT_LADDER = (
 independent case work."""
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
-AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
 Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
 MunicipalityCode = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
 Step = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=PLAIN_TEXT)]
@@ -158,8 +157,8 @@ class RankingIn(Schema):
 class RequestIn(Schema):
     """A new social worker's request for a mentor in a programme."""
 
-    programme: int
-    cohort: int | None = None
+    programme: Id
+    cohort: Id | None = None
     areas: Annotated[list[AreaCode], msgspec.Meta(max_length=5)] = []
     language: Language = "sv"
     mode: MeetingMode = MeetingMode.VIDEO

@@ -24,7 +24,7 @@ RETRY_AFTER_SECONDS = 5  # what a 503 for an unreachable database or Redis asks 
 
 
 _MISSING = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
-_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_UNKNOWN = re.compile(r"(unknown|missing required) field `(?P<name>[^`]+)`")
 
 
 def _body(status: int, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def _field_of(key: object, message: str) -> str | None:
         return None
     text = str(key).removeprefix("$.")
     unknown = _UNKNOWN.search(message)
-    if unknown is not None:  # msgspec names the object; the field is the unknown key
+    if unknown is not None:  # msgspec names the object; the field is the unknown/missing key
         text = unknown["name"] if text in ("", "data") else f"{text}.{unknown['name']}"
     return text or None
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from network.lib.schema import Schema
+from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
 
 __all__ = (
     "AbsenceCreate",
@@ -52,7 +52,6 @@ class Slot(Schema):
 
 
 Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
-AreaCode = Annotated[str, msgspec.Meta(min_length=1, max_length=48)]
 Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
 
 
@@ -65,8 +64,8 @@ class CompetenceIn(Schema):
 class ProfileIn(Schema):
     """The whole editable profile; ``version`` is the one read (lost-update check)."""
 
-    version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
-    title: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    version: Id
+    title: Annotated[str, msgspec.Meta(max_length=120, pattern=PLAIN_TEXT)] = ""
     languages: Annotated[list[Language], msgspec.Meta(max_length=20)] = []
     modes: Annotated[list[Literal["phone", "video", "on_site"]], msgspec.Meta(max_length=3)] = []
     max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=2000)] = 0
@@ -89,10 +88,10 @@ class HoursIn(Schema):
 
 
 class AbsenceCreate(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     reason: Literal["holiday", "sick_leave", "parental_leave", "training", "other"] = "other"
-    stand_in: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+    stand_in: Id | None = None
 
 
 class AbsenceOut(Schema):

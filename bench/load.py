@@ -1,0 +1,182 @@
+"""Load test: `uv run python -m bench load [--users 2000] [--seconds 120] [--spawn-rate 50]
+[--specialists 2500] [--requests 6000]`.
+
+Seeds a scratch database (of the kind ``NETWORK_DATABASE_URL`` names) with the demo
+network, starts the app (two processes when ``NETWORK_REDIS_URL`` is set, as behind
+a load balancer; one on the embedded default), and runs Locust headless on
+127.0.0.1 with ``--users`` signed-in people of the network, each using the app as
+their role does (``bench/locustfile.py``) with 5–15 s of reading between clicks.
+Prints throughput and p50/p95/p99 latency per endpoint and the error rate, which
+must be 0 (the command exits 1 otherwise).
+
+The clients all come from one address, so the benchmark raises the per-address
+rate limits for its app processes; everything else is the production code path
+(sessions and CSRF, the database's row-level security, Redis when configured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.database import drop_scratch, scratch_database
+
+HERE = Path(__file__).parent
+
+
+async def seed(specialists: int, requests: int) -> dict[str, list[dict[str, Any]]]:
+    """Migrate and seed the scratch database; the people the load test signs in as."""
+    from network.accounts.tables import RoleBinding
+    from network.demo import generate_network, load_generator_inputs, seed_demo
+    from network.directory.reference import load_reference_data
+    from network.migrate import migrate_forwards
+    from network.specialists.tables import SpecialistProfile
+
+    await migrate_forwards()
+    await load_reference_data()
+    inputs = await load_generator_inputs()
+    network = generate_network(
+        *inputs, specialists=specialists, requests=requests, seed=1729, today=date.today()
+    )
+    await seed_demo(network, progress=False)
+    bindings = await RoleBinding.select(
+        RoleBinding.role,
+        RoleBinding.user.email.as_alias("email"),
+        RoleBinding.county.code.as_alias("county"),
+        RoleBinding.municipality.county.code.as_alias("home_county"),
+    )
+    profiles = {
+        row["email"]: row["id"]
+        for row in await SpecialistProfile.select(
+            SpecialistProfile.id, SpecialistProfile.user.email.as_alias("email")
+        )
+    }
+    people: dict[str, list[dict[str, Any]]] = {
+        "social_worker": [],
+        "specialist": [],
+        "coordinator": [],
+    }
+    for row in sorted(bindings, key=lambda r: r["email"]):
+        if row["role"] == "social_worker":
+            people["social_worker"].append({"email": row["email"]})
+        elif row["role"] == "specialist" and row["email"] in profiles:
+            people["specialist"].append(
+                {"email": row["email"], "specialist_id": profiles[row["email"]]}
+            )
+        elif row["role"] in ("coordinator", "analyst"):
+            county = row["county"] or row["home_county"]
+            people["coordinator"].append({"email": row["email"], "county": county})
+    return people
+
+
+def choose(people: dict[str, list[dict[str, Any]]], users: int) -> dict[str, list[Any]]:
+    """``users`` people: every social worker, coordinator and analyst there is room
+    for, and specialists for the rest."""
+    chosen = {"coordinator": people["coordinator"][: users // 20]}
+    chosen["social_worker"] = people["social_worker"][: users // 2]
+    room = users - len(chosen["coordinator"]) - len(chosen["social_worker"])
+    chosen["specialist"] = people["specialist"][:room]
+    return chosen
+
+
+def report(stats_csv: Path, users: int, seconds: int, processes: int, kind: str) -> bool:
+    """Print the per-endpoint table; whether no request failed."""
+    with stats_csv.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    print(
+        f"# bench load on {kind}, {processes} app process(es), {users} users, {seconds} s; "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    )
+    header = ("endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
+    table = [
+        (
+            row["Name"],
+            row["Request Count"],
+            f"{float(row['Requests/s']):.1f}",
+            row["50%"],
+            row["95%"],
+            row["99%"],
+            row["Failure Count"],
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    failures, count = int(total["Failure Count"]), int(total["Request Count"])
+    print(f"error rate: {failures}/{count} = {failures / max(count, 1):.4%}")
+    return failures == 0 and count > 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench load")
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--spawn-rate", type=int, default=50)
+    parser.add_argument("--specialists", type=int, default=2500)
+    parser.add_argument("--requests", type=int, default=6000)
+    args = parser.parse_args(argv)
+
+    from tests.support.server import running_server
+
+    url, postgres = scratch_database()
+    os.environ["NETWORK_DATABASE_URL"] = url
+    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
+    redis = os.environ.get("NETWORK_REDIS_URL")
+    processes = 2 if redis else 1
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    try:
+        people = choose(asyncio.run(seed(args.specialists, args.requests)), args.users)
+        users = sum(len(group) for group in people.values())
+        (work / "people.json").write_text(json.dumps(people), encoding="utf-8")
+        env = {
+            "NETWORK_RATE_LIMIT_SIGNIN": "1000000",  # all clients share 127.0.0.1
+            "NETWORK_RATE_LIMIT_WRITES": "1000000",
+            "NETWORK_LOG_LEVEL": "WARNING",
+        }
+        with ExitStack() as stack:
+            hosts = [stack.enter_context(running_server(**env)) for _ in range(processes)]
+            command = [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{args.seconds}s",
+                "--csv",
+                str(work / "load"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ]
+            locust_env = {
+                **os.environ,
+                "BENCH_LOAD_PEOPLE": str(work / "people.json"),
+                "BENCH_LOAD_HOSTS": ",".join(hosts),
+            }
+            subprocess.run(command, env=locust_env, check=False, stdout=subprocess.DEVNULL)
+        kind = (
+            "PostgreSQL + Redis" if postgres and redis else "PostgreSQL" if postgres else "SQLite"
+        )
+        ok = report(work / "load_stats.csv", users, args.seconds, processes, kind)
+    finally:
+        drop_scratch(url, postgres)
+    return 0 if ok else 1
