@@ -18,10 +18,10 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -30,7 +30,7 @@ from network.app import create_app
 from network.lib.schema import PLAIN_TEXT
 from network.lib.vocab import Role
 from tests.integration.test_authorization_matrix import MATRIX, OWN
-from tests.support import csrf_ready
+from tests.support import csrf_ready, in_app
 from tests.support.people import create_specialist_profile, create_users
 
 MEGABYTE = "x" * 1_000_000
@@ -174,19 +174,34 @@ def people(migrated: None) -> dict[str, str]:
     return {role.value: f"corpus.{role.value}@demo.invalid" for role in Role}
 
 
+class Send(Protocol):
+    client: TestClient[Litestar]
+
+    def __call__(self, role: str, method: str, path: str, **request: Any) -> httpx.Response: ...
+
+
 @pytest.fixture(scope="module")
-def clients(people: dict[str, str]) -> Iterator[dict[str, TestClient[Litestar]]]:
-    """A client signed in as each role (all signed in before any snapshot is taken)."""
-    with ExitStack() as stack:
-        found = {}
-        for role in {b.role for b in CORPUS}:
-            client = stack.enter_context(
-                TestClient(create_app(), base_url="https://testserver.local")
-            )
-            signed_in = csrf_ready(client).post("/auth/dev-login", json={"email": people[role]})
+def send(people: dict[str, str]) -> Iterator[Send]:
+    """``send(role, method, path, **request)`` through the app as ``role``: one app
+    (PostgreSQL allows one pool a process) and a cookie jar per role, every role
+    signed in before any snapshot is taken; ``send.client`` is the app's client."""
+    with TestClient(create_app(), base_url="https://testserver.local") as client:
+        csrf_ready(client)
+        jars = {}
+        for role in sorted({b.role for b in CORPUS}):
+            client.cookies.clear()
+            client.get("/api/v1/areas")  # a CSRF cookie of this jar's own
+            signed_in = client.post("/auth/dev-login", json={"email": people[role]})
             assert signed_in.status_code == 200, signed_in.text
-            found[role] = client
-        yield found
+            jars[role] = dict(client.cookies)
+
+        def as_role(role: str, method: str, path: str, **request: Any) -> httpx.Response:
+            client.cookies.clear()
+            client.cookies.update(jars[role])
+            return client.request(method, path, **request)
+
+        as_role.client = client  # type: ignore[attr-defined]
+        yield as_role  # type: ignore[misc]
 
 
 async def _snapshot() -> dict[str, str]:
@@ -219,13 +234,12 @@ def test_the_corpus_covers_every_json_write_endpoint() -> None:
     assert {"1 MB string", "NUL byte", "invalid UTF-8", "beyond 32 bits", "no time zone"} <= kinds
 
 
-def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(
-    clients: dict[str, TestClient[Litestar]],
-) -> None:
-    before = asyncio.run(_snapshot())
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(send: Send) -> None:
+    before = in_app(send.client, _snapshot)
     problems: list[str] = []
     for bad in CORPUS:
-        response = clients[bad.role].request(
+        response = send(
+            bad.role,
             bad.method,
             bad.path,
             content=bad.body,
@@ -240,16 +254,18 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(
         if not any(n == w or n.startswith((f"{w}.", f"{w}[")) for n in named for w in wanted):
             problems.append(f"{label}: names {sorted(named)}: {response.json()['detail'][:120]}")
     assert not problems, f"{len(problems)} of {len(CORPUS)}:\n" + "\n".join(problems[:60])
-    assert asyncio.run(_snapshot()) == before
+    assert in_app(send.client, _snapshot) == before
 
 
-def test_a_body_beyond_the_limit_is_refused_before_anything_reads_it(
-    clients: dict[str, TestClient[Litestar]],
-) -> None:
+def test_a_body_beyond_the_limit_is_refused_before_anything_reads_it(send: Send) -> None:
     from network.app import MAX_BODY_BYTES
 
     body = json.dumps({"area": "lvu_investigation", "summary": "x" * MAX_BODY_BYTES}).encode()
-    response = clients["social_worker"].post(
-        "/api/v1/consultations", content=body, headers={"content-type": "application/json"}
+    response = send(
+        "social_worker",
+        "POST",
+        "/api/v1/consultations",
+        content=body,
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 413, response.text

@@ -29,7 +29,8 @@ from network.audit.service import Actor, record
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.notices import tell_booking
-from network.consultations.tables import Booking, ConsultationRequest
+from network.consultations.requests import set_status
+from network.consultations.tables import Booking
 from network.db import is_unique_violation
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, InvalidInput, NotFound
@@ -122,13 +123,7 @@ async def _insert(
         if is_unique_violation(error):
             raise Conflict("is taken (booked by someone else just now)", field="start") from error
         raise
-    await ConsultationRequest.update(
-        {
-            ConsultationRequest.status: ConsultationStatus.BOOKED,
-            ConsultationRequest.meeting_at: start.astimezone(UTC),
-            ConsultationRequest.version: ConsultationRequest.version + 1,
-        }
-    ).where(ConsultationRequest.id == request.id)
+    await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
     return int(booking.id)
 
 
@@ -219,13 +214,7 @@ async def cancel(
         request = await load_request(booking["request"])
         authorize(principal, Action.BOOKING_WRITE, request)
         await _cancel_row(booking_id, reason, now)
-        await ConsultationRequest.update(
-            {
-                ConsultationRequest.status: ConsultationStatus.ACCEPTED,
-                ConsultationRequest.meeting_at: None,
-                ConsultationRequest.version: ConsultationRequest.version + 1,
-            }
-        ).where(ConsultationRequest.id == request.id)
+        await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
         await record(
             actor,
             "booking.cancel",

@@ -159,13 +159,16 @@ async def update(
                 "a request cannot move to another municipality", field="municipality"
             )
         if request.version != version:
-            raise Conflict(
-                f"the request changed meanwhile (now version {request.version}); reload it",
-                field="version",
+            raise _changed(request.version)
+        changed = (
+            await ConsultationRequest.update({**fields, "area": area_id, "version": version + 1})
+            .where(
+                (ConsultationRequest.id == request_id) & (ConsultationRequest.version == version)
             )
-        await ConsultationRequest.update({**fields, "area": area_id, "version": version + 1}).where(
-            (ConsultationRequest.id == request_id) & (ConsultationRequest.version == version)
+            .returning(ConsultationRequest.id)
         )
+        if not changed:  # another edit of this version committed first
+            raise _changed(version + 1)
         await audit(actor, "consultation.update", request)
 
 
@@ -204,14 +207,37 @@ async def cancel(principal: Principal, actor: Actor, request_id: int, reason: st
         await audit(actor, "consultation.cancel", request)
 
 
+def _changed(version: int) -> Conflict:
+    return Conflict(
+        f"the request changed meanwhile (now version {version} or later); reload it",
+        field="version",
+    )
+
+
 async def set_status(request: RequestRow, status: ConsultationStatus, **stamps: Any) -> None:
-    await ConsultationRequest.update(
-        {
-            ConsultationRequest.status: status,
-            ConsultationRequest.version: ConsultationRequest.version + 1,
-            **{getattr(ConsultationRequest, name): value for name, value in stamps.items()},
-        }
-    ).where(ConsultationRequest.id == request.id)
+    """Move ``request`` to ``status`` if it is still the version loaded in this
+    transaction; else :class:`Conflict` (and the caller's transaction rolls back).
+
+    Two transactions that loaded the same version (an accept and a decline of one
+    offer, say) cannot both change it: the second's update waits for the first's
+    row lock, then finds the version moved on, and matches no row.
+    """
+    changed = (
+        await ConsultationRequest.update(
+            {
+                ConsultationRequest.status: status,
+                ConsultationRequest.version: ConsultationRequest.version + 1,
+                **{getattr(ConsultationRequest, name): value for name, value in stamps.items()},
+            }
+        )
+        .where(
+            (ConsultationRequest.id == request.id)
+            & (ConsultationRequest.version == request.version)
+        )
+        .returning(ConsultationRequest.id)
+    )
+    if not changed:
+        raise _changed(request.version + 1)
 
 
 async def audit(actor: Actor, action: str, request: RequestRow, **detail: Any) -> None:
