@@ -1,11 +1,16 @@
-"""Load test: `uv run python -m bench load [--users 2000] [--seconds 120] [--spawn-rate 50]
-[--specialists 2500] [--requests 6000]`.
+"""Load test: `uv run python -m bench load [--scenario mix|suggestions] [--users N]
+[--seconds 120] [--spawn-rate 50] [--think 5-15] [--specialists 2500] [--requests 6000]`.
 
 Seeds a scratch database (of the kind ``NETWORK_DATABASE_URL`` names) with the demo
 network, starts the app (two processes when ``NETWORK_REDIS_URL`` is set, as behind
 a load balancer; one on the embedded default), and runs Locust headless on
-127.0.0.1 with ``--users`` signed-in people of the network, each using the app as
-their role does (``bench/locustfile.py``) with 5–15 s of reading between clicks.
+127.0.0.1 with ``--users`` signed-in people of the network:
+
+- ``mix`` (default, 2,000 users): each uses the app as their role does
+  (``bench/locustfile.py``) with ``--think`` seconds of reading between clicks;
+- ``suggestions`` (default 50 users): social workers each asking for ranked
+  suggestions for one of their open requests once a second.
+
 Prints throughput and p50/p95/p99 latency per endpoint and the error rate, which
 must be 0 (the command exits 1 otherwise).
 
@@ -33,6 +38,11 @@ from typing import Any
 from bench.database import drop_scratch, scratch_database
 
 HERE = Path(__file__).parent
+# scenario -> (Locust user classes, default number of users)
+SCENARIOS = {
+    "mix": (["SocialWorker", "Specialist", "Coordinator"], 2000),
+    "suggestions": (["Suggester"], 50),
+}
 
 
 async def seed(specialists: int, requests: int) -> dict[str, list[dict[str, Any]]]:
@@ -122,7 +132,9 @@ def report(stats_csv: Path, users: int, seconds: int, processes: int, kind: str)
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench load")
-    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="mix")
+    parser.add_argument("--users", type=int, default=None)
+    parser.add_argument("--think", default="5-15", help="seconds between clicks, MIN-MAX")
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--spawn-rate", type=int, default=50)
     parser.add_argument("--specialists", type=int, default=2500)
@@ -138,7 +150,14 @@ def main(argv: list[str]) -> int:
     processes = 2 if redis else 1
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
-        people = choose(asyncio.run(seed(args.specialists, args.requests)), args.users)
+        classes, default_users = SCENARIOS[args.scenario]
+        wanted = args.users or default_users
+        everyone = asyncio.run(seed(args.specialists, args.requests))
+        if args.scenario == "suggestions":
+            people = {"social_worker": everyone["social_worker"][:wanted]}
+            people |= {"specialist": [], "coordinator": []}
+        else:
+            people = choose(everyone, wanted)
         users = sum(len(group) for group in people.values())
         (work / "people.json").write_text(json.dumps(people), encoding="utf-8")
         env = {
@@ -166,17 +185,20 @@ def main(argv: list[str]) -> int:
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
+                *classes,
             ]
             locust_env = {
                 **os.environ,
                 "BENCH_LOAD_PEOPLE": str(work / "people.json"),
                 "BENCH_LOAD_HOSTS": ",".join(hosts),
+                "BENCH_LOAD_THINK": args.think,
             }
             subprocess.run(command, env=locust_env, check=False, stdout=subprocess.DEVNULL)
         kind = (
             "PostgreSQL + Redis" if postgres and redis else "PostgreSQL" if postgres else "SQLite"
         )
-        ok = report(work / "load_stats.csv", users, args.seconds, processes, kind)
+        title = args.scenario + (f", think {args.think} s" if args.scenario == "mix" else "")
+        ok = report(work / "load_stats.csv", users, args.seconds, processes, f"{kind}, {title}")
     finally:
         drop_scratch(url, postgres)
     return 0 if ok else 1

@@ -22,7 +22,7 @@ from http.cookies import SimpleCookie
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, constant_throughput, task
 from locust.exception import StopUser
 
 PEOPLE: dict[str, list[dict[str, Any]]] = json.loads(
@@ -30,6 +30,7 @@ PEOPLE: dict[str, list[dict[str, Any]]] = json.loads(
 )
 HOSTS = itertools.cycle(os.environ["BENCH_LOAD_HOSTS"].split(","))
 AREA = os.environ.get("BENCH_LOAD_AREA", "honour_based_violence")
+THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "5-15").split("-"))
 
 
 def _weeks(weeks: int) -> str:
@@ -43,7 +44,7 @@ class Person(FastHttpUser):
 
     abstract = True
     role: ClassVar[str]
-    wait_time = between(5, 15)  # seconds of reading between clicks
+    wait_time = between(*THINK)  # seconds of reading between clicks
     host = os.environ["BENCH_LOAD_HOSTS"].split(",")[0]
 
     def on_start(self) -> None:
@@ -74,6 +75,18 @@ class Person(FastHttpUser):
                     self.cookies[key] = morsel.value
         return response
 
+    def open_requests(self) -> list[int]:
+        """The ids of the signed-in social worker's open requests."""
+        listed = self.call("GET", "/api/v1/consultations", name="GET /api/v1/consultations")
+        found = listed.json() if listed.status_code == 200 else []
+        return [r["id"] for r in found if r["status"] == "open"]
+
+
+class Browsing(Person):
+    """What everyone does now and then."""
+
+    abstract = True
+
     @task(3)
     def unread(self) -> None:
         self.call("GET", "/api/v1/notifications/unread-count", name="GET unread-count")
@@ -83,18 +96,13 @@ class Person(FastHttpUser):
         self.call("GET", "/", name="GET / (page)")
 
 
-class SocialWorker(Person):
+class SocialWorker(Browsing):
     role = "social_worker"
     fixed_count = len(PEOPLE["social_worker"])
 
     def on_start(self) -> None:
         super().on_start()
-        listed = self.call("GET", "/api/v1/consultations", name="GET /api/v1/consultations")
-        self.open = [
-            r["id"]
-            for r in (listed.json() if listed.status_code == 200 else [])
-            if r["status"] == "open"
-        ]
+        self.open = self.open_requests()
 
     @task(3)
     def mine(self) -> None:
@@ -126,7 +134,25 @@ class SocialWorker(Person):
         self.call("POST", "/api/v1/consultations", name="POST draft consultation", json=body)
 
 
-class Specialist(Person):
+class Suggester(Person):
+    """The suggestions scenario (``--scenario suggestions``): a social worker asking
+    for ranked suggestions for one of their open requests once a second."""
+
+    role = "social_worker"
+    wait_time = constant_throughput(1)
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.open = self.open_requests()
+
+    @task
+    def suggest(self) -> None:
+        if self.open:
+            request = random.choice(self.open)
+            self.call("GET", f"/api/v1/consultations/{request}/suggestions", name="GET suggestions")
+
+
+class Specialist(Browsing):
     role = "specialist"
     fixed_count = len(PEOPLE["specialist"])
 
@@ -149,7 +175,7 @@ class Specialist(Person):
         self.call("GET", f"/api/v1/specialists/{me}/profile", name="GET profile")
 
 
-class Coordinator(Person):
+class Coordinator(Browsing):
     role = "coordinator"
     fixed_count = len(PEOPLE["coordinator"])
 
