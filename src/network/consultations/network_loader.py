@@ -26,7 +26,7 @@ from network.graph.model import Agreement, Network, Place, RequestInfo, Speciali
 from network.lib.vocab import AgreementScope
 from network.scheduling import STOCKHOLM, next_free_slot
 from network.specialists.capacity import week_load
-from network.specialists.services import availability
+from network.specialists.services import availabilities
 from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
 
 __all__ = ("agreements_on", "load_network", "places", "request_info", "with_next_free")
@@ -181,8 +181,7 @@ async def with_next_free(
         return network
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
     updated = dict(network.specialists)
-    for specialist_id in sorted(wanted):
-        found = await availability(specialist_id, now, horizon)
+    for specialist_id, found in sorted((await availabilities(wanted, now, horizon)).items()):
         first = next_free_slot(
             found.weekly,
             found.overrides,
