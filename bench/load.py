@@ -91,8 +91,8 @@ async def seed(specialists: int, requests: int) -> dict[str, list[dict[str, Any]
 
 
 def choose(people: dict[str, list[dict[str, Any]]], users: int) -> dict[str, list[Any]]:
-    """``users`` people: every social worker, coordinator and analyst there is room
-    for, and specialists for the rest."""
+    """``users`` people: coordinators and analysts (up to a twentieth), social
+    workers (up to half), and specialists for the rest."""
     chosen = {"coordinator": people["coordinator"][: users // 20]}
     chosen["social_worker"] = people["social_worker"][: users // 2]
     room = users - len(chosen["coordinator"]) - len(chosen["social_worker"])
