@@ -4,7 +4,6 @@ a new route cannot ship without a decision about who may use it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from litestar.testing import TestClient
 from network.app import create_app
 from network.lib.vocab import Role
 from tests.support import csrf_ready
-from tests.support.people import create_specialist_profile, create_users
+from tests.support.people import create_role_users
 
 ROLES = ("anonymous", *(r.value for r in Role))
 ADMIN = frozenset({"admin"})
@@ -643,22 +642,7 @@ def test_sign_in_routes_of_an_oidc_app_are_public(monkeypatch: pytest.MonkeyPatc
 @pytest.fixture(scope="module")
 def people(migrated: None) -> dict[str, str]:
     """One user per role in the own place (municipal roles in 2161, county roles in 21)."""
-    municipal = (Role.SOCIAL_WORKER, Role.SPECIALIST)
-    ids = create_users(
-        *(
-            (
-                f"matrix.{role.value}@demo.invalid",
-                role,
-                {"municipality": OWN["municipality"]}
-                if role in municipal
-                else {"county": OWN["county"]},
-            )
-            for role in Role
-        )
-    )
-    specialist = ids[f"matrix.{Role.SPECIALIST.value}@demo.invalid"]
-    asyncio.run(create_specialist_profile(specialist, OWN["municipality"]))
-    return {role.value: f"matrix.{role.value}@demo.invalid" for role in Role}
+    return create_role_users("matrix", OWN)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ the flows' own tests; ``docs/reliability.md`` lists them.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections.abc import Iterator
@@ -28,10 +27,9 @@ from litestar.testing import TestClient
 
 from network.app import create_app
 from network.lib.schema import PLAIN_TEXT
-from network.lib.vocab import Role
 from tests.integration.test_authorization_matrix import MATRIX, OWN
 from tests.support import csrf_ready, in_app
-from tests.support.people import create_specialist_profile, create_users
+from tests.support.people import create_role_users
 
 MEGABYTE = "x" * 1_000_000
 # Preferred signer per route: the first role in this order that the route allows.
@@ -157,21 +155,7 @@ CORPUS = _corpus()
 
 @pytest.fixture(scope="module")
 def people(migrated: None) -> dict[str, str]:
-    municipal = (Role.SOCIAL_WORKER, Role.SPECIALIST)
-    ids = create_users(
-        *(
-            (
-                f"corpus.{role.value}@demo.invalid",
-                role,
-                {"municipality": OWN["municipality"]}
-                if role in municipal
-                else {"county": OWN["county"]},
-            )
-            for role in Role
-        )
-    )
-    asyncio.run(create_specialist_profile(ids["corpus.specialist@demo.invalid"], "2161"))
-    return {role.value: f"corpus.{role.value}@demo.invalid" for role in Role}
+    return create_role_users("corpus", OWN)
 
 
 class Send(Protocol):

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -44,7 +44,7 @@ from network.lib.vocab import Role
 from tests.support import database
 from tests.support.cases import add_competence, add_weekly_hours, area_id
 from tests.support.faultproxy import FaultProxy
-from tests.support.http import Browser
+from tests.support.http import Browser, NotificationStream
 from tests.support.people import create_specialist_profile, create_users
 from tests.support.server import running_server, server_process
 
@@ -173,13 +173,8 @@ def test_redis_away_refuses_clearly_writes_nothing_and_recovers(
         made = browser.request("POST", f"{second}/api/v1/consultations", json=body)
         assert made.status_code == 201, made.text
 
-        heard: queue.Queue[str] = queue.Queue()
-        ready = threading.Event()
-        listener = threading.Thread(
-            target=_listen, args=(first, browser.cookies, ready, heard), daemon=True
-        )
-        listener.start()
-        assert ready.wait(15), "the stream did not open"
+        stream = NotificationStream(first, browser)
+        assert stream.ready.wait(15), "the stream did not open"
 
         before = asyncio.run(_count_requests("Felprov redis"))
         proxy.cut()
@@ -210,31 +205,12 @@ def test_redis_away_refuses_clearly_writes_nothing_and_recovers(
             sent = browser.request("POST", f"{second}/api/v1/notifications/test")
             assert sent.status_code == 201, sent.text
             try:
-                return json.loads(heard.get(timeout=1)) == {"kind": "test", "link": "/inbox"}
+                told = json.loads(stream.heard.get(timeout=1))
+                return bool(told == {"kind": "test", "link": "/inbox"})
             except queue.Empty:
                 return False
 
         _eventually(pushed, 15, "a notification through the stream opened before the outage")
-
-
-def _listen(
-    url: str, cookies: dict[str, str], ready: threading.Event, heard: queue.Queue[str]
-) -> None:
-    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-    with (
-        suppress(httpx.TransportError),  # the server stops at the end of the test
-        httpx.stream(
-            "GET", f"{url}/api/v1/notifications/stream", headers=headers, timeout=60
-        ) as response,
-    ):
-        event = ""
-        for line in response.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and event == "ready":
-                ready.set()
-            elif line.startswith("data:") and event == "notification":
-                heard.put(line.split(":", 1)[1].strip())
 
 
 @pytest.mark.skipif(database.DATABASE_KIND != "postgres", reason="a PostgreSQL fault")

@@ -12,21 +12,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import queue
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import time
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from network.accounts.sessions import SESSION_COOKIE
 from network.lib.vocab import Role
 from tests.support.cases import add_competence, add_weekly_hours
-from tests.support.http import Browser
+from tests.support.http import Browser, NotificationStream
 from tests.support.people import create_specialist_profile, create_users
 from tests.support.server import running_server
 
@@ -96,30 +93,11 @@ def test_a_notification_made_on_one_process_reaches_a_stream_on_the_other(
     first, second = servers
     browser = Browser()
     browser.sign_in(first, EMAIL)
-    ready, heard = threading.Event(), queue.Queue[str]()
-    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
-
-    def listen() -> None:
-        with httpx.stream(
-            "GET", f"{first}/api/v1/notifications/stream", headers=headers, timeout=20
-        ) as response:
-            event = ""
-            for line in response.iter_lines():
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:") and event == "ready":
-                    ready.set()
-                elif line.startswith("data:") and event == "notification":
-                    heard.put(line.split(":", 1)[1].strip())
-                    return
-
-    listener = threading.Thread(target=listen, daemon=True)
-    listener.start()
-    assert ready.wait(15), "the stream did not open"
+    stream = NotificationStream(first, browser, seconds=20)
+    assert stream.ready.wait(15), "the stream did not open"
     sent = browser.request("POST", f"{second}/api/v1/notifications/test")
     assert sent.status_code == 201, sent.text
-    assert json.loads(heard.get(timeout=15)) == {"kind": "test", "link": "/inbox"}
-    listener.join(5)
+    assert json.loads(stream.heard.get(timeout=15)) == {"kind": "test", "link": "/inbox"}
 
 
 def test_a_round_committed_on_both_processes_at_once_runs_once(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+from contextlib import suppress
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -9,7 +12,7 @@ import httpx
 
 from network.server.security import CSRF_COOKIE, CSRF_HEADER
 
-__all__ = ("Browser",)
+__all__ = ("Browser", "NotificationStream")
 
 
 class Browser:
@@ -37,3 +40,36 @@ class Browser:
         self.request("GET", f"{url}/api/v1/areas")
         response = self.request("POST", f"{url}/auth/dev-login", json={"email": email})
         assert response.status_code == 200, response.text
+
+
+class NotificationStream:
+    """The notification stream of ``browser``'s user on the server at ``url``, read on
+    a thread of its own: :attr:`ready` is set when the stream has opened, and every
+    notification's data lands in :attr:`heard`."""
+
+    def __init__(self, url: str, browser: Browser, *, seconds: float = 60) -> None:
+        self.ready = threading.Event()
+        self.heard: queue.Queue[str] = queue.Queue()
+        self._cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        self._url, self._seconds = url, seconds
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        with (
+            suppress(httpx.TransportError),  # the server may stop first
+            httpx.stream(
+                "GET",
+                f"{self._url}/api/v1/notifications/stream",
+                headers={"cookie": self._cookie},
+                timeout=self._seconds,
+            ) as response,
+        ):
+            event = ""
+            for line in response.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event == "ready":
+                    self.ready.set()
+                elif line.startswith("data:") and event == "notification":
+                    self.heard.put(line.split(":", 1)[1].strip())

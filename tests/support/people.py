@@ -9,7 +9,7 @@ from network.accounts.tables import RoleBinding, User
 from network.directory.tables import County, Municipality
 from network.lib.vocab import Role
 
-__all__ = ("create_specialist_profile", "create_user", "create_users")
+__all__ = ("create_role_users", "create_specialist_profile", "create_user", "create_users")
 
 
 async def create_user(
@@ -61,3 +61,25 @@ async def create_specialist_profile(user_id: int, municipality: str) -> int:
     )
     await profile.save()
     return int(profile.id)
+
+
+def create_role_users(prefix: str, place: dict[str, str]) -> dict[str, str]:
+    """One user per role, ``<prefix>.<role>@demo.invalid``, in ``place``
+    (``{"municipality", "county"}``: municipal roles in the municipality, county roles
+    in the county), the specialist with a profile; their e-mails by role."""
+    municipal = (Role.SOCIAL_WORKER, Role.SPECIALIST)
+    ids = create_users(
+        *(
+            (
+                f"{prefix}.{role.value}@demo.invalid",
+                role,
+                {"municipality": place["municipality"]}
+                if role in municipal
+                else {"county": place["county"]},
+            )
+            for role in Role
+        )
+    )
+    specialist = ids[f"{prefix}.{Role.SPECIALIST.value}@demo.invalid"]
+    asyncio.run(create_specialist_profile(specialist, place["municipality"]))
+    return {role.value: f"{prefix}.{role.value}@demo.invalid" for role in Role}
