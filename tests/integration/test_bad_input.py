@@ -188,7 +188,7 @@ def send(people: dict[str, str]) -> Iterator[Send]:
         yield as_role  # type: ignore[misc]
 
 
-async def _snapshot() -> dict[str, str]:
+async def snapshot() -> dict[str, str]:
     """Every table's rows, hashed (row-level security lifted: the system's view)."""
     from piccolo.conf.apps import Finder
 
@@ -219,7 +219,7 @@ def test_the_corpus_covers_every_json_write_endpoint() -> None:
 
 
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(send: Send) -> None:
-    before = in_app(send.client, _snapshot)
+    before = in_app(send.client, snapshot)
     problems: list[str] = []
     for bad in CORPUS:
         response = send(
@@ -238,7 +238,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(send: Send)
         if not any(n == w or n.startswith((f"{w}.", f"{w}[")) for n in named for w in wanted):
             problems.append(f"{label}: names {sorted(named)}: {response.json()['detail'][:120]}")
     assert not problems, f"{len(problems)} of {len(CORPUS)}:\n" + "\n".join(problems[:60])
-    assert in_app(send.client, _snapshot) == before
+    assert in_app(send.client, snapshot) == before
 
 
 def test_a_body_beyond_the_limit_is_refused_before_anything_reads_it(send: Send) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from network.server.encoding import non_utf8_fields
+from network.server.encoding import non_utf8_fields, non_utf8_form_fields
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,16 @@ from network.server.encoding import non_utf8_fields
 )
 def test_fields_holding_bad_bytes_are_named(body: bytes, fields: list[str]) -> None:
     assert non_utf8_fields(body) == fields
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        (b"summary=caf%E9&area=x", ["summary"]),
+        (b"a=ok&b=%C3%A5%C3%A4&c=%FF%FE", ["c"]),
+        (b"name=caf\xe9", ["name"]),
+        (b"name=Sm%C3%A5land+%26+G%C3%B6taland&x=", []),
+    ],
+)
+def test_form_fields_holding_bad_bytes_are_named(body: bytes, fields: list[str]) -> None:
+    assert non_utf8_form_fields(body) == fields

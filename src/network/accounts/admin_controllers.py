@@ -15,6 +15,7 @@ from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
 from network.lib.errors import DomainError
 from network.lib.vocab import Role
+from network.web.forms import to_struct
 
 __all__ = ("AdminPages", "UserController")
 
@@ -157,12 +158,21 @@ class AdminPages(Controller):
 
         async def run(principal: Principal) -> None:
             role = _role(data.role)
+            # The API's checks of the e-mail address and the name, naming the field.
+            checked = to_struct(
+                {
+                    "email": data.email,
+                    "display_name": data.display_name.strip() or data.email,
+                    "role": role,
+                },
+                schemas.UserCreate,
+            )
             place = await admin.resolve_place(*_place_codes(data.place))
             await admin.add_user(
                 principal,
                 actor_of(request, principal),
-                email=data.email,
-                display_name=data.display_name.strip() or data.email,
+                email=checked.email,
+                display_name=checked.display_name,
                 role=role,
                 place=place,
             )

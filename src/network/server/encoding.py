@@ -1,14 +1,17 @@
-"""Refusing JSON bodies that are not UTF-8, naming the field that holds the bad bytes.
+"""Refusing request bodies that are not UTF-8, naming the field that holds the bad bytes.
 
 JSON is UTF-8 (RFC 8259); the decoder would only say "malformed at byte N". Before
 any handler runs, a JSON body is checked, and when it is not UTF-8 it is read again
 with the bad bytes kept as surrogates, so that the strings holding them can be named.
+A form body's values are percent-decoded and checked one by one: the form parser
+would otherwise turn bad bytes into replacement characters and store them.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -16,25 +19,46 @@ from litestar.handlers.base import BaseRouteHandler
 
 from network.lib.errors import InvalidInput
 
-__all__ = ("json_is_utf8", "non_utf8_fields")
+__all__ = ("bodies_are_utf8", "non_utf8_fields", "non_utf8_form_fields")
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-async def json_is_utf8(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """A guard: 400 naming the field when a JSON request body is not valid UTF-8."""
+async def bodies_are_utf8(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """A guard: 400 naming the field when a JSON or form body is not valid UTF-8."""
     if not isinstance(connection, Request) or connection.method not in _BODY_METHODS:
         return
-    if "json" not in connection.headers.get("content-type", ""):
+    kind = connection.headers.get("content-type", "")
+    is_json = "json" in kind
+    if not is_json and "application/x-www-form-urlencoded" not in kind:
         return
     body = await connection.body()  # kept by the request for the handler
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        fields = non_utf8_fields(body)
-        raise InvalidInput(
-            "is not valid UTF-8 text", field=fields[0] if fields else "body", source="body"
-        ) from None
+    if is_json:
+        try:
+            body.decode("utf-8")
+            return
+        except UnicodeDecodeError:
+            fields = non_utf8_fields(body) or ["body"]
+    else:
+        fields = non_utf8_form_fields(body)
+        if not fields:
+            return
+    raise InvalidInput("is not valid UTF-8 text", field=fields[0], source="body")
+
+
+def non_utf8_form_fields(body: bytes) -> list[str]:
+    """The names of the fields of the form ``body`` whose values, percent-decoded,
+    are not UTF-8."""
+    found = []
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            found.append(unquote_to_bytes(name).decode("utf-8", errors="replace"))
+    return found
 
 
 def non_utf8_fields(body: bytes) -> list[str]:
