@@ -1,15 +1,17 @@
 """A bad-input corpus over every JSON write endpoint, derived from the app's own
 OpenAPI document: each property of each request body gets the bad values its type
-invites (wrong types, 1 MB strings, NUL bytes, invalid UTF-8, integers beyond the
-database's columns, unknown codes and enum values, dates that are not dates, times
-without a time zone, unknown fields), sent by a role that may use the route.
+invites (wrong types, 1 MB strings, NUL bytes, invalid UTF-8, personal identity
+numbers, integers beyond the database's columns, unknown codes and enum values,
+dates that are not dates, times without a time zone, unknown fields), sent by a
+role that may use the route.
 
 Each must answer 400 with an error that names the property, and a snapshot of every
 table taken before and after the whole corpus must be identical: nothing is stored.
 
 Service-level rules that need real objects (dates in the wrong order, unknown
-municipality or area codes, personal identity numbers in free text) are covered by
-the flows' own tests; ``docs/reliability.md`` lists them.
+municipality or area codes, the wider de-identification of case text: names, phone
+numbers, e-mail addresses) are covered by the flows' own tests;
+``docs/reliability.md`` lists them.
 """
 
 from __future__ import annotations
@@ -85,7 +87,12 @@ def _bad_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[tuple[str,
     types = _types(options)
     found: list[tuple[str, Any]] = []
     if types == {"string"}:
-        found += [("1 MB string", MEGABYTE), ("NUL byte", "a\x00b"), ("wrong type", [12])]
+        found += [
+            ("1 MB string", MEGABYTE),
+            ("NUL byte", "a\x00b"),
+            ("wrong type", [12]),
+            ("personal identity number", "Pojken 19121212-1212 och hans syster"),
+        ]
         formats = {o.get("format") for o in options}
         if formats & {"date", "date-time"}:
             found.append(("not a date", "2026-13-45"))
@@ -215,7 +222,14 @@ def test_the_corpus_covers_every_json_write_endpoint() -> None:
     }
     assert {(b.method, b.route) for b in CORPUS} == writes
     kinds = {b.kind for b in CORPUS}
-    assert {"1 MB string", "NUL byte", "invalid UTF-8", "beyond 32 bits", "no time zone"} <= kinds
+    assert {
+        "1 MB string",
+        "NUL byte",
+        "invalid UTF-8",
+        "beyond 32 bits",
+        "no time zone",
+        "personal identity number",
+    } <= kinds
 
 
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(send: Send) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from network.lib.errors import InvalidInput
 from network.privacy import FindingKind, scan
 
-__all__ = ("KIND_LABELS", "require_deidentified", "required_text")
+__all__ = ("IDENTITY_NUMBERS", "KIND_LABELS", "require_deidentified", "required_text")
 
 KIND_LABELS = {
     FindingKind.PERSONAL_IDENTITY_NUMBER: "a personal identity number (personnummer)",
@@ -20,9 +20,17 @@ KIND_LABELS = {
 }
 
 
-def require_deidentified(field: str, text: str) -> str:
-    """``text`` unchanged, or :class:`InvalidInput` naming the first finding in it."""
-    findings = scan(text)
+IDENTITY_NUMBERS = frozenset(
+    {FindingKind.PERSONAL_IDENTITY_NUMBER, FindingKind.COORDINATION_NUMBER}
+)
+
+
+def require_deidentified(
+    field: str, text: str, *, kinds: frozenset[FindingKind] = frozenset(FindingKind)
+) -> str:
+    """``text`` unchanged, or :class:`InvalidInput` naming the first finding in it
+    (of ``kinds``: every kind of personal data unless told)."""
+    findings = [f for f in scan(text) if f.kind in kinds]
     if findings:
         first = findings[0]
         raise InvalidInput(

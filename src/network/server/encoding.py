@@ -5,6 +5,10 @@ any handler runs, a JSON body is checked, and when it is not UTF-8 it is read ag
 with the bad bytes kept as surrogates, so that the strings holding them can be named.
 A form body's values are percent-decoded and checked one by one: the form parser
 would otherwise turn bad bytes into replacement characters and store them.
+
+No text in a JSON body may hold a personal identity or coordination number, in
+whatever field (the case text's own, wider de-identification guard runs in the
+services, which also serve the forms and show the finding in place).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from network.lib.deidentified import IDENTITY_NUMBERS, require_deidentified
 from network.lib.errors import InvalidInput
 
 __all__ = ("bodies_are_utf8", "non_utf8_fields", "non_utf8_form_fields")
@@ -37,15 +42,42 @@ async def bodies_are_utf8(
     body = await connection.body()  # kept by the request for the handler
     if is_json:
         try:
-            body.decode("utf-8")
-            return
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             fields = non_utf8_fields(body) or ["body"]
+        else:
+            _no_identity_numbers(text)
+            return
     else:
         fields = non_utf8_form_fields(body)
         if not fields:
             return
     raise InvalidInput("is not valid UTF-8 text", field=fields[0], source="body")
+
+
+def _no_identity_numbers(text: str) -> None:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return  # not JSON: the handler's decoder says so, naming the problem
+    for path, text in _texts(document):
+        require_deidentified(path, text, kinds=IDENTITY_NUMBERS)
+
+
+def _texts(value: object, path: str = "") -> list[tuple[str, str]]:
+    """Every string and key in a JSON document with its path (``a``, ``a.b``, ``a[2]``;
+    ``body`` for the document itself)."""
+    if isinstance(value, str):
+        return [(path or "body", value)]
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [(where, str(key)), *_texts(item, where)]
+        return found
+    if isinstance(value, list):
+        return [text for i, item in enumerate(value) for text in _texts(item, f"{path}[{i}]")]
+    return []
 
 
 def non_utf8_form_fields(body: bytes) -> list[str]:
@@ -68,24 +100,8 @@ def non_utf8_fields(body: bytes) -> list[str]:
         document = json.loads(body.decode("utf-8", errors="surrogateescape"))
     except ValueError:
         return []
-    found: list[str] = []
-    _walk(document, "", found)
-    return found
+    return [path for path, text in _texts(document) if _bad(text)]
 
 
 def _bad(text: str) -> bool:
     return any("\udc80" <= char <= "\udcff" for char in text)
-
-
-def _walk(value: object, path: str, found: list[str]) -> None:
-    if isinstance(value, str) and _bad(value):
-        found.append(path or "body")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if _bad(str(key)):
-                found.append(where)
-            _walk(item, where, found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _walk(item, f"{path}[{index}]", found)
