@@ -41,7 +41,7 @@ from network.notifications import service as outbox
 from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
 from network.server import cache, locks
-from network.server.encoding import bodies_are_utf8
+from network.server.bodies import checked_bodies
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=handlers,
-        guards=[ids_in_range, policy_guard, bodies_are_utf8],
+        guards=[ids_in_range, policy_guard, checked_bodies],
         lifespan=[lifespan],
         plugins=[make_channels(redis)],
         middleware=[

@@ -1,9 +1,10 @@
-"""Refusing request bodies that are not UTF-8, naming the field that holds the bad bytes.
+"""Checks of every JSON or form request body before any handler runs.
 
-JSON is UTF-8 (RFC 8259); the decoder would only say "malformed at byte N". Before
-any handler runs, a JSON body is checked, and when it is not UTF-8 it is read again
-with the bad bytes kept as surrogates, so that the strings holding them can be named.
-A form body's values are percent-decoded and checked one by one: the form parser
+Bodies that are not UTF-8 are refused naming the field that holds the bad bytes.
+
+JSON is UTF-8 (RFC 8259); the decoder would only say "malformed at byte N". When a
+JSON body is not UTF-8 it is read again with the bad bytes kept as surrogates, so
+that the strings holding them can be named. A form body's values are percent-decoded and checked one by one: the form parser
 would otherwise turn bad bytes into replacement characters and store them.
 
 No text in a JSON body may hold a personal identity or coordination number, in
@@ -24,15 +25,16 @@ from litestar.handlers.base import BaseRouteHandler
 from network.lib.deidentified import IDENTITY_NUMBERS, require_deidentified
 from network.lib.errors import InvalidInput
 
-__all__ = ("bodies_are_utf8", "non_utf8_fields", "non_utf8_form_fields")
+__all__ = ("checked_bodies", "non_utf8_fields", "non_utf8_form_fields")
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-async def bodies_are_utf8(
+async def checked_bodies(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
-    """A guard: 400 naming the field when a JSON or form body is not valid UTF-8."""
+    """A guard: 400 naming the field when a JSON or form body is not valid UTF-8, or
+    when a text in a JSON body holds a personal identity or coordination number."""
     if not isinstance(connection, Request) or connection.method not in _BODY_METHODS:
         return
     kind = connection.headers.get("content-type", "")
@@ -60,8 +62,8 @@ def _no_identity_numbers(text: str) -> None:
         document = json.loads(text)
     except ValueError:
         return  # not JSON: the handler's decoder says so, naming the problem
-    for path, text in _texts(document):
-        require_deidentified(path, text, kinds=IDENTITY_NUMBERS)
+    for path, value in _texts(document):
+        require_deidentified(path, value, kinds=IDENTITY_NUMBERS)
 
 
 def _texts(value: object, path: str = "") -> list[tuple[str, str]]:

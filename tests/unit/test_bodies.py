@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from network.server.encoding import non_utf8_fields, non_utf8_form_fields
+from network.server.bodies import non_utf8_fields, non_utf8_form_fields
 
 
 @pytest.mark.parametrize(
