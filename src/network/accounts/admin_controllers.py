@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import msgspec
@@ -13,7 +14,7 @@ from litestar.response import Redirect, Template
 from network.accounts import admin, schemas
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal
-from network.lib.errors import DomainError
+from network.lib.errors import DomainError, InvalidInput
 from network.lib.vocab import Role
 from network.web.forms import to_struct
 
@@ -110,8 +111,13 @@ FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 def _place_codes(code: str) -> tuple[str | None, str | None]:
+    """The form's place: a municipality (four digits) or a county (two)."""
     code = code.strip()
-    return (code, None) if len(code) == 4 else (None, code or None)
+    if not re.fullmatch(r"\d{2}|\d{4}", code):
+        raise InvalidInput(
+            "give a municipality (four digits) or a county (two digits)", field="place"
+        )
+    return (code, None) if len(code) == 4 else (None, code)
 
 
 class AdminPages(Controller):

@@ -4,8 +4,9 @@ Bodies that are not UTF-8 are refused naming the field that holds the bad bytes.
 
 JSON is UTF-8 (RFC 8259); the decoder would only say "malformed at byte N". When a
 JSON body is not UTF-8 it is read again with the bad bytes kept as surrogates, so
-that the strings holding them can be named. A form body's values are percent-decoded and checked one by one: the form parser
-would otherwise turn bad bytes into replacement characters and store them.
+that the strings holding them can be named. A form body's values are
+percent-decoded and checked one by one: the form parser would otherwise turn bad
+bytes into replacement characters and store them.
 
 No text in a JSON body may hold a personal identity or coordination number, in
 whatever field (the case text's own, wider de-identification guard runs in the
