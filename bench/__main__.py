@@ -11,7 +11,8 @@ the kind ``NETWORK_DATABASE_URL`` names (default: a SQLite file in a temp dir).
   them would take minutes), plus peak RSS.
 
 `uv run python -m bench load [...]` is the load test (app processes and Locust;
-see ``bench/load.py``): not part of ``all``.
+see ``bench/load.py``) and `uv run python -m bench rounds` a batch round end to end
+from the database (``bench/rounds.py``): not part of ``all``.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["load"]:  # servers and Locust: not part of "all"
-        return int(importlib.import_module("bench.load").main(sys.argv[2:]))
+    if sys.argv[1:2] in (["load"], ["rounds"]):  # minutes each: not part of "all"
+        return int(importlib.import_module(f"bench.{sys.argv[1]}").main(sys.argv[2:]))
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "benchmark",

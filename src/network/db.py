@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 import anyio
 from piccolo.engine.base import Engine
@@ -11,9 +12,24 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from network.settings import Settings
 
+T = TypeVar("T")
+CHUNK_ROWS = 1000
+# Both SQLite (32,766) and asyncpg (32,767) cap the bind parameters of one statement.
+MAX_PARAMETERS = 30_000
+
+
+def insert_chunks(table: Any, rows: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``rows`` in chunks that one ``INSERT`` into ``table`` can take (at most a
+    thousand rows, and never more bind parameters than the drivers allow)."""
+    size = max(1, min(CHUNK_ROWS, MAX_PARAMETERS // len(table._meta.columns)))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 __all__ = (
     "DatabaseUnavailable",
     "close_pool",
+    "insert_chunks",
     "is_unique_violation",
     "make_engine",
     "open_pool",

@@ -28,6 +28,7 @@ from network.consultations.notices import tell_offered
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
+from network.db import insert_chunks
 from network.directory.tables import County, Municipality
 from network.graph.assignment import RoundProblem, solve
 from network.graph.fastmatch import build_problem_fast, prepare
@@ -147,22 +148,21 @@ async def preview(
         )
         await stored.save()
         origins = {r.id: r.origin_id for r in rows}
-        if solution.placements:
-            await Assignment.insert(
-                *(
-                    Assignment(
-                        request=p.request,
-                        specialist=p.specialist,
-                        origin_municipality=origins[p.request],
-                        batch_round=stored.id,
-                        score=p.score,
-                        breakdown=problem.breakdowns[(p.request, p.specialist)].as_dict(),
-                        status=AssignmentStatus.PROPOSED,
-                        created_at=now,
-                    )
-                    for p in solution.placements
-                )
+        proposals = [
+            Assignment(
+                request=p.request,
+                specialist=p.specialist,
+                origin_municipality=origins[p.request],
+                batch_round=stored.id,
+                score=p.score,
+                breakdown=problem.breakdowns[(p.request, p.specialist)].as_dict(),
+                status=AssignmentStatus.PROPOSED,
+                created_at=now,
             )
+            for p in solution.placements
+        ]
+        for chunk in insert_chunks(Assignment, proposals):  # thousands at national scale
+            await Assignment.insert(*chunk)
         await record(
             actor,
             "round.preview",

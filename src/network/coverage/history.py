@@ -14,14 +14,12 @@ from datetime import date, datetime
 
 from network.coverage.loader import load_graph
 from network.coverage.tables import CoverageSnapshot
-from network.db import write_transaction
+from network.db import insert_chunks, write_transaction
 from network.graph.coverage import Service, Status, coverage
 from network.graph.history import SnapshotFact, SupplyPoint, facts_of, supply_by_month
 from network.scheduling import STOCKHOLM
 
 __all__ = ("snapshot_if_due", "supply_points", "take_snapshot")
-
-BATCH = 500
 
 
 def _month(day: date) -> str:
@@ -36,10 +34,8 @@ async def take_snapshot(day: date) -> int:
     facts = facts_of(_month(day), coverage(graph, Service.CONSULTATION), weekly)
     async with write_transaction(CoverageSnapshot._meta.db):
         await CoverageSnapshot.delete().where(CoverageSnapshot.month == _month(day))
-        for start in range(0, len(facts), BATCH):
-            await CoverageSnapshot.insert(
-                *(_row(fact, day) for fact in facts[start : start + BATCH])
-            )
+        for chunk in insert_chunks(CoverageSnapshot, facts):
+            await CoverageSnapshot.insert(*(_row(fact, day) for fact in chunk))
     return len(facts)
 
 

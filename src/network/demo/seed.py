@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
-from network.db import write_transaction
+from network.db import insert_chunks, write_transaction
 from network.demo.generator import (
     DEFAULT_MENTORING_REQUESTS,
     DEFAULT_REQUESTS,
@@ -56,9 +56,6 @@ from network.specialists.tables import (
 
 __all__ = ("DemoSeedError", "load_generator_inputs", "seed_demo", "seed_if_empty")
 
-CHUNK_ROWS = 1000
-# Both SQLite (32,766) and asyncpg (32,767) cap the bind parameters of one statement.
-_MAX_PARAMETERS = 30_000
 _SEED_LOCK_KEY = 7_305_944_112  # pg_advisory_xact_lock key of "seed the demo"
 
 
@@ -116,10 +113,8 @@ async def _insert(
     returning: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
     """Insert ``rows`` (column name → value) in chunks; the ``returning`` columns of each."""
-    size = max(1, min(CHUNK_ROWS, _MAX_PARAMETERS // len(table._meta.columns)))
     found: list[dict[str, Any]] = []
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
+    for chunk in insert_chunks(table, rows):
         query = table.insert(*(table(_ignore_missing=True, **row) for row in chunk))
         if returning:
             found.extend(await query.returning(*returning))

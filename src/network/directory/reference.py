@@ -22,7 +22,7 @@ from typing import Any
 
 import msgspec
 
-from network.db import write_transaction
+from network.db import insert_chunks, write_transaction
 from network.directory.tables import CompetenceArea, County, Municipality
 
 __all__ = (
@@ -352,8 +352,8 @@ async def _upsert(
             changes = {columns[k]: v for k, v in values.items() if current[k] != v}
             await table.update(changes).where(columns["code"] == code)
             updated += 1
-    for start in range(0, len(new_rows), 500):
-        await table.insert(*new_rows[start : start + 500])
+    for chunk in insert_chunks(table, new_rows):
+        await table.insert(*chunk)
     return TableCounts(inserted=inserted, updated=updated, unchanged=unchanged)
 
 
