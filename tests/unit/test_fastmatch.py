@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from network.graph.assignment import build_problem, solve
-from network.graph.fastmatch import build_problem_fast, prepare, suggest_fast
-from network.graph.matching import suggest
+from network.graph.fastmatch import build_problem_fast, eligible_specialists, prepare, suggest_fast
+from network.graph.matching import eligibility, suggest
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 
 NOW = datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=UTC)
@@ -127,3 +127,17 @@ def test_an_unknown_area_or_place_has_no_one() -> None:
     arrays = prepare(net, NOW.date())
     assert suggest_fast(RequestInfo(1, "astrology", "0580"), arrays, now=NOW) == []
     assert suggest_fast(RequestInfo(1, "hbv", "9999"), arrays, now=NOW) == []
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_eligible_specialists_are_the_references(seed: int) -> None:
+    rng = random.Random(seed)
+    net = random_network(rng, rng.randint(5, 60))
+    requests = random_requests(rng, net, rng.randint(1, 25))
+    reference = {
+        s.id
+        for s in net.specialists.values()
+        for r in requests
+        if eligibility(r, s, net, now=NOW) is None
+    }
+    assert eligible_specialists(requests, prepare(net, NOW.date()), now=NOW) == reference

@@ -21,7 +21,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
-from network.graph.matching import eligibility
+from network.graph.fastmatch import eligible_specialists, prepare
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 from network.lib.vocab import AgreementScope
 from network.scheduling import STOCKHOLM, next_free_slot
@@ -170,13 +170,12 @@ async def with_next_free(
     eligible for one of the meeting ``requests`` (the only ones it matters for),
     or for the specialists in ``only``."""
     meetings = [r for r in requests if r.kind == "meeting"]
-    wanted = {
-        s.id
-        for s in network.specialists.values()
-        if only is None or s.id in only
-        for r in meetings
-        if eligibility(r, s, network, now=now) is None
-    }
+    if not meetings:
+        return network
+    # Vectorised (a national round asks this of 5,000 requests × 20,000 specialists).
+    wanted = eligible_specialists(meetings, prepare(network, now.date()), now=now)
+    if only is not None:
+        wanted &= only
     if not wanted:
         return network
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)

@@ -32,7 +32,7 @@ from network.graph.matching import (
 )
 from network.graph.model import Network, Place, RequestInfo, distance_km
 
-__all__ = ("Arrays", "build_problem_fast", "prepare", "suggest_fast")
+__all__ = ("Arrays", "build_problem_fast", "eligible_specialists", "prepare", "suggest_fast")
 
 MODE_BITS = {"phone": 1, "video": 2, "on_site": 4}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -302,6 +302,18 @@ class _Breakdowns(Mapping[tuple[int, int], ScoreBreakdown]):
 
     def __len__(self) -> int:
         return sum(len(scored.positions) for scored in self._found.values())
+
+
+def eligible_specialists(
+    requests: Iterable[RequestInfo], arrays: Arrays, *, now: datetime
+) -> set[int]:
+    """The ids of the specialists eligible for at least one of ``requests``."""
+    found: set[int] = set()
+    for request in requests:
+        scored = _score(arrays, request, now)
+        if scored is not None:
+            found.update(arrays.ids[scored.positions].tolist())
+    return found
 
 
 def build_problem_fast(
