@@ -26,7 +26,7 @@ import resource
 import sys
 import time
 
-from bench.database import drop_scratch, scratch_database
+from bench.database import scratch
 
 
 async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple[str, ...]]:
@@ -117,13 +117,8 @@ PURE = ("matching", "coverage", "stable")
 def bench_database(args: argparse.Namespace) -> None:
     """Seeding a scratch database with the national network."""
 
-    url, postgres = scratch_database()
-    os.environ["NETWORK_DATABASE_URL"] = url
-    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
-    try:
+    with scratch() as (_, postgres):
         rows = asyncio.run(bench_seed(args.specialists, args.requests, args.sample))
-    finally:
-        drop_scratch(url, postgres)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kind = "PostgreSQL" if postgres else "SQLite"
     print(

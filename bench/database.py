@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ("drop_scratch", "scratch_database")
+__all__ = ("drop_scratch", "scratch", "scratch_database")
 
 
 def scratch_database() -> tuple[str, bool]:
@@ -27,3 +29,16 @@ def drop_scratch(url: str, postgres: bool) -> None:
         from network.lib.pgdatabases import drop_database
 
         asyncio.run(drop_database(url))
+
+
+@contextmanager
+def scratch() -> Iterator[tuple[str, bool]]:
+    """A scratch database that the app's code uses for the block (its URL, and
+    whether it is PostgreSQL); dropped afterwards."""
+    url, postgres = scratch_database()
+    os.environ["NETWORK_DATABASE_URL"] = url
+    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
+    try:
+        yield url, postgres
+    finally:
+        drop_scratch(url, postgres)

@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.database import drop_scratch, scratch_database
+from bench.database import scratch
 
 HERE = Path(__file__).parent
 # scenario -> (Locust user classes, default number of users)
@@ -143,13 +143,10 @@ def main(argv: list[str]) -> int:
 
     from tests.support.server import running_server
 
-    url, postgres = scratch_database()
-    os.environ["NETWORK_DATABASE_URL"] = url
-    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
     redis = os.environ.get("NETWORK_REDIS_URL")
     processes = 2 if redis else 1
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    try:
+    with scratch() as (_, postgres):
         classes, default_users = SCENARIOS[args.scenario]
         wanted = args.users or default_users
         everyone = asyncio.run(seed(args.specialists, args.requests))
@@ -199,6 +196,4 @@ def main(argv: list[str]) -> int:
         )
         title = args.scenario + (f", think {args.think} s" if args.scenario == "mix" else "")
         ok = report(work / "load_stats.csv", users, args.seconds, processes, f"{kind}, {title}")
-    finally:
-        drop_scratch(url, postgres)
     return 0 if ok else 1

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from datetime import date
 
-from bench.database import drop_scratch, scratch_database
+from bench.database import scratch
 
 
 async def run(specialists: int, requests: int) -> list[tuple[str, str]]:
@@ -74,13 +74,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--specialists", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=22_000)
     args = parser.parse_args(argv)
-    url, postgres = scratch_database()
-    os.environ["NETWORK_DATABASE_URL"] = url
-    os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
-    try:
+    with scratch() as (_, postgres):
         rows = asyncio.run(run(args.specialists, args.requests))
-    finally:
-        drop_scratch(url, postgres)
     kind = "PostgreSQL" if postgres else "SQLite"
     print(
         f"# bench rounds on {kind}, Python {platform.python_version()}, "
