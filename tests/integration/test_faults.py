@@ -41,6 +41,7 @@ import pytest
 from redis import Redis
 
 from network.lib.vocab import Role
+from network.server.locks import key_of
 from tests.support import database
 from tests.support.cases import add_competence, add_weekly_hours, area_id
 from tests.support.faultproxy import FaultProxy
@@ -398,7 +399,7 @@ def test_a_process_killed_in_a_round_commit_leaves_all_or_nothing(
         status, assignments, offered = asyncio.run(_round_state(round_id))
         assert (status, assignments, offered) == ("preview", {"proposed": placed}, 0)
         with _redis() as client:
-            left = client.pttl("network:lock:round")
+            left = client.pttl(key_of("round"))
         assert left <= LOCK_SECONDS * 1000  # -2: gone already; else expiring soon
         time.sleep(max(left, 0) / 1000 + 0.2)
 
