@@ -1,5 +1,6 @@
 """Load test: `uv run python -m bench load [--scenario mix|suggestions] [--users N]
-[--seconds 120] [--spawn-rate 50] [--think 5-15] [--specialists 2500] [--requests 6000]`.
+[--seconds 120] [--warmup 0] [--spawn-rate 50] [--think 5-15] [--specialists 2500]
+[--requests 6000]`.
 
 Seeds a scratch database (of the kind ``NETWORK_DATABASE_URL`` names) with the demo
 network, starts the app (two processes when ``NETWORK_REDIS_URL`` is set, as behind
@@ -11,8 +12,10 @@ a load balancer; one on the embedded default), and runs Locust headless on
 - ``suggestions`` (default 50 users): social workers each asking for ranked
   suggestions for one of their open requests once a second.
 
-Prints throughput and p50/p95/p99 latency per endpoint and the error rate, which
-must be 0 (the command exits 1 otherwise).
+With ``--warmup S`` the same users first run ``S`` seconds unreported, so the figures
+are those of processes that have served a while. Prints throughput and p50/p95/p99
+latency per endpoint and the error rate, which must be 0 (the command exits 1
+otherwise).
 
 The clients all come from one address, so the benchmark raises the per-address
 rate limits for its app processes; everything else is the production code path
@@ -136,6 +139,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--think", default="5-15", help="seconds between clicks, MIN-MAX")
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--warmup", type=int, default=0, help="seconds of unreported load first")
     parser.add_argument("--spawn-rate", type=int, default=50)
     parser.add_argument("--specialists", type=int, default=2500)
     parser.add_argument("--requests", type=int, default=6000)
@@ -164,33 +168,39 @@ def main(argv: list[str]) -> int:
         }
         with ExitStack() as stack:
             hosts = [stack.enter_context(running_server(**env)) for _ in range(processes)]
-            command = [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
-                "--csv",
-                str(work / "load"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                *classes,
-            ]
             locust_env = {
                 **os.environ,
                 "BENCH_LOAD_PEOPLE": str(work / "people.json"),
                 "BENCH_LOAD_HOSTS": ",".join(hosts),
                 "BENCH_LOAD_THINK": args.think,
             }
-            subprocess.run(command, env=locust_env, check=False, stdout=subprocess.DEVNULL)
+            # A warm-up run first (not reported), then the measured one: the steady
+            # state of processes that have served a while (each keeps its areas'
+            # snapshots, see network.consultations.snapshots).
+            for name, seconds in (("warmup", args.warmup), ("load", args.seconds)):
+                if seconds <= 0:
+                    continue
+                command = [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    f"{seconds}s",
+                    "--csv",
+                    str(work / name),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    *classes,
+                ]
+                subprocess.run(command, env=locust_env, check=False, stdout=subprocess.DEVNULL)
         kind = (
             "PostgreSQL + Redis" if postgres and redis else "PostgreSQL" if postgres else "SQLite"
         )

@@ -17,6 +17,7 @@ DOMAIN_TABLES = {
     "sharing_agreement",
     "agreement_municipality",
     "agreement_area",
+    "data_version",
     "app_user",
     "api_token",
     "role_binding",

@@ -5,12 +5,21 @@ and the same round problem, on random networks that exercise every rule."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from network.graph.assignment import build_problem, solve
-from network.graph.fastmatch import build_problem_fast, eligible_specialists, prepare, suggest_fast
+from network.graph.fastmatch import (
+    build_problem_fast,
+    eligible_specialists,
+    next_to_look_up,
+    prepare,
+    suggest_fast,
+    with_next_free,
+    with_state,
+)
 from network.graph.matching import eligibility, suggest
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 
@@ -141,3 +150,57 @@ def test_eligible_specialists_are_the_references(seed: int) -> None:
         if eligibility(r, s, net, now=NOW) is None
     }
     assert eligible_specialists(requests, prepare(net, NOW.date()), now=NOW) == reference
+
+
+def without_state(net: Network) -> Network:
+    """``net`` as a kept snapshot holds it: no load, nobody away, no next free slots."""
+    return Network.of(
+        net.places.values(),
+        net.agreements,
+        (replace(s, used=0, absent=False, next_free=None) for s in net.specialists.values()),
+    )
+
+
+def lazily(
+    request: RequestInfo, net: Network, *, k: int, exclude: set[int]
+) -> tuple[list[object], set[int]]:
+    """Suggestions over ``net``'s snapshot and state, looking up next free slots only
+    when asked for; the suggestions and whose slots were looked up."""
+    arrays = with_state(
+        prepare(without_state(net), NOW.date()),
+        used={s.id: s.used for s in net.specialists.values() if s.used},
+        absent={s.id for s in net.specialists.values() if s.absent},
+    )
+    looked_up: set[int] = set()
+    while wanted := next_to_look_up(request, arrays, now=NOW, k=k, exclude=exclude):
+        assert not looked_up & set(wanted), "asked twice for the same slot"
+        looked_up.update(wanted)
+        arrays = with_next_free(arrays, {i: net.specialists[i].next_free for i in wanted})
+    return list(suggest_fast(request, arrays, now=NOW, k=k, exclude=exclude)), looked_up
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_suggestions_with_slots_looked_up_lazily_are_the_references(seed: int) -> None:
+    rng = random.Random(seed)
+    net = random_network(rng, rng.randint(5, 80))
+    for request in random_requests(rng, net, 30):
+        gone = set(rng.sample(sorted(net.specialists), len(net.specialists) // 4))
+        rest = [s for s in net.specialists.values() if s.id not in gone]
+        for k in (1, 3, 500):
+            found, _ = lazily(request, net, k=k, exclude=gone)
+            assert found == suggest(request, net, now=NOW, k=k, candidates=rest)
+
+
+def test_lazy_suggestions_look_up_few_slots() -> None:
+    """The top five need the slots of a few, not of everyone eligible."""
+    rng = random.Random(7)
+    net = random_network(rng, 2000)
+    asked = eligible = 0
+    for request in random_requests(rng, net, 40):
+        if request.kind != "meeting" or request.named_specialist is not None:
+            continue
+        _, looked_up = lazily(request, net, k=5, exclude=set())
+        asked += len(looked_up)
+        eligible += len(eligible_specialists([request], prepare(net, NOW.date()), now=NOW))
+    assert eligible > 500
+    assert asked * 3 < eligible  # 247 of 928 (a third here have no free slot at all)

@@ -26,7 +26,6 @@ from network.directory.tables import Municipality
 
 __all__ = (
     "CASE_TABLES",
-    "case_settings",
     "case_transaction",
     "system_scope",
     "system_transaction",
@@ -41,22 +40,24 @@ CASE_TABLES = (
 )
 
 
-async def case_settings(principal: Principal) -> dict[str, str]:
-    """The ``network.*`` settings that let ``principal`` see their case rows."""
+async def _apply_case_scope(principal: Principal) -> None:
+    """Name who is asking (PostgreSQL), in one statement: the ids of the
+    municipalities whose cases ``principal`` may see (looked up from their codes in
+    the same statement), their user id and their specialist id."""
     scope = visible_scope(principal, Action.CONSULTATION_READ)
-    ids: set[int] = set()
-    if scope.municipalities or scope.counties:
-        condition: Any = Municipality.code.is_in(sorted(scope.municipalities) or [""])
-        condition = condition | Municipality.county._.code.is_in(sorted(scope.counties) or [""])
-        ids = {row["id"] for row in await Municipality.select(Municipality.id).where(condition)}
-    return {
-        "network.scope": "",
-        "network.municipalities": ",".join(str(i) for i in sorted(ids)),
-        "network.user_id": str(principal.user_id),
-        "network.specialist_id": ""
-        if principal.specialist_id is None
-        else str(principal.specialist_id),
-    }
+    await Municipality.raw(
+        "SELECT set_config('network.scope', '', true), "
+        "set_config('network.municipalities', COALESCE(("
+        "SELECT string_agg(m.id::text, ',' ORDER BY m.id) FROM municipality m "
+        "JOIN county c ON c.id = m.county "
+        "WHERE m.code = ANY({}::varchar[]) OR c.code = ANY({}::varchar[])), ''), true), "
+        "set_config('network.user_id', {}, true), "
+        "set_config('network.specialist_id', {}, true)",
+        sorted(scope.municipalities),
+        sorted(scope.counties),
+        str(principal.user_id),
+        "" if principal.specialist_id is None else str(principal.specialist_id),
+    )
 
 
 _SAFE = re.compile(r"[0-9a-z,]*")
@@ -76,10 +77,9 @@ async def _apply(engine: Any, settings: dict[str, str]) -> None:
 @asynccontextmanager
 async def case_transaction(engine: Any, principal: Principal) -> AsyncIterator[None]:
     """A write transaction in which ``principal`` sees exactly their case rows."""
-    settings = await case_settings(principal)
     async with write_transaction(engine):
         if isinstance(engine, PostgresEngine):
-            await _apply(engine, settings)
+            await _apply_case_scope(principal)
         yield
 
 

@@ -64,7 +64,7 @@ async def _expire_offers(now: datetime) -> tuple[int, int]:
         request = await load_request(row["request"])
         await _audit("consultation.offer_expired", request)
         await tell_requester(request, NotificationKind.OFFER_EXPIRED)
-        _, found = await ranked(request, 1, now)
+        found = (await ranked(request, 1, now)).found
         if found:
             await make_offer(request, found[0].specialist, found[0].breakdown, now=now)
             await _audit("consultation.offer", request, specialist=found[0].specialist)

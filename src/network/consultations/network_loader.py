@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from piccolo.query.methods.select import Select
 
 from network.consultations.access import RequestRow
 from network.directory.tables import (
@@ -25,11 +27,22 @@ from network.graph.fastmatch import eligible_specialists, prepare
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 from network.lib.vocab import AgreementScope
 from network.scheduling import STOCKHOLM, next_free_slot
-from network.specialists.capacity import week_load
+from network.specialists.capacity import week_used
 from network.specialists.services import availabilities
 from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
 
-__all__ = ("agreements_on", "load_network", "places", "request_info", "with_next_free")
+__all__ = (
+    "State",
+    "agreements_on",
+    "competent_in",
+    "current_state",
+    "load_network",
+    "next_free_slots",
+    "places",
+    "request_info",
+    "static_specialists",
+    "with_next_free",
+)
 
 NEXT_FREE_HORIZON_DAYS = 56
 
@@ -82,28 +95,24 @@ async def agreements_on(day: Any) -> list[Agreement]:
     ]
 
 
-async def _specialists(areas: Iterable[str], now: datetime) -> list[SpecialistInfo]:
-    wanted = sorted(set(areas))
-    competent = await SpecialistCompetence.select(SpecialistCompetence.specialist).where(
-        SpecialistCompetence.area._.code.is_in(wanted or [""])
+def competent_in(areas: Iterable[str]) -> Select[Any]:
+    """A query selecting the specialists competent in one of ``areas``."""
+    return SpecialistCompetence.select(SpecialistCompetence.specialist).where(
+        SpecialistCompetence.area._.code.is_in(sorted(set(areas)) or [""])
     )
-    ids = sorted({row["specialist"] for row in competent})
-    if not ids:
-        return []
+
+
+async def static_specialists(areas: Iterable[str]) -> list[SpecialistInfo]:
+    """The specialists competent in ``areas`` as their profiles describe them, without
+    what changes by the hour (this week's load, absence, next free slot)."""
+    competent = competent_in(areas)
     competences: dict[int, dict[str, int]] = defaultdict(dict)
     for row in await SpecialistCompetence.select(
         SpecialistCompetence.specialist,
         SpecialistCompetence.area._.code.as_alias("area"),
         SpecialistCompetence.level,
-    ).where(SpecialistCompetence.specialist.is_in(ids)):
+    ).where(SpecialistCompetence.specialist.is_in(competent)):
         competences[row["specialist"]][row["area"]] = row["level"]
-    away = {
-        row["specialist"]
-        for row in await Absence.select(Absence.specialist).where(
-            Absence.specialist.is_in(ids) & (Absence.starts_at <= now) & (Absence.ends_at > now)
-        )
-    }
-    loads = await week_load(ids, now.astimezone(STOCKHOLM).date())
     profiles = await SpecialistProfile.select(
         SpecialistProfile.id,
         SpecialistProfile.home_municipality._.code.as_alias("home"),
@@ -114,34 +123,52 @@ async def _specialists(areas: Iterable[str], now: datetime) -> list[SpecialistIn
         SpecialistProfile.max_travel_km,
         SpecialistProfile.consultations_per_week,
         SpecialistProfile.accepts_new,
-    ).where(SpecialistProfile.id.is_in(ids))
-    result = []
-    for p in profiles:
-        load = loads.get(p["id"])
-        modes = {m for m in ("phone", "video", "on_site") if p[f"offers_{m}"]}
-        result.append(
-            SpecialistInfo(
-                id=p["id"],
-                home=p["home"],
-                competences=competences[p["id"]],
-                languages=frozenset(p["languages"] or ["sv"]),
-                modes=frozenset(modes),
-                max_travel_km=p["max_travel_km"],
-                capacity=p["consultations_per_week"],
-                used=load.used if load else 0,
-                absent=p["id"] in away,
-                accepts_new=p["accepts_new"],
-            )
+    ).where(SpecialistProfile.id.is_in(competent))
+    return [
+        SpecialistInfo(
+            id=p["id"],
+            home=p["home"],
+            competences=competences[p["id"]],
+            languages=frozenset(p["languages"] or ["sv"]),
+            modes=frozenset(m for m in ("phone", "video", "on_site") if p[f"offers_{m}"]),
+            max_travel_km=p["max_travel_km"],
+            capacity=p["consultations_per_week"],
+            accepts_new=p["accepts_new"],
         )
-    return result
+        for p in sorted(profiles, key=lambda p: p["id"])
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What changes by the hour for the specialists of some areas: how much of this
+    week's capacity each has used (nobody listed: none), and who is away now."""
+
+    used: dict[int, int]
+    absent: frozenset[int]
+
+
+async def current_state(areas: Iterable[str], now: datetime) -> State:
+    competent = competent_in(areas)
+    away = await Absence.select(Absence.specialist).where(
+        Absence.specialist.is_in(competent) & (Absence.starts_at <= now) & (Absence.ends_at > now)
+    )
+    return State(
+        used=await week_used(competent, now.astimezone(STOCKHOLM).date()),
+        absent=frozenset(row["specialist"] for row in away),
+    )
 
 
 async def load_network(areas: Iterable[str], *, now: datetime) -> Network:
     """Places, today's agreements and the specialists competent in ``areas``."""
+    wanted = sorted(set(areas))
+    state = await current_state(wanted, now)
+    specialists = [
+        replace(s, used=state.used.get(s.id, 0), absent=s.id in state.absent)
+        for s in await static_specialists(wanted)
+    ]
     return Network.of(
-        await places(),
-        await agreements_on(now.astimezone(STOCKHOLM).date()),
-        await _specialists(areas, now),
+        await places(), await agreements_on(now.astimezone(STOCKHOLM).date()), specialists
     )
 
 
@@ -178,18 +205,32 @@ async def with_next_free(
         wanted &= only
     if not wanted:
         return network
-    horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
     updated = dict(network.specialists)
-    for specialist_id, found in sorted((await availabilities(wanted, now, horizon)).items()):
-        first = next_free_slot(
-            found.weekly,
-            found.overrides,
-            found.absences,
-            found.bookings,
-            found.rules,
-            now=now,
-            horizon_days=NEXT_FREE_HORIZON_DAYS,
-            used_per_week=found.used,
-        )
+    for specialist_id, first in (await next_free_slots(wanted, now)).items():
         updated[specialist_id] = replace(updated[specialist_id], next_free=first)
     return Network.of(network.places.values(), network.agreements, updated.values())
+
+
+async def next_free_slots(
+    specialist_ids: Iterable[int], now: datetime
+) -> dict[int, datetime | None]:
+    """The first free slot of each specialist within the horizon (``None``: none, or
+    no such specialist)."""
+    wanted = sorted(set(specialist_ids))
+    horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
+    found = await availabilities(wanted, now, horizon)
+    return {
+        specialist_id: None
+        if specialist_id not in found
+        else next_free_slot(
+            found[specialist_id].weekly,
+            found[specialist_id].overrides,
+            found[specialist_id].absences,
+            found[specialist_id].bookings,
+            found[specialist_id].rules,
+            now=now,
+            horizon_days=NEXT_FREE_HORIZON_DAYS,
+            used_per_week=found[specialist_id].used,
+        )
+        for specialist_id in wanted
+    }

@@ -10,7 +10,7 @@ the pool (see :mod:`network.consultations.followup`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,13 +20,19 @@ from network.audit.service import Actor
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import PLACEABLE, check_transition
-from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.network_loader import (
+    State,
+    current_state,
+    next_free_slots,
+    request_info,
+)
 from network.consultations.notices import tell_offered
 from network.consultations.requests import audit, set_status
+from network.consultations.snapshots import AreaSnapshot, area_snapshot
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.graph.fastmatch import prepare, suggest_fast
+from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
 from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
-from network.graph.model import Network
+from network.graph.model import SpecialistInfo
 from network.lib.errors import Conflict, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
 from network.specialists.capacity import offer_recipients
@@ -43,24 +49,43 @@ OFFER_TIME_LIMIT = {
 MAX_SUGGESTIONS = 20
 
 
-async def _turned_down(request_id: int) -> set[int]:
-    """Specialists who declined the request or let an offer of it expire."""
-    rows = await Assignment.select(Assignment.specialist).where(
-        (Assignment.request == request_id)
-        & Assignment.status.is_in([AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED])
-    )
-    return {row["specialist"] for row in rows}
+@dataclass(frozen=True)
+class Ranked:
+    """The best few for a request, and what they were ranked on."""
+
+    snapshot: AreaSnapshot
+    state: State
+    next_free: dict[int, datetime | None]  # of the specialists it was needed for
+    found: list[Suggestion]
+
+    def specialist(self, specialist_id: int) -> SpecialistInfo | None:
+        return self.snapshot.specialist(
+            specialist_id, self.state, self.next_free.get(specialist_id)
+        )
 
 
-async def ranked(request: RequestRow, k: int, now: datetime) -> tuple[Network, list[Suggestion]]:
+async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
+    """The ``k`` best eligible specialists for ``request``, over the area's kept
+    snapshot and its state now; next free slots are looked up only for the
+    specialists that could make the top ``k`` (see
+    :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
-    network = await with_next_free(await load_network([info.area], now=now), [info], now=now)
-    excluded = await _turned_down(request.id)
-    arrays = prepare(network, now.date())
-    return network, suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
+    snapshot = await area_snapshot(info.area, now)
+    state = await current_state([info.area], now)
+    excluded = request.turned_down
+    arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
+    slots: dict[int, datetime | None] = {}
+    while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
+        found = await next_free_slots(wanted, now)
+        slots |= found
+        arrays = with_next_free(arrays, found)
+    return Ranked(
+        snapshot, state, slots, suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
+    )
 
 
-async def _describe(found: list[Suggestion], network: Network, request: RequestRow) -> list[Any]:
+async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
+    found, network = best.found, best.snapshot.network
     ids = [s.specialist for s in found] or [0]
     people = {
         row["id"]: row
@@ -91,7 +116,7 @@ async def _describe(found: list[Suggestion], network: Network, request: RequestR
                 score=item.breakdown.total,
                 parts=item.breakdown.as_dict(),
                 distance_km=item.distance_km,
-                next_free=specialist.next_free,
+                next_free=best.next_free.get(item.specialist),
                 agreement=None
                 if specialist.home == request.municipality
                 else (agreement.id if agreement else None),
@@ -114,9 +139,9 @@ async def suggestions(
             raise Conflict(
                 f"a {request.status} request is not waiting for a specialist", field="status"
             )
-        network, found = await ranked(request, k, now)
-        await audit(actor, "consultation.suggestions", request, shown=len(found))
-        return await _describe(found, network, request)
+        best = await ranked(request, k, now)
+        await audit(actor, "consultation.suggestions", request, shown=len(best.found))
+        return await _describe(best, request)
 
 
 async def make_offer(
@@ -160,10 +185,11 @@ async def offer(
         info = request_info(request)
         stand_in_for: int | None = None
         if specialist_id is None:
-            network, found = await ranked(request, 1, now)
-            if not found:
+            best = await ranked(request, 1, now)
+            if not best.found:
                 raise Conflict("no eligible specialist is free to take it", field="specialist")
-            chosen = found[0].specialist
+            chosen = best.found[0].specialist
+            network, target = best.snapshot.network, best.specialist(chosen)
         else:
             if not await SpecialistProfile.exists().where(SpecialistProfile.id == specialist_id):
                 raise InvalidInput("no such specialist", field="specialist")
@@ -178,17 +204,18 @@ async def offer(
                 if info.named_specialist == specialist_id:
                     # The stand-in takes the offers meant for the named specialist.
                     info = replace(info, named_specialist=chosen)
-            network = await with_next_free(
-                await load_network([info.area], now=now), [info], now=now, only={chosen}
-            )
-        target = network.specialists.get(chosen)
+            snapshot = await area_snapshot(info.area, now)
+            network = snapshot.network
+            target = snapshot.specialist(chosen, await current_state([info.area], now))
         who = "their stand-in " if stand_in_for is not None else ""
         if target is None:
             raise Conflict(f"{who}is not competent in the request's area", field="specialist")
         reason = eligibility(info, target, network, now=now)
         if reason is not None:
             raise Conflict(f"{who}cannot take it: {reason.value}", field="specialist")
-        if chosen in await _turned_down(request.id):
+        if specialist_id is not None and info.kind == "meeting":
+            target = replace(target, next_free=(await next_free_slots([chosen], now))[chosen])
+        if chosen in request.turned_down:
             raise Conflict(f"{who}has already turned this request down", field="specialist")
         breakdown = score(info, target, network, now=now)
         await make_offer(request, chosen, breakdown, now=now)

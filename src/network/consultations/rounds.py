@@ -11,7 +11,6 @@ when Redis is configured).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, Target, decide
 from network.audit.service import Actor, record
 from network.consultations import schemas
-from network.consultations.access import load_request
+from network.consultations.access import load_requests
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import load_network, request_info, with_next_free
 from network.consultations.notices import tell_offered
@@ -93,17 +92,6 @@ async def _waiting(county: str | None, municipality: str | None) -> list[int]:
     return [row["id"] for row in rows]
 
 
-async def _turned_down(request_ids: list[int]) -> dict[int, set[int]]:
-    rows = await Assignment.select(Assignment.request, Assignment.specialist).where(
-        Assignment.request.is_in(request_ids or [0])
-        & Assignment.status.is_in([AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED])
-    )
-    result: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
-        result[row["request"]].add(row["specialist"])
-    return result
-
-
 async def preview(
     principal: Principal,
     actor: Actor,
@@ -119,12 +107,12 @@ async def preview(
         exclusive("round", redis, busy=BUSY),
         case_transaction(ConsultationRequest._meta.db, principal),
     ):
-        rows = [await load_request(i) for i in await _waiting(county, municipality)]
+        rows = await load_requests(await _waiting(county, municipality))
         infos = [request_info(r) for r in rows]
         network = await load_network({i.area for i in infos}, now=now)
         network = await with_next_free(network, infos, now=now)
         full = build_problem_fast(infos, prepare(network, now.date()), now=now)
-        refused = await _turned_down([r.id for r in rows])
+        refused = {r.id: r.turned_down for r in rows if r.turned_down}
         problem = (
             RoundProblem(
                 requests=full.requests,
@@ -270,8 +258,9 @@ async def commit(
             (Assignment.batch_round == round_id) & (Assignment.status == AssignmentStatus.PROPOSED)
         )
         offered = skipped = 0
+        loaded = {r.id: r for r in await load_requests([p["request"] for p in proposals])}
         for proposal in proposals:
-            request = await load_request(proposal["request"])
+            request = loaded[proposal["request"]]
             if request.status not in PLACEABLE:
                 skipped += 1  # placed some other way since the preview
                 await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Boolean,
     Date,
     DoublePrecision,
@@ -24,6 +25,7 @@ __all__ = (
     "AgreementMunicipality",
     "CompetenceArea",
     "County",
+    "DataVersion",
     "Municipality",
     "SharingAgreement",
 )
@@ -98,3 +100,15 @@ class AgreementArea(Table):
 
     agreement = ForeignKey(SharingAgreement, on_delete=OnDelete.cascade, null=False, index=True)
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False)
+
+
+class DataVersion(Table):
+    """A counter per topic that database triggers raise with every change to the
+    topic's tables (see :class:`network.lib.ddl.Counted`), whoever writes: the app,
+    the seed, a migration or a hand-made statement. Readers keep derived data keyed
+    by it (see :mod:`network.directory.versions`)."""
+
+    id: Serial
+
+    topic = Varchar(length=32, unique=True, index=True)
+    version = BigInt(default=0)

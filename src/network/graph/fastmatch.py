@@ -15,7 +15,7 @@ round-half-to-even, ties go to the lower id. Pure.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -32,11 +32,24 @@ from network.graph.matching import (
 )
 from network.graph.model import Network, Place, RequestInfo, distance_km
 
-__all__ = ("Arrays", "build_problem_fast", "eligible_specialists", "prepare", "suggest_fast")
+__all__ = (
+    "UNKNOWN",
+    "Arrays",
+    "build_problem_fast",
+    "eligible_specialists",
+    "next_to_look_up",
+    "prepare",
+    "suggest_fast",
+    "with_next_free",
+    "with_state",
+)
 
 MODE_BITS = {"phone": 1, "video": 2, "on_site": 4}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NO_SLOT = np.iinfo(np.int64).min
+# A next free slot not looked up yet (see :func:`with_state`): scored as the best
+# possible, so a top list that holds none of them is exact.
+UNKNOWN = NO_SLOT + 1
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -60,6 +73,9 @@ class Arrays:
     km: Floats  # place × place distance
     by_area: dict[str, tuple[Ints, Ints]]  # area → (specialist positions, levels)
     open_: Bools  # not absent, accepts new requests, capacity left
+    capacity: Ints  # a week
+    used: Ints  # of the capacity, this week
+    accepts: Bools  # accepts new requests
     modes: Ints
     max_travel: Floats
     load: Ints  # the load part of the score, per specialist
@@ -68,6 +84,13 @@ class Arrays:
     members: list[tuple[frozenset[str], Ints]]  # agreements valid on the day: areas, places
     _reach: dict[str, Bools] = field(default_factory=dict)
     _languages: dict[str, Bools] = field(default_factory=dict)
+    _positions: dict[int, int] = field(default_factory=dict)
+
+    def positions(self, ids: Iterable[int]) -> Ints:
+        """The array positions of the specialists ``ids`` (each must be here)."""
+        if not self._positions:
+            self._positions.update((int(s), i) for i, s in enumerate(self.ids.tolist()))
+        return np.fromiter((self._positions[i] for i in ids), dtype=np.int64)
 
     def reach(self, area: str) -> Bools:
         """Place × place: a specialist of the row's place may serve the column's place."""
@@ -119,7 +142,10 @@ def prepare(network: Network, day: date, weights: Weights = DEFAULT_WEIGHTS) -> 
         found = np.zeros(len(codes), dtype=np.bool_)
         found[home[positions]] = True
         local[area] = found
-    used_share = [s.used / s.capacity if s.capacity else 1.0 for s in people]
+    capacity = np.fromiter((s.capacity for s in people), dtype=np.int64, count=n)
+    used = np.fromiter((s.used for s in people), dtype=np.int64, count=n)
+    accepts = np.fromiter((s.accepts_new for s in people), dtype=np.bool_, count=n)
+    absent = np.fromiter((s.absent for s in people), dtype=np.bool_, count=n)
     in_county: dict[str, list[int]] = {}
     for i, place in enumerate(places):
         in_county.setdefault(place.county, []).append(i)
@@ -143,20 +169,15 @@ def prepare(network: Network, day: date, weights: Weights = DEFAULT_WEIGHTS) -> 
             area: (np.asarray(p, dtype=np.int64), np.asarray(levels, dtype=np.int64))
             for area, (p, levels) in area_rows.items()
         },
-        open_=np.fromiter(
-            (not s.absent and s.accepts_new and s.remaining > 0 for s in people),
-            dtype=np.bool_,
-            count=n,
-        ),
+        open_=_open(accepts, absent, capacity, used),
+        capacity=capacity,
+        used=used,
+        accepts=accepts,
         modes=np.fromiter(
             (sum(MODE_BITS.get(m, 0) for m in s.modes) for s in people), dtype=np.int64, count=n
         ),
         max_travel=np.fromiter((s.max_travel_km for s in people), dtype=np.float64, count=n),
-        load=np.fromiter(
-            (round(weights.load * max(0.0, 1.0 - share)) for share in used_share),
-            dtype=np.int64,
-            count=n,
-        ),
+        load=_load(weights, capacity, used),
         next_free=np.fromiter(
             (NO_SLOT if s.next_free is None else _us(s.next_free) for s in people),
             dtype=np.int64,
@@ -165,6 +186,46 @@ def prepare(network: Network, day: date, weights: Weights = DEFAULT_WEIGHTS) -> 
         local=local,
         members=members,
     )
+
+
+def _open(accepts: Bools, absent: Bools, capacity: Ints, used: Ints) -> Bools:
+    """Not away, accepting new requests, capacity left."""
+    return accepts & ~absent & (capacity - used > 0)
+
+
+def _load(weights: Weights, capacity: Ints, used: Ints) -> Ints:
+    """The load part of the score: the reference's float operations, elementwise
+    (``np.rint`` rounds half to even as ``round`` does)."""
+    share = np.where(capacity > 0, used / np.maximum(capacity, 1), 1.0)
+    load: Ints = np.rint(weights.load * np.maximum(0.0, 1.0 - share)).astype(np.int64)
+    return load
+
+
+def with_state(arrays: Arrays, *, used: Mapping[int, int], absent: Collection[int]) -> Arrays:
+    """``arrays`` (of a network read without its changing state) with this week's
+    ``used`` capacity and who is ``absent`` now; every next free slot
+    :data:`UNKNOWN` until :func:`with_next_free` fills it in."""
+    wanted = [i for i in used if i in arrays.network.specialists]
+    week = np.zeros(len(arrays.ids), dtype=np.int64)
+    week[arrays.positions(wanted)] = [used[i] for i in wanted]
+    away = np.zeros(len(arrays.ids), dtype=np.bool_)
+    away[arrays.positions(i for i in absent if i in arrays.network.specialists)] = True
+    return replace(
+        arrays,
+        open_=_open(arrays.accepts, away, arrays.capacity, week),
+        used=week,
+        load=_load(arrays.weights, arrays.capacity, week),
+        next_free=np.full(len(arrays.ids), UNKNOWN, dtype=np.int64),
+    )
+
+
+def with_next_free(arrays: Arrays, found: Mapping[int, datetime | None]) -> Arrays:
+    """``arrays`` with the next free slots ``found`` (``None``: none in the horizon)."""
+    next_free = arrays.next_free.copy()
+    next_free[arrays.positions(found)] = [
+        NO_SLOT if slot is None else _us(slot) for slot in found.values()
+    ]
+    return replace(arrays, next_free=next_free)
 
 
 @dataclass(frozen=True)
@@ -238,6 +299,7 @@ def _score(arrays: Arrays, request: RequestInfo, now: datetime) -> _Scored | Non
         late = np.rint((weights.timeliness * window) / np.maximum(wait, 1)).astype(np.int64)
         timeliness = np.where(wait <= window, weights.timeliness, late)
         timeliness = np.where(free == NO_SLOT, 0, timeliness)
+        timeliness = np.where(free == UNKNOWN, weights.timeliness, timeliness)
     return _Scored(
         positions=positions,
         km=km,
@@ -262,12 +324,8 @@ def suggest_fast(
     scored = _score(arrays, request, now)
     if scored is None or len(scored.positions) == 0:
         return []
-    totals = scored.totals(arrays)
+    order = _ranked(arrays, scored, k, exclude)
     ids = arrays.ids[scored.positions]
-    keep = np.arange(len(ids))
-    if exclude:
-        keep = keep[~np.isin(ids, np.fromiter(exclude, dtype=np.int64))]
-    order = keep[np.lexsort((ids[keep], -totals[keep]))][:k]
     return [
         Suggestion(
             specialist=int(ids[at]),
@@ -277,6 +335,45 @@ def suggest_fast(
         )
         for rank, at in enumerate(order, start=1)
     ]
+
+
+def _ranked(arrays: Arrays, scored: _Scored, k: int, exclude: Collection[int]) -> Ints:
+    """Indices into ``scored`` of the ``k`` best but ``exclude``: by total, then id."""
+    totals = scored.totals(arrays)
+    ids = arrays.ids[scored.positions]
+    keep = np.arange(len(ids))
+    if exclude:
+        keep = keep[~np.isin(ids, np.fromiter(exclude, dtype=np.int64))]
+    order: Ints = keep[np.lexsort((ids[keep], -totals[keep]))][:k]
+    return order
+
+
+def next_to_look_up(
+    request: RequestInfo,
+    arrays: Arrays,
+    *,
+    now: datetime,
+    k: int = 5,
+    exclude: Collection[int] = (),
+) -> list[int]:
+    """The specialists whose next free slot :func:`suggest_fast` still needs for an
+    exact top ``k``; empty when it has all it needs.
+
+    An unknown slot scores as the best possible, so the scores are upper bounds:
+    when the ``k`` best hold no unknown slot, nobody further down can overtake them
+    (their true scores are at most their bounds, and ties go to the lower id as
+    before). Otherwise the unknown ones among the ``2k`` best are asked for next.
+    """
+    if request.kind != "meeting":
+        return []
+    scored = _score(arrays, request, now)
+    if scored is None or len(scored.positions) == 0:
+        return []
+    unknown = arrays.next_free[scored.positions] == UNKNOWN
+    if not unknown[_ranked(arrays, scored, k, exclude)].any():
+        return []
+    wider = _ranked(arrays, scored, 2 * k, exclude)
+    return [int(i) for i in arrays.ids[scored.positions[wider[unknown[wider]]]]]
 
 
 class _Breakdowns(Mapping[tuple[int, int], ScoreBreakdown]):
@@ -333,10 +430,11 @@ def build_problem_fast(
         found[request.id] = scored
     edge_array = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
     involved = np.unique(edge_array[:, 1]).tolist()
-    specialists = arrays.network.specialists
+    remaining = np.maximum(arrays.capacity - arrays.used, 0)
+    at = arrays.positions(involved)
     return RoundProblem(
         requests=tuple(r.id for r in wanted),
-        capacities={s: specialists[s].remaining for s in involved},
+        capacities=dict(zip(involved, remaining[at].tolist(), strict=True)),
         edges=tuple(map(tuple, edge_array.tolist())),
         breakdowns=_Breakdowns(arrays, found),
         edge_array=edge_array,

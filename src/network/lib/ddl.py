@@ -7,7 +7,10 @@ CONSTRAINT``, which SQLite does not support. Migrations declare them here instea
 - a :class:`Check` becomes a real ``CHECK`` constraint on PostgreSQL and a pair of
   ``BEFORE INSERT`` / ``BEFORE UPDATE`` triggers that abort on SQLite;
 - an :class:`AppendOnly` table refuses UPDATE and DELETE (and TRUNCATE on
-  PostgreSQL) through triggers on both engines.
+  PostgreSQL) through triggers on both engines;
+- a :class:`Counted` table raises its topic's counter in ``data_version`` with
+  every change, through triggers on both engines (per statement on PostgreSQL,
+  per row on SQLite, which has no statement triggers).
 
 Both refuse the offending row with an integrity error, so services treat the two
 engines alike.
@@ -23,6 +26,7 @@ from typing import Any
 __all__ = (
     "AppendOnly",
     "Check",
+    "Counted",
     "RowSecurity",
     "Unique",
     "apply_constraints",
@@ -82,7 +86,29 @@ class RowSecurity:
         return f"{self.table}_case_scope"
 
 
-Constraint = Check | Unique | AppendOnly | RowSecurity
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Every insert, update or delete of ``table`` raises the counter of ``topic`` in
+    ``data_version`` (in the writing transaction: readers see both or neither)."""
+
+    table: str
+    topic: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z_]+", self.topic):
+            raise ValueError(f"a topic is lower-case letters and underscores: {self.topic!r}")
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_counts_{self.topic}"
+
+    @property
+    def bump(self) -> str:
+        # The topic is a checked identifier from a migration, not input.
+        return f"UPDATE data_version SET version = version + 1 WHERE topic = '{self.topic}'"  # noqa: S608
+
+
+Constraint = Check | Unique | AppendOnly | RowSecurity | Counted
 
 
 def _for_trigger(condition: str) -> str:
@@ -103,6 +129,8 @@ def statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that creates ``constraint`` on ``engine_type`` ("postgres" or "sqlite")."""
     if isinstance(constraint, AppendOnly):
         return _append_only(constraint, engine_type)
+    if isinstance(constraint, Counted):
+        return _counted(constraint, engine_type)
     if isinstance(constraint, RowSecurity):
         if engine_type == "sqlite":
             return []
@@ -149,6 +177,24 @@ def _append_only(constraint: AppendOnly, engine_type: str) -> list[str]:
     ]
 
 
+_COUNTED_EVENTS = ("INSERT", "UPDATE", "DELETE")
+
+
+def _counted(constraint: Counted, engine_type: str) -> list[str]:
+    if engine_type == "sqlite":
+        return [
+            f'CREATE TRIGGER "{constraint.name}_{event.lower()}" AFTER {event} '
+            f'ON "{constraint.table}" FOR EACH ROW BEGIN {constraint.bump}; END'
+            for event in _COUNTED_EVENTS
+        ]
+    return [
+        f'CREATE FUNCTION "{constraint.name}"() RETURNS trigger LANGUAGE plpgsql AS '
+        f"$$ BEGIN {constraint.bump}; RETURN NULL; END $$",
+        f'CREATE TRIGGER "{constraint.name}" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+        f'ON "{constraint.table}" FOR EACH STATEMENT EXECUTE FUNCTION "{constraint.name}"()',
+    ]
+
+
 def drop_statements(constraint: Constraint, engine_type: str) -> list[str]:
     """The DDL that removes ``constraint`` again."""
     if isinstance(constraint, RowSecurity):
@@ -159,7 +205,12 @@ def drop_statements(constraint: Constraint, engine_type: str) -> list[str]:
             f'ALTER TABLE "{constraint.table}" NO FORCE ROW LEVEL SECURITY',
             f'ALTER TABLE "{constraint.table}" DISABLE ROW LEVEL SECURITY',
         ]
-    if isinstance(constraint, AppendOnly):
+    if isinstance(constraint, Counted) and engine_type == "sqlite":
+        return [
+            f'DROP TRIGGER IF EXISTS "{constraint.name}_{event.lower()}"'
+            for event in _COUNTED_EVENTS
+        ]
+    if isinstance(constraint, AppendOnly | Counted):
         if engine_type == "sqlite":
             return [
                 f'DROP TRIGGER IF EXISTS "{constraint.name}_{event}"'

@@ -14,10 +14,14 @@ every booking of a specialist whoever asks, so they run in
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+from piccolo.query.methods.select import Select
 
 from network.accounts.case_scope import system_scope
 from network.consultations.tables import Assignment, Booking
@@ -27,7 +31,7 @@ from network.lib.vocab import (
     ConsultationKind,
     ConsultationStatus,
 )
-from network.scheduling import STOCKHOLM, Away, Busy, offer_recipient, used_per_week
+from network.scheduling import STOCKHOLM, Away, Busy, offer_recipient
 from network.specialists.tables import Absence, SpecialistProfile
 
 __all__ = (
@@ -36,6 +40,7 @@ __all__ = (
     "offer_recipients",
     "week_bounds",
     "week_load",
+    "week_used",
     "written_taken",
 )
 
@@ -111,25 +116,56 @@ class WeekLoad:
         return max(self.capacity - self.used, 0)
 
 
+async def week_used(specialists: list[int] | Select[Any], day: date) -> dict[int, int]:
+    """How much of their weekly capacity each of ``specialists`` (ids, or a query
+    selecting them) has used in the ISO week holding ``day``; nobody listed: none.
+
+    Counted in the database: what :func:`~network.scheduling.used_per_week` counts
+    of :func:`booked_times` and :func:`written_taken` for that week (live bookings
+    and accepted written consultations that start in it)."""
+    if isinstance(specialists, list) and not specialists:
+        return {}
+    start, end = week_bounds(day)
+    used: Counter[int] = Counter()
+    async with system_scope(Booking._meta.db):
+        booked = (
+            Booking.select(Booking.specialist, Count(alias="n"))
+            .where(
+                Booking.specialist.is_in(specialists)
+                & (Booking.status == BookingStatus.BOOKED)
+                & (Booking.starts_at >= start)
+                & (Booking.starts_at < end)
+            )
+            .group_by(Booking.specialist)
+        )
+        written = (
+            Assignment.select(Assignment.specialist, Count(alias="n"))
+            .where(
+                Assignment.specialist.is_in(specialists)
+                & (Assignment.status == AssignmentStatus.ACCEPTED)
+                & (Assignment.request._.kind == ConsultationKind.WRITTEN)
+                & Assignment.request._.status.not_in(list(_NOT_COUNTED))
+                & (Assignment.request._.accepted_at >= start)
+                & (Assignment.request._.accepted_at < end)
+            )
+            .group_by(Assignment.specialist)
+        )
+        for row in [*await booked, *await written]:
+            used[row["specialist"]] += row["n"]
+    return dict(used)
+
+
 async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekLoad]:
     """Capacity and use in the ISO week holding ``day``, for each specialist found."""
     ids = sorted(set(specialist_ids))
     if not ids:
         return {}
-    start, end = week_bounds(day)
-    busy = await booked_times(ids, start, end)
-    written = await written_taken(ids, start, end)
+    used = await week_used(ids, day)
     capacities = await SpecialistProfile.select(
         SpecialistProfile.id, SpecialistProfile.consultations_per_week
     ).where(SpecialistProfile.id.is_in(ids))
-    week = (day.isocalendar().year, day.isocalendar().week)
     return {
-        row["id"]: WeekLoad(
-            capacity=row["consultations_per_week"],
-            used=used_per_week([*busy.get(row["id"], []), *written.get(row["id"], [])]).get(
-                week, 0
-            ),
-        )
+        row["id"]: WeekLoad(capacity=row["consultations_per_week"], used=used.get(row["id"], 0))
         for row in capacities
     }
 
