@@ -36,7 +36,7 @@ from network.graph.fastmatch import Arrays, prepare
 from network.graph.model import Agreement, Network, Place, SpecialistInfo
 from network.scheduling import STOCKHOLM
 
-__all__ = ("AreaSnapshot", "area_snapshot", "forget")
+__all__ = ("AreaSnapshot", "area_snapshot")
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,3 @@ async def area_snapshot(area: str, now: datetime) -> AreaSnapshot:
     finally:
         del pending[key]
         done.set()
-
-
-def forget() -> None:
-    """Drop every kept snapshot (tests that compare cold and warm paths)."""
-    _kept.clear()
