@@ -72,6 +72,19 @@ async def booked_times(
     return result
 
 
+def _written_accepted(specialists: list[int] | Select[Any], start: datetime, end: datetime) -> Any:
+    """The assignments of written consultations that ``specialists`` accepted in
+    [start, end) and that still count (see :data:`_NOT_COUNTED`)."""
+    return (
+        Assignment.specialist.is_in(specialists)
+        & (Assignment.status == AssignmentStatus.ACCEPTED)
+        & (Assignment.request._.kind == ConsultationKind.WRITTEN)
+        & Assignment.request._.status.not_in(list(_NOT_COUNTED))
+        & (Assignment.request._.accepted_at >= start)
+        & (Assignment.request._.accepted_at < end)
+    )
+
+
 async def written_taken(
     specialist_ids: Iterable[int], start: datetime, end: datetime
 ) -> dict[int, list[Busy]]:
@@ -84,14 +97,7 @@ async def written_taken(
     async with system_scope(Assignment._meta.db):
         rows = await Assignment.select(
             Assignment.specialist, Assignment.request._.accepted_at.as_alias("at")
-        ).where(
-            Assignment.specialist.is_in(ids)
-            & (Assignment.status == AssignmentStatus.ACCEPTED)
-            & (Assignment.request._.kind == ConsultationKind.WRITTEN)
-            & Assignment.request._.status.not_in(list(_NOT_COUNTED))
-            & (Assignment.request._.accepted_at >= start)
-            & (Assignment.request._.accepted_at < end)
-        )
+        ).where(_written_accepted(ids, start, end))
     for row in rows:
         result[row["specialist"]].append(Busy(row["at"], row["at"]))
     return result
@@ -140,14 +146,7 @@ async def week_used(specialists: list[int] | Select[Any], day: date) -> dict[int
         )
         written = (
             Assignment.select(Assignment.specialist, Count(alias="n"))
-            .where(
-                Assignment.specialist.is_in(specialists)
-                & (Assignment.status == AssignmentStatus.ACCEPTED)
-                & (Assignment.request._.kind == ConsultationKind.WRITTEN)
-                & Assignment.request._.status.not_in(list(_NOT_COUNTED))
-                & (Assignment.request._.accepted_at >= start)
-                & (Assignment.request._.accepted_at < end)
-            )
+            .where(_written_accepted(specialists, start, end))
             .group_by(Assignment.specialist)
         )
         for row in [*await booked, *await written]:
