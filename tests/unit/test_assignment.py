@@ -16,9 +16,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from network.graph.assignment import (
     CAPACITY_EXHAUSTED,
     NO_ELIGIBLE_SPECIALIST,
+    EdgeRows,
     RoundProblem,
     build_problem,
     check_solution,
+    exported,
     solve,
 )
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
@@ -130,11 +132,54 @@ def test_problem_json_round_trip_and_validation() -> None:
     problem = random_problem(random.Random(7), requests=5, specialists=3, density=0.5)
     data = json.loads(json.dumps(problem.to_json()))
     assert set(data) == {"requests", "specialists", "edges"}
+    assert len(data["edges"]) == len(problem.edges)
+    # Rounds keep the compact form; the export is the same either way.
+    kept = json.loads(json.dumps(problem.to_stored()))
+    assert exported(kept) == data == exported(data)
+    assert exported(json.loads(json.dumps(as_array_backed(problem).to_stored()))) == data
     again = RoundProblem.from_json(data)
     assert solve(again).total_score == solve(problem).total_score
     data["edges"].append({"request": 99, "specialist": 1, "score": 5})
     with pytest.raises(ValueError, match="unknown"):
         RoundProblem.from_json(data)
+
+
+def as_array_backed(problem: RoundProblem) -> RoundProblem:
+    """The same instance as the vectorised builder makes it: edges over an array."""
+    array = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
+    return RoundProblem(
+        problem.requests, problem.capacities, EdgeRows(array), problem.breakdowns, edge_array=array
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_without_refused_pairs_on_tuples_and_on_arrays(seed: int) -> None:
+    rng = random.Random(seed)
+    problem = random_problem(rng, requests=12, specialists=6, density=0.5)
+    refused: dict[int, set[int]] = {}
+    for r, s, _ in problem.edges:
+        if rng.random() < 0.3:
+            refused.setdefault(r, set()).add(s)
+    expected = [e for e in problem.edges if e[1] not in refused.get(e[0], set())]
+    for shape in (problem, as_array_backed(problem)):
+        kept = shape.without(refused)
+        assert list(kept.edges) == expected
+        assert (
+            kept.to_json()
+            == RoundProblem(problem.requests, problem.capacities, tuple(expected)).to_json()
+        )
+        assert solve(kept).total_score == milp_total(kept)
+        check_solution(kept, solve(kept))
+    assert problem.without({}) is problem
+
+
+def test_edge_rows_read_as_tuples() -> None:
+    rows = EdgeRows(np.asarray([[1, 2, 1100], [3, 4, 1200], [5, 6, 1300]], dtype=np.int64))
+    assert len(rows) == 3
+    assert rows[1] == (3, 4, 1200)
+    assert list(rows[1:]) == [(3, 4, 1200), (5, 6, 1300)]
+    assert list(rows) == [(1, 2, 1100), (3, 4, 1200), (5, 6, 1300)]
+    assert all(type(r) is tuple and type(r[0]) is int for r in rows)
 
 
 def test_build_problem_from_a_network() -> None:

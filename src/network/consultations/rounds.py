@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from redis.asyncio import Redis
 
 from network.accounts.case_scope import case_transaction
@@ -29,7 +30,7 @@ from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
 from network.db import insert_chunks
 from network.directory.tables import County, Municipality
-from network.graph.assignment import RoundProblem, solve
+from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
@@ -112,17 +113,7 @@ async def preview(
         network = await load_network({i.area for i in infos}, now=now)
         network = await with_next_free(network, infos, now=now)
         full = build_problem_fast(infos, prepare(network, now.date()), now=now)
-        refused = {r.id: r.turned_down for r in rows if r.turned_down}
-        problem = (
-            RoundProblem(
-                requests=full.requests,
-                capacities=full.capacities,
-                edges=tuple(e for e in full.edges if e[1] not in refused.get(e[0], ())),
-                breakdowns=full.breakdowns,
-            )
-            if refused
-            else full
-        )
+        problem = full.without({r.id: r.turned_down for r in rows if r.turned_down})
         solution = solve(problem)
         stored = AssignmentRound(
             kind=RoundKind.CONSULTATION,
@@ -130,7 +121,9 @@ async def preview(
             created_by=principal.user_id,
             created_at=now,
             total_score=solution.total_score,
-            problem=problem.to_json(),
+            # Encoded here (msgspec): Piccolo's own encoding of a national instance
+            # (hundreds of thousands of pairs) takes seconds.
+            problem=msgspec.json.encode(problem.to_stored()).decode(),
             unplaced=[{"request": r, "reason": why} for r, why in solution.unplaced.items()],
             **place,
         )
@@ -237,7 +230,7 @@ async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[
     )
     assert row is not None
     await record(actor, "round.problem", "round", round_id)
-    return dict(row["problem"])
+    return exported(row["problem"])
 
 
 async def commit(

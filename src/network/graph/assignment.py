@@ -20,10 +20,10 @@ find an optimum of that, so any exact solver gets the same total.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -43,16 +43,47 @@ from network.graph.model import Network, RequestInfo
 __all__ = (
     "CAPACITY_EXHAUSTED",
     "NO_ELIGIBLE_SPECIALIST",
+    "EdgeRows",
     "Placement",
     "RoundProblem",
     "RoundSolution",
     "build_problem",
     "check_solution",
+    "exported",
     "solve",
 )
 
 NO_ELIGIBLE_SPECIALIST = "no_eligible_specialist"
 CAPACITY_EXHAUSTED = "capacity_exhausted"
+
+Edge = tuple[int, int, int]
+
+
+class EdgeRows(Sequence[Edge]):
+    """The rows of an (n, 3) integer array as ``(request, specialist, score)``
+    tuples, made only when read: a national round has millions of pairs, and the
+    solver and the export read the array itself."""
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Edge]: ...
+
+    def __getitem__(self, index: int | slice) -> Edge | Sequence[Edge]:
+        if isinstance(index, slice):
+            return EdgeRows(self.array[index])
+        r, s, w = self.array[index].tolist()
+        return (r, s, w)
+
+    def __iter__(self) -> Iterator[Edge]:
+        return ((r, s, w) for r, s, w in self.array.tolist())
 
 
 @dataclass(frozen=True)
@@ -61,7 +92,7 @@ class RoundProblem:
 
     requests: tuple[int, ...]
     capacities: Mapping[int, int]
-    edges: tuple[tuple[int, int, int], ...]  # (request, specialist, score)
+    edges: Sequence[Edge]  # (request, specialist, score)
     breakdowns: Mapping[tuple[int, int], ScoreBreakdown] = field(default_factory=dict)
     # The edges again as an (n, 3) int64 array, when the builder made one (the
     # solver then skips converting a few million tuples).
@@ -69,14 +100,41 @@ class RoundProblem:
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
+        return exported(self.to_stored())
+
+    def to_stored(self) -> dict[str, Any]:
+        """The instance in the compact form a round keeps: the pairs as three columns
+        (a national instance has hundreds of thousands); :func:`exported` turns it
+        into the exported form."""
+        array = self.edge_array
+        if array is None:
+            array = np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
+        request, specialist, score = array.T.tolist()
         return {
             "requests": list(self.requests),
             "specialists": [
                 {"id": specialist, "capacity": capacity}
                 for specialist, capacity in sorted(self.capacities.items())
             ],
-            "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in self.edges],
+            "pairs": {"request": request, "specialist": specialist, "score": score},
         }
+
+    def without(self, refused: Mapping[int, Collection[int]]) -> RoundProblem:
+        """The instance without the pairs ``refused`` (request → specialists who
+        turned it down); its breakdowns stay as they are."""
+        if not refused:
+            return self
+        if self.edge_array is None:
+            edges = tuple(e for e in self.edges if e[1] not in refused.get(e[0], ()))
+            return RoundProblem(self.requests, self.capacities, edges, self.breakdowns)
+        pairs = np.asarray(
+            [(r, s) for r, specialists in refused.items() for s in specialists], dtype=np.int64
+        ).reshape(-1, 2)
+        keys = self.edge_array[:, 0] * (1 << 32) + self.edge_array[:, 1]
+        kept = self.edge_array[~np.isin(keys, pairs[:, 0] * (1 << 32) + pairs[:, 1])]
+        return RoundProblem(
+            self.requests, self.capacities, EdgeRows(kept), self.breakdowns, edge_array=kept
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoundProblem:
@@ -91,6 +149,22 @@ class RoundProblem:
                 raise ValueError(f"edge ({r}, {s}) names an unknown request or specialist")
             edges.append((r, s, w))
         return cls(requests=requests, capacities=capacities, edges=tuple(edges))
+
+
+def exported(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A kept instance (:meth:`RoundProblem.to_stored`) in the exported form
+    (:meth:`RoundProblem.to_json`); one kept in the exported form stays as it is."""
+    if "pairs" not in stored:
+        return dict(stored)
+    pairs = stored["pairs"]
+    return {
+        "requests": stored["requests"],
+        "specialists": stored["specialists"],
+        "edges": [
+            {"request": r, "specialist": s, "score": w}
+            for r, s, w in zip(pairs["request"], pairs["specialist"], pairs["score"], strict=True)
+        ],
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from network.graph.assignment import RoundProblem
+from network.graph.assignment import EdgeRows, RoundProblem
 from network.graph.matching import (
     DEFAULT_WEIGHTS,
     URGENCY_WINDOW,
@@ -435,7 +435,7 @@ def build_problem_fast(
     return RoundProblem(
         requests=tuple(r.id for r in wanted),
         capacities=dict(zip(involved, remaining[at].tolist(), strict=True)),
-        edges=tuple(map(tuple, edge_array.tolist())),
+        edges=EdgeRows(edge_array),
         breakdowns=_Breakdowns(arrays, found),
         edge_array=edge_array,
     )
