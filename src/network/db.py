@@ -26,9 +26,20 @@ def insert_chunks(table: Any, rows: Sequence[T]) -> Iterator[Sequence[T]]:
         yield rows[start : start + size]
 
 
+# Ids in one IN list: far under the drivers' caps, with room for other parameters.
+IN_LIST = 5000
+
+
+def id_chunks(ids: Sequence[T]) -> Iterator[list[T]]:
+    """``ids`` in lists that one ``IN (...)`` condition can take."""
+    for start in range(0, len(ids), IN_LIST):
+        yield list(ids[start : start + IN_LIST])
+
+
 __all__ = (
     "DatabaseUnavailable",
     "close_pool",
+    "id_chunks",
     "insert_chunks",
     "is_unique_violation",
     "make_engine",

@@ -28,9 +28,9 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -274,42 +274,71 @@ def test_postgres_restart_half_writes_nothing_and_the_app_reconnects(
         assert after.status_code == 201, after.text  # reconnected without a restart
 
 
-def _writer_busy() -> Callable[[], bool]:
-    """Whether some connection holds an open transaction that has written."""
+@contextmanager
+def _round_commit_held_up(round_id: int) -> Iterator[Callable[[], bool]]:
+    """Hold up the commit of round ``round_id`` after it has written, before it can
+    finish; yields a check whether a commit is waiting there, its writes made.
+
+    The commit writes its offers, the requests' statuses and the notifications
+    first and the round's own row last: on PostgreSQL this holds that row locked,
+    so the commit waits at its last update; on SQLite it holds a read transaction
+    open, so the commit (holding the write lock) waits to make its changes final.
+    """
     if database.DATABASE_KIND == "sqlite":
         path = database.TEST_URL.split(":///", 1)[1]
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT status FROM assignment_round WHERE id = ?", (round_id,)).fetchall()
 
-        def sqlite_busy() -> bool:
+        def writer_waiting() -> bool:
             probe = sqlite3.connect(path, timeout=0, isolation_level=None)
             try:
                 probe.execute("BEGIN IMMEDIATE")
                 probe.execute("ROLLBACK")
                 return False
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError:  # another connection holds the write lock
                 return True
             finally:
                 probe.close()
 
-        return sqlite_busy
+        try:
+            yield writer_waiting
+        finally:
+            reader.execute("ROLLBACK")
+            reader.close()
+        return
 
     import asyncpg
 
     name = urlsplit(database.TEST_URL).path.lstrip("/")
+    loop = asyncio.new_event_loop()
+    holder = loop.run_until_complete(asyncpg.connect(database.TEST_URL))
+    loop.run_until_complete(holder.execute("BEGIN"))
+    loop.run_until_complete(
+        holder.execute("SELECT 1 FROM assignment_round WHERE id = $1 FOR UPDATE", round_id)
+    )
 
-    async def writing() -> int:
+    async def waiting() -> int:
         connection = await asyncpg.connect(database.TEST_URL)
         try:
             return int(
                 await connection.fetchval(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = $1 AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1"
+                    " AND backend_xid IS NOT NULL AND wait_event_type = 'Lock'"
+                    " AND pid NOT IN (pg_backend_pid(), $2)",
                     name,
+                    holder.get_server_pid(),
                 )
             )
         finally:
             await connection.close()
 
-    return lambda: asyncio.run(writing()) > 0
+    try:
+        yield lambda: asyncio.run(waiting()) > 0
+    finally:
+        loop.run_until_complete(holder.execute("ROLLBACK"))
+        loop.run_until_complete(holder.close())
+        loop.close()
 
 
 async def _open_requests(requester: int, count: int) -> None:
@@ -367,7 +396,6 @@ def test_a_process_killed_in_a_round_commit_leaves_all_or_nothing(
 ) -> None:
     _flush_own_redis()
     asyncio.run(_open_requests(people[ROUND_WORKER], ROUND_REQUESTS))
-    busy = _writer_busy()
     env = {"NETWORK_REDIS_URL": REDIS_URL, "NETWORK_LOCK_SECONDS": str(LOCK_SECONDS)}
     with ExitStack() as stack:
         first, process = stack.enter_context(server_process(**env))
@@ -389,11 +417,12 @@ def test_a_process_killed_in_a_round_commit_leaves_all_or_nothing(
             except httpx.TransportError as error:
                 outcome["error"] = error
 
-        committer = threading.Thread(target=commit, daemon=True)
-        committer.start()
-        _eventually(busy, 20, "the commit's transaction writing")
-        os.kill(process.pid, signal.SIGKILL)
-        committer.join(10)
+        with _round_commit_held_up(round_id) as waiting:
+            committer = threading.Thread(target=commit, daemon=True)
+            committer.start()
+            _eventually(waiting, 20, "the commit waiting, its writes made")
+            os.kill(process.pid, signal.SIGKILL)
+            committer.join(10)
         assert "error" in outcome, outcome  # killed before it could answer
 
         status, assignments, offered = asyncio.run(_round_state(round_id))

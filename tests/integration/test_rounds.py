@@ -13,10 +13,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from network.consultations.access import load_requests
+from network.consultations.requests import set_statuses
 from network.consultations.tables import ConsultationRequest
 from network.graph.assignment import RoundProblem, solve
 from network.lib.errors import Conflict
-from network.lib.vocab import Role
+from network.lib.vocab import ConsultationStatus, NotificationKind, Role
+from network.notifications.tables import Notification
 from network.server.locks import exclusive
 from network.specialists.tables import SpecialistProfile
 from tests.support import app_client, in_app, sign_in
@@ -119,6 +122,87 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     assert client.get(f"/api/v1/rounds/{body['id']}").status_code == 403
     assert client.get(f"/api/v1/rounds/{body['id']}/problem").status_code == 403
     assert client.post("/api/v1/rounds", json={"county": "10"}).status_code == 403
+
+
+def test_commit_withdraws_what_was_placed_meanwhile_and_tells_each_specialist(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    sign_in(client, WORKER)
+    waiting = []
+    for index in range(3):
+        body = {"area": AREA, "summary": f"Igen {index}", "urgency": "planned", "submit": True}
+        waiting.append(client.post("/api/v1/consultations", json=body).json()["id"])
+    sign_in(client, COORDINATOR)
+    preview = client.post("/api/v1/rounds", json={}).json()
+    placed = {a["request"]: a["specialist"] for a in preview["assignments"]}
+    assert len(placed) == 3  # (the earlier test left one request waiting too)
+    sign_in(client, WORKER)
+    gone = min(set(placed) & set(waiting))
+    offered = sorted(set(placed) - {gone})
+    cancelled = client.post(f"/api/v1/consultations/{gone}/cancel", json={"reason": "löst"})
+    assert cancelled.status_code == 200, cancelled.text
+    before = in_app(
+        client, lambda: Notification.count().where(Notification.kind == NotificationKind.OFFER_NEW)
+    )
+
+    sign_in(client, COORDINATOR)
+    committed = client.post(f"/api/v1/rounds/{preview['id']}/commit")
+    assert committed.status_code == 200, committed.text
+    statuses = {a["request"]: a["status"] for a in committed.json()["assignments"]}
+    assert statuses == {r: "withdrawn" if r == gone else "offered" for r in placed}
+    told = in_app(
+        client,
+        lambda: Notification.select(Notification.recipient, Notification.object_id).where(
+            (Notification.kind == NotificationKind.OFFER_NEW)
+            & Notification.object_id.is_in(list(placed))
+        ),
+    )
+    users = in_app(
+        client,
+        lambda: SpecialistProfile.select(SpecialistProfile.id, SpecialistProfile.user),
+    )
+    user_of = {row["id"]: row["user"] for row in users}
+    assert sorted((r["object_id"], r["recipient"]) for r in told) == [
+        (r, user_of[placed[r]]) for r in offered
+    ]
+    after = in_app(
+        client, lambda: Notification.count().where(Notification.kind == NotificationKind.OFFER_NEW)
+    )
+    assert after - before == len(offered) == 2
+
+
+def test_a_batch_status_change_refuses_a_request_that_moved_on(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, WORKER)
+    made = [
+        client.post(
+            "/api/v1/consultations",
+            json={"area": AREA, "summary": f"Version {i}", "submit": True},
+        ).json()["id"]
+        for i in range(3)
+    ]
+
+    async def change_one_meanwhile() -> tuple[str, list[str]]:
+        rows = await load_requests(made)
+        await ConsultationRequest.update(
+            {ConsultationRequest.version: ConsultationRequest.version + 1}
+        ).where(ConsultationRequest.id == made[1])
+        try:
+            async with ConsultationRequest._meta.db.transaction():
+                await set_statuses(rows, ConsultationStatus.CANCELLED)
+        except Conflict as error:
+            message = f"{error.field}: {error}"
+        else:
+            message = "no conflict"
+        found = await ConsultationRequest.select(ConsultationRequest.status).where(
+            ConsultationRequest.id.is_in(made)
+        )
+        return message, [r["status"] for r in found]
+
+    message, statuses = in_app(client, change_one_meanwhile)
+    assert message.startswith("version: the request changed meanwhile")
+    assert statuses == ["open"] * 3  # rolled back: none of them changed
 
 
 def test_one_round_at_a_time() -> None:

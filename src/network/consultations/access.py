@@ -15,6 +15,7 @@ from typing import Any
 
 from network.accounts.policy import Action, Principal, Target, decide
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.db import id_chunks
 from network.lib.errors import Forbidden, NotFound
 from network.lib.vocab import AssignmentStatus
 
@@ -69,18 +70,13 @@ async def load_request(request_id: int, *, field: str = "id", source: str = "pat
     return found[0]
 
 
-# Ids in one IN list: far under both engines' limits on bound parameters.
-_CHUNK = 5000
-
-
 async def load_requests(request_ids: Sequence[int]) -> list[RequestRow]:
     """The requests of ``request_ids`` that exist (in that order), as
     :func:`load_request` loads one: two queries for every 5,000 (a batch round loads
     thousands)."""
     rows: dict[int, dict[str, Any]] = {}
     assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for at in range(0, len(request_ids), _CHUNK):
-        chunk = list(request_ids[at : at + _CHUNK])
+    for chunk in id_chunks(request_ids):
         for row in await ConsultationRequest.select(
             ConsultationRequest.id,
             ConsultationRequest.status,

@@ -6,14 +6,21 @@ messages to the other side. Only the area code and a meeting time travel along.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from network.consultations.access import RequestRow
 from network.lib.vocab import NotificationKind
-from network.notifications.service import notify
+from network.notifications.service import Notice, notify, notify_many
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("tell_booking", "tell_message", "tell_offered", "tell_requester")
+__all__ = (
+    "tell_booking",
+    "tell_message",
+    "tell_offered",
+    "tell_offered_many",
+    "tell_requester",
+)
 
 
 async def _user_of(specialist_id: int | None) -> int | None:
@@ -35,13 +42,36 @@ async def _tell(
         kind,
         object_type="consultation",
         object_id=request.id,
-        link=f"/consultations/{request.id}",
+        link=_link(request),
         params={"area": request.area, **params},
     )
 
 
+def _link(request: RequestRow) -> str:
+    return f"/consultations/{request.id}"
+
+
 async def tell_offered(request: RequestRow, specialist_id: int) -> None:
-    await _tell([await _user_of(specialist_id)], NotificationKind.OFFER_NEW, request)
+    await tell_offered_many([(request, specialist_id)])
+
+
+async def tell_offered_many(offers: Sequence[tuple[RequestRow, int]]) -> None:
+    """Tell each specialist of their offer (a batch round's thousands at once)."""
+    ids = sorted({specialist for _, specialist in offers}) or [0]
+    users = {
+        row["id"]: row["user"]
+        for row in await SpecialistProfile.select(
+            SpecialistProfile.id, SpecialistProfile.user
+        ).where(SpecialistProfile.id.is_in(ids))
+    }
+    await notify_many(
+        NotificationKind.OFFER_NEW,
+        "consultation",
+        [
+            Notice((users.get(specialist),), request.id, _link(request), {"area": request.area})
+            for request, specialist in offers
+        ],
+    )
 
 
 async def tell_requester(request: RequestRow, kind: NotificationKind) -> None:

@@ -7,6 +7,8 @@ is audited and runs in a case transaction (row-level security on PostgreSQL).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,13 +21,24 @@ from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import check_transition
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
+from network.db import id_chunks
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("audit", "cancel", "create", "get", "list_requests", "set_status", "submit", "update")
+__all__ = (
+    "audit",
+    "cancel",
+    "create",
+    "get",
+    "list_requests",
+    "set_status",
+    "set_statuses",
+    "submit",
+    "update",
+)
 
 EDITABLE = frozenset({ConsultationStatus.DRAFT, ConsultationStatus.OPEN})
 MAX_LIST = 500
@@ -222,22 +235,34 @@ async def set_status(request: RequestRow, status: ConsultationStatus, **stamps: 
     offer, say) cannot both change it: the second's update waits for the first's
     row lock, then finds the version moved on, and matches no row.
     """
-    changed = (
-        await ConsultationRequest.update(
-            {
-                ConsultationRequest.status: status,
-                ConsultationRequest.version: ConsultationRequest.version + 1,
-                **{getattr(ConsultationRequest, name): value for name, value in stamps.items()},
-            }
-        )
-        .where(
-            (ConsultationRequest.id == request.id)
-            & (ConsultationRequest.version == request.version)
-        )
-        .returning(ConsultationRequest.id)
-    )
-    if not changed:
-        raise _changed(request.version + 1)
+    await set_statuses([request], status, **stamps)
+
+
+async def set_statuses(
+    requests: Sequence[RequestRow], status: ConsultationStatus, **stamps: Any
+) -> None:
+    """:func:`set_status` of many requests (a batch round offers thousands), one
+    update for every version number among every 5,000. When one of them has moved
+    on, :class:`Conflict` naming it, after the others may have been changed: the
+    caller's transaction must roll back."""
+    by_id = {r.id: r for r in requests}
+    values = {
+        ConsultationRequest.status: status,
+        ConsultationRequest.version: ConsultationRequest.version + 1,
+        **{getattr(ConsultationRequest, name): value for name, value in stamps.items()},
+    }
+    for chunk in id_chunks(list(by_id)):
+        by_version: dict[int, list[int]] = defaultdict(list)
+        for request_id in chunk:
+            by_version[by_id[request_id].version].append(request_id)
+        for version, ids in sorted(by_version.items()):
+            changed = (
+                await ConsultationRequest.update(values)
+                .where(ConsultationRequest.id.is_in(ids) & (ConsultationRequest.version == version))
+                .returning(ConsultationRequest.id)
+            )
+            if len(changed) != len(ids):
+                raise _changed(version + 1)
 
 
 async def audit(actor: Actor, action: str, request: RequestRow, **detail: Any) -> None:

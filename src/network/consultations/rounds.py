@@ -11,7 +11,8 @@ when Redis is configured).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -24,11 +25,11 @@ from network.consultations import schemas
 from network.consultations.access import load_requests
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import load_network, request_info, with_next_free
-from network.consultations.notices import tell_offered
+from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
-from network.consultations.requests import set_status
+from network.consultations.requests import set_statuses
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
-from network.db import insert_chunks
+from network.db import id_chunks, insert_chunks
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare
@@ -250,26 +251,28 @@ async def commit(
         ).where(
             (Assignment.batch_round == round_id) & (Assignment.status == AssignmentStatus.PROPOSED)
         )
-        offered = skipped = 0
         loaded = {r.id: r for r in await load_requests([p["request"] for p in proposals])}
-        for proposal in proposals:
-            request = loaded[proposal["request"]]
-            if request.status not in PLACEABLE:
-                skipped += 1  # placed some other way since the preview
-                await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(
-                    Assignment.id == proposal["id"]
-                )
-                continue
-            limit = OFFER_TIME_LIMIT.get(request.urgency, OFFER_TIME_LIMIT["planned"])
-            await Assignment.update(
-                {
-                    Assignment.status: AssignmentStatus.OFFERED,
-                    Assignment.expires_at: now + limit,
-                }
-            ).where(Assignment.id == proposal["id"])
-            await set_status(request, ConsultationStatus.OFFERED)
-            await tell_offered(request, proposal["specialist"])
-            offered += 1
+        # Placed some other way since the preview: withdrawn.
+        stale = [p["id"] for p in proposals if loaded[p["request"]].status not in PLACEABLE]
+        fresh = [p for p in proposals if loaded[p["request"]].status in PLACEABLE]
+        for chunk in id_chunks(stale):
+            await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(
+                Assignment.id.is_in(chunk)
+            )
+        by_limit: dict[timedelta, list[int]] = defaultdict(list)
+        for p in fresh:
+            urgency = loaded[p["request"]].urgency
+            by_limit[OFFER_TIME_LIMIT.get(urgency, OFFER_TIME_LIMIT["planned"])].append(p["id"])
+        for limit, ids in sorted(by_limit.items()):
+            for chunk in id_chunks(ids):
+                await Assignment.update(
+                    {
+                        Assignment.status: AssignmentStatus.OFFERED,
+                        Assignment.expires_at: now + limit,
+                    }
+                ).where(Assignment.id.is_in(chunk))
+        await set_statuses([loaded[p["request"]] for p in fresh], ConsultationStatus.OFFERED)
+        await tell_offered_many([(loaded[p["request"]], p["specialist"]) for p in fresh])
         await AssignmentRound.update(
             {AssignmentRound.status: RoundStatus.COMMITTED, AssignmentRound.committed_at: now}
         ).where(AssignmentRound.id == round_id)
@@ -280,6 +283,6 @@ async def commit(
             round_id,
             municipality=row["municipality"],
             county=row["county"] or row["municipality_county"],
-            detail={"offered": offered, "skipped": skipped},
+            detail={"offered": len(fresh), "skipped": len(stale)},
         )
     return await get_round(principal, actor, round_id, audited=False)

@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
 
 from network.accounts.tables import User
+from network.db import insert_chunks
 from network.directory.tables import CompetenceArea
 from network.lib.vocab import NotificationKind
 from network.notifications.tables import Notification
 
 __all__ = (
     "ALLOWED_PARAMS",
+    "Notice",
     "Outbox",
     "channel_for",
     "configure",
@@ -36,6 +39,7 @@ __all__ = (
     "mark_all_read",
     "mark_read",
     "notify",
+    "notify_many",
     "unread_count",
 )
 
@@ -75,6 +79,16 @@ def configure(channels: ChannelsPlugin | None, mailer: Any) -> None:
     Outbox.mailer = mailer
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One thing to tell its recipients (user ids; ``None`` and repeats are skipped)."""
+
+    recipients: tuple[int | None, ...]
+    object_id: int | None
+    link: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
 async def notify(
     recipients: Iterable[int | None],
     kind: NotificationKind,
@@ -84,39 +98,59 @@ async def notify(
     link: str,
     params: dict[str, str] | None = None,
 ) -> None:
-    """Tell each recipient (user ids; ``None`` and repeats are skipped)."""
-    values = params or {}
-    extra = set(values) - ALLOWED_PARAMS[kind]
-    if extra:
-        raise ValueError(f"{kind} notifications carry no {sorted(extra)}")
-    if not link.startswith("/") or link.startswith("//"):
-        raise ValueError("a notification links inside the app")
-    users = sorted({r for r in recipients if r is not None})
-    if not users:
-        return
+    """Tell each recipient."""
+    await notify_many(kind, object_type, [Notice(tuple(recipients), object_id, link, params or {})])
+
+
+async def notify_many(kind: NotificationKind, object_type: str, notices: Sequence[Notice]) -> None:
+    """Tell each notice's recipients, with the inbox rows inserted in batches (a batch
+    round makes thousands of offers at once)."""
     now = datetime.now(UTC)
-    rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            object_type=object_type,
-            object_id=object_id,
-            link=link,
-            params=values,
-            created_at=now,
-        )
-        for user in users
-    ]
-    await Notification.insert(*rows)
-    _push(users, {"kind": kind.value, "link": link})
-    if Outbox.mailer is not None:
-        emails = await User.select(User.email).where(User.id.is_in(users) & (User.active.eq(True)))
-        for row in emails:
-            task = asyncio.get_running_loop().create_task(
-                Outbox.mailer.send(row["email"], kind, link, values)
+    rows: list[Notification] = []
+    told: list[tuple[list[int], Notice]] = []
+    for notice in notices:
+        extra = set(notice.params) - ALLOWED_PARAMS[kind]
+        if extra:
+            raise ValueError(f"{kind} notifications carry no {sorted(extra)}")
+        if not notice.link.startswith("/") or notice.link.startswith("//"):
+            raise ValueError("a notification links inside the app")
+        users = sorted({r for r in notice.recipients if r is not None})
+        if not users:
+            continue
+        told.append((users, notice))
+        rows.extend(
+            Notification(
+                recipient=user,
+                kind=kind,
+                object_type=object_type,
+                object_id=notice.object_id,
+                link=notice.link,
+                params=dict(notice.params),
+                created_at=now,
             )
-            Outbox.tasks.add(task)
-            task.add_done_callback(Outbox.tasks.discard)
+            for user in users
+        )
+    for chunk in insert_chunks(Notification, rows):
+        await Notification.insert(*chunk)
+    for users, notice in told:
+        _push(users, {"kind": kind.value, "link": notice.link})
+    if Outbox.mailer is None or not told:
+        return
+    everyone = sorted({user for users, _ in told for user in users})
+    emails = {
+        row["id"]: row["email"]
+        for row in await User.select(User.id, User.email).where(
+            User.id.is_in(everyone) & (User.active.eq(True))
+        )
+    }
+    for users, notice in told:
+        for user in users:
+            if user in emails:
+                task = asyncio.get_running_loop().create_task(
+                    Outbox.mailer.send(emails[user], kind, notice.link, dict(notice.params))
+                )
+                Outbox.tasks.add(task)
+                task.add_done_callback(Outbox.tasks.discard)
 
 
 async def _area_names(code: str | None) -> tuple[str, str]:
