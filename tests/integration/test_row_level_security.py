@@ -227,3 +227,14 @@ async def test_system_scope_widens_only_its_block(database: dict[str, int | str]
             async with system_scope(engine):
                 assert await Booking.count() == 1
             assert await Booking.count() == 0
+            # Nested: the inner block changes nothing, the outer one restores.
+            async with system_scope(engine):
+                async with system_scope(engine):
+                    assert await Booking.count() == 1
+                assert await Booking.count() == 1
+            assert await Booking.count() == 0
+        async with system_transaction(engine):
+            await engine.run_ddl(f"SET LOCAL ROLE {PROBE}")
+            async with system_scope(engine):
+                assert await Booking.count() == 1
+            assert await Booking.count() == 1  # a system transaction keeps seeing all

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -60,6 +61,10 @@ async def _apply_case_scope(principal: Principal) -> None:
     )
 
 
+# The ``network.scope`` a transaction has set, as (that transaction, the scope):
+# lets :func:`system_scope` skip asking the database, and nest for free.
+_scope: ContextVar[tuple[object, str] | None] = ContextVar("network_scope", default=None)
+
 _SAFE = re.compile(r"[0-9a-z,]*")
 _NAME = re.compile(r"network\.[a-z_]+")
 
@@ -78,18 +83,30 @@ async def _apply(engine: Any, settings: dict[str, str]) -> None:
 async def case_transaction(engine: Any, principal: Principal) -> AsyncIterator[None]:
     """A write transaction in which ``principal`` sees exactly their case rows."""
     async with write_transaction(engine):
-        if isinstance(engine, PostgresEngine):
-            await _apply_case_scope(principal)
-        yield
+        if not isinstance(engine, PostgresEngine):
+            yield
+            return
+        await _apply_case_scope(principal)
+        token = _scope.set((engine.current_transaction.get(), ""))
+        try:
+            yield
+        finally:
+            _scope.reset(token)
 
 
 @asynccontextmanager
 async def system_transaction(engine: Any) -> AsyncIterator[None]:
     """A write transaction acting for the whole network (system jobs only)."""
     async with write_transaction(engine):
-        if isinstance(engine, PostgresEngine):
-            await _apply(engine, {"network.scope": "all"})
-        yield
+        if not isinstance(engine, PostgresEngine):
+            yield
+            return
+        await _apply(engine, {"network.scope": "all"})
+        token = _scope.set((engine.current_transaction.get(), "all"))
+        try:
+            yield
+        finally:
+            _scope.reset(token)
 
 
 @asynccontextmanager
@@ -99,20 +116,36 @@ async def system_scope(engine: Any) -> AsyncIterator[None]:
     For reads that must count all of a specialist's bookings (free slots, weekly
     capacity) whoever asks; callers select only times and ids, never case text.
     Inside a :func:`case_transaction` it widens that transaction for the block;
-    outside one it opens a short transaction of its own.
+    outside one it opens a short transaction of its own. Inside a block that sees
+    everything already (a system transaction, an enclosing ``system_scope``) it
+    costs nothing.
     """
     if not isinstance(engine, PostgresEngine):
         yield
         return
-    if engine.current_transaction.get() is None:
+    transaction = engine.current_transaction.get()
+    if transaction is None:
         async with engine.transaction():
             await _apply(engine, {"network.scope": "all"})
-            yield
+            token = _scope.set((engine.current_transaction.get(), "all"))
+            try:
+                yield
+            finally:
+                _scope.reset(token)
         return
-    rows = await engine.run_ddl("SELECT current_setting('network.scope', true) AS scope")
-    previous = (rows[0]["scope"] if rows else "") or ""
+    known = _scope.get()
+    if known is not None and known[0] is transaction:
+        previous = known[1]
+    else:
+        rows = await engine.run_ddl("SELECT current_setting('network.scope', true) AS scope")
+        previous = (rows[0]["scope"] if rows else "") or ""
+    if previous == "all":
+        yield
+        return
     await _apply(engine, {"network.scope": "all"})
+    token = _scope.set((transaction, "all"))
     try:
         yield
     finally:
+        _scope.reset(token)
         await _apply(engine, {"network.scope": previous})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from network.accounts.case_scope import case_transaction
+from network.accounts.case_scope import case_transaction, system_scope
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
 from network.consultations import schemas
@@ -71,14 +71,17 @@ async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
     :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
     snapshot = await area_snapshot(info.area, now)
-    state = await current_state([info.area], now)
     excluded = request.turned_down
-    arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
     slots: dict[int, datetime | None] = {}
-    while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
-        found = await next_free_slots(wanted, now)
-        slots |= found
-        arrays = with_next_free(arrays, found)
+    # Counts and times of every specialist's bookings only (one widening for all
+    # the reads below, not one each).
+    async with system_scope(ConsultationRequest._meta.db):
+        state = await current_state([info.area], now)
+        arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
+        while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
+            found = await next_free_slots(wanted, now)
+            slots |= found
+            arrays = with_next_free(arrays, found)
     return Ranked(
         snapshot, state, slots, suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
     )

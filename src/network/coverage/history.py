@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+import anyio.to_thread
+
 from network.coverage.loader import load_graph
 from network.coverage.tables import CoverageSnapshot
 from network.db import insert_chunks, write_transaction
@@ -31,7 +33,11 @@ async def take_snapshot(day: date) -> int:
     returns the number of rows written."""
     network, graph = await load_graph(day)
     weekly = {s.id: s.weekly_hours for s in network.specialists.values()}
-    facts = facts_of(_month(day), coverage(graph, Service.CONSULTATION), weekly)
+    # Seconds of work at the national scale, once a day: in a worker thread, so the
+    # process goes on answering requests meanwhile.
+    facts = await anyio.to_thread.run_sync(
+        lambda: facts_of(_month(day), coverage(graph, Service.CONSULTATION), weekly)
+    )
     async with write_transaction(CoverageSnapshot._meta.db):
         await CoverageSnapshot.delete().where(CoverageSnapshot.month == _month(day))
         for chunk in insert_chunks(CoverageSnapshot, facts):
