@@ -10,7 +10,7 @@ import asyncio
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from litestar.testing import TestClient
 
 from network.accounts.tables import User
 from network.audit.tables import AuditEvent
+from network.lib.clock import today as stockholm_day
 from network.lib.vocab import Role
 from network.mentoring.tables import MentoringRequest
 from network.notifications.tables import Notification
@@ -342,7 +343,7 @@ def test_7_meetings_and_the_ladder(client: TestClient[Litestar]) -> None:
     request = next(r for r, o in STATE["pairs"].items() if o == STATE["specialist_offer"])
     mentee = MENTEES[STATE["requests"].index(request)]
     path = f"/api/v1/mentoring/pairs/{request}"
-    today = date.today()
+    today = stockholm_day()
     meeting = {
         "held_on": today.isoformat(),
         "minutes": 60,
@@ -430,7 +431,7 @@ def test_9_withdrawing_ends_the_pair(client: TestClient[Litestar]) -> None:
     withdrawn = _ok(client.post(f"/api/v1/mentoring/requests/{request}/withdraw"))
     assert withdrawn["status"] == "withdrawn"
     sign_in(client, SPECIALIST)
-    meeting = {"held_on": date.today().isoformat(), "minutes": 30, "themes": ["documentation"]}
+    meeting = {"held_on": stockholm_day().isoformat(), "minutes": 30, "themes": ["documentation"]}
     _refused(
         client.post(f"/api/v1/mentoring/pairs/{request}/meetings", json=meeting), 409, "status"
     )
