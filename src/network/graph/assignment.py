@@ -8,8 +8,10 @@ find an optimum of that, so any exact solver gets the same total.
 
 - ``ortools`` (production): the min-cost flow source → request → specialist →
   sink, with an "unplaced" arc request → sink, its arcs built as numpy arrays and
-  solved by OR-tools' ``SimpleMinCostFlow`` (0.5 s for 5,000 requests over 20,000
-  specialists, four to eight times faster than scipy here: ``bench/matching.py``).
+  solved by OR-tools' ``SimpleMinCostFlow``: first on each request's best few
+  pairs, then proved optimal on all by node potentials
+  (:mod:`network.graph.candidates`; four to eight times faster than scipy here
+  even on all pairs: ``bench/matching.py``).
 - ``scipy``: the bipartite "slot graph" (one column per unit of a specialist's
   capacity, plus one "unplaced" column per request) solved by
   ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (LAPJVsp).
@@ -27,10 +29,10 @@ from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from network.graph.candidates import FIRST_CANDIDATES, solve_assignment
 from network.graph.matching import (
     DEFAULT_WEIGHTS,
     ScoreBreakdown,
@@ -273,41 +275,30 @@ def _solve_scipy(problem: RoundProblem) -> list[Placement]:
     return placements
 
 
-def _solve_ortools(problem: RoundProblem) -> list[Placement]:
+def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placement]:
     """Min-cost flow source → request → specialist → sink (and request → sink for
-    "unplaced"), arcs built as arrays and solved by OR-tools' network simplex."""
-    n = len(problem.requests)
+    "unplaced"), on each request's best ``candidates`` pairs first and proved optimal
+    on all (:mod:`network.graph.candidates`), solved by OR-tools' network simplex."""
     specialists = np.asarray(
         sorted(s for s, c in problem.capacities.items() if c > 0), dtype=np.int64
     )
-    if n == 0 or not problem.edges or len(specialists) == 0:
+    if not problem.requests or not problem.edges or len(specialists) == 0:
         return []
     edges = problem.edge_array
     if edges is None:
         edges = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
-    edges = edges[np.isin(edges[:, 1], specialists)]
+    column = np.minimum(np.searchsorted(specialists, edges[:, 1]), len(specialists) - 1)
+    open_ = specialists[column] == edges[:, 1]
+    if not open_.all():
+        edges, column = edges[open_], column[open_]
     if len(edges) == 0:
         return []
     requests = np.asarray(problem.requests, dtype=np.int64)
     order = np.argsort(requests, kind="stable")
     row = order[np.searchsorted(requests[order], edges[:, 0])]
-    column = np.searchsorted(specialists, edges[:, 1])
-    m, e = len(specialists), len(edges)
-    sink = n + m + 1
-    ones = np.ones(n, dtype=np.int64)
-    tails = np.concatenate([np.zeros(n, np.int64), 1 + np.arange(n), 1 + row, 1 + n + np.arange(m)])
-    heads = np.concatenate([1 + np.arange(n), np.full(n, sink), 1 + n + column, np.full(m, sink)])
     capacity = np.asarray([problem.capacities[int(s)] for s in specialists], dtype=np.int64)
-    capacities = np.concatenate([ones, ones, np.ones(e, dtype=np.int64), capacity])
-    costs = np.concatenate([np.zeros(2 * n, np.int64), -edges[:, 2], np.zeros(m, np.int64)])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_nodes_supplies(np.asarray([0, sink]), np.asarray([n, -n]))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"OR-tools min-cost flow ended with status {status}")
-    used = flow.flows(np.arange(2 * n, 2 * n + e)) > 0
-    return [Placement(int(r), int(s), int(w)) for r, s, w in edges[used].tolist()]
+    flow = solve_assignment(len(requests), capacity, row, column, edges[:, 2], first=candidates)
+    return [Placement(int(r), int(s), int(w)) for r, s, w in edges[flow.used].tolist()]
 
 
 def _solve_networkx(problem: RoundProblem) -> list[Placement]:
@@ -337,11 +328,18 @@ def _solve_networkx(problem: RoundProblem) -> list[Placement]:
 
 
 def solve(
-    problem: RoundProblem, *, method: Literal["ortools", "scipy", "networkx"] = "ortools"
+    problem: RoundProblem,
+    *,
+    method: Literal["ortools", "scipy", "networkx"] = "ortools",
+    candidates: int | None = FIRST_CANDIDATES,
 ) -> RoundSolution:
-    """An optimal assignment of ``problem`` and the requests left unplaced, with why."""
-    solver = {"ortools": _solve_ortools, "scipy": _solve_scipy, "networkx": _solve_networkx}
-    placements = solver[method](problem)
+    """An optimal assignment of ``problem`` and the requests left unplaced, with why.
+    ``candidates`` (``ortools`` only): each request's best pairs to solve on first
+    (``None``: every pair at once); the answer is optimal either way."""
+    if method == "ortools":
+        placements = _solve_ortools(problem, candidates)
+    else:
+        placements = {"scipy": _solve_scipy, "networkx": _solve_networkx}[method](problem)
     placements.sort(key=lambda p: (p.request, p.specialist))
     return RoundSolution(
         placements=tuple(placements),
