@@ -4,6 +4,7 @@ reach the same total, which equals brute force on tiny random instances and
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import random
@@ -133,15 +134,45 @@ def test_problem_json_round_trip_and_validation() -> None:
     data = json.loads(json.dumps(problem.to_json()))
     assert set(data) == {"requests", "specialists", "edges"}
     assert len(data["edges"]) == len(problem.edges)
-    # Rounds keep the compact form; the export is the same either way.
-    kept = json.loads(json.dumps(problem.to_stored()))
-    assert exported(kept) == data == exported(data)
-    assert exported(json.loads(json.dumps(as_array_backed(problem).to_stored()))) == data
+    # Rounds keep the compact form (a JSON header and packed pairs); the export is
+    # the same either way, and as rounds kept before the pairs were packed.
+    header, pairs = problem.to_stored()
+    assert exported(json.loads(json.dumps(header)), pairs) == data == exported(data)
+    assert exported(*as_array_backed(problem).to_stored()) == data
+    columnar = {
+        **header,
+        "pairs": {
+            "request": [r for r, _, _ in problem.edges],
+            "specialist": [s for _, s, _ in problem.edges],
+            "score": [w for _, _, w in problem.edges],
+        },
+    }
+    assert exported(columnar) == data
     again = RoundProblem.from_json(data)
     assert solve(again).total_score == solve(problem).total_score
     data["edges"].append({"request": 99, "specialist": 1, "score": 5})
     with pytest.raises(ValueError, match="unknown"):
         RoundProblem.from_json(data)
+
+
+def test_packed_pairs_take_the_smallest_types_that_hold_them() -> None:
+    small = RoundProblem((5, 9), {70_001: 1, 3: 2}, ((9, 70_001, 1500), (5, 3, 900)))
+    wide = RoundProblem((5,), {3: 1}, ((5, 3, 40_000),))
+    for problem in (small, wide):
+        header, pairs = problem.to_stored()
+        assert exported(header, pairs) == problem.to_json()
+        assert RoundProblem.from_json(exported(header, pairs)) == RoundProblem.from_json(
+            problem.to_json()
+        )
+    with np.load(io.BytesIO(small.to_stored()[1])) as columns:
+        assert {k: columns[k].dtype for k in columns.files} == {
+            "request": np.uint16,
+            "specialist": np.uint16,
+            "score": np.int16,
+        }
+        assert columns["request"].tolist() == [1, 0]  # positions, not ids
+    with np.load(io.BytesIO(wide.to_stored()[1])) as columns:
+        assert columns["score"].dtype == np.int32
 
 
 def as_array_backed(problem: RoundProblem) -> RoundProblem:

@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import msgspec
 from redis.asyncio import Redis
 
 from network.accounts.case_scope import case_transaction
@@ -116,15 +115,15 @@ async def preview(
         full = build_problem_fast(infos, prepare(network, now.date()), now=now)
         problem = full.without({r.id: r.turned_down for r in rows if r.turned_down})
         solution = solve(problem)
+        header, pairs = problem.to_stored()
         stored = AssignmentRound(
             kind=RoundKind.CONSULTATION,
             status=RoundStatus.PREVIEW,
             created_by=principal.user_id,
             created_at=now,
             total_score=solution.total_score,
-            # Encoded here (msgspec): Piccolo's own encoding of a national instance
-            # (hundreds of thousands of pairs) takes seconds.
-            problem=msgspec.json.encode(problem.to_stored()).decode(),
+            problem=header,
+            pairs=pairs,
             unplaced=[{"request": r, "reason": why} for r, why in solution.unplaced.items()],
             **place,
         )
@@ -224,14 +223,14 @@ async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[
     """The round's problem instance, for anyone to re-solve (ids and scores only)."""
     await _round_row(principal, round_id)
     row = (
-        await AssignmentRound.select(AssignmentRound.problem)
+        await AssignmentRound.select(AssignmentRound.problem, AssignmentRound.pairs)
         .where(AssignmentRound.id == round_id)
         .output(load_json=True)
         .first()
     )
     assert row is not None
     await record(actor, "round.problem", "round", round_id)
-    return exported(row["problem"])
+    return exported(row["problem"], row["pairs"])
 
 
 async def commit(

@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -89,6 +90,9 @@ class AssignmentRound(Table):
     committed_at = Timestamptz(null=True, default=None)
     total_score = BigInt(default=0)
     problem = JSON(default="{}")
+    # The problem's pairs, packed (``network.graph.assignment.pack_pairs``); rounds
+    # kept before they were packed hold them in ``problem``.
+    pairs = Bytea(null=True, default=None)
     unplaced = JSON(default="[]")
 
 

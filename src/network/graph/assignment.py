@@ -21,6 +21,7 @@ find an optimum of that, so any exact solver gets the same total.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ __all__ = (
     "build_problem",
     "check_solution",
     "exported",
+    "pack_pairs",
     "solve",
 )
 
@@ -102,24 +104,21 @@ class RoundProblem:
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
-        return exported(self.to_stored())
+        return exported(*self.to_stored())
 
-    def to_stored(self) -> dict[str, Any]:
-        """The instance in the compact form a round keeps: the pairs as three columns
-        (a national instance has hundreds of thousands); :func:`exported` turns it
-        into the exported form."""
-        array = self.edge_array
-        if array is None:
-            array = np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
-        request, specialist, score = array.T.tolist()
-        return {
+    def to_stored(self) -> tuple[dict[str, Any], bytes]:
+        """The instance in the compact form a round keeps: its requests and
+        specialists, and its pairs packed as binary columns (:func:`pack_pairs`; a
+        national instance has millions, which as JSON take seconds to write and to
+        parse). :func:`exported` turns it into the exported form."""
+        header = {
             "requests": list(self.requests),
             "specialists": [
                 {"id": specialist, "capacity": capacity}
                 for specialist, capacity in sorted(self.capacities.items())
             ],
-            "pairs": {"request": request, "specialist": specialist, "score": score},
         }
+        return header, pack_pairs(self)
 
     def without(self, refused: Mapping[int, Collection[int]]) -> RoundProblem:
         """The instance without the pairs ``refused`` (request → specialists who
@@ -153,19 +152,62 @@ class RoundProblem:
         return cls(requests=requests, capacities=capacities, edges=tuple(edges))
 
 
-def exported(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """A kept instance (:meth:`RoundProblem.to_stored`) in the exported form
-    (:meth:`RoundProblem.to_json`); one kept in the exported form stays as it is."""
-    if "pairs" not in stored:
+def _smallest(values: Any, *candidates: type[np.integer[Any]]) -> Any:
+    """``values`` in the first of ``candidates`` that holds them all."""
+    low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
+    for kind in candidates:
+        if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+            return values.astype(kind)
+    return values.astype(np.int64)
+
+
+def pack_pairs(problem: RoundProblem) -> bytes:
+    """The pairs of ``problem`` as an uncompressed ``.npz`` archive (numpy's documented
+    format) of three columns: ``request`` (position in ``requests``), ``specialist``
+    (position in the specialists sorted by id) and ``score``, each in the smallest
+    integer type that holds it."""
+    array = problem.edge_array
+    if array is None:
+        array = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
+    requests = np.asarray(problem.requests, dtype=np.int64)
+    order = np.argsort(requests, kind="stable")
+    specialists = np.asarray(sorted(problem.capacities), dtype=np.int64)
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        request=_smallest(
+            order[np.searchsorted(requests[order], array[:, 0])], np.uint16, np.int32
+        ),
+        specialist=_smallest(np.searchsorted(specialists, array[:, 1]), np.uint16, np.int32),
+        score=_smallest(array[:, 2], np.int16, np.int32),
+    )
+    return buffer.getvalue()
+
+
+def exported(stored: Mapping[str, Any], pairs: bytes | None = None) -> dict[str, Any]:
+    """A kept instance (:meth:`RoundProblem.to_stored`: the header and the packed
+    pairs) in the exported form (:meth:`RoundProblem.to_json`). Rounds kept before
+    the pairs were packed hold them in the header, as columns or in the exported
+    form already."""
+    if pairs is not None:
+        requests = np.asarray(stored["requests"], dtype=np.int64)
+        specialists = np.asarray([s["id"] for s in stored["specialists"]], dtype=np.int64)
+        with np.load(io.BytesIO(pairs)) as columns:
+            edges = zip(
+                requests[columns["request"]].tolist(),
+                specialists[columns["specialist"]].tolist(),
+                columns["score"].tolist(),
+                strict=True,
+            )
+    elif "pairs" in stored:
+        kept = stored["pairs"]
+        edges = zip(kept["request"], kept["specialist"], kept["score"], strict=True)
+    else:
         return dict(stored)
-    pairs = stored["pairs"]
     return {
         "requests": stored["requests"],
         "specialists": stored["specialists"],
-        "edges": [
-            {"request": r, "specialist": s, "score": w}
-            for r, s, w in zip(pairs["request"], pairs["specialist"], pairs["score"], strict=True)
-        ],
+        "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in edges],
     }
 
 

@@ -83,6 +83,7 @@ class Arrays:
     local: dict[str, Bools]  # area → place has a specialist competent in it
     members: list[tuple[frozenset[str], Ints]]  # agreements valid on the day: areas, places
     _reach: dict[str, Bools] = field(default_factory=dict)
+    _serving: dict[tuple[str, int], tuple[Ints, Ints, Floats]] = field(default_factory=dict)
     _languages: dict[str, Bools] = field(default_factory=dict)
     _positions: dict[int, int] = field(default_factory=dict)
 
@@ -101,6 +102,18 @@ class Arrays:
                     found[np.ix_(members, members)] = True
             self._reach[area] = found
         return self._reach[area]
+
+    def serving(self, area: str, origin: int) -> tuple[Ints, Ints, Floats]:
+        """The specialists competent in ``area`` who may serve the place ``origin``:
+        their positions, levels, and kilometres from it (kept: a round asks this of
+        thousands of requests from a few dozen places)."""
+        key = (area, origin)
+        if key not in self._serving:
+            positions, levels = self.by_area[area]
+            homes = self.home[positions]
+            mask = self.reach(area)[homes, origin]
+            self._serving[key] = (positions[mask], levels[mask], self.km[homes[mask], origin])
+        return self._serving[key]
 
     def speaks(self, language: str) -> Bools:
         if language not in self._languages:
@@ -272,14 +285,11 @@ def _window_us(request: RequestInfo, now: datetime) -> int:
 
 def _score(arrays: Arrays, request: RequestInfo, now: datetime) -> _Scored | None:
     """The eligible specialists for ``request`` and the parts of their scores."""
-    found = arrays.by_area.get(request.area)
     origin = arrays.index.get(request.origin)
-    if found is None or origin is None:
+    if request.area not in arrays.by_area or origin is None:
         return None
-    positions, levels = found
-    homes = arrays.home[positions]
-    km = arrays.km[homes, origin]
-    mask = arrays.open_[positions] & arrays.reach(request.area)[homes, origin]
+    positions, levels, km = arrays.serving(request.area, origin)
+    mask = arrays.open_[positions]
     if request.named_specialist is not None:
         mask &= arrays.ids[positions] == request.named_specialist
     if request.kind == "meeting":
