@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import anyio
@@ -26,6 +27,45 @@ def insert_chunks(table: Any, rows: Sequence[T]) -> Iterator[Sequence[T]]:
         yield rows[start : start + size]
 
 
+async def insert_columns(table: Any, values: Mapping[Any, Sequence[Any]]) -> None:
+    """Insert rows given as columns (``{column: its values}``, all as long).
+
+    On PostgreSQL one statement, whatever the number of rows: ``INSERT ... SELECT``
+    from ``unnest`` of one array per column (row-level security checks each row as
+    for any insert; ``COPY`` would refuse such a table). Piccolo's own ``INSERT``
+    builds its text value by value, which for thousands of rows takes most of a
+    second. On SQLite, Piccolo's inserts in chunks.
+    """
+    columns = list(values)
+    lengths = {len(values[c]) for c in columns}
+    if len(lengths) > 1:
+        raise ValueError("every column needs as many values")
+    if not columns or lengths == {0}:
+        return
+    if not isinstance(table._meta.db, PostgresEngine):
+        keys = [c._meta.name for c in columns]
+        rows = [
+            table(**dict(zip(keys, row, strict=True)))
+            for row in zip(*values.values(), strict=True)
+        ]
+        for chunk in insert_chunks(table, rows):
+            await table.insert(*chunk)
+        return
+    arrays = []
+    for column in columns:
+        if column.column_type in ("JSON", "JSONB"):
+            arrays.append([json.dumps(v) for v in values[column]])
+        else:
+            arrays.append(list(values[column]))
+    # Names and types from the table's own definition; the values are parameters.
+    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    unnested = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
+    await table.raw(
+        f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({unnested})',  # noqa: S608
+        *arrays,
+    )
+
+
 # Ids in one IN list: far under the drivers' caps, with room for other parameters.
 IN_LIST = 5000
 
@@ -41,6 +81,7 @@ __all__ = (
     "close_pool",
     "id_chunks",
     "insert_chunks",
+    "insert_columns",
     "is_unique_violation",
     "make_engine",
     "open_pool",

@@ -28,7 +28,7 @@ from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_statuses
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
-from network.db import id_chunks, insert_chunks
+from network.db import id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare
@@ -129,21 +129,22 @@ async def preview(
         )
         await stored.save()
         origins = {r.id: r.origin_id for r in rows}
-        proposals = [
-            Assignment(
-                request=p.request,
-                specialist=p.specialist,
-                origin_municipality=origins[p.request],
-                batch_round=stored.id,
-                score=p.score,
-                breakdown=problem.breakdowns[(p.request, p.specialist)].as_dict(),
-                status=AssignmentStatus.PROPOSED,
-                created_at=now,
-            )
-            for p in solution.placements
-        ]
-        for chunk in insert_chunks(Assignment, proposals):  # thousands at national scale
-            await Assignment.insert(*chunk)
+        placed = solution.placements
+        await insert_columns(  # thousands of rows at national scale
+            Assignment,
+            {
+                Assignment.request: [p.request for p in placed],
+                Assignment.specialist: [p.specialist for p in placed],
+                Assignment.origin_municipality: [origins[p.request] for p in placed],
+                Assignment.batch_round: [stored.id] * len(placed),
+                Assignment.score: [p.score for p in placed],
+                Assignment.breakdown: [
+                    problem.breakdowns[(p.request, p.specialist)].as_dict() for p in placed
+                ],
+                Assignment.status: [AssignmentStatus.PROPOSED.value] * len(placed),
+                Assignment.created_at: [now] * len(placed),
+            },
+        )
         await record(
             actor,
             "round.preview",
