@@ -45,8 +45,7 @@ async def insert_columns(table: Any, values: Mapping[Any, Sequence[Any]]) -> Non
     if not isinstance(table._meta.db, PostgresEngine):
         keys = [c._meta.name for c in columns]
         rows = [
-            table(**dict(zip(keys, row, strict=True)))
-            for row in zip(*values.values(), strict=True)
+            table(**dict(zip(keys, row, strict=True))) for row in zip(*values.values(), strict=True)
         ]
         for chunk in insert_chunks(table, rows):
             await table.insert(*chunk)
