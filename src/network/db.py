@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import anyio
+from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -65,6 +66,17 @@ async def insert_columns(table: Any, values: Mapping[Any, Sequence[Any]]) -> Non
     )
 
 
+def among(column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids`` for an integer column, as a where clause. On PostgreSQL one
+    array parameter (``= ANY``), which the driver sends as it is, where Piccolo's
+    ``IN`` list cleans and renders each value (a fifth of a second for a batch
+    round's thousands)."""
+    if isinstance(column._meta.table._meta.db, PostgresEngine):
+        name = column._meta.get_full_name(with_alias=False)
+        return WhereRaw(f"{name} = ANY({{}}::bigint[])", [int(i) for i in ids])
+    return column.is_in(list(ids))
+
+
 # Ids in one IN list: far under the drivers' caps, with room for other parameters.
 IN_LIST = 5000
 
@@ -77,6 +89,7 @@ def id_chunks(ids: Sequence[T]) -> Iterator[list[T]]:
 
 __all__ = (
     "DatabaseUnavailable",
+    "among",
     "close_pool",
     "id_chunks",
     "insert_chunks",

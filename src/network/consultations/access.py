@@ -15,7 +15,7 @@ from typing import Any
 
 from network.accounts.policy import Action, Principal, Target, decide
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.db import id_chunks
+from network.db import among, id_chunks
 from network.lib.errors import Forbidden, NotFound
 from network.lib.vocab import AssignmentStatus
 
@@ -95,12 +95,12 @@ async def load_requests(request_ids: Sequence[int]) -> list[RequestRow]:
             ConsultationRequest.opened_at,
             ConsultationRequest.first_answer_at,
             ConsultationRequest.version,
-        ).where(ConsultationRequest.id.is_in(chunk)):
+        ).where(among(ConsultationRequest.id, chunk)):
             rows[row["id"]] = row
         for a in await Assignment.select(
             Assignment.request, Assignment.specialist, Assignment.status
         ).where(
-            Assignment.request.is_in(chunk)
+            among(Assignment.request, chunk)
             & Assignment.status.is_in([*LIVE_ASSIGNMENTS, *TURNED_DOWN])
         ):
             assignments[a["request"]].append(a)

@@ -21,7 +21,7 @@ from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, load_request
 from network.consultations.lifecycle import check_transition
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
-from network.db import id_chunks
+from network.db import among, id_chunks
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
@@ -258,7 +258,9 @@ async def set_statuses(
         for version, ids in sorted(by_version.items()):
             changed = (
                 await ConsultationRequest.update(values)
-                .where(ConsultationRequest.id.is_in(ids) & (ConsultationRequest.version == version))
+                .where(
+                    among(ConsultationRequest.id, ids) & (ConsultationRequest.version == version)
+                )
                 .returning(ConsultationRequest.id)
             )
             if len(changed) != len(ids):

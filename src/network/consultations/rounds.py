@@ -28,7 +28,7 @@ from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_statuses
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
-from network.db import id_chunks, insert_columns
+from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare
@@ -257,7 +257,7 @@ async def commit(
         fresh = [p for p in proposals if loaded[p["request"]].status in PLACEABLE]
         for chunk in id_chunks(stale):
             await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(
-                Assignment.id.is_in(chunk)
+                among(Assignment.id, chunk)
             )
         by_limit: dict[timedelta, list[int]] = defaultdict(list)
         for p in fresh:
@@ -270,7 +270,7 @@ async def commit(
                         Assignment.status: AssignmentStatus.OFFERED,
                         Assignment.expires_at: now + limit,
                     }
-                ).where(Assignment.id.is_in(chunk))
+                ).where(among(Assignment.id, chunk))
         await set_statuses([loaded[p["request"]] for p in fresh], ConsultationStatus.OFFERED)
         await tell_offered_many([(loaded[p["request"]], p["specialist"]) for p in fresh])
         await AssignmentRound.update(

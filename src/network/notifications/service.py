@@ -24,7 +24,7 @@ from typing import Any
 from litestar.channels import ChannelsPlugin
 
 from network.accounts.tables import User
-from network.db import insert_chunks
+from network.db import insert_columns
 from network.directory.tables import CompetenceArea
 from network.lib.vocab import NotificationKind
 from network.notifications.tables import Notification
@@ -106,7 +106,7 @@ async def notify_many(kind: NotificationKind, object_type: str, notices: Sequenc
     """Tell each notice's recipients, with the inbox rows inserted in batches (a batch
     round makes thousands of offers at once)."""
     now = datetime.now(UTC)
-    rows: list[Notification] = []
+    rows: list[tuple[int, Notice]] = []
     told: list[tuple[list[int], Notice]] = []
     for notice in notices:
         extra = set(notice.params) - ALLOWED_PARAMS[kind]
@@ -118,20 +118,19 @@ async def notify_many(kind: NotificationKind, object_type: str, notices: Sequenc
         if not users:
             continue
         told.append((users, notice))
-        rows.extend(
-            Notification(
-                recipient=user,
-                kind=kind,
-                object_type=object_type,
-                object_id=notice.object_id,
-                link=notice.link,
-                params=dict(notice.params),
-                created_at=now,
-            )
-            for user in users
-        )
-    for chunk in insert_chunks(Notification, rows):
-        await Notification.insert(*chunk)
+        rows.extend((user, notice) for user in users)
+    await insert_columns(
+        Notification,
+        {
+            Notification.recipient: [user for user, _ in rows],
+            Notification.kind: [kind.value] * len(rows),
+            Notification.object_type: [object_type] * len(rows),
+            Notification.object_id: [notice.object_id for _, notice in rows],
+            Notification.link: [notice.link for _, notice in rows],
+            Notification.params: [dict(notice.params) for _, notice in rows],
+            Notification.created_at: [now] * len(rows),
+        },
+    )
     for users, notice in told:
         _push(users, {"kind": kind.value, "link": notice.link})
     if Outbox.mailer is None or not told:
