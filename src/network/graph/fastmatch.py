@@ -130,7 +130,11 @@ class Arrays:
 def _distances(places: tuple[Place, ...]) -> Floats:
     """Kilometres between every two places (the same haversine as the reference);
     kept for the few place lists a process sees (the 290 municipalities)."""
-    found = np.array([[0.0 if a is b else distance_km(a, b) for b in places] for a in places])
+    found = np.zeros((len(places), len(places)))
+    for i, a in enumerate(places):
+        for j in range(i + 1, len(places)):
+            # The haversine is symmetric to the last bit (its products commute).
+            found[i, j] = found[j, i] = distance_km(a, places[j])
     found.setflags(write=False)
     return found
 

@@ -25,6 +25,7 @@ from piccolo.query.methods.select import Select
 
 from network.accounts.case_scope import system_scope
 from network.consultations.tables import Assignment, Booking
+from network.db import among
 from network.lib.vocab import (
     AssignmentStatus,
     BookingStatus,
@@ -60,7 +61,7 @@ async def booked_times(
         rows = (
             await Booking.select(Booking.specialist, Booking.starts_at, Booking.ends_at)
             .where(
-                Booking.specialist.is_in(ids)
+                among(Booking.specialist, ids)
                 & (Booking.status == BookingStatus.BOOKED)
                 & (Booking.starts_at < end)
                 & (Booking.ends_at > start)
@@ -76,7 +77,11 @@ def _written_accepted(specialists: list[int] | Select[Any], start: datetime, end
     """The assignments of written consultations that ``specialists`` accepted in
     [start, end) and that still count (see :data:`_NOT_COUNTED`)."""
     return (
-        Assignment.specialist.is_in(specialists)
+        (
+            among(Assignment.specialist, specialists)
+            if isinstance(specialists, list)
+            else Assignment.specialist.is_in(specialists)
+        )
         & (Assignment.status == AssignmentStatus.ACCEPTED)
         & (Assignment.request._.kind == ConsultationKind.WRITTEN)
         & Assignment.request._.status.not_in(list(_NOT_COUNTED))
@@ -162,7 +167,7 @@ async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekL
     used = await week_used(ids, day)
     capacities = await SpecialistProfile.select(
         SpecialistProfile.id, SpecialistProfile.consultations_per_week
-    ).where(SpecialistProfile.id.is_in(ids))
+    ).where(among(SpecialistProfile.id, ids))
     return {
         row["id"]: WeekLoad(capacity=row["consultations_per_week"], used=used.get(row["id"], 0))
         for row in capacities

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from network.db import among
 from network.directory.tables import CompetenceArea, County, Municipality
 from network.lib.errors import InvalidInput, NotFound
 from network.scheduling import (
@@ -181,18 +182,18 @@ async def availabilities(
         SpecialistProfile.slot_minutes,
         SpecialistProfile.buffer_minutes,
         SpecialistProfile.consultations_per_week,
-    ).where(SpecialistProfile.id.is_in(ids))
+    ).where(among(SpecialistProfile.id, ids))
     weekly: dict[int, list[WeeklyHours]] = defaultdict(list)
-    for r in await AvailabilityRule.select().where(AvailabilityRule.specialist.is_in(ids)):
+    for r in await AvailabilityRule.select().where(among(AvailabilityRule.specialist, ids)):
         weekly[r["specialist"]].append(WeeklyHours(r["weekday"], r["start_time"], r["end_time"]))
     overrides: dict[int, list[DateOverride]] = defaultdict(list)
-    for r in await AvailabilityOverride.select().where(AvailabilityOverride.specialist.is_in(ids)):
+    for r in await AvailabilityOverride.select().where(among(AvailabilityOverride.specialist, ids)):
         overrides[r["specialist"]].append(
             DateOverride(r["on_date"], r["closed"], r["start_time"], r["end_time"])
         )
     absences: dict[int, list[Busy]] = defaultdict(list)
     for r in await Absence.select(Absence.specialist, Absence.starts_at, Absence.ends_at).where(
-        Absence.specialist.is_in(ids) & (Absence.ends_at > start) & (Absence.starts_at < end)
+        among(Absence.specialist, ids) & (Absence.ends_at > start) & (Absence.starts_at < end)
     ):
         absences[r["specialist"]].append(Busy(r["starts_at"], r["ends_at"]))
     # Bookings a week either side count towards the weekly capacity of the weeks shown.
