@@ -22,6 +22,7 @@ from network.graph.assignment import (
     build_problem,
     check_solution,
     exported,
+    positions,
     solve,
 )
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
@@ -234,3 +235,15 @@ def test_build_problem_from_a_network() -> None:
     solution = solve(problem)
     assert len(solution.placements) == 2
     assert list(solution.unplaced.values()) == [CAPACITY_EXHAUSTED]
+
+
+@pytest.mark.parametrize("offset", [0, 10**12, -(10**6)])
+def test_positions_by_table_and_by_search_agree(offset: int) -> None:
+    rng = np.random.default_rng(11)
+    ids = rng.choice(5000, size=300, replace=False).astype(np.int64) + offset
+    values = np.concatenate([rng.choice(ids, 1000), np.asarray([offset + 6000, offset + 7000])])
+    found = positions(ids, values)
+    assert (ids[found[:-2]] == values[:-2]).all()
+    assert found[-2:].tolist() == [-1, -1]
+    assert positions(ids, values[:0]).tolist() == []
+    assert positions(ids[:0], values[:3]).tolist() == [-1, -1, -1]

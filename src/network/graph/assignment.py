@@ -54,6 +54,7 @@ __all__ = (
     "check_solution",
     "exported",
     "pack_pairs",
+    "positions",
     "solve",
 )
 
@@ -152,6 +153,22 @@ class RoundProblem:
         return cls(requests=requests, capacities=capacities, edges=tuple(edges))
 
 
+def positions(ids: Any, values: Any) -> Any:
+    """The position of each of ``values`` in ``ids`` (distinct integers), -1 where
+    absent: one gather through a table indexed by id when the ids are small and not
+    negative (database ids are), else a binary search."""
+    if len(ids) == 0 or len(values) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    low, high = min(ids.min(), values.min()), max(ids.max(), values.max())
+    if low >= 0 and high < 1_000_000 + 4 * (len(ids) + len(values)):
+        table = np.full(int(high) + 1, -1, dtype=np.int64)
+        table[ids] = np.arange(len(ids))
+        return table[values]
+    order = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids[order], values), len(ids) - 1)
+    return np.where(ids[order][at] == values, order[at], -1)
+
+
 def _smallest(values: Any, *candidates: type[np.integer[Any]]) -> Any:
     """``values`` in the first of ``candidates`` that holds them all."""
     low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
@@ -170,15 +187,12 @@ def pack_pairs(problem: RoundProblem) -> bytes:
     if array is None:
         array = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
     requests = np.asarray(problem.requests, dtype=np.int64)
-    order = np.argsort(requests, kind="stable")
     specialists = np.asarray(sorted(problem.capacities), dtype=np.int64)
     buffer = io.BytesIO()
     np.savez(
         buffer,
-        request=_smallest(
-            order[np.searchsorted(requests[order], array[:, 0])], np.uint16, np.int32
-        ),
-        specialist=_smallest(np.searchsorted(specialists, array[:, 1]), np.uint16, np.int32),
+        request=_smallest(positions(requests, array[:, 0]), np.uint16, np.int32),
+        specialist=_smallest(positions(specialists, array[:, 1]), np.uint16, np.int32),
         score=_smallest(array[:, 2], np.int16, np.int32),
     )
     return buffer.getvalue()
@@ -264,9 +278,12 @@ def build_problem(
 
 def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
     if problem.edge_array is not None:
-        open_ = [s for s, c in problem.capacities.items() if c > 0]
+        requests = np.asarray(problem.requests, dtype=np.int64)
+        open_ = np.asarray([s for s, c in problem.capacities.items() if c > 0], dtype=np.int64)
         edges = problem.edge_array
-        with_edges = set(np.unique(edges[np.isin(edges[:, 1], open_), 0]).tolist())
+        has = np.zeros(len(requests), dtype=np.bool_)
+        has[positions(requests, edges[positions(open_, edges[:, 1]) >= 0, 0])] = True
+        with_edges = set(requests[has].tolist())
     else:
         with_edges = {r for r, s, _ in problem.edges if problem.capacities.get(s, 0) > 0}
     return {
@@ -329,15 +346,14 @@ def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placem
     edges = problem.edge_array
     if edges is None:
         edges = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
-    column = np.minimum(np.searchsorted(specialists, edges[:, 1]), len(specialists) - 1)
-    open_ = specialists[column] == edges[:, 1]
+    column = positions(specialists, edges[:, 1])
+    open_ = column >= 0
     if not open_.all():
         edges, column = edges[open_], column[open_]
     if len(edges) == 0:
         return []
     requests = np.asarray(problem.requests, dtype=np.int64)
-    order = np.argsort(requests, kind="stable")
-    row = order[np.searchsorted(requests[order], edges[:, 0])]
+    row = positions(requests, edges[:, 0])
     capacity = np.asarray([problem.capacities[int(s)] for s in specialists], dtype=np.int64)
     flow = solve_assignment(len(requests), capacity, row, column, edges[:, 2], first=candidates)
     return [Placement(int(r), int(s), int(w)) for r, s, w in edges[flow.used].tolist()]

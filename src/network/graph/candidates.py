@@ -133,8 +133,9 @@ def _ranks(row: Ints, weight: Ints) -> Ints:
     key = row * (int(weight.max()) - int(weight.min()) + 1) + (int(weight.max()) - weight)
     order = np.argsort(key, kind="stable")
     ranked = row[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     ranks = np.empty(len(row), dtype=np.int64)
-    ranks[order] = np.arange(len(row)) - np.searchsorted(ranked, ranked, side="left")
+    ranks[order] = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
     return ranks
 
 
