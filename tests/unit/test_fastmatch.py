@@ -149,7 +149,7 @@ def test_eligible_specialists_are_the_references(seed: int) -> None:
         for r in requests
         if eligibility(r, s, net, now=NOW) is None
     }
-    assert eligible_specialists(requests, prepare(net, NOW.date()), now=NOW) == reference
+    assert eligible_specialists(requests, prepare(net, NOW.date())) == reference
 
 
 def without_state(net: Network) -> Network:
@@ -201,6 +201,6 @@ def test_lazy_suggestions_look_up_few_slots() -> None:
             continue
         _, looked_up = lazily(request, net, k=5, exclude=set())
         asked += len(looked_up)
-        eligible += len(eligible_specialists([request], prepare(net, NOW.date()), now=NOW))
+        eligible += len(eligible_specialists([request], prepare(net, NOW.date())))
     assert eligible > 500
     assert asked * 3 < eligible  # 247 of 928 (a third here have no free slot at all)

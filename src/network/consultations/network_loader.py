@@ -23,7 +23,6 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
-from network.graph.fastmatch import eligible_specialists, prepare
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 from network.lib.vocab import AgreementScope
 from network.scheduling import STOCKHOLM, next_free_slot
@@ -41,7 +40,6 @@ __all__ = (
     "places",
     "request_info",
     "static_specialists",
-    "with_next_free",
 )
 
 NEXT_FREE_HORIZON_DAYS = 56
@@ -184,31 +182,6 @@ def request_info(request: RequestRow) -> RequestInfo:
         named_specialist=request.named_specialist,
         latest_date=request.latest_date,
     )
-
-
-async def with_next_free(
-    network: Network,
-    requests: Iterable[RequestInfo],
-    *,
-    now: datetime,
-    only: set[int] | None = None,
-) -> Network:
-    """``network`` with the next free slot filled in for every specialist who is
-    eligible for one of the meeting ``requests`` (the only ones it matters for),
-    or for the specialists in ``only``."""
-    meetings = [r for r in requests if r.kind == "meeting"]
-    if not meetings:
-        return network
-    # Vectorised (a national round asks this of 5,000 requests × 20,000 specialists).
-    wanted = eligible_specialists(meetings, prepare(network, now.date()), now=now)
-    if only is not None:
-        wanted &= only
-    if not wanted:
-        return network
-    updated = dict(network.specialists)
-    for specialist_id, first in (await next_free_slots(wanted, now)).items():
-        updated[specialist_id] = replace(updated[specialist_id], next_free=first)
-    return Network.of(network.places.values(), network.agreements, updated.values())
 
 
 async def next_free_slots(

@@ -23,7 +23,7 @@ from network.audit.service import Actor, record
 from network.consultations import schemas
 from network.consultations.access import load_requests
 from network.consultations.lifecycle import PLACEABLE
-from network.consultations.network_loader import load_network, request_info, with_next_free
+from network.consultations.network_loader import load_network, next_free_slots, request_info
 from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_statuses
@@ -31,7 +31,7 @@ from network.consultations.tables import Assignment, AssignmentRound, Consultati
 from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
-from network.graph.fastmatch import build_problem_fast, prepare
+from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 from network.server.locks import exclusive
@@ -111,11 +111,15 @@ async def preview(
         rows = await load_requests(await _waiting(county, municipality))
         infos = [request_info(r) for r in rows]
         network = await load_network({i.area for i in infos}, now=now)
-        network = await with_next_free(network, infos, now=now)
-        full = build_problem_fast(infos, prepare(network, now.date()), now=now)
+        arrays = prepare(network, now.date())
+        # Next free slots matter to meetings only, and are looked up only for
+        # specialists eligible for one (vectorised: 5,000 requests × 20,000 specialists).
+        eligible = round_pairs(infos, arrays)
+        found = await next_free_slots(eligible.specialists(arrays, meetings_only=True), now)
+        full = build_problem_fast(infos, with_next_free(arrays, found), now=now, pairs=eligible)
         problem = full.without({r.id: r.turned_down for r in rows if r.turned_down})
         solution = solve(problem)
-        header, pairs = problem.to_stored()
+        header, packed = problem.to_stored()
         stored = AssignmentRound(
             kind=RoundKind.CONSULTATION,
             status=RoundStatus.PREVIEW,
@@ -123,7 +127,7 @@ async def preview(
             created_at=now,
             total_score=solution.total_score,
             problem=header,
-            pairs=pairs,
+            pairs=packed,
             unplaced=[{"request": r, "reason": why} for r, why in solution.unplaced.items()],
             **place,
         )
