@@ -131,6 +131,43 @@ def test_round_problems_are_the_references(seed: int) -> None:
     assert solve(fast).total_score == solve(reference).total_score
 
 
+@pytest.mark.parametrize("seed", range(15))
+def test_the_specialists_of_the_homes_serving_the_requests_give_the_same_problem(
+    seed: int,
+) -> None:
+    """A round loads only the specialists at home where an agreement (or the origin
+    itself) lets them serve a request; its problem is that of the whole network."""
+    rng = random.Random(seed)
+    net = random_network(rng, rng.randint(5, 60))
+    requests = random_requests(rng, net, rng.randint(1, 25))
+    homes = net.homes_serving((r.area, r.origin) for r in requests)
+    near = Network.of(
+        net.places.values(),
+        net.agreements,
+        (s for s in net.specialists.values() if s.home in homes),
+    )
+    whole = build_problem(requests, net, now=NOW)
+    fast = build_problem_fast(requests, prepare(near, NOW.date()), now=NOW)
+    assert sorted(fast.edges) == sorted(whole.edges)
+    assert dict(fast.capacities) == dict(whole.capacities)
+    for key, parts in whole.breakdowns.items():
+        assert fast.breakdowns[key] == parts
+    # and it leaves out whoever may serve none of them
+    serving = {
+        s.home
+        for s in net.specialists.values()
+        for r in requests
+        if net.may_serve(s.home, r.origin, r.area, NOW.date())
+    }
+    assert serving <= homes
+    assert homes <= {r.origin for r in requests} | {
+        code
+        for a in net.agreements
+        for code, place in net.places.items()
+        if a.includes(place) and any(r.area in a.areas for r in requests)
+    }
+
+
 def test_an_unknown_area_or_place_has_no_one() -> None:
     net = random_network(random.Random(1), 20)
     arrays = prepare(net, NOW.date())

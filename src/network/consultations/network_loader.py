@@ -9,8 +9,8 @@ slot, computed only for specialists who are otherwise eligible.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -93,17 +93,32 @@ async def agreements_on(day: Any) -> list[Agreement]:
     ]
 
 
-def competent_in(areas: Iterable[str]) -> Select[Any]:
-    """A query selecting the specialists competent in one of ``areas``."""
-    return SpecialistCompetence.select(SpecialistCompetence.specialist).where(
-        SpecialistCompetence.area._.code.is_in(sorted(set(areas)) or [""])
-    )
+def competent_in(areas: Iterable[str], homes: Collection[str] | None = None) -> Select[Any]:
+    """A query selecting the specialists competent in one of ``areas`` (and at home
+    in one of ``homes``, when given)."""
+    where: Any = SpecialistCompetence.area._.code.is_in(sorted(set(areas)) or [""])
+    if homes is not None:
+        home = SpecialistCompetence.specialist._.home_municipality._.code
+        where &= home.is_in(sorted(homes) or [""])
+    return SpecialistCompetence.select(SpecialistCompetence.specialist).where(where)
 
 
-async def static_specialists(areas: Iterable[str]) -> list[SpecialistInfo]:
-    """The specialists competent in ``areas`` as their profiles describe them, without
-    what changes by the hour (this week's load, absence, next free slot)."""
-    competent = competent_in(areas)
+@dataclass(frozen=True, slots=True)
+class State:
+    """What changes by the hour for the specialists of some areas: how much of this
+    week's capacity each has used (nobody listed: none), and who is away now."""
+
+    used: dict[int, int]
+    absent: frozenset[int]
+
+
+async def static_specialists(
+    areas: Iterable[str], homes: Collection[str] | None = None, state: State | None = None
+) -> list[SpecialistInfo]:
+    """The specialists competent in ``areas`` (at home in ``homes``, when given) as
+    their profiles describe them, with ``state`` (none: no load, nobody away) and
+    without their next free slot."""
+    competent = competent_in(areas, homes)
     competences: dict[int, dict[str, int]] = defaultdict(dict)
     for row in await SpecialistCompetence.select(
         SpecialistCompetence.specialist,
@@ -122,6 +137,7 @@ async def static_specialists(areas: Iterable[str]) -> list[SpecialistInfo]:
         SpecialistProfile.consultations_per_week,
         SpecialistProfile.accepts_new,
     ).where(SpecialistProfile.id.is_in(competent))
+    used, absent = (state.used, state.absent) if state else ({}, frozenset())
     return [
         SpecialistInfo(
             id=p["id"],
@@ -131,23 +147,20 @@ async def static_specialists(areas: Iterable[str]) -> list[SpecialistInfo]:
             modes=frozenset(m for m in ("phone", "video", "on_site") if p[f"offers_{m}"]),
             max_travel_km=p["max_travel_km"],
             capacity=p["consultations_per_week"],
+            used=used.get(p["id"], 0),
             accepts_new=p["accepts_new"],
+            absent=p["id"] in absent,
         )
         for p in sorted(profiles, key=lambda p: p["id"])
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class State:
-    """What changes by the hour for the specialists of some areas: how much of this
-    week's capacity each has used (nobody listed: none), and who is away now."""
-
-    used: dict[int, int]
-    absent: frozenset[int]
-
-
-async def current_state(areas: Iterable[str], now: datetime) -> State:
-    competent = competent_in(areas)
+async def current_state(
+    areas: Iterable[str], now: datetime, homes: Collection[str] | None = None
+) -> State:
+    """:class:`State` of the specialists competent in ``areas`` (at home in
+    ``homes``, when given)."""
+    competent = competent_in(areas, homes)
     away = await Absence.select(Absence.specialist).where(
         Absence.specialist.is_in(competent) & (Absence.starts_at <= now) & (Absence.ends_at > now)
     )
@@ -157,17 +170,17 @@ async def current_state(areas: Iterable[str], now: datetime) -> State:
     )
 
 
-async def load_network(areas: Iterable[str], *, now: datetime) -> Network:
-    """Places, today's agreements and the specialists competent in ``areas``."""
-    wanted = sorted(set(areas))
-    state = await current_state(wanted, now)
-    specialists = [
-        replace(s, used=state.used.get(s.id, 0), absent=s.id in state.absent)
-        for s in await static_specialists(wanted)
-    ]
-    return Network.of(
-        await places(), await agreements_on(now.astimezone(STOCKHOLM).date()), specialists
-    )
+async def load_network(requests: Iterable[RequestInfo], *, now: datetime) -> Network:
+    """Places, today's agreements, and the specialists who may serve one of
+    ``requests``: competent in its area, and at home where it comes from or where an
+    agreement on the area joins to it (:meth:`Network.homes_serving`)."""
+    asks = {(r.area, r.origin) for r in requests}
+    areas = sorted({area for area, _ in asks})
+    base = Network.of(await places(), await agreements_on(now.astimezone(STOCKHOLM).date()))
+    homes = base.homes_serving(asks)
+    state = await current_state(areas, now, homes)
+    people = await static_specialists(areas, homes, state)
+    return Network.of(base.places.values(), base.agreements, people)
 
 
 def request_info(request: RequestRow) -> RequestInfo:

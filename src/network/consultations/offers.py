@@ -76,7 +76,8 @@ async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
     # Counts and times of every specialist's bookings only (one widening for all
     # the reads below, not one each).
     async with system_scope(ConsultationRequest._meta.db):
-        state = await current_state([info.area], now)
+        homes = snapshot.network.homes_serving([(info.area, info.origin)])
+        state = await current_state([info.area], now, homes)
         arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
         while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
             found = await next_free_slots(wanted, now)

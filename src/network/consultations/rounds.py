@@ -110,7 +110,7 @@ async def preview(
     ):
         rows = await load_requests(await _waiting(county, municipality))
         infos = [request_info(r) for r in rows]
-        network = await load_network({i.area for i in infos}, now=now)
+        network = await load_network(infos, now=now)
         arrays = prepare(network, now.date())
         # Next free slots matter to meetings only, and are looked up only for
         # specialists eligible for one (vectorised: 5,000 requests × 20,000 specialists).

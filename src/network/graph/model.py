@@ -132,6 +132,26 @@ class Network:
             specialists={s.id: s for s in specialists},
         )
 
+    def homes_serving(self, asks: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """The places whose specialists may serve one of ``asks`` (area, origin) on a
+        day the agreements here are valid: each origin, and every member of an
+        agreement covering the area and the origin. A round or a suggestion needs
+        the specialists of these places only (a county's are a tenth of the
+        country's)."""
+        members = {
+            agreement.id: frozenset(
+                code for code, place in self.places.items() if agreement.includes(place)
+            )
+            for agreement in self.agreements
+        }
+        found: set[str] = set()
+        for area, origin in set(asks):
+            found.add(origin)
+            for agreement in self.agreements:
+                if area in agreement.areas and origin in members[agreement.id]:
+                    found |= members[agreement.id]
+        return frozenset(found)
+
     def has_local_specialist(self, municipality: str, area: str) -> bool:
         """Whether a specialist competent in ``area`` works in ``municipality``."""
         return municipality in self._local.get(area, frozenset())
