@@ -165,3 +165,60 @@ def test_naive_datetimes_are_refused() -> None:
             end=datetime(2026, 1, 2),
             now=LONG_AGO,
         )
+
+
+def first_of_each_week(now: datetime, **kwargs: object) -> datetime | None:
+    """The next free slot as the first of each week's :func:`free_slots` in turn."""
+    start, limit = now, now + timedelta(days=56)
+    while start < limit:
+        found = free_slots(
+            start=start, end=min(start + timedelta(days=7), limit), now=now, **kwargs
+        )  # type: ignore[arg-type]
+        if found:
+            return found[0]
+        start += timedelta(days=7)
+    return None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_next_free_slot_is_the_first_of_the_free_slots(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    # Around both clock changes of 2026 and an ordinary month.
+    base = rng.choice([date(2026, 3, 20), date(2026, 10, 20), date(2026, 11, 23)])
+    now = local(base, rng.randint(0, 23), rng.choice([0, 17, 59])) + timedelta(
+        microseconds=rng.randint(0, 999_999)
+    )
+    weekly = [
+        WeeklyHours(d, time(h), time(min(h + rng.randint(1, 6), 23), rng.choice([0, 30])))
+        for d in rng.sample(range(7), rng.randint(0, 4))
+        for h in [rng.randint(6, 14)]
+    ]
+    day = lambda: base + timedelta(days=rng.randint(0, 50))  # noqa: E731
+    overrides = [
+        DateOverride(day(), True)
+        if rng.random() < 0.5
+        else DateOverride(day(), False, time(9), time(11))
+        for _ in range(rng.randint(0, 6))
+    ]
+    spans = [
+        (local(d, rng.randint(0, 20)), timedelta(hours=rng.randint(1, 200)))
+        for d in [day() for _ in range(rng.randint(0, 6))]
+    ]
+    absences = [Busy(s, s + length) for s, length in spans[: len(spans) // 2]]
+    bookings = [Busy(s, s + timedelta(minutes=45)) for s, _ in spans[len(spans) // 2 :]]
+    rules = SlotRules(rng.choice([30, 45, 60]), rng.choice([0, 15]), rng.randint(1, 5))
+    used = {iso_week(local(day(), 12)): rng.randint(0, 5) for _ in range(rng.randint(0, 4))}
+    found = next_free_slot(
+        weekly, overrides, absences, bookings, rules, now=now, used_per_week=used
+    )
+    assert found == first_of_each_week(
+        now,
+        weekly=weekly,
+        overrides=overrides,
+        absences=absences,
+        bookings=bookings,
+        rules=rules,
+        used_per_week=used,
+    )

@@ -355,10 +355,14 @@ def _timeliness(weights: Weights, free: Ints, window: Ints | int, now: int) -> I
     ``free`` for requests to be met within ``window`` (microseconds; one, or one per
     specialist) of ``now``; the reference's float operations."""
     wait = np.maximum(free - now, 0)
-    late = np.rint((weights.timeliness * window) / np.maximum(wait, 1)).astype(np.int64)
-    found = np.where(wait <= window, weights.timeliness, late)
-    found = np.where(free == NO_SLOT, 0, found)
-    return np.where(free == UNKNOWN, weights.timeliness, found).astype(np.int64)
+    found = np.full(len(free), weights.timeliness, dtype=np.int64)
+    late = wait > window  # (so waits of at least a microsecond)
+    if late.any():
+        within = window[late] if isinstance(window, np.ndarray) else window
+        found[late] = np.rint((weights.timeliness * within) / wait[late]).astype(np.int64)
+    found[free == NO_SLOT] = 0
+    found[free == UNKNOWN] = weights.timeliness
+    return found
 
 
 def _timeliness_of(arrays: Arrays, request: RequestInfo, positions: Ints, now: datetime) -> Ints:
@@ -538,22 +542,28 @@ def build_problem_fast(
             np.int64,
             len(present),
         )
-        timeliness = _timeliness(
-            arrays.weights, arrays.next_free[positions], np.repeat(window, lengths), _us(now)
+        meets = np.repeat(meeting, lengths)
+        scores[~meets] += arrays.weights.timeliness
+        scores[meets] += _timeliness(
+            arrays.weights,
+            arrays.next_free[positions[meets]],
+            np.repeat(window[meeting], lengths[meeting]),
+            _us(now),
         )
-        scores += np.where(np.repeat(meeting, lengths), timeliness, arrays.weights.timeliness)
         request_ids = np.fromiter((r.id for r, _ in present), np.int64, len(present))
         edge_array = np.column_stack(
             [np.repeat(request_ids, lengths), arrays.ids[positions], scores]
         )
     else:
+        positions = np.zeros(0, dtype=np.int64)
         edge_array = np.zeros((0, 3), dtype=np.int64)
-    involved = np.unique(edge_array[:, 1]).tolist()
+    taking = np.zeros(len(arrays.ids), dtype=np.bool_)
+    taking[positions] = True
     remaining = np.maximum(arrays.capacity - arrays.used, 0)
-    at = arrays.positions(involved)
+    involved = sorted(zip(arrays.ids[taking].tolist(), remaining[taking].tolist(), strict=True))
     return RoundProblem(
         requests=tuple(r.id for r in wanted.requests),
-        capacities=dict(zip(involved, remaining[at].tolist(), strict=True)),
+        capacities=dict(involved),
         edges=EdgeRows(edge_array),
         breakdowns=_Breakdowns(arrays, {r.id: (r, f) for r, f in present}, now),
         edge_array=edge_array,

@@ -13,7 +13,7 @@ longer in October), and every slot lasts exactly ``slot_minutes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -130,31 +130,47 @@ def free_slots(
     """
     if start.tzinfo is None or end.tzinfo is None or now.tzinfo is None:
         raise ValueError("start, end and now must carry a time zone")
+    return list(
+        _free(weekly, overrides, absences, bookings, rules, start, end, now, used_per_week or {})
+    )
+
+
+def _free(
+    weekly: Sequence[WeeklyHours],
+    overrides: Sequence[DateOverride],
+    absences: Sequence[Busy],
+    bookings: Sequence[Busy],
+    rules: SlotRules,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    used: Mapping[tuple[int, int], int],
+) -> Iterator[datetime]:
+    """:func:`free_slots`, one at a time (the next free slot needs the first only)."""
     slot = timedelta(minutes=rules.slot_minutes)
     step = slot + timedelta(minutes=rules.buffer_minutes)
     buffer = timedelta(minutes=rules.buffer_minutes)
-    used = used_per_week or {}
     taken = [(a.start, a.end) for a in absences]
     taken += [(b.start - buffer, b.end + buffer) for b in bookings]
     first_day = start.astimezone(STOCKHOLM).date()
     last_day = end.astimezone(STOCKHOLM).date()
-    result: list[datetime] = []
     day = first_day
     while day <= last_day:
-        for window_start, window_end in _windows(day, weekly, overrides):
-            moment = window_start
-            while moment + slot <= window_end:
-                if (
-                    moment >= start
-                    and moment + slot <= end
-                    and moment >= now
-                    and used.get(iso_week(moment), 0) < rules.weekly_capacity
-                    and not _overlaps(moment, moment + slot, taken)
-                ):
-                    result.append(moment.astimezone(STOCKHOLM))
-                moment += step
+        # A window lies within its day, so each of its slots starts in the day's week.
+        year, week, _ = day.isocalendar()
+        if used.get((year, week), 0) < rules.weekly_capacity:
+            for window_start, window_end in _windows(day, weekly, overrides):
+                moment = window_start
+                while moment + slot <= window_end:
+                    if (
+                        moment >= start
+                        and moment + slot <= end
+                        and moment >= now
+                        and not _overlaps(moment, moment + slot, taken)
+                    ):
+                        yield moment.astimezone(STOCKHOLM)
+                    moment += step
         day += timedelta(days=1)
-    return result
 
 
 def next_free_slot(
@@ -169,22 +185,27 @@ def next_free_slot(
     used_per_week: Mapping[tuple[int, int], int] | None = None,
 ) -> datetime | None:
     """The first free slot from ``now`` within ``horizon_days``, or ``None``."""
+    if now.tzinfo is None:
+        raise ValueError("now must carry a time zone")
     week = timedelta(days=7)
     start = now
     limit = now + timedelta(days=horizon_days)
     while start < limit:
-        found = free_slots(
-            weekly,
-            overrides,
-            absences,
-            bookings,
-            rules,
-            start=start,
-            end=min(start + week, limit),
-            now=now,
-            used_per_week=used_per_week,
+        found = next(
+            _free(
+                weekly,
+                overrides,
+                absences,
+                bookings,
+                rules,
+                start,
+                min(start + week, limit),
+                now,
+                used_per_week or {},
+            ),
+            None,
         )
-        if found:
-            return found[0]
+        if found is not None:
+            return found
         start += week
     return None
