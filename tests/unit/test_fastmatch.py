@@ -129,6 +129,19 @@ def test_round_problems_are_the_references(seed: int) -> None:
     for key, parts in reference.breakdowns.items():
         assert fast.breakdowns[key] == parts
     assert solve(fast).total_score == solve(reference).total_score
+    # The positions the builder hands over are those the solver would look up.
+    assert fast.pair_index is not None
+    looked_up = replace(fast, pair_index=None)
+    for given, found in zip(fast.indexed(), looked_up.indexed(), strict=True):
+        assert given.tolist() == found.tolist()
+    refused = {r: {s} for r, s, _ in list(fast.edges)[::3]}
+    fewer = fast.without(refused)
+    for given, found in zip(
+        fewer.indexed(), replace(fewer, pair_index=None).indexed(), strict=True
+    ):
+        assert given.tolist() == found.tolist()
+    assert solve(fewer).total_score == solve(reference.without(refused)).total_score
+    assert fewer.to_stored() == replace(fewer, pair_index=None).to_stored()
 
 
 @pytest.mark.parametrize("seed", range(15))

@@ -102,6 +102,8 @@ class RoundProblem:
     # The edges again as an (n, 3) int64 array, when the builder made one (the
     # solver then skips converting a few million tuples).
     edge_array: Any = field(default=None, compare=False, repr=False)
+    # And as positions (see :meth:`indexed`), when the builder knew them.
+    pair_index: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
@@ -133,10 +135,29 @@ class RoundProblem:
             [(r, s) for r, specialists in refused.items() for s in specialists], dtype=np.int64
         ).reshape(-1, 2)
         keys = self.edge_array[:, 0] * (1 << 32) + self.edge_array[:, 1]
-        kept = self.edge_array[~np.isin(keys, pairs[:, 0] * (1 << 32) + pairs[:, 1])]
+        keep = ~np.isin(keys, pairs[:, 0] * (1 << 32) + pairs[:, 1])
+        kept = self.edge_array[keep]
         return RoundProblem(
-            self.requests, self.capacities, EdgeRows(kept), self.breakdowns, edge_array=kept
+            self.requests,
+            self.capacities,
+            EdgeRows(kept),
+            self.breakdowns,
+            edge_array=kept,
+            pair_index=None if self.pair_index is None else self.pair_index[keep],
         )
+
+    def indexed(self) -> tuple[Any, Any, Any]:
+        """The pairs as positions: of each pair's request in ``requests`` and of its
+        specialist among the specialists sorted by id (-1: not among them); and
+        those ids. The builder hands them over; else they are looked up."""
+        ids = np.asarray(sorted(self.capacities), dtype=np.int64)
+        if self.pair_index is not None:
+            return self.pair_index[:, 0], self.pair_index[:, 1], ids
+        array = self.edge_array
+        if array is None:
+            array = np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
+        requests = np.asarray(self.requests, dtype=np.int64)
+        return positions(requests, array[:, 0]), positions(ids, array[:, 1]), ids
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoundProblem:
@@ -186,13 +207,14 @@ def pack_pairs(problem: RoundProblem) -> bytes:
     array = problem.edge_array
     if array is None:
         array = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
-    requests = np.asarray(problem.requests, dtype=np.int64)
-    specialists = np.asarray(sorted(problem.capacities), dtype=np.int64)
+    row, column, _ = problem.indexed()
+    if len(row) and (row.min() < 0 or column.min() < 0):
+        raise ValueError("a pair names an unknown request or specialist")
     buffer = io.BytesIO()
     np.savez(
         buffer,
-        request=_smallest(positions(requests, array[:, 0]), np.uint16, np.int32),
-        specialist=_smallest(positions(specialists, array[:, 1]), np.uint16, np.int32),
+        request=_smallest(row, np.uint16, np.int32),
+        specialist=_smallest(column, np.uint16, np.int32),
         score=_smallest(array[:, 2], np.int16, np.int32),
     )
     return buffer.getvalue()
@@ -278,12 +300,11 @@ def build_problem(
 
 def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
     if problem.edge_array is not None:
-        requests = np.asarray(problem.requests, dtype=np.int64)
-        open_ = np.asarray([s for s, c in problem.capacities.items() if c > 0], dtype=np.int64)
-        edges = problem.edge_array
-        has = np.zeros(len(requests), dtype=np.bool_)
-        has[positions(requests, edges[positions(open_, edges[:, 1]) >= 0, 0])] = True
-        with_edges = set(requests[has].tolist())
+        row, column, ids = problem.indexed()
+        capacity = np.asarray([problem.capacities[i] for i in ids.tolist()] + [0], dtype=np.int64)
+        has = np.zeros(len(problem.requests), dtype=np.bool_)
+        has[row[(capacity[column] > 0) & (row >= 0)]] = True  # (column -1: the 0 last)
+        with_edges = set(np.asarray(problem.requests, dtype=np.int64)[has].tolist())
     else:
         with_edges = {r for r, s, _ in problem.edges if problem.capacities.get(s, 0) > 0}
     return {
@@ -338,24 +359,26 @@ def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placem
     """Min-cost flow source → request → specialist → sink (and request → sink for
     "unplaced"), on each request's best ``candidates`` pairs first and proved optimal
     on all (:mod:`network.graph.candidates`), solved by OR-tools' network simplex."""
-    specialists = np.asarray(
-        sorted(s for s, c in problem.capacities.items() if c > 0), dtype=np.int64
-    )
-    if not problem.requests or not problem.edges or len(specialists) == 0:
+    if not problem.requests or not problem.edges:
         return []
     edges = problem.edge_array
     if edges is None:
         edges = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
-    column = positions(specialists, edges[:, 1])
-    open_ = column >= 0
-    if not open_.all():
-        edges, column = edges[open_], column[open_]
-    if len(edges) == 0:
+    row, column, ids = problem.indexed()
+    capacity = np.asarray([problem.capacities[i] for i in ids.tolist()], dtype=np.int64)
+    # Only the specialists with capacity left, numbered anew.
+    open_ = capacity > 0
+    renumbered = np.append(np.cumsum(open_) - 1, -1)  # (column -1: -1)
+    renumbered[:-1][~open_] = -1
+    column = renumbered[column]
+    usable = (column >= 0) & (row >= 0)
+    if not usable.any():
         return []
-    requests = np.asarray(problem.requests, dtype=np.int64)
-    row = positions(requests, edges[:, 0])
-    capacity = np.asarray([problem.capacities[int(s)] for s in specialists], dtype=np.int64)
-    flow = solve_assignment(len(requests), capacity, row, column, edges[:, 2], first=candidates)
+    if not usable.all():
+        edges, row, column = edges[usable], row[usable], column[usable]
+    flow = solve_assignment(
+        len(problem.requests), capacity[open_], row, column, edges[:, 2], first=candidates
+    )
     return [Placement(int(r), int(s), int(w)) for r, s, w in edges[flow.used].tolist()]
 
 

@@ -522,11 +522,12 @@ def build_problem_fast(
     :func:`network.graph.assignment.build_problem`; ``pairs``: the requests' pairs
     worked out already (:func:`round_pairs`, before their next free slots were)."""
     wanted = pairs or round_pairs(requests, arrays)
-    present = [
-        (request, fixed)
-        for request, fixed in zip(wanted.requests, wanted.fixed, strict=True)
-        if fixed is not None and len(fixed.positions)
-    ]
+    at: list[int] = []
+    present: list[tuple[RequestInfo, _Fixed]] = []
+    for i, (request, fixed) in enumerate(zip(wanted.requests, wanted.fixed, strict=True)):
+        if fixed is not None and len(fixed.positions):
+            at.append(i)
+            present.append((request, fixed))
     if present:
         # One array expression over every pair, whatever the number of requests.
         lengths = np.fromiter((len(f.positions) for _, f in present), np.int64, len(present))
@@ -554,17 +555,21 @@ def build_problem_fast(
         edge_array = np.column_stack(
             [np.repeat(request_ids, lengths), arrays.ids[positions], scores]
         )
+        rows = np.repeat(np.asarray(at, dtype=np.int64), lengths)
     else:
-        positions = np.zeros(0, dtype=np.int64)
+        positions = rows = np.zeros(0, dtype=np.int64)
         edge_array = np.zeros((0, 3), dtype=np.int64)
-    taking = np.zeros(len(arrays.ids), dtype=np.bool_)
-    taking[positions] = True
+    # The specialists of the pairs, by id; each pair's place among them.
+    taken = np.flatnonzero(np.bincount(positions, minlength=len(arrays.ids)))
+    taken = taken[np.argsort(arrays.ids[taken], kind="stable")]
+    column_of = np.full(len(arrays.ids), -1, dtype=np.int64)
+    column_of[taken] = np.arange(len(taken))
     remaining = np.maximum(arrays.capacity - arrays.used, 0)
-    involved = sorted(zip(arrays.ids[taking].tolist(), remaining[taking].tolist(), strict=True))
     return RoundProblem(
         requests=tuple(r.id for r in wanted.requests),
-        capacities=dict(involved),
+        capacities=dict(zip(arrays.ids[taken].tolist(), remaining[taken].tolist(), strict=True)),
         edges=EdgeRows(edge_array),
         breakdowns=_Breakdowns(arrays, {r.id: (r, f) for r, f in present}, now),
         edge_array=edge_array,
+        pair_index=np.column_stack([rows, column_of[positions]]),
     )
