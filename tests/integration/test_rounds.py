@@ -150,6 +150,8 @@ def test_commit_withdraws_what_was_placed_meanwhile_and_tells_each_specialist(
     assert committed.status_code == 200, committed.text
     statuses = {a["request"]: a["status"] for a in committed.json()["assignments"]}
     assert statuses == {r: "withdrawn" if r == gone else "offered" for r in placed}
+    # The answer is the round as stored.
+    assert client.get(f"/api/v1/rounds/{preview['id']}").json() == committed.json()
     told = in_app(
         client,
         lambda: Notification.select(Notification.recipient, Notification.object_id).where(

@@ -192,25 +192,23 @@ async def _round_row(principal: Principal, round_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-async def get_round(
-    principal: Principal, actor: Actor, round_id: int, *, audited: bool = True
-) -> schemas.RoundOut:
-    async with case_transaction(ConsultationRequest._meta.db, principal):
-        row = await _round_row(principal, round_id)
-        assignments = (
-            await Assignment.select(
-                Assignment.request,
-                Assignment.specialist,
-                Assignment.score,
-                Assignment.breakdown,
-                Assignment.status,
-            )
-            .where(Assignment.batch_round == round_id)
-            .order_by(Assignment.request)
-            .output(load_json=True)
+async def _assignments(round_id: int) -> list[dict[str, Any]]:
+    return list(
+        await Assignment.select(
+            Assignment.id,
+            Assignment.request,
+            Assignment.specialist,
+            Assignment.score,
+            Assignment.breakdown,
+            Assignment.status,
         )
-        if audited:
-            await record(actor, "round.read", "round", round_id)
+        .where(Assignment.batch_round == round_id)
+        .order_by(Assignment.request)
+        .output(load_json=True)
+    )
+
+
+def _round_out(row: dict[str, Any], assignments: list[dict[str, Any]]) -> schemas.RoundOut:
     return schemas.RoundOut(
         id=row["id"],
         status=row["status"],
@@ -219,9 +217,29 @@ async def get_round(
         total_score=row["total_score"],
         created_at=row["created_at"],
         committed_at=row["committed_at"],
-        assignments=[schemas.RoundAssignment(**a) for a in assignments],
+        assignments=[
+            schemas.RoundAssignment(
+                request=a["request"],
+                specialist=a["specialist"],
+                score=a["score"],
+                breakdown=a["breakdown"],
+                status=a["status"],
+            )
+            for a in assignments
+        ],
         unplaced=[schemas.Unplaced(**u) for u in row["unplaced"] or []],
     )
+
+
+async def get_round(
+    principal: Principal, actor: Actor, round_id: int, *, audited: bool = True
+) -> schemas.RoundOut:
+    async with case_transaction(ConsultationRequest._meta.db, principal):
+        row = await _round_row(principal, round_id)
+        assignments = await _assignments(round_id)
+        if audited:
+            await record(actor, "round.read", "round", round_id)
+    return _round_out(row, assignments)
 
 
 async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[str, Any]:
@@ -250,11 +268,8 @@ async def commit(
         row = await _round_row(principal, round_id)
         if row["status"] != RoundStatus.PREVIEW:
             raise Conflict(f"the round is {row['status']} already", field="round_id")
-        proposals = await Assignment.select(
-            Assignment.id, Assignment.request, Assignment.specialist
-        ).where(
-            (Assignment.batch_round == round_id) & (Assignment.status == AssignmentStatus.PROPOSED)
-        )
+        assignments = await _assignments(round_id)  # (what the answer shows, as it ends)
+        proposals = [a for a in assignments if a["status"] == AssignmentStatus.PROPOSED]
         loaded = {r.id: r for r in await load_requests([p["request"] for p in proposals])}
         # Placed some other way since the preview: withdrawn.
         stale = [p["id"] for p in proposals if loaded[p["request"]].status not in PLACEABLE]
@@ -289,4 +304,9 @@ async def commit(
             county=row["county"] or row["municipality_county"],
             detail={"offered": len(fresh), "skipped": len(stale)},
         )
-    return await get_round(principal, actor, round_id, audited=False)
+    withdrawn = set(stale)
+    for a in proposals:
+        a["status"] = (
+            AssignmentStatus.WITHDRAWN if a["id"] in withdrawn else AssignmentStatus.OFFERED
+        )
+    return _round_out({**row, "status": RoundStatus.COMMITTED, "committed_at": now}, assignments)
