@@ -146,7 +146,8 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
     names are missing. Returns the number of rows written per table.
     """
     steps = _Steps(progress)
-    async with write_transaction(SpecialistProfile._meta.db):
+    engine = SpecialistProfile._meta.db
+    async with write_transaction(engine):
         county_ids = await _ids(County)
         municipality_ids = await _ids(Municipality)
         area_ids = await _ids(CompetenceArea)
@@ -154,7 +155,12 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
         _require("municipality", _municipality_codes(network), municipality_ids)
         _require("competence area", _area_codes(network), area_ids)
         with steps.running():
-            return await _write(network, steps, county_ids, municipality_ids, area_ids)
+            counts = await _write(network, steps, county_ids, municipality_ids, area_ids)
+    if isinstance(engine, PostgresEngine):
+        # Statistics for the planner now, not when autovacuum comes by: a national
+        # seed is tens of thousands of rows in tables that were empty.
+        await engine.run_ddl("ANALYZE")
+    return counts
 
 
 def _county_codes(network: DemoNetwork) -> set[str]:

@@ -128,15 +128,28 @@ def _residual_potentials(
     return potentials(tails, heads, costs, n + m + 1)
 
 
-def _ranks(row: Ints, weight: Ints) -> Ints:
-    """Each pair's place among its request's pairs, best score first (0: the best)."""
-    key = row * (int(weight.max()) - int(weight.min()) + 1) + (int(weight.max()) - weight)
-    order = np.argsort(key, kind="stable")
-    ranked = row[order]
-    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-    ranks = np.empty(len(row), dtype=np.int64)
-    ranks[order] = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
-    return ranks
+class _Lists:
+    """Each request's pairs as a run of a weight array, to pick its best from."""
+
+    def __init__(self, n: int, row: Ints, weight: Ints) -> None:
+        # The builder lists each request's pairs together: no sort needed then.
+        grouped = bool(np.all(row[1:] >= row[:-1]))
+        self.order = None if grouped else np.argsort(row, kind="stable")
+        ranked = row if self.order is None else row[self.order]
+        self.weight = weight if self.order is None else weight[self.order]
+        everyone = np.arange(n)
+        self.starts = np.searchsorted(ranked, everyone, side="left")
+        self.ends = np.searchsorted(ranked, everyone, side="right")
+
+    def best(self, request: int, count: int) -> Ints:
+        """The pairs (indices) of ``request``'s ``count`` best (ties: any of them)."""
+        start, end = int(self.starts[request]), int(self.ends[request])
+        if end - start <= count:
+            found = np.arange(start, end)
+        else:
+            top = np.argpartition(self.weight[start:end], end - start - count)
+            found = start + top[end - start - count :]
+        return found if self.order is None else self.order[found]
 
 
 def solve_assignment(
@@ -155,9 +168,11 @@ def solve_assignment(
     if first is None or len(row) <= n * first:
         pair_flow, _ = _flow(n, capacity, row, column, weight)
         return Flow(used=pair_flow > 0, solves=1, candidates=len(row))
-    ranks = _ranks(row, weight)
-    limit = np.full(n, first, dtype=np.int64)
-    kept = ranks < first
+    lists = _Lists(n, row, weight)
+    wanted = np.full(n, first, dtype=np.int64)  # each request's best pairs kept
+    kept = np.zeros(len(row), dtype=np.bool_)
+    for request in range(n):
+        kept[lists.best(request, first)] = True
     solves = 0
     while True:
         solves += 1
@@ -170,8 +185,11 @@ def solve_assignment(
             used = np.zeros(len(row), dtype=np.bool_)
             used[at[pair_flow > 0]] = True
             return Flow(used=used, solves=solves, candidates=len(at))
-        nearest = np.full(n, len(row), dtype=np.int64)
-        np.minimum.at(nearest, row[better], ranks[better])
-        widened = nearest < len(row)
-        limit[widened] = np.maximum(2 * limit[widened], nearest[widened] + 1)
-        kept |= better & (ranks < limit[row])
+        # The requests with a pair that could improve the total keep twice as many
+        # of their best, and at least their best such pair.
+        top = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(top, row[better], weight[better])
+        kept |= better & (weight == top[row])
+        for request in np.flatnonzero(top > np.iinfo(np.int64).min).tolist():
+            wanted[request] *= 2
+            kept[lists.best(request, int(wanted[request]))] = True
