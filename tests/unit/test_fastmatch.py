@@ -21,7 +21,15 @@ from network.graph.fastmatch import (
     with_state,
 )
 from network.graph.matching import eligibility, suggest
-from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
+from network.graph.model import (
+    Agreement,
+    Network,
+    Place,
+    RequestInfo,
+    SpecialistInfo,
+    distance_km,
+    distance_table,
+)
 
 NOW = datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=UTC)
 AREAS = ["hbv", "lvu", "dv", "csa"]
@@ -254,3 +262,15 @@ def test_lazy_suggestions_look_up_few_slots() -> None:
         eligible += len(eligible_specialists([request], prepare(net, NOW.date())))
     assert eligible > 500
     assert asked * 3 < eligible  # 247 of 928 (a third here have no free slot at all)
+
+
+def test_the_distance_table_is_distance_km_to_the_last_bit() -> None:
+    rng = random.Random(5)
+    places = [
+        *PLACES,
+        *(Place(f"9{i:03}", "99", rng.uniform(55, 69), rng.uniform(11, 24)) for i in range(60)),
+    ]
+    table = distance_table(places)
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            assert table[i][j] == (0.0 if i == j else distance_km(a, b)), (a, b)

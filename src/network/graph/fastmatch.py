@@ -30,7 +30,7 @@ from network.graph.matching import (
     Suggestion,
     Weights,
 )
-from network.graph.model import Network, Place, RequestInfo, distance_km
+from network.graph.model import Network, Place, RequestInfo, distance_table
 
 __all__ = (
     "UNKNOWN",
@@ -132,11 +132,7 @@ class Arrays:
 def _distances(places: tuple[Place, ...]) -> Floats:
     """Kilometres between every two places (the same haversine as the reference);
     kept for the few place lists a process sees (the 290 municipalities)."""
-    found = np.zeros((len(places), len(places)))
-    for i, a in enumerate(places):
-        for j in range(i + 1, len(places)):
-            # The haversine is symmetric to the last bit (its products commute).
-            found[i, j] = found[j, i] = distance_km(a, places[j])
+    found = np.array(distance_table(places), dtype=np.float64).reshape(len(places), len(places))
     found.setflags(write=False)
     return found
 
