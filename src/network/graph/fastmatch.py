@@ -548,9 +548,8 @@ def build_problem_fast(
             _us(now),
         )
         request_ids = np.fromiter((r.id for r, _ in present), np.int64, len(present))
-        edge_array = np.column_stack(
-            [np.repeat(request_ids, lengths), arrays.ids[positions], scores]
-        )
+        # Stacked as columns (column-major): written and read a column at a time.
+        edge_array = np.vstack([np.repeat(request_ids, lengths), arrays.ids[positions], scores]).T
         rows = np.repeat(np.asarray(at, dtype=np.int64), lengths)
     else:
         positions = rows = np.zeros(0, dtype=np.int64)
@@ -567,5 +566,5 @@ def build_problem_fast(
         edges=EdgeRows(edge_array),
         breakdowns=_Breakdowns(arrays, {r.id: (r, f) for r, f in present}, now),
         edge_array=edge_array,
-        pair_index=np.column_stack([rows, column_of[positions]]),
+        pair_index=np.vstack([rows, column_of[positions]]).T,
     )
