@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -11,6 +10,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.utils.encoding import dump_json
 
 from network.settings import Settings
 
@@ -54,7 +54,7 @@ async def insert_columns(table: Any, values: Mapping[Any, Sequence[Any]]) -> Non
     arrays = []
     for column in columns:
         if column.column_type in ("JSON", "JSONB"):
-            arrays.append([json.dumps(v) for v in values[column]])
+            arrays.append([dump_json(v) for v in values[column]])
         else:
             arrays.append(list(values[column]))
     # Names and types from the table's own definition; the values are parameters.
