@@ -78,3 +78,38 @@ def test_potentials_price_every_arc_at_zero_or_more() -> None:
     assert p.min() == 0  # the least they can be
     with pytest.raises(RuntimeError, match="negative cycle"):
         potentials(np.asarray([0, 1]), np.asarray([1, 0]), np.asarray([-1, 0]), 2)
+
+
+def alike_problem(rng: random.Random, requests: int, kinds: int) -> RoundProblem:
+    """Requests that ask in one of ``kinds`` ways: the same specialists at the same
+    scores (as a round's requests from one place about one area do), competing for
+    too little capacity."""
+    specialists = list(range(1, 16))
+    ways = [
+        [(s, rng.randint(1000, 1900)) for s in specialists if rng.random() < 0.5]
+        for _ in range(kinds)
+    ]
+    edges = tuple((r, s, w) for r in range(1, requests + 1) for s, w in ways[rng.randrange(kinds)])
+    return RoundProblem(
+        tuple(range(1, requests + 1)), {s: rng.randint(0, 3) for s in specialists}, edges
+    )
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_requests_that_ask_alike_are_solved_as_groups(seed: int) -> None:
+    rng = random.Random(seed)
+    problem = alike_problem(rng, requests=50, kinds=rng.randint(1, 6))
+    n, capacity, row, column, weight = arrays(problem)
+    kinds = len({tuple(e[1:] for e in problem.edges if e[0] == r) for r in problem.requests})
+    for first in (1, 4, None):
+        flow = solve_assignment(n, capacity, row, column, weight, first=first)
+        assert flow.groups == kinds
+        solution = solve(problem, candidates=first)
+        check_solution(problem, solution)
+        assert solution.total_score == solve(problem, method="networkx").total_score
+    assert solve(problem).total_score == milp_total(problem)
+    # Pairs listed in another order (runs that no longer match) are solved alike.
+    shuffled = list(problem.edges)
+    rng.shuffle(shuffled)
+    again = RoundProblem(problem.requests, problem.capacities, tuple(shuffled))
+    assert solve(again).total_score == solve(problem).total_score

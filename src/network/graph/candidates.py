@@ -12,6 +12,11 @@ optimum of the whole instance: its residual graph has no negative cycle. The
 result is exact, not a heuristic; ``tests/unit/test_assignment.py`` checks it
 against NetworkX, brute force and ``scipy.optimize.milp``.
 
+Requests that ask alike (the same specialists at the same scores: one place, one
+area, one way of meeting) are solved as one group whose supply is their number, and
+the group's flow is then split among them; a national round's 20,000 requests ask
+in about 3,600 ways, so the flow has a seventh of the pairs.
+
 The potentials are shortest distances in the residual graph (Bellman–Ford, one
 vectorised relaxation of all arcs per pass). Of the many valid ones, it takes
 those that make the left-out pairs easiest to price (the least a node can have):
@@ -22,6 +27,7 @@ Pure numpy, plus OR-tools' min-cost flow for the solves.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,27 +46,31 @@ FIRST_CANDIDATES = 32
 
 @dataclass(frozen=True)
 class Flow:
-    """An optimal flow of an assignment instance: which pairs are used, and how
-    many solves over how many candidate pairs it took."""
+    """An optimal flow of an assignment instance: which pairs are used; and how many
+    groups of alike requests, solves and candidate pairs (of the groups) it took."""
 
     used: Bools  # per pair of the instance
+    groups: int
     solves: int
     candidates: int
 
 
-def _flow(n: int, capacity: Ints, row: Ints, column: Ints, weight: Ints) -> tuple[Ints, Ints]:
-    """Solve source → request → specialist → sink (and request → sink, "unplaced")
-    on the given pairs; the flow on each pair and on each "unplaced" arc."""
-    m, e = len(capacity), len(row)
+def _flow(
+    supply: Ints, capacity: Ints, row: Ints, column: Ints, weight: Ints, limit: Ints
+) -> tuple[Ints, Ints]:
+    """Solve source → group → specialist → sink (and group → sink, "unplaced") on
+    the given pairs, each carrying at most ``limit``; the flow on each pair and on
+    each "unplaced" arc."""
+    n, m, e = len(supply), len(capacity), len(row)
     sink = n + m + 1
-    ones = np.ones(n, dtype=np.int64)
     tails = np.concatenate([np.zeros(n, np.int64), 1 + np.arange(n), 1 + row, 1 + n + np.arange(m)])
     heads = np.concatenate([1 + np.arange(n), np.full(n, sink), 1 + n + column, np.full(m, sink)])
-    capacities = np.concatenate([ones, ones, np.ones(e, dtype=np.int64), capacity])
+    capacities = np.concatenate([supply, supply, limit, capacity])
     costs = np.concatenate([np.zeros(2 * n, np.int64), -weight, np.zeros(m, np.int64)])
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    solver.set_nodes_supplies(np.asarray([0, sink]), np.asarray([n, -n]))
+    total = int(supply.sum())
+    solver.set_nodes_supplies(np.asarray([0, sink]), np.asarray([total, -total]))
     status = solver.solve()
     if status != solver.OPTIMAL:
         raise RuntimeError(f"OR-tools min-cost flow ended with status {status}")
@@ -89,67 +99,100 @@ def potentials(tails: Ints, heads: Ints, costs: Ints, nodes: int) -> Ints:
 
 
 def _residual_potentials(
-    n: int, capacity: Ints, row: Ints, column: Ints, weight: Ints, used: Ints, unplaced: Ints
+    supply: Ints,
+    capacity: Ints,
+    row: Ints,
+    column: Ints,
+    weight: Ints,
+    limit: Ints,
+    used: Ints,
+    unplaced: Ints,
 ) -> Ints:
     """Potentials of the candidates' residual graph at an optimal flow. Nodes:
-    requests ``0..n-1``, specialists ``n..n+m-1``, the sink ``n+m``; the source is
+    groups ``0..n-1``, specialists ``n..n+m-1``, the sink ``n+m``; the source is
     left out (its arcs are all full, so it only adds arcs into itself at no cost,
     which the virtual end node already gives every node)."""
-    m = len(capacity)
+    n, m = len(supply), len(capacity)
     sink = n + m
-    load = np.bincount(column[used > 0], minlength=m)
-    requests, specialists = np.arange(n), n + np.arange(m)
-    free, taken = used == 0, used > 0
+    load = np.bincount(column, weights=used, minlength=m).astype(np.int64)
+    groups, specialists = np.arange(n), n + np.arange(m)
+    room, taken = used < limit, used > 0
     open_, busy = load < capacity, load > 0
-    placed = unplaced == 0
+    some, left = unplaced < supply, unplaced > 0
     tails = np.concatenate(
         [
-            row[free],  # a pair not used: forward at -weight
+            row[room],  # a pair with room: forward at -weight
             n + column[taken],  # a pair used: backward at +weight
-            requests[placed],  # "unplaced" not used: forward
-            np.full(n - placed.sum(), sink),  # "unplaced" used: backward
+            groups[some],  # "unplaced" with room: forward
+            np.full(int(left.sum()), sink),  # "unplaced" used: backward
             specialists[open_],  # capacity left: forward
-            np.full(busy.sum(), sink),  # some capacity used: backward
+            np.full(int(busy.sum()), sink),  # some capacity used: backward
         ]
     )
     heads = np.concatenate(
         [
-            n + column[free],
+            n + column[room],
             row[taken],
-            np.full(placed.sum(), sink),
-            requests[~placed],
-            np.full(open_.sum(), sink),
+            np.full(int(some.sum()), sink),
+            groups[left],
+            np.full(int(open_.sum()), sink),
             specialists[busy],
         ]
     )
+    priced = int(room.sum()) + int(taken.sum())
     costs = np.concatenate(
-        [-weight[free], weight[taken], np.zeros(len(tails) - len(used), dtype=np.int64)]
+        [-weight[room], weight[taken], np.zeros(len(tails) - priced, dtype=np.int64)]
     )
     return potentials(tails, heads, costs, n + m + 1)
 
 
 class _Lists:
-    """Each request's pairs as a run of a weight array, to pick its best from."""
+    """Each request's pairs as a run of the pair arrays (in request order), and the
+    requests that ask alike: the same specialists at the same scores, in the same
+    order (a round's builder lists the pairs of requests that ask alike so)."""
 
-    def __init__(self, n: int, row: Ints, weight: Ints) -> None:
-        # The builder lists each request's pairs together: no sort needed then.
+    def __init__(self, n: int, row: Ints, column: Ints, weight: Ints) -> None:
         grouped = bool(np.all(row[1:] >= row[:-1]))
         self.order = None if grouped else np.argsort(row, kind="stable")
         ranked = row if self.order is None else row[self.order]
+        self.column = column if self.order is None else column[self.order]
         self.weight = weight if self.order is None else weight[self.order]
         everyone = np.arange(n)
         self.starts = np.searchsorted(ranked, everyone, side="left")
         self.ends = np.searchsorted(ranked, everyone, side="right")
+        # Alike requests: same digest of their run, and the same run when compared.
+        first: dict[bytes, list[int]] = {}
+        self.group = np.empty(n, dtype=np.int64)
+        self.leaders: list[int] = []
+        for request in range(n):
+            start, end = int(self.starts[request]), int(self.ends[request])
+            columns, weights = self.column[start:end], self.weight[start:end]
+            digest = hashlib.blake2b(columns.tobytes() + weights.tobytes(), digest_size=16)
+            for group in first.setdefault(digest.digest(), []):
+                leader = self.leaders[group]
+                lead = slice(int(self.starts[leader]), int(self.ends[leader]))
+                if np.array_equal(self.column[lead], columns) and np.array_equal(
+                    self.weight[lead], weights
+                ):
+                    self.group[request] = group
+                    break
+            else:
+                first[digest.digest()].append(len(self.leaders))
+                self.group[request] = len(self.leaders)
+                self.leaders.append(request)
 
     def best(self, request: int, count: int) -> Ints:
-        """The pairs (indices) of ``request``'s ``count`` best (ties: any of them)."""
+        """Offsets into ``request``'s run of its ``count`` best pairs (ties: any)."""
         start, end = int(self.starts[request]), int(self.ends[request])
         if end - start <= count:
-            found = np.arange(start, end)
-        else:
-            top = np.argpartition(self.weight[start:end], end - start - count)
-            found = start + top[end - start - count :]
-        return found if self.order is None else self.order[found]
+            return np.arange(end - start)
+        top = np.argpartition(self.weight[start:end], end - start - count)
+        return top[end - start - count :]
+
+    def pair(self, request: int, offset: int) -> int:
+        """The index (in the arrays given) of ``request``'s pair at ``offset``."""
+        at = int(self.starts[request]) + offset
+        return at if self.order is None else int(self.order[at])
 
 
 def solve_assignment(
@@ -164,32 +207,58 @@ def solve_assignment(
     """A maximum-weight assignment: ``n`` requests, specialists with ``capacity``,
     and pairs (request ``row``, specialist ``column``, ``weight``), each request
     placed at most once (or left out) and each specialist at most ``capacity``
-    times. ``first``: each request's best pairs to start from (``None``: all)."""
-    if first is None or len(row) <= n * first:
-        pair_flow, _ = _flow(n, capacity, row, column, weight)
-        return Flow(used=pair_flow > 0, solves=1, candidates=len(row))
-    lists = _Lists(n, row, weight)
-    wanted = np.full(n, first, dtype=np.int64)  # each request's best pairs kept
-    kept = np.zeros(len(row), dtype=np.bool_)
-    for request in range(n):
-        kept[lists.best(request, first)] = True
+    times. ``first``: each group's best pairs to start from, besides one more for
+    each request in it (``None``: all).
+
+    Requests that ask alike are solved as one group whose supply is their number:
+    any split of a group's flow among its requests is as good (a national round's
+    20,000 requests ask in about 3,600 ways, and keep a seventh of the pairs).
+    """
+    lists = _Lists(n, row, column, weight)
+    leaders = lists.leaders
+    supply = np.bincount(lists.group, minlength=len(leaders)).astype(np.int64)
+    # The groups' pairs: their leaders' runs.
+    runs = [np.arange(lists.starts[r], lists.ends[r]) for r in leaders]
+    lengths = np.fromiter((len(r) for r in runs), np.int64, len(runs))
+    at = np.concatenate(runs) if runs else np.zeros(0, dtype=np.int64)
+    g_row = np.repeat(np.arange(len(leaders)), lengths)
+    g_column, g_weight = lists.column[at], lists.weight[at]
+    g_limit = np.minimum(supply[g_row], capacity[g_column])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    kept = np.zeros(len(g_row), dtype=np.bool_)
+    wanted = supply + (len(g_row) if first is None else first)  # each group's best kept
+    for group, leader in enumerate(leaders):
+        kept[offsets[group] + lists.best(leader, int(wanted[group]))] = True
     solves = 0
     while True:
         solves += 1
-        at = np.flatnonzero(kept)
-        pair_flow, unplaced = _flow(n, capacity, row[at], column[at], weight[at])
-        p = _residual_potentials(n, capacity, row[at], column[at], weight[at], pair_flow, unplaced)
-        priced = p[row] - p[n + column] >= weight  # reduced cost at least zero
+        chosen = np.flatnonzero(kept)
+        args = (g_row[chosen], g_column[chosen], g_weight[chosen], g_limit[chosen])
+        pair_flow, unplaced = _flow(supply, capacity, *args)
+        p = _residual_potentials(supply, capacity, *args, pair_flow, unplaced)
+        priced = p[g_row] - p[len(leaders) + g_column] >= g_weight  # reduced cost ≥ 0
         better = ~(priced | kept)
         if not better.any():
-            used = np.zeros(len(row), dtype=np.bool_)
-            used[at[pair_flow > 0]] = True
-            return Flow(used=used, solves=solves, candidates=len(at))
-        # The requests with a pair that could improve the total keep twice as many
-        # of their best, and at least their best such pair.
-        top = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(top, row[better], weight[better])
-        kept |= better & (weight == top[row])
-        for request in np.flatnonzero(top > np.iinfo(np.int64).min).tolist():
-            wanted[request] *= 2
-            kept[lists.best(request, int(wanted[request]))] = True
+            break
+        # The groups with a pair that could improve the total keep twice as many of
+        # their best, and at least their best such pair.
+        top = np.full(len(leaders), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(top, g_row[better], g_weight[better])
+        kept |= better & (g_weight == top[g_row])
+        for group in np.flatnonzero(top > np.iinfo(np.int64).min).tolist():
+            wanted[group] *= 2
+            kept[offsets[group] + lists.best(leaders[group], int(wanted[group]))] = True
+    # Each group's flow, split among its requests in their order.
+    members: list[list[int]] = [[] for _ in leaders]
+    for request, group in enumerate(lists.group.tolist()):
+        members[group].append(request)
+    taken = [0] * len(leaders)
+    used = np.zeros(len(row), dtype=np.bool_)
+    for index, units in zip(chosen.tolist(), pair_flow.tolist(), strict=True):
+        if units:
+            group = int(g_row[index])
+            offset = index - int(offsets[group])
+            for request in members[group][taken[group] : taken[group] + units]:
+                used[lists.pair(request, offset)] = True
+            taken[group] += units
+    return Flow(used=used, groups=len(leaders), solves=solves, candidates=len(chosen))
