@@ -108,6 +108,13 @@ def test_requests_that_ask_alike_are_solved_as_groups(seed: int) -> None:
         check_solution(problem, solution)
         assert solution.total_score == solve(problem, method="networkx").total_score
     assert solve(problem).total_score == milp_total(problem)
+    # Labels given (as the round's builder gives them) are checked: wrong ones (all
+    # alike, or none) change nothing but the grouping.
+    expected = int(weight[solve_assignment(n, capacity, row, column, weight).used].sum())
+    for labels in (np.zeros(n, dtype=np.int64), np.arange(n)):
+        flow = solve_assignment(n, capacity, row, column, weight, alike=labels)
+        assert int(weight[flow.used].sum()) == expected
+        assert kinds <= flow.groups <= n
     # Pairs listed in another order (runs that no longer match) are solved alike.
     shuffled = list(problem.edges)
     rng.shuffle(shuffled)

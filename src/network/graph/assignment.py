@@ -102,8 +102,12 @@ class RoundProblem:
     # The edges again as an (n, 3) int64 array, when the builder made one (the
     # solver then skips converting a few million tuples).
     edge_array: Any = field(default=None, compare=False, repr=False)
-    # And as positions (see :meth:`indexed`), when the builder knew them.
+    # And as positions (two columns, see :meth:`indexed`), when the builder knew them.
     pair_index: Any = field(default=None, compare=False, repr=False)
+    # A label per request, the same for requests whose pairs are the same specialists
+    # at the same scores in the same order, when the builder knew them (the solver
+    # solves those as one group; it checks them).
+    alike: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
@@ -143,8 +147,18 @@ class RoundProblem:
             EdgeRows(kept),
             self.breakdowns,
             edge_array=kept,
-            pair_index=None if self.pair_index is None else self.pair_index[keep],
+            pair_index=None
+            if self.pair_index is None
+            else (self.pair_index[0][keep], self.pair_index[1][keep]),
+            alike=None if self.alike is None else self._alike_but(refused),
         )
+
+    def _alike_but(self, refused: Mapping[int, Collection[int]]) -> Any:
+        """:attr:`alike` with a label of its own for each request in ``refused``."""
+        labels = np.array(self.alike, dtype=np.int64)
+        own = [i for i, r in enumerate(self.requests) if refused.get(r)]
+        labels[own] = int(labels.max(initial=0)) + 1 + np.arange(len(own))
+        return labels
 
     def indexed(self) -> tuple[Any, Any, Any]:
         """The pairs as positions: of each pair's request in ``requests`` and of its
@@ -152,7 +166,7 @@ class RoundProblem:
         those ids. The builder hands them over; else they are looked up."""
         ids = np.asarray(sorted(self.capacities), dtype=np.int64)
         if self.pair_index is not None:
-            return self.pair_index[:, 0], self.pair_index[:, 1], ids
+            return self.pair_index[0], self.pair_index[1], ids
         array = self.edge_array
         if array is None:
             array = np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
@@ -377,7 +391,13 @@ def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placem
     if not usable.all():
         edges, row, column = edges[usable], row[usable], column[usable]
     flow = solve_assignment(
-        len(problem.requests), capacity[open_], row, column, edges[:, 2], first=candidates
+        len(problem.requests),
+        capacity[open_],
+        row,
+        column,
+        edges[:, 2],
+        first=candidates,
+        alike=problem.alike,
     )
     return [Placement(int(r), int(s), int(w)) for r, s, w in edges[flow.used].tolist()]
 

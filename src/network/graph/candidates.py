@@ -27,7 +27,6 @@ Pure numpy, plus OR-tools' min-cost flow for the solves.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,9 +148,12 @@ def _residual_potentials(
 class _Lists:
     """Each request's pairs as a run of the pair arrays (in request order), and the
     requests that ask alike: the same specialists at the same scores, in the same
-    order (a round's builder lists the pairs of requests that ask alike so)."""
+    order (a round's builder lists the pairs of requests that ask alike so, and may
+    say which they are: ``alike``, a label per request)."""
 
-    def __init__(self, n: int, row: Ints, column: Ints, weight: Ints) -> None:
+    def __init__(
+        self, n: int, row: Ints, column: Ints, weight: Ints, alike: Ints | None = None
+    ) -> None:
         grouped = bool(np.all(row[1:] >= row[:-1]))
         self.order = None if grouped else np.argsort(row, kind="stable")
         ranked = row if self.order is None else row[self.order]
@@ -160,26 +162,40 @@ class _Lists:
         everyone = np.arange(n)
         self.starts = np.searchsorted(ranked, everyone, side="left")
         self.ends = np.searchsorted(ranked, everyone, side="right")
-        # Alike requests: same digest of their run, and the same run when compared.
-        first: dict[bytes, list[int]] = {}
-        self.group = np.empty(n, dtype=np.int64)
-        self.leaders: list[int] = []
-        for request in range(n):
-            start, end = int(self.starts[request]), int(self.ends[request])
-            columns, weights = self.column[start:end], self.weight[start:end]
-            digest = hashlib.blake2b(columns.tobytes() + weights.tobytes(), digest_size=16)
-            for group in first.setdefault(digest.digest(), []):
-                leader = self.leaders[group]
-                lead = slice(int(self.starts[leader]), int(self.ends[leader]))
-                if np.array_equal(self.column[lead], columns) and np.array_equal(
-                    self.weight[lead], weights
-                ):
-                    self.group[request] = group
-                    break
-            else:
-                first[digest.digest()].append(len(self.leaders))
-                self.group[request] = len(self.leaders)
-                self.leaders.append(request)
+        lengths = self.ends - self.starts
+        if alike is None:
+            alike = self._fingerprints(lengths)
+        # Each request's leader: the first with its label, if their runs are equal.
+        _, firsts, inverse = np.unique(alike, return_index=True, return_inverse=True)
+        leader = firsts[inverse.reshape(-1)]
+        owner = np.repeat(everyone, lengths)  # of each pair (in run order)
+        offset = np.arange(len(ranked)) - np.repeat(self.starts, lengths)
+        same = lengths == lengths[leader]
+        mirror = np.minimum(self.starts[leader][owner] + offset, max(len(ranked) - 1, 0))
+        differs = (self.column[mirror] != self.column) | (self.weight[mirror] != self.weight)
+        alone = ~same | (np.bincount(owner[differs], minlength=n) > 0)
+        leader[alone] = everyone[alone]
+        leaders, self.group = np.unique(leader, return_inverse=True)
+        self.group = self.group.reshape(-1)
+        self.leaders: list[int] = leaders.tolist()
+
+    def _fingerprints(self, lengths: Ints) -> Ints:
+        """A label per request from its run's length and two sums over its pairs (one
+        weighted by place): alike requests get the same one."""
+        n = len(lengths)
+        place = np.arange(len(self.column)) - np.repeat(self.starts, lengths) + 1
+        mixed = (self.column.astype(np.uint64) * np.uint64(1_000_003)) ^ self.weight.astype(
+            np.uint64
+        )
+        keys = np.zeros((n, 3), dtype=np.uint64)
+        keys[:, 0] = lengths
+        some = lengths > 0
+        if some.any():
+            keys[some, 1] = np.add.reduceat(mixed, self.starts[some])
+            keys[some, 2] = np.add.reduceat(mixed * place.astype(np.uint64), self.starts[some])
+        _, labels = np.unique(keys, axis=0, return_inverse=True)
+        found: Ints = labels.reshape(-1).astype(np.int64)
+        return found
 
     def best(self, request: int, count: int) -> Ints:
         """Offsets into ``request``'s run of its ``count`` best pairs (ties: any)."""
@@ -203,18 +219,20 @@ def solve_assignment(
     weight: Ints,
     *,
     first: int | None = FIRST_CANDIDATES,
+    alike: Ints | None = None,
 ) -> Flow:
     """A maximum-weight assignment: ``n`` requests, specialists with ``capacity``,
     and pairs (request ``row``, specialist ``column``, ``weight``), each request
     placed at most once (or left out) and each specialist at most ``capacity``
     times. ``first``: each group's best pairs to start from, besides one more for
-    each request in it (``None``: all).
+    each request in it (``None``: all); ``alike``: a label per request, the same
+    for requests that ask alike (else found from the pairs; checked either way).
 
     Requests that ask alike are solved as one group whose supply is their number:
     any split of a group's flow among its requests is as good (a national round's
     20,000 requests ask in about 3,600 ways, and keep a seventh of the pairs).
     """
-    lists = _Lists(n, row, column, weight)
+    lists = _Lists(n, row, column, weight, alike)
     leaders = lists.leaders
     supply = np.bincount(lists.group, minlength=len(leaders)).astype(np.int64)
     # The groups' pairs: their leaders' runs.

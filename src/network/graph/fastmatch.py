@@ -525,33 +525,38 @@ def build_problem_fast(
             at.append(i)
             present.append((request, fixed))
     if present:
-        # One array expression over every pair, whatever the number of requests.
+        # Requests that ask alike, and must be met within as long, score alike:
+        # their scores are worked out once, then laid out for each request.
+        now_us = _us(now)
+        scored: dict[tuple[int, int], Ints] = {}
+        keys: list[tuple[int, int]] = []
+        for request, fixed in present:
+            window = _window_us(request, now) if request.kind == "meeting" else -1
+            key = (id(fixed), window)
+            if key not in scored:
+                if window < 0:
+                    timeliness: Ints | int = arrays.weights.timeliness
+                else:
+                    free = arrays.next_free[fixed.positions]
+                    timeliness = _timeliness(arrays.weights, free, window, now_us)
+                scored[key] = fixed.totals(arrays) + timeliness
+            keys.append(key)
         lengths = np.fromiter((len(f.positions) for _, f in present), np.int64, len(present))
         positions = np.concatenate([f.positions for _, f in present])
-        fixed_totals: dict[int, Ints] = {}
-        for _, fixed in present:
-            if id(fixed) not in fixed_totals:
-                fixed_totals[id(fixed)] = fixed.totals(arrays)
-        scores = np.concatenate([fixed_totals[id(f)] for _, f in present])
-        meeting = np.fromiter((r.kind == "meeting" for r, _ in present), np.bool_, len(present))
-        window = np.fromiter(
-            (_window_us(r, now) if r.kind == "meeting" else 0 for r, _ in present),
-            np.int64,
-            len(present),
-        )
-        meets = np.repeat(meeting, lengths)
-        scores[~meets] += arrays.weights.timeliness
-        scores[meets] += _timeliness(
-            arrays.weights,
-            arrays.next_free[positions[meets]],
-            np.repeat(window[meeting], lengths[meeting]),
-            _us(now),
-        )
+        # Columns (column-major, each written and read whole): request, specialist, score.
+        columns = np.empty((3, len(positions)), dtype=np.int64)
         request_ids = np.fromiter((r.id for r, _ in present), np.int64, len(present))
-        # Stacked as columns (column-major): written and read a column at a time.
-        edge_array = np.vstack([np.repeat(request_ids, lengths), arrays.ids[positions], scores]).T
+        columns[0] = np.repeat(request_ids, lengths)
+        np.take(arrays.ids, positions, out=columns[1])
+        np.concatenate([scored[key] for key in keys], out=columns[2])
+        edge_array = columns.T
         rows = np.repeat(np.asarray(at, dtype=np.int64), lengths)
+        # Requests scored alike: one label each way (those without pairs: their own).
+        label = {key: i for i, key in enumerate(scored)}
+        alike = len(label) + np.arange(len(wanted.requests))
+        alike[at] = [label[key] for key in keys]
     else:
+        alike = np.arange(len(wanted.requests))
         positions = rows = np.zeros(0, dtype=np.int64)
         edge_array = np.zeros((0, 3), dtype=np.int64)
     # The specialists of the pairs, by id; each pair's place among them.
@@ -566,5 +571,6 @@ def build_problem_fast(
         edges=EdgeRows(edge_array),
         breakdowns=_Breakdowns(arrays, {r.id: (r, f) for r, f in present}, now),
         edge_array=edge_array,
-        pair_index=np.vstack([rows, column_of[positions]]).T,
+        pair_index=(rows, column_of[positions]),
+        alike=alike,
     )
