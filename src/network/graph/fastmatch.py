@@ -14,6 +14,7 @@ round-half-to-even, ties go to the lower id. Pure.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -529,11 +530,13 @@ def build_problem_fast(
         # their scores are worked out once, then laid out for each request.
         now_us = _us(now)
         scored: dict[tuple[int, int], Ints] = {}
+        fixed_of: dict[tuple[int, int], _Fixed] = {}
         keys: list[tuple[int, int]] = []
         for request, fixed in present:
             window = _window_us(request, now) if request.kind == "meeting" else -1
             key = (id(fixed), window)
             if key not in scored:
+                fixed_of[key] = fixed
                 if window < 0:
                     timeliness: Ints | int = arrays.weights.timeliness
                 else:
@@ -551,8 +554,19 @@ def build_problem_fast(
         np.concatenate([scored[key] for key in keys], out=columns[2])
         edge_array = columns.T
         rows = np.repeat(np.asarray(at, dtype=np.int64), lengths)
-        # Requests scored alike: one label each way (those without pairs: their own).
-        label = {key: i for i, key in enumerate(scored)}
+        # Requests with the same pairs at the same scores share a label (those without
+        # pairs have their own): asked alike, or differently to the same effect.
+        digests: dict[bytes, int] = {}
+        label = {
+            key: digests.setdefault(
+                hashlib.blake2b(
+                    arrays.ids[fixed_of[key].positions].tobytes() + scores.tobytes(),
+                    digest_size=16,
+                ).digest(),
+                len(digests),
+            )
+            for key, scores in scored.items()
+        }
         alike = len(label) + np.arange(len(wanted.requests))
         alike[at] = [label[key] for key in keys]
     else:
