@@ -78,6 +78,8 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     sign_in(client, COORDINATOR)
     preview = client.post("/api/v1/rounds", json={})
     assert preview.status_code == 201, preview.text
+    # The answer is the round as stored.
+    assert client.get(f"/api/v1/rounds/{preview.json()['id']}").json() == preview.json()
     body = preview.json()
     assert body["status"] == "preview"
     assert body["county"] == "10"
@@ -122,6 +124,13 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     assert client.get(f"/api/v1/rounds/{body['id']}").status_code == 403
     assert client.get(f"/api/v1/rounds/{body['id']}/problem").status_code == 403
     assert client.post("/api/v1/rounds", json={"county": "10"}).status_code == 403
+
+    # A round for one municipality of the county shows the county it lies in.
+    sign_in(client, COORDINATOR)
+    local = client.post("/api/v1/rounds", json={"municipality": "1081"})
+    assert local.status_code == 201, local.text
+    assert (local.json()["county"], local.json()["municipality"]) == ("10", "1081")
+    assert client.get(f"/api/v1/rounds/{local.json()['id']}").json() == local.json()
 
 
 def test_commit_withdraws_what_was_placed_meanwhile_and_tells_each_specialist(

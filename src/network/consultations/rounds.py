@@ -44,8 +44,9 @@ BUSY = "a batch round is running already; try again when it has finished"
 
 async def _place(
     principal: Principal, county: str | None, municipality: str | None
-) -> tuple[str | None, str | None, dict[str, Any]]:
-    """The municipality or county the round covers (default: the coordinator's own)."""
+) -> tuple[str | None, str | None, dict[str, Any], Target]:
+    """The municipality or county the round covers (default: the coordinator's own),
+    its row ids, and the target the coordinator's rights are checked against."""
     if county is None and municipality is None:
         bindings = [b for b in principal.bindings if b.role is Role.COORDINATOR]
         if len(bindings) != 1:
@@ -75,7 +76,7 @@ async def _place(
         ids = {"county": row["id"]}
     if not decide(principal, Action.ROUND_RUN, target):
         raise Forbidden("you may run rounds only for your own municipality or county")
-    return county, municipality, ids
+    return county, municipality, ids, target
 
 
 async def _waiting(county: str | None, municipality: str | None) -> list[int]:
@@ -102,7 +103,7 @@ async def preview(
     municipality: str | None = None,
 ) -> schemas.RoundOut:
     """Solve a round for the waiting requests of the place and keep it as a preview."""
-    county, municipality, place = await _place(principal, county, municipality)
+    county, municipality, place, target = await _place(principal, county, municipality)
     now = datetime.now(UTC)
     async with (
         exclusive("round", redis, busy=BUSY),
@@ -134,6 +135,7 @@ async def preview(
         await stored.save()
         origins = {r.id: r.origin_id for r in rows}
         placed = solution.placements
+        parts = [problem.breakdowns[(p.request, p.specialist)].as_dict() for p in placed]
         await insert_columns(  # thousands of rows at national scale
             Assignment,
             {
@@ -142,9 +144,7 @@ async def preview(
                 Assignment.origin_municipality: [origins[p.request] for p in placed],
                 Assignment.batch_round: [stored.id] * len(placed),
                 Assignment.score: [p.score for p in placed],
-                Assignment.breakdown: [
-                    problem.breakdowns[(p.request, p.specialist)].as_dict() for p in placed
-                ],
+                Assignment.breakdown: parts,
                 Assignment.status: [AssignmentStatus.PROPOSED.value] * len(placed),
                 Assignment.created_at: [now] * len(placed),
             },
@@ -162,7 +162,29 @@ async def preview(
                 "total_score": solution.total_score,
             },
         )
-    return await get_round(principal, actor, int(stored.id), audited=False)
+    # The answer from what was stored, not read again (thousands of rows).
+    shown = {
+        "id": stored.id,
+        "status": RoundStatus.PREVIEW,
+        "county": target.county,
+        "municipality_county": None,
+        "municipality": municipality,
+        "total_score": stored.total_score,
+        "created_at": now,
+        "committed_at": None,
+        "unplaced": stored.unplaced,
+    }
+    proposals = [
+        {
+            "request": p.request,
+            "specialist": p.specialist,
+            "score": p.score,
+            "breakdown": part,
+            "status": AssignmentStatus.PROPOSED,
+        }
+        for p, part in zip(placed, parts, strict=True)
+    ]
+    return _round_out(shown, proposals)
 
 
 async def _round_row(principal: Principal, round_id: int) -> dict[str, Any]:
