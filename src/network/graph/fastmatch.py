@@ -444,32 +444,40 @@ def next_to_look_up(
 
 class _Breakdowns(Mapping[tuple[int, int], ScoreBreakdown]):
     """The score parts of a round's pairs, made when asked for (a national round has
-    millions of pairs and needs the parts of the few thousand it places)."""
+    millions of pairs and needs the parts of the few thousand it places): each
+    request's fixed parts, and the timeliness of its way of asking (one for all, or
+    one per specialist)."""
 
-    def __init__(
-        self, arrays: Arrays, found: dict[int, tuple[RequestInfo, _Fixed]], now: datetime
-    ) -> None:
+    def __init__(self, arrays: Arrays, found: dict[int, tuple[_Fixed, Ints | int]]) -> None:
         self._arrays = arrays
         self._found = found
-        self._now = now
+        self._sorted: dict[int, tuple[Ints, Ints]] = {}  # by fixed: ids sorted, order
+
+    def _at(self, fixed: _Fixed, specialist: int) -> int | None:
+        if id(fixed) not in self._sorted:
+            ids = self._arrays.ids[fixed.positions]
+            order = np.argsort(ids, kind="stable")
+            self._sorted[id(fixed)] = (ids[order], order)
+        ids, order = self._sorted[id(fixed)]
+        at = int(np.searchsorted(ids, specialist))
+        return int(order[at]) if at < len(ids) and ids[at] == specialist else None
 
     def __getitem__(self, key: tuple[int, int]) -> ScoreBreakdown:
         request_id, specialist = key
-        request, fixed = self._found[request_id]
-        (at,) = np.nonzero(self._arrays.ids[fixed.positions] == specialist)
-        if len(at) == 0:
+        fixed, timeliness = self._found[request_id]
+        at = self._at(fixed, specialist)
+        if at is None:
             raise KeyError(key)
-        one = fixed.positions[at[:1]]
-        timeliness = _timeliness_of(self._arrays, request, one, self._now)
-        return fixed.breakdown(self._arrays, int(at[0]), int(timeliness[0]))
+        part = timeliness if isinstance(timeliness, int) else int(timeliness[at])
+        return fixed.breakdown(self._arrays, at, part)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        for request_id, (_, fixed) in self._found.items():
+        for request_id, (fixed, _) in self._found.items():
             for specialist in self._arrays.ids[fixed.positions].tolist():
                 yield request_id, specialist
 
     def __len__(self) -> int:
-        return sum(len(fixed.positions) for _, fixed in self._found.values())
+        return sum(len(fixed.positions) for fixed, _ in self._found.values())
 
 
 @dataclass(frozen=True)
@@ -525,13 +533,14 @@ def build_problem_fast(
         if fixed is not None and len(fixed.positions):
             at.append(i)
             present.append((request, fixed))
+    scored: dict[tuple[int, int], Ints] = {}
+    fixed_of: dict[tuple[int, int], _Fixed] = {}
+    timely: dict[tuple[int, int], Ints | int] = {}
+    keys: list[tuple[int, int]] = []
     if present:
         # Requests that ask alike, and must be met within as long, score alike:
         # their scores are worked out once, then laid out for each request.
         now_us = _us(now)
-        scored: dict[tuple[int, int], Ints] = {}
-        fixed_of: dict[tuple[int, int], _Fixed] = {}
-        keys: list[tuple[int, int]] = []
         for request, fixed in present:
             window = _window_us(request, now) if request.kind == "meeting" else -1
             key = (id(fixed), window)
@@ -543,6 +552,7 @@ def build_problem_fast(
                     free = arrays.next_free[fixed.positions]
                     timeliness = _timeliness(arrays.weights, free, window, now_us)
                 scored[key] = fixed.totals(arrays) + timeliness
+                timely[key] = timeliness
             keys.append(key)
         lengths = np.fromiter((len(f.positions) for _, f in present), np.int64, len(present))
         positions = np.concatenate([f.positions for _, f in present])
@@ -583,7 +593,9 @@ def build_problem_fast(
         requests=tuple(r.id for r in wanted.requests),
         capacities=dict(zip(arrays.ids[taken].tolist(), remaining[taken].tolist(), strict=True)),
         edges=EdgeRows(edge_array),
-        breakdowns=_Breakdowns(arrays, {r.id: (r, f) for r, f in present}, now),
+        breakdowns=_Breakdowns(
+            arrays, {r.id: (f, timely[k]) for (r, f), k in zip(present, keys, strict=True)}
+        ),
         edge_array=edge_array,
         pair_index=(rows, column_of[positions]),
         alike=alike,
