@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from network.consultations.access import RequestRow
 from network.lib.vocab import NotificationKind
@@ -47,7 +48,7 @@ async def _tell(
     )
 
 
-def _link(request: RequestRow) -> str:
+def _link(request: Asked) -> str:
     return f"/consultations/{request.id}"
 
 
@@ -55,7 +56,17 @@ async def tell_offered(request: RequestRow, specialist_id: int) -> None:
     await tell_offered_many([(request, specialist_id)])
 
 
-async def tell_offered_many(offers: Sequence[tuple[RequestRow, int]]) -> None:
+class Asked(Protocol):
+    """A request as an offer's notice names it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def area(self) -> str: ...
+
+
+async def tell_offered_many(offers: Sequence[tuple[Asked, int]]) -> None:
     """Tell each specialist of their offer (a batch round's thousands at once)."""
     ids = sorted({specialist for _, specialist in offers}) or [0]
     users = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from piccolo.columns import Column
 
@@ -238,8 +238,18 @@ async def set_status(request: RequestRow, status: ConsultationStatus, **stamps: 
     await set_statuses([request], status, **stamps)
 
 
+class Versioned(Protocol):
+    """A request as loaded: its id and the version it had then."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
 async def set_statuses(
-    requests: Sequence[RequestRow], status: ConsultationStatus, **stamps: Any
+    requests: Sequence[Versioned], status: ConsultationStatus, **stamps: Any
 ) -> None:
     """:func:`set_status` of many requests (a batch round offers thousands), one
     update for every version number among every 5,000. When one of them has moved

@@ -12,6 +12,7 @@ when Redis is configured).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -278,6 +279,31 @@ async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[
     return exported(row["problem"], row["pairs"])
 
 
+@dataclass(frozen=True, slots=True)
+class _Current:
+    """What a commit needs of a request as it is now."""
+
+    id: int
+    status: str
+    urgency: str
+    version: int
+    area: str
+
+
+async def _current(request_ids: list[int]) -> dict[int, _Current]:
+    found: dict[int, _Current] = {}
+    for chunk in id_chunks(request_ids):
+        for row in await ConsultationRequest.select(
+            ConsultationRequest.id,
+            ConsultationRequest.status,
+            ConsultationRequest.urgency,
+            ConsultationRequest.version,
+            ConsultationRequest.area._.code.as_alias("area"),
+        ).where(among(ConsultationRequest.id, chunk)):
+            found[row["id"]] = _Current(**row)
+    return found
+
+
 async def commit(
     principal: Principal, actor: Actor, redis: Redis | None, round_id: int
 ) -> schemas.RoundOut:
@@ -292,7 +318,7 @@ async def commit(
             raise Conflict(f"the round is {row['status']} already", field="round_id")
         assignments = await _assignments(round_id)  # (what the answer shows, as it ends)
         proposals = [a for a in assignments if a["status"] == AssignmentStatus.PROPOSED]
-        loaded = {r.id: r for r in await load_requests([p["request"] for p in proposals])}
+        loaded = await _current([p["request"] for p in proposals])
         # Placed some other way since the preview: withdrawn.
         stale = [p["id"] for p in proposals if loaded[p["request"]].status not in PLACEABLE]
         fresh = [p for p in proposals if loaded[p["request"]].status in PLACEABLE]
