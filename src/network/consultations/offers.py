@@ -76,8 +76,9 @@ async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
     # Counts and times of every specialist's bookings only (one widening for all
     # the reads below, not one each).
     async with system_scope(ConsultationRequest._meta.db):
-        homes = snapshot.network.homes_serving([(info.area, info.origin)])
-        state = await current_state([info.area], now, homes)
+        # (The whole area's: narrowing it to the homes that may serve the request
+        # makes the database join more than it saves.)
+        state = await current_state([info.area], now)
         arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
         while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
             found = await next_free_slots(wanted, now)

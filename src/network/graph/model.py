@@ -129,6 +129,9 @@ class Network:
     agreements: tuple[Agreement, ...] = ()
     specialists: Mapping[int, SpecialistInfo] = field(default_factory=dict)
     _local: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _agreement_places: dict[int, frozenset[str]] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         local: dict[str, set[str]] = defaultdict(set)
@@ -156,12 +159,7 @@ class Network:
         agreement covering the area and the origin. A round or a suggestion needs
         the specialists of these places only (a county's are a tenth of the
         country's)."""
-        members = {
-            agreement.id: frozenset(
-                code for code, place in self.places.items() if agreement.includes(place)
-            )
-            for agreement in self.agreements
-        }
+        members = self._members()
         found: set[str] = set()
         for area, origin in set(asks):
             found.add(origin)
@@ -169,6 +167,19 @@ class Network:
                 if area in agreement.areas and origin in members[agreement.id]:
                     found |= members[agreement.id]
         return frozenset(found)
+
+    def _members(self) -> dict[int, frozenset[str]]:
+        """Each agreement's places (worked out once: a kept network answers many)."""
+        if self._agreement_places is None:
+            found = {
+                agreement.id: frozenset(
+                    code for code, place in self.places.items() if agreement.includes(place)
+                )
+                for agreement in self.agreements
+            }
+            object.__setattr__(self, "_agreement_places", found)
+            return found
+        return self._agreement_places
 
     def has_local_specialist(self, municipality: str, area: str) -> bool:
         """Whether a specialist competent in ``area`` works in ``municipality``."""
