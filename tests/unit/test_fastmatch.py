@@ -13,9 +13,9 @@ import pytest
 from network.graph.assignment import build_problem, solve
 from network.graph.fastmatch import (
     build_problem_fast,
-    eligible_specialists,
     next_to_look_up,
     prepare,
+    round_pairs,
     suggest_fast,
     with_next_free,
     with_state,
@@ -207,7 +207,9 @@ def test_eligible_specialists_are_the_references(seed: int) -> None:
         for r in requests
         if eligibility(r, s, net, now=NOW) is None
     }
-    assert eligible_specialists(requests, prepare(net, NOW.date())) == reference
+    assert (
+        round_pairs(requests, arrays := prepare(net, NOW.date())).specialists(arrays) == reference
+    )
 
 
 def without_state(net: Network) -> Network:
@@ -259,7 +261,9 @@ def test_lazy_suggestions_look_up_few_slots() -> None:
             continue
         _, looked_up = lazily(request, net, k=5, exclude=set())
         asked += len(looked_up)
-        eligible += len(eligible_specialists([request], prepare(net, NOW.date())))
+        eligible += len(
+            round_pairs([request], arrays := prepare(net, NOW.date())).specialists(arrays)
+        )
     assert eligible > 500
     assert asked * 3 < eligible  # 247 of 928 (a third here have no free slot at all)
 

@@ -38,7 +38,6 @@ __all__ = (
     "Arrays",
     "RoundPairs",
     "build_problem_fast",
-    "eligible_specialists",
     "next_to_look_up",
     "prepare",
     "round_pairs",
@@ -509,11 +508,6 @@ def round_pairs(requests: Iterable[RequestInfo], arrays: Arrays) -> RoundPairs:
         if asks not in known:
             known[asks] = _fixed(arrays, request)
     return RoundPairs(wanted, tuple(known[_asks(r)] for r in wanted))
-
-
-def eligible_specialists(requests: Iterable[RequestInfo], arrays: Arrays) -> set[int]:
-    """The ids of the specialists eligible for at least one of ``requests``."""
-    return round_pairs(requests, arrays).specialists(arrays)
 
 
 def build_problem_fast(
