@@ -1,5 +1,5 @@
 """Load test: `uv run python -m bench load [--scenario mix|suggestions] [--users N]
-[--seconds 120] [--warmup 0] [--spawn-rate 50] [--think 5-15] [--specialists 2500]
+[--seconds 120] [--warmup 0] [--lockstep] [--spawn-rate 50] [--think 5-15] [--specialists 2500]
 [--requests 6000]`.
 
 Seeds a scratch database (of the kind ``NETWORK_DATABASE_URL`` names) with the demo
@@ -10,7 +10,9 @@ a load balancer; one on the embedded default), and runs Locust headless on
 - ``mix`` (default, 2,000 users): each uses the app as their role does
   (``bench/locustfile.py``) with ``--think`` seconds of reading between clicks;
 - ``suggestions`` (default 50 users): social workers each asking for ranked
-  suggestions for one of their open requests once a second.
+  suggestions for one of their open requests about once a second, after a random
+  pause of 0.5-1.5 s; with ``--lockstep`` at a constant pace instead, which keeps
+  all of them asking in the same moment of each second (a burst of 50 at once).
 
 With ``--warmup S`` the same users first run ``S`` seconds unreported, so the figures
 are those of processes that have served a while. Prints throughput and p50/p95/p99
@@ -140,6 +142,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--think", default="5-15", help="seconds between clicks, MIN-MAX")
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--warmup", type=int, default=0, help="seconds of unreported load first")
+    parser.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="suggestions: ask at a constant pace, all users in the same moment of each second",
+    )
     parser.add_argument("--spawn-rate", type=int, default=50)
     parser.add_argument("--specialists", type=int, default=2500)
     parser.add_argument("--requests", type=int, default=6000)
@@ -173,6 +180,7 @@ def main(argv: list[str]) -> int:
                 "BENCH_LOAD_PEOPLE": str(work / "people.json"),
                 "BENCH_LOAD_HOSTS": ",".join(hosts),
                 "BENCH_LOAD_THINK": args.think,
+                "BENCH_LOAD_LOCKSTEP": "1" if args.lockstep else "0",
             }
             # A warm-up run first (not reported), then the measured one: the steady
             # state of processes that have served a while (each keeps its areas'
@@ -205,5 +213,6 @@ def main(argv: list[str]) -> int:
             "PostgreSQL + Redis" if postgres and redis else "PostgreSQL" if postgres else "SQLite"
         )
         title = args.scenario + (f", think {args.think} s" if args.scenario == "mix" else "")
+        title += ", lockstep" if args.lockstep and args.scenario == "suggestions" else ""
         ok = report(work / "load_stats.csv", users, args.seconds, processes, f"{kind}, {title}")
     return 0 if ok else 1

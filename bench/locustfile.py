@@ -30,6 +30,7 @@ PEOPLE: dict[str, list[dict[str, Any]]] = json.loads(
 )
 HOSTS = itertools.cycle(os.environ["BENCH_LOAD_HOSTS"].split(","))
 AREA = os.environ.get("BENCH_LOAD_AREA", "honour_based_violence")
+LOCKSTEP = os.environ.get("BENCH_LOAD_LOCKSTEP") == "1"
 THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "5-15").split("-"))
 
 
@@ -136,10 +137,17 @@ class SocialWorker(Browsing):
 
 class Suggester(Person):
     """The suggestions scenario (``--scenario suggestions``): a social worker asking
-    for ranked suggestions for one of their open requests once a second."""
+    for ranked suggestions for one of their open requests about once a second.
+
+    The pause between asks is random (0.5-1.5 s), as people's are. A constant pace
+    (``constant_throughput(1)``) keeps the users in lockstep: Locust starts the
+    users of one second together, so all 50 would then ask within the same few
+    milliseconds of every second. That measures one burst of 50 simultaneous
+    requests, not 50 independent clients (see docs/benchmarks.md); ``bench load
+    --lockstep`` measures it all the same."""
 
     role = "social_worker"
-    wait_time = constant_throughput(1)
+    wait_time = constant_throughput(1) if LOCKSTEP else between(0.5, 1.5)
 
     def on_start(self) -> None:
         super().on_start()
