@@ -37,6 +37,8 @@ def scratch() -> Iterator[tuple[str, bool]]:
     whether it is PostgreSQL); dropped afterwards."""
     url, postgres = scratch_database()
     os.environ["NETWORK_DATABASE_URL"] = url
+    # The scratch database is made, migrated and served by the role that made it.
+    os.environ.pop("NETWORK_DATABASE_OWNER_URL", None)
     os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
     try:
         yield url, postgres

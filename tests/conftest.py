@@ -8,14 +8,22 @@ because Piccolo caches its engine at first use (STYLE pitfall 1).
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.support import database
+
+# Property-based tests: the same examples every run (CI must not turn red by luck);
+# `HYPOTHESIS_PROFILE=explore uv run pytest tests/unit` searches far wider.
+hypothesis_settings.register_profile("default", max_examples=400, derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", max_examples=20_000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -29,13 +37,18 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 def migrated() -> None:
-    """The suite's database, migrated and holding the reference data."""
+    """The suite's database, migrated and holding the reference data (as the owner, as
+    `network migrate` and `network load-reference` do; the app serves as another role)."""
     from network.directory.reference import load_reference_data
-    from network.migrate import migrate_forwards
+    from network.migrate import as_owner, grant_serving_role, migrate_forwards
+    from network.settings import get_settings
 
     async def prepare() -> None:
-        await migrate_forwards()
-        await load_reference_data()
+        settings = get_settings()
+        with as_owner(settings):
+            await migrate_forwards()
+            await load_reference_data()
+        await grant_serving_role(settings)
 
     # On a thread of its own: another fixture (Playwright) may run a loop here already.
     with ThreadPoolExecutor(max_workers=1) as worker:

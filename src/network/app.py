@@ -34,7 +34,7 @@ from network.consultations.controllers import (
 from network.consultations.followup import periodic_follow_up
 from network.coverage.controllers import CoverageController
 from network.coverage.history import snapshot_if_due
-from network.db import close_pool, make_engine, open_pool
+from network.db import check_row_security, close_pool, make_engine, open_pool
 from network.directory.controllers import DirectoryController
 from network.mentoring.controllers import MentoringController
 from network.notifications import service as outbox
@@ -42,6 +42,7 @@ from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
 from network.server import cache, locks
 from network.server.bodies import checked_bodies
+from network.server.clients import client_address_middleware
 from network.server.errors import exception_handlers
 from network.server.health import HealthController
 from network.server.logging import configure_logging
@@ -73,6 +74,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_pool(engine, settings)
+        try:
+            await check_row_security(engine, settings)  # refuses a bypassing role in prod
+        except BaseException:
+            await close_pool(engine)
+            raise
         locks.configure(settings.lock_seconds)
         # One cache per database: two instances sharing a Redis never mix their data.
         cache.configure(app.stores.get(cache.store_name(settings.database_url)))
@@ -145,8 +151,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[ids_in_range, policy_guard, checked_bodies],
         lifespan=[lifespan],
         plugins=[make_channels(redis)],
+        # Every HTTP response, routing's 404/405 and error pages included.
+        before_send=[security_headers(settings)],
         middleware=[
-            security_headers(settings),
+            # First: the rate limits, the audit log and the logs see the real client.
+            client_address_middleware(settings.trusted_proxies),
             request_logging.middleware,
             csrf_middleware(settings),
             *rate_limits(settings),

@@ -53,16 +53,25 @@ def backup(settings: Settings, target: Path) -> None:
         with sqlite3.connect(settings.sqlite_path) as source, sqlite3.connect(target) as copy:
             source.backup(copy)
         return
-    _run(
-        [
-            _tool("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            f"--file={target}",
-            settings.database_url,
-        ]
-    )
+    try:
+        _run(
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={target}",
+                settings.database_url,
+            ]
+        )
+    except BackupError as error:
+        target.unlink(missing_ok=True)  # no half-written backup left behind
+        if "row-level security" not in str(error):
+            raise
+        raise BackupError(
+            "pg_dump must read every row: back up as a role that bypasses row-level "
+            "security (NETWORK_DATABASE_OWNER_URL of a superuser or a BYPASSRLS role)"
+        ) from error
 
 
 def _sqlite_tables(path: Path) -> int:

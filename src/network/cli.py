@@ -7,9 +7,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from network.settings import DEFAULT_PORT
+
+if TYPE_CHECKING:
+    from network.settings import Settings
 
 __all__ = ("main",)
 
@@ -37,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             load_oidc_settings(env=settings.env)
             asyncio.run(check_redis(settings))
+        if args.command == "serve" and not settings.is_dev:
+            _refuse_a_bypassing_role(settings)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -52,6 +59,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore": _restore,
     }[args.command]
     return handler(args)
+
+
+def _refuse_a_bypassing_role(settings: Settings) -> None:
+    """Raise :class:`SettingsError` if prod would serve PostgreSQL as a role that
+    bypasses row-level security (the app's start-up checks again, and warns in dev).
+    A database that cannot be reached is left to the start-up, which reports it."""
+    if settings.database_kind != "postgres":
+        return
+    import asyncpg
+
+    from network.lib.pgroles import role_bypasses
+    from network.settings import SettingsError
+
+    try:
+        problem = asyncio.run(role_bypasses(settings.database_url))
+    except (OSError, asyncpg.PostgresError):
+        return
+    if problem is not None:
+        raise SettingsError("NETWORK_DATABASE_URL", problem)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,25 +125,29 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
-    """Migrate, load the reference data and (``seed``) seed the demo network if empty."""
+    """Migrate, load the reference data and (``seed``) seed the demo network if empty,
+    as the owner of the schema (``NETWORK_DATABASE_OWNER_URL``); grant the serving role."""
     from network.directory.reference import load_reference_data
-    from network.migrate import migrate_forwards
+    from network.migrate import as_owner, grant_serving_role, migrate_forwards
     from network.settings import get_settings
 
-    await migrate_forwards()
-    await load_reference_data(get_settings().data_dir)
-    if not seed:
-        return False
-    from network.demo import seed_if_empty
+    settings = get_settings()
+    with as_owner(settings):
+        await migrate_forwards()
+        await grant_serving_role(settings)
+        await load_reference_data(settings.data_dir)
+        if not seed:
+            return False
+        from network.demo import seed_if_empty
 
-    options = {
-        k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
-    }
-    seeded = await seed_if_empty(progress=True, **options)
-    from network.coverage.history import snapshot_if_due
+        options = {
+            k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
+        }
+        seeded = await seed_if_empty(progress=True, **options)
+        from network.coverage.history import snapshot_if_due
 
-    await snapshot_if_due()  # the coverage history starts with the network as seeded
-    return seeded
+        await snapshot_if_due()  # the coverage history starts with the network as seeded
+        return seeded
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -145,16 +175,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _run_server(host: str, port: int, *, workers: int) -> int:
     import uvicorn
 
-    from network.settings import get_settings
-
     uvicorn.run(
         "network.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=get_settings().trusted_proxies,
+        # The app reads X-Forwarded-For itself, from NETWORK_TRUSTED_PROXIES only
+        # (network.server.clients); uvicorn's own reading would trust 127.0.0.1.
+        proxy_headers=False,
         log_config=None,
         access_log=False,
     )
@@ -162,10 +191,31 @@ def _run_server(host: str, port: int, *, workers: int) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from network.migrate import migrate_backwards, migrate_forwards
+    from network.lib.pgroles import RoleSetupError, ServingRole
+    from network.migrate import as_owner, grant_serving_role, migrate_backwards, migrate_forwards
+    from network.settings import get_settings
 
-    asyncio.run(migrate_backwards() if args.backwards else migrate_forwards())
+    settings = get_settings()
+
+    async def run() -> ServingRole | None:
+        with as_owner(settings):
+            if args.backwards:
+                await migrate_backwards()
+                return None
+            await migrate_forwards()
+        return await grant_serving_role(settings)
+
+    try:
+        role = asyncio.run(run())
+    except RoleSetupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print("migrations rolled back" if args.backwards else "migrations applied")
+    if role is not None:
+        done = "created and granted" if role.created else "granted"
+        print(f"serving role {role.name!r} {done} rows of every table (not the schema)")
+        if role.bypasses:
+            print(f"warning: {role.bypasses}", file=sys.stderr)
     return 0
 
 
@@ -207,8 +257,10 @@ def _backup(args: argparse.Namespace) -> int:
     from network.backup import BackupError, backup
     from network.settings import get_settings
 
+    settings = get_settings()
     try:
-        backup(get_settings(), args.file)
+        # As the owner: pg_dump must read every row, past row-level security.
+        backup(replace(settings, database_url=settings.owner_url), args.file)
     except BackupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -218,11 +270,16 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from network.backup import BackupError, restore
+    from network.lib.pgroles import RoleSetupError
+    from network.migrate import grant_serving_role
     from network.settings import get_settings
 
+    settings = get_settings()
     try:
-        restore(get_settings(), args.file)
-    except BackupError as error:
+        # As the owner, who then grants the serving role (backups hold no privileges).
+        restore(replace(settings, database_url=settings.owner_url), args.file)
+        asyncio.run(grant_serving_role(settings))
+    except (BackupError, RoleSetupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"restored {args.file}")

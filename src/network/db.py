@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.utils.encoding import dump_json
 
-from network.settings import Settings
+from network.settings import Settings, SettingsError
 
 T = TypeVar("T")
 CHUNK_ROWS = 1000
@@ -90,6 +91,7 @@ def id_chunks(ids: Sequence[T]) -> Iterator[list[T]]:
 __all__ = (
     "DatabaseUnavailable",
     "among",
+    "check_row_security",
     "close_pool",
     "id_chunks",
     "insert_chunks",
@@ -130,6 +132,24 @@ async def _no_session_state(connection: object) -> None:
     connection (its row-level-security settings are transaction-local, its advisory
     lock transaction-scoped), so there is nothing to reset.
     """
+
+
+async def check_row_security(engine: Engine, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Refuse (prod) or warn (dev) when the app would serve PostgreSQL as a role that
+    bypasses row-level security (a superuser or ``BYPASSRLS``): every policy would be
+    void. Raises :class:`SettingsError` naming ``NETWORK_DATABASE_URL`` in prod."""
+    if not isinstance(engine, PostgresEngine):
+        return
+    from network.lib.pgroles import BYPASS_QUERY, bypass_problem
+
+    rows = await engine.run_ddl(BYPASS_QUERY)
+    row = rows[0]
+    problem = bypass_problem(row["role"], superuser=row["superuser"], bypassrls=row["bypassrls"])
+    if problem is None:
+        return
+    if not settings.is_dev:
+        raise SettingsError("NETWORK_DATABASE_URL", problem)
+    logging.getLogger("network.db").warning("NETWORK_DATABASE_URL: %s (allowed in dev)", problem)
 
 
 async def close_pool(engine: Engine) -> None:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ whose message names the variable, so start-up can stop with one clear line.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ class Settings:
     """The whole configuration of one process."""
 
     env: str = "dev"
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = DEFAULT_DATABASE_URL  # the app serves with this one
+    # The owner of the schema (migrations, bulk loads, backups); None: database_url.
+    database_owner_url: str | None = field(default=None, repr=False)
     redis_url: str | None = None
     secret_key: str = field(default="", repr=False)
     host: str = "127.0.0.1"
@@ -63,7 +66,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where links in e-mail point
     rate_limit_signin: int = 10
     rate_limit_writes: int = 300
-    trusted_proxies: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-For is believed (IP networks, normalised); none by default.
+    trusted_proxies: tuple[str, ...] = ()
     lock_seconds: int = 30  # a Redis lock's life without renewal (a killed holder's lock frees)
 
     @property
@@ -75,6 +79,12 @@ class Settings:
         """``"sqlite"`` or ``"postgres"``."""
         scheme = urlsplit(self.database_url).scheme
         return "sqlite" if scheme in _SQLITE_SCHEMES else "postgres"
+
+    @property
+    def owner_url(self) -> str:
+        """The URL that migrations, reference loads, seeding, backups and restores use:
+        ``NETWORK_DATABASE_OWNER_URL``, else the serving ``NETWORK_DATABASE_URL``."""
+        return self.database_owner_url or self.database_url
 
     @property
     def sqlite_path(self) -> Path:
@@ -95,6 +105,9 @@ class Settings:
 
         database_url = get("NETWORK_DATABASE_URL") or DEFAULT_DATABASE_URL
         _check_database_url(database_url)
+        owner_url = get("NETWORK_DATABASE_OWNER_URL")
+        if owner_url is not None:
+            _check_owner_url(owner_url, database_url)
 
         redis_url = get("NETWORK_REDIS_URL")
         if redis_url is not None:
@@ -127,6 +140,7 @@ class Settings:
         return cls(
             env=mode,
             database_url=database_url,
+            database_owner_url=owner_url,
             redis_url=redis_url,
             secret_key=secret,
             host=get("NETWORK_HOST") or DEFAULT_HOST,
@@ -145,7 +159,7 @@ class Settings:
             public_url=_public_url(get("NETWORK_PUBLIC_URL")),
             rate_limit_signin=_int(get, "NETWORK_RATE_LIMIT_SIGNIN", 10, 1, 1_000_000),
             rate_limit_writes=_int(get, "NETWORK_RATE_LIMIT_WRITES", 300, 1, 1_000_000),
-            trusted_proxies=get("NETWORK_TRUSTED_PROXIES") or "127.0.0.1",
+            trusted_proxies=_networks(get, "NETWORK_TRUSTED_PROXIES"),
             lock_seconds=_int(get, "NETWORK_LOCK_SECONDS", 30, 2, 3600),
         )
 
@@ -157,6 +171,25 @@ def _public_url(url: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError("NETWORK_PUBLIC_URL", "must be http(s)://host[:port] of the app")
     return url.rstrip("/")
+
+
+def _networks(get: Getter, name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR ranges, e.g. ``10.0.0.5, 10.1.0.0/16``."""
+    found: list[str] = []
+    for item in filter(None, (part.strip() for part in (get(name) or "").split(","))):
+        try:
+            found.append(str(ipaddress.ip_network(item)))
+        except ValueError:
+            try:
+                meant = ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    name, f"{item!r} is not an IP address or CIDR range (e.g. 10.1.0.0/16)"
+                ) from None
+            raise SettingsError(
+                name, f"{item!r} has host bits set (did you mean {meant}?)"
+            ) from None
+    return tuple(found)
 
 
 def _smtp_url(url: str | None) -> str | None:
@@ -173,23 +206,40 @@ def _smtp_url(url: str | None) -> str | None:
     return url
 
 
-def _check_database_url(url: str) -> None:
+def _check_database_url(url: str, variable: str = "NETWORK_DATABASE_URL") -> None:
     parts = urlsplit(url)
     if parts.scheme in _SQLITE_SCHEMES:
         if ":///" not in url or url.split(":///", 1)[1] in ("", ":memory:"):
             raise SettingsError(
-                "NETWORK_DATABASE_URL",
+                variable,
                 "a SQLite URL needs a file path, e.g. sqlite:///./var/network.sqlite3",
             )
         return
     if parts.scheme in _POSTGRES_SCHEMES:
         if not parts.hostname and "host=" not in (parts.query or ""):
-            raise SettingsError("NETWORK_DATABASE_URL", "a PostgreSQL URL needs a host")
+            raise SettingsError(variable, "a PostgreSQL URL needs a host")
         return
     raise SettingsError(
-        "NETWORK_DATABASE_URL",
+        variable,
         f"unknown scheme {parts.scheme!r} (use sqlite:///path or postgresql://host/db)",
     )
+
+
+def _check_owner_url(owner_url: str, database_url: str) -> None:
+    """The owner URL is PostgreSQL's only (SQLite has no roles), for the same database."""
+    name = "NETWORK_DATABASE_OWNER_URL"
+    if urlsplit(owner_url).scheme not in _POSTGRES_SCHEMES:
+        raise SettingsError(name, "must be a postgresql:// URL (the owner of the schema)")
+    _check_database_url(owner_url, name)
+    if urlsplit(database_url).scheme not in _POSTGRES_SCHEMES:
+        raise SettingsError(name, "is for PostgreSQL only; NETWORK_DATABASE_URL is not PostgreSQL")
+    owner_db = urlsplit(owner_url).path.lstrip("/")
+    serving_db = urlsplit(database_url).path.lstrip("/")
+    if owner_db != serving_db:
+        raise SettingsError(
+            name,
+            f"names database {owner_db!r}, NETWORK_DATABASE_URL names {serving_db!r}",
+        )
 
 
 def _int(get: Getter, name: str, default: int, low: int, high: int) -> int:

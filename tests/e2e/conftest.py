@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.database import fresh_database_url, run_cli
+from tests.support.database import database_env, fresh_database_url, run_cli
 from tests.support.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,7 +34,7 @@ def demo_database() -> str:
 @pytest.fixture(scope="session")
 def server_url(demo_database: str) -> Iterator[str]:
     """`network serve` on the demo database, in dev mode."""
-    with running_server(NETWORK_DATABASE_URL=demo_database) as url:
+    with running_server(**database_env(demo_database)) as url:
         yield url
 
 

@@ -155,11 +155,12 @@ MATRIX.update(
             Case("DELETE", "/api/v1/specialists/999999/absences/1", EDITORS)
         ],
         ("GET", "/api/v1/specialists"): [Case("GET", "/api/v1/specialists", SIGNED_IN)],
+        # Free slots: for those who could book (specialist 999999 does not exist: 404).
         ("GET", "/api/v1/specialists/{specialist_id:int}/slots"): [
             Case(
                 "GET",
                 "/api/v1/specialists/999999/slots",
-                SIGNED_IN,
+                BOOKERS,
                 params={"from": "2027-03-01T00:00:00+01:00", "to": "2027-03-02T00:00:00+01:00"},
             )
         ],

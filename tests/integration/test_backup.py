@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_migrations import DOMAIN_TABLES, _query
-from tests.support.database import fresh_database_url, run_cli
+from tests.support.database import database_env, fresh_database_url, run_cli
 
 TABLES = sorted(DOMAIN_TABLES | {"migration"})
 
@@ -21,7 +21,7 @@ TABLES = sorted(DOMAIN_TABLES | {"migration"})
 def _network(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "network.cli", *args],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
+        env={**os.environ, **database_env(url)},
         capture_output=True,
         text=True,
         timeout=300,

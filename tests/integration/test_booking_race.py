@@ -20,7 +20,7 @@ from network.consultations.tables import Booking
 from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import SpecialistProfile
-from tests.support.cases import add_weekly_hours, create_accepted_request
+from tests.support.cases import add_weekly_hours, create_accepted_request, seeing_all
 from tests.support.http import Browser
 from tests.support.people import create_specialist_profile, create_user
 from tests.support.server import running_server
@@ -100,7 +100,7 @@ def _live(specialist: int, start: datetime, end: datetime) -> list[datetime]:
         )
         return [row["starts_at"] for row in rows]
 
-    return asyncio.run(query())
+    return asyncio.run(seeing_all(query))
 
 
 def test_one_slot_many_clients_exactly_one_wins(

@@ -17,7 +17,7 @@ from network.consultations.tables import Booking, ConsultationRequest
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence, AvailabilityRule, SpecialistProfile
-from tests.support import app_client, in_app, sign_in
+from tests.support import app_client, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -76,7 +76,7 @@ def people(migrated: None) -> dict[str, int]:
 def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
     with app_client() as test_client:
         # Each test starts from a specialist without bookings.
-        in_app(test_client, lambda: Booking.delete().where(Booking.id > 0))
+        in_app_seeing_all(test_client, lambda: Booking.delete().where(Booking.id > 0))
         sign_in(test_client, REQUESTER)
         yield test_client
 
@@ -100,7 +100,7 @@ def book(client: TestClient[Litestar], request_id: int, start: datetime, **extra
 
 
 def status_of(client: TestClient[Litestar], request_id: int) -> str:
-    row = in_app(
+    row = in_app_seeing_all(
         client,
         lambda: (
             ConsultationRequest.select(ConsultationRequest.status)
@@ -112,7 +112,7 @@ def status_of(client: TestClient[Litestar], request_id: int) -> str:
 
 
 def live_starts(client: TestClient[Litestar], specialist: int) -> list[datetime]:
-    rows = in_app(
+    rows = in_app_seeing_all(
         client,
         lambda: (
             Booking.select(Booking.starts_at)
@@ -326,7 +326,7 @@ def test_a_written_consultation_uses_the_weeks_capacity(
     client: TestClient[Litestar], people: dict[str, int]
 ) -> None:
     written = accepted(client, people, kind=ConsultationKind.WRITTEN, mode="written")
-    in_app(
+    in_app_seeing_all(
         client,
         lambda: ConsultationRequest.update(
             {ConsultationRequest.accepted_at: at(MONDAY, 7).astimezone(UTC)}
@@ -339,7 +339,7 @@ def test_a_written_consultation_uses_the_weeks_capacity(
     full = book(client, meetings[2], at(MONDAY, 10))
     assert full.status_code == 409
     assert "capacity" in full.json()["errors"][0]["message"]
-    in_app(
+    in_app_seeing_all(
         client,
         lambda: ConsultationRequest.update(
             {ConsultationRequest.status: ConsultationStatus.CANCELLED}

@@ -18,9 +18,10 @@ from network.audit.tables import AuditEvent
 from network.consultations.tables import Booking
 from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
+from network.settings import get_settings
 from network.specialists.tables import Absence
 from tests.support import app_client, in_app, sign_in
-from tests.support.cases import create_accepted_request
+from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
 OWNER = "feed.owner@demo.invalid"
@@ -75,7 +76,7 @@ def world(migrated: None) -> dict[str, int]:
         ids["absence"] = int(absence.id)
         return ids
 
-    return asyncio.run(create())
+    return asyncio.run(seeing_all(create))
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_feed_lists_bookings_and_absences_without_case_text(
     created = client.post(f"/api/v1/specialists/{world['specialist']}/calendar-feed")
     assert created.status_code == 201, created.text
     url = created.json()["url"]
-    assert url.startswith("https://testserver.local/calendar/snc_")
+    assert url.startswith(f"{get_settings().public_url}/calendar/snc_")  # not the Host header
     client.post("/auth/logout")  # the feed needs no session: calendar apps have none
 
     response = client.get(feed_path(url))

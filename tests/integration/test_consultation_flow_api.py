@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 
 from network.consultations.tables import Booking, Feedback
 from network.lib.vocab import Role
-from tests.support import app_client, in_app, sign_in
+from tests.support import app_client, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -86,7 +86,7 @@ def test_request_to_feedback(client: TestClient[Litestar], specialist: int) -> N
             {Booking.starts_at: start, Booking.ends_at: start + timedelta(minutes=45)}
         ).where(Booking.id == booked.json()["id"])
 
-    in_app(client, meeting_took_place)
+    in_app_seeing_all(client, meeting_took_place)
     sign_in(client, WORKER)
     done = client.post(
         f"/api/v1/consultations/{request_id}/complete",
@@ -94,7 +94,7 @@ def test_request_to_feedback(client: TestClient[Litestar], specialist: int) -> N
     )
     assert done.status_code == 200, done.text
     assert (done.json()["status"], done.json()["minutes_spent"]) == ("completed", 55)
-    feedback = in_app(
+    feedback = in_app_seeing_all(
         client, lambda: Feedback.select().where(Feedback.request == request_id).first()
     )
     assert (feedback["helpful"], feedback["referral_avoided"]) == (4, True)

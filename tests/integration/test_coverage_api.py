@@ -35,6 +35,7 @@ from tests.support.cases import (
     area_id,
     create_accepted_request,
     create_county_agreement,
+    seeing_all,
 )
 from tests.support.database import TEST_URL, run_cli
 from tests.support.people import create_specialist_profile, create_user
@@ -102,7 +103,7 @@ def world(migrated: None) -> None:
                 }
             ).where(ConsultationRequest.id == request)
 
-    asyncio.run(create())
+    asyncio.run(seeing_all(create))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from network.accounts.case_scope import system_transaction
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
 from network.demo import (
@@ -51,10 +52,17 @@ def three_dbs() -> list[str]:
 
 
 async def _count(table: Any) -> int:
-    return int(await table.count())
+    # Case rows are visible (row-level security) only in a scope that names the reader.
+    async with system_transaction(table._meta.db):
+        return int(await table.count())
 
 
 async def _dump() -> dict[str, list[dict[str, Any]]]:
+    async with system_transaction(User._meta.db):
+        return await _select_all()
+
+
+async def _select_all() -> dict[str, list[dict[str, Any]]]:
     return {
         t._meta.tablename: await t.select().order_by(t._meta.primary_key)
         for t in (
@@ -140,11 +148,12 @@ async def test_seed_writes_the_whole_network(fresh_db: str) -> None:
     assert local == 0
 
     # The demo requests point at the right rows.
-    demo_requests = await ConsultationRequest.select(
-        ConsultationRequest.origin_municipality.code.as_alias("origin"),
-        ConsultationRequest.area.code.as_alias("area"),
-        ConsultationRequest.status,
-    ).where(ConsultationRequest.requester.email == "social.worker@demo.invalid")
+    async with system_transaction(ConsultationRequest._meta.db):
+        demo_requests = await ConsultationRequest.select(
+            ConsultationRequest.origin_municipality.code.as_alias("origin"),
+            ConsultationRequest.area.code.as_alias("area"),
+            ConsultationRequest.status,
+        ).where(ConsultationRequest.requester.email == "social.worker@demo.invalid")
     assert len(demo_requests) == 3
     assert {r["origin"] for r in demo_requests} == {network.focus.social_worker_municipality_code}
     assert {r["status"] for r in demo_requests} == {"open"}

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from network.accounts.case_scope import system_scope
 from network.audit.tables import AuditEvent
 from network.consultations.followup import follow_up, periodic_follow_up
 from network.consultations.tables import Assignment, ConsultationMessage, ConsultationRequest
@@ -57,27 +58,35 @@ async def offered_to(world: dict[str, int], specialist: str, **changes: Any) -> 
         status=ConsultationStatus.OFFERED,
         assignment=AssignmentStatus.OFFERED,
     )
-    await Assignment.update({Assignment.expires_at: NOW - timedelta(minutes=5), **changes}).where(
-        Assignment.request == request
-    )
+    async with seeing_all():
+        await Assignment.update(
+            {Assignment.expires_at: NOW - timedelta(minutes=5), **changes}
+        ).where(Assignment.request == request)
     return request
 
 
+def seeing_all() -> Any:
+    """The test's own reads and writes of case rows see them all (a system scope)."""
+    return system_scope(ConsultationRequest._meta.db)
+
+
 async def status(request: int) -> str:
-    row = (
-        await ConsultationRequest.select(ConsultationRequest.status)
-        .where(ConsultationRequest.id == request)
-        .first()
-    )
+    async with seeing_all():
+        row = (
+            await ConsultationRequest.select(ConsultationRequest.status)
+            .where(ConsultationRequest.id == request)
+            .first()
+        )
     return "purged" if row is None else str(row["status"])
 
 
 async def offers(request: int) -> list[tuple[int, str]]:
-    rows = (
-        await Assignment.select(Assignment.specialist, Assignment.status)
-        .where(Assignment.request == request)
-        .order_by(Assignment.id)
-    )
+    async with seeing_all():
+        rows = (
+            await Assignment.select(Assignment.specialist, Assignment.status)
+            .where(Assignment.request == request)
+            .order_by(Assignment.id)
+        )
     return [(r["specialist"], r["status"]) for r in rows]
 
 
@@ -92,9 +101,10 @@ def test_unanswered_offer_passes_to_the_next_best(world: dict[str, int]) -> None
         ]
         assert await status(request) == "offered"
         # When the second lets it expire too, nobody is left: back to the pool.
-        await Assignment.update({Assignment.expires_at: NOW - timedelta(minutes=1)}).where(
-            (Assignment.request == request) & (Assignment.status == "offered")
-        )
+        async with seeing_all():
+            await Assignment.update({Assignment.expires_at: NOW - timedelta(minutes=1)}).where(
+                (Assignment.request == request) & (Assignment.status == "offered")
+            )
         await follow_up(now=NOW, retention_days=730)
         assert await status(request) == "open"
         actions = await AuditEvent.select(AuditEvent.action).where(
@@ -108,9 +118,10 @@ def test_unanswered_offer_passes_to_the_next_best(world: dict[str, int]) -> None
 def test_requests_past_their_latest_date_expire(world: dict[str, int]) -> None:
     async def scenario() -> None:
         late = await offered_to(world, "first", expires_at=NOW + timedelta(days=1))
-        await ConsultationRequest.update(
-            {ConsultationRequest.latest_date: date.today() - timedelta(days=2)}
-        ).where(ConsultationRequest.id == late)
+        async with seeing_all():
+            await ConsultationRequest.update(
+                {ConsultationRequest.latest_date: date.today() - timedelta(days=2)}
+            ).where(ConsultationRequest.id == late)
         await follow_up(now=NOW, retention_days=730)
         assert await status(late) == "expired"
         assert await offers(late) == [(world["first"], "withdrawn")]
@@ -130,18 +141,21 @@ def test_closed_requests_are_purged_after_retention(world: dict[str, int]) -> No
             )
             for _ in range(2)
         ]
-        await ConsultationRequest.update(
-            {ConsultationRequest.closed_at: NOW - timedelta(days=800)}
-        ).where(ConsultationRequest.id == old)
-        await ConsultationRequest.update(
-            {ConsultationRequest.closed_at: NOW - timedelta(days=10)}
-        ).where(ConsultationRequest.id == recent)
-        await ConsultationMessage(request=old, body="Svar", created_at=NOW).save()
+        async with seeing_all():
+            await ConsultationRequest.update(
+                {ConsultationRequest.closed_at: NOW - timedelta(days=800)}
+            ).where(ConsultationRequest.id == old)
+            await ConsultationRequest.update(
+                {ConsultationRequest.closed_at: NOW - timedelta(days=10)}
+            ).where(ConsultationRequest.id == recent)
+            await ConsultationMessage(request=old, body="Svar", created_at=NOW).save()
         result = await follow_up(now=NOW, retention_days=730)
         assert result.purged >= 1
         assert await status(old) == "purged"
         assert await offers(old) == []
-        assert await ConsultationMessage.count().where(ConsultationMessage.request == old) == 0
+        async with seeing_all():
+            messages = await ConsultationMessage.count().where(ConsultationMessage.request == old)
+        assert messages == 0
         assert await status(recent) == "completed"
 
     asyncio.run(scenario())

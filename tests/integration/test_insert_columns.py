@@ -12,8 +12,10 @@ import pytest
 from piccolo.columns import JSON, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
-from network.db import insert_columns
+from network.db import insert_columns, make_engine
 from network.directory.tables import DataVersion
+from network.settings import Settings
+from tests.support.database import OWNER_URL
 
 
 class InsertProbe(Table):
@@ -26,11 +28,16 @@ class InsertProbe(Table):
 
 def run(coroutine_fn: Any) -> Any:
     async def inside() -> Any:
-        InsertProbe._meta.db = DataVersion._meta.db  # the configured engine
+        # The owner makes and drops the table (the app's role may not change the schema);
+        # the rows go in through the configured engine, as the app's do.
+        owner = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": OWNER_URL}))
+        InsertProbe._meta.db = owner
         await InsertProbe.create_table(if_not_exists=True)
+        InsertProbe._meta.db = DataVersion._meta.db  # the configured engine
         try:
             return await coroutine_fn()
         finally:
+            InsertProbe._meta.db = owner
             await InsertProbe.alter().drop_table()
 
     return asyncio.run(inside())

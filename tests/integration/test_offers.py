@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from network.consultations.tables import Assignment
 from network.lib.vocab import Role
 from network.specialists.tables import Absence, SpecialistProfile
-from tests.support import app_client, in_app, sign_in
+from tests.support import app_client, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -113,7 +113,7 @@ def test_offer_to_the_best_then_accept(client: TestClient[Litestar], ids: dict[s
     assert offered.status_code == 200, offered.text
     assert offered.json()["status"] == "offered"
     assert offered.json()["offered_to"] == ids["expert"]
-    row = in_app(
+    row = in_app_seeing_all(
         client,
         lambda: (
             Assignment.select(Assignment.breakdown, Assignment.expires_at)

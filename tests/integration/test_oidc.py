@@ -30,6 +30,7 @@ from network.accounts.tables import User
 from network.app import create_app
 from network.audit.tables import AuditEvent
 from network.lib.vocab import Role
+from network.settings import get_settings
 from tests.support import csrf_ready, in_app
 from tests.support.oidc_provider import Provider, running_provider, sign_in_at_provider
 from tests.support.people import create_users
@@ -82,6 +83,8 @@ def oidc_app(issuer: str, **env: str) -> Litestar:
         "NETWORK_OIDC_ISSUER": issuer,
         "NETWORK_OIDC_CLIENT_ID": CLIENT_ID,
         "NETWORK_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        # The test origin; unset, the callback is on NETWORK_PUBLIC_URL.
+        "NETWORK_OIDC_REDIRECT_URL": CALLBACK,
         **env,
     }
     with pytest.MonkeyPatch.context() as patch:
@@ -177,6 +180,19 @@ def test_sign_in_session_and_sign_out(
     csrf_ready(client)
     assert client.post("/auth/logout").status_code == 200
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_callback_is_on_the_public_url_not_the_host_header(
+    provider: Provider, people: dict[str, int]
+) -> None:
+    app = oidc_app(provider.issuer, NETWORK_OIDC_REDIRECT_URL="")  # blank: unset
+    with TestClient(app, base_url=BASE_URL) as client:
+        response = client.get(
+            "/auth/login", headers={"host": "evil.example"}, follow_redirects=False
+        )
+    assert response.status_code == 302, response.text
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query["redirect_uri"] == [f"{get_settings().public_url}/auth/callback"]
 
 
 def test_the_header_links_to_oidc_sign_in(client: TestClient[Litestar]) -> None:

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Role
 from tests.support import app_client, sign_in
-from tests.support.cases import create_accepted_request
+from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
 ANALYST = "rt.analyst@demo.invalid"  # county 05
@@ -55,7 +55,7 @@ def world(migrated: None) -> None:
                 }
             ).where(ConsultationRequest.id == request)
 
-    asyncio.run(create())
+    asyncio.run(seeing_all(create))
 
 
 @pytest.fixture
@@ -117,13 +117,15 @@ def test_a_specialist_sees_their_own_figures(migrated: None) -> None:
                 kind=ConsultationKind.WRITTEN,
                 mode="written",
             )
-            await ConsultationRequest.update(
-                {
-                    ConsultationRequest.opened_at: opened,
-                    ConsultationRequest.urgency: "acute",
-                    ConsultationRequest.first_answer_at: opened + timedelta(hours=hours),
-                }
-            ).where(ConsultationRequest.id == request)
+            await seeing_all(
+                lambda request=request, hours=hours: ConsultationRequest.update(
+                    {
+                        ConsultationRequest.opened_at: opened,
+                        ConsultationRequest.urgency: "acute",
+                        ConsultationRequest.first_answer_at: opened + timedelta(hours=hours),
+                    }
+                ).where(ConsultationRequest.id == request)
+            )
         own = await specialist_response_times(specialist, now=datetime.now(UTC))
         assert own.requests == 5
         assert own.median_hours_to_first_answer == 3.0

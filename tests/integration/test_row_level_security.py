@@ -2,16 +2,22 @@
 
 Always runs on PostgreSQL (``NETWORK_TEST_POSTGRES_URL``, default the local server),
 also in the embedded-default run of the suite, because the feature is PostgreSQL's.
-The app connects as a superuser in tests, which bypasses row-level security, so the
-checks switch to an unprivileged role (``SET LOCAL ROLE``) inside the transaction,
-as the production app role is.
+The module's database is migrated by ``network migrate`` as its owner (a superuser),
+which makes and grants a serving role of the module's own; the policy checks also
+switch to an unprivileged role (``SET LOCAL ROLE``) inside the transaction. On the
+PostgreSQL run the whole suite serves as ``network_app`` (``tests.support.database``),
+checked here to bypass nothing; and the app refuses (prod) or warns (dev) at start-up
+when its role would bypass row-level security.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,16 +31,47 @@ from network.accounts.case_scope import (
     system_transaction,
 )
 from network.accounts.policy import Binding, Principal
+from network.app import create_app
 from network.consultations.tables import Booking, ConsultationRequest
+from network.db import check_row_security, make_engine
+from network.lib.pgroles import BYPASS_QUERY
 from network.lib.vocab import Role
-from tests.support.database import migrate, using_database
+from network.settings import Settings, SettingsError
+from tests.support import database as suite
+from tests.support.database import using_database
 
 BASE = os.environ.get("NETWORK_TEST_POSTGRES_URL") or (
-    os.environ["NETWORK_DATABASE_URL"]
-    if os.environ.get("NETWORK_DATABASE_URL", "").startswith("postgres")
+    suite.OWNER_URL  # a superuser's: it creates databases and roles
+    if suite.DATABASE_KIND == "postgres"
     else "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 PROBE = "network_rls_probe"
+# The module's serving role (made by `network migrate`, dropped afterwards).
+SERVING = f"network_test_app_{secrets.token_hex(3)}"
+PASSWORD = secrets.token_hex(8)
+
+
+def _with_user(url: str, user: str, password: str | None = None) -> str:
+    parts = urlsplit(url)
+    login = f"{user}:{password}" if password else user
+    return urlunsplit(parts._replace(netloc=f"{login}@{parts.netloc.rpartition('@')[2]}"))
+
+
+def _network(owner: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The ``network`` command on ``owner``'s database, serving as :data:`SERVING`."""
+    return subprocess.run(
+        [sys.executable, "-m", "network.cli", *args],
+        env={
+            **os.environ,
+            "NETWORK_DATABASE_URL": _with_user(owner, SERVING, PASSWORD),
+            "NETWORK_DATABASE_OWNER_URL": owner,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 async def _admin(sql: str, *args: object, url: str | None = None) -> list[asyncpg.Record]:
@@ -55,7 +92,8 @@ def database() -> Iterator[dict[str, int | str]]:
         return {}
 
     asyncio.run(setup())
-    migrate(url)
+    migrated = _network(url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
 
     async def seed() -> dict[str, int | str]:
         run = lambda sql, *a: _admin(sql, *a, url=url)  # noqa: E731
@@ -67,7 +105,7 @@ def database() -> Iterator[dict[str, int | str]]:
         county = (await run("INSERT INTO county (code, name) VALUES ('21', 'G') RETURNING id"))[0][
             0
         ]
-        ids: dict[str, int | str] = {"url": url}
+        ids: dict[str, int | str] = {"url": url, "first_migrate": migrated.stdout}
         for code in ("2161", "2584"):
             ids[code] = (
                 await run(
@@ -98,6 +136,7 @@ def database() -> Iterator[dict[str, int | str]]:
         yield ids
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_admin(f'DROP ROLE IF EXISTS "{SERVING}"'))
 
 
 def _worker_in(municipality: str) -> Principal:
@@ -238,3 +277,182 @@ async def test_system_scope_widens_only_its_block(database: dict[str, int | str]
             async with system_scope(engine):
                 assert await Booking.count() == 1
             assert await Booking.count() == 1  # a system transaction keeps seeing all
+
+
+# --------------------------------------------------------------------------- the roles
+
+
+@pytest.mark.skipif(suite.DATABASE_KIND != "postgres", reason="the PostgreSQL run's role")
+def test_the_suite_serves_as_a_role_that_bypasses_nothing() -> None:
+    """Every test of the PostgreSQL run has the policies in force: the app's engine
+    connects as ``network_app``, neither superuser nor ``BYPASSRLS``, and not the owner."""
+
+    async def check() -> None:
+        engine = ConsultationRequest._meta.db
+        (row,) = await engine.run_ddl(BYPASS_QUERY)
+        assert (row["role"], row["superuser"], row["bypassrls"]) == (
+            suite.SERVING_ROLE,
+            False,
+            False,
+        )
+        owner = await _admin("SELECT current_user", url=suite.OWNER_URL)
+        assert owner[0][0] != suite.SERVING_ROLE
+        # And it cannot change the schema.
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await engine.run_ddl("CREATE TABLE rls_probe_table (id int)")
+
+    asyncio.run(check())
+    assert os.environ["NETWORK_DATABASE_URL"] == suite.TEST_URL
+    assert os.environ["NETWORK_DATABASE_OWNER_URL"] == suite.OWNER_URL
+
+
+def test_migrate_makes_and_grants_the_serving_role_idempotently(
+    database: dict[str, int | str],
+) -> None:
+    url = str(database["url"])
+    assert f"serving role '{SERVING}' created and granted" in str(database["first_migrate"])
+    again = _network(url, "migrate")  # the second time: nothing to create, grants again
+    assert again.returncode == 0, again.stderr
+    assert f"serving role '{SERVING}' granted" in again.stdout
+    assert again.stderr == ""
+
+    async def check() -> None:
+        run = lambda sql, *a: _admin(sql, *a, url=url)  # noqa: E731
+        (role,) = await run(
+            "SELECT rolsuper, rolbypassrls, rolcanlogin, rolcreaterole, rolcreatedb, "
+            "rolpassword IS NOT NULL FROM pg_authid WHERE rolname = $1",
+            SERVING,
+        )
+        assert tuple(role) == (False, False, True, False, False, True)
+        privileges = await run(
+            "SELECT c.relname, has_table_privilege($1, c.oid, 'SELECT'), "
+            "has_table_privilege($1, c.oid, 'INSERT, UPDATE, DELETE'), "
+            "has_table_privilege($1, c.oid, 'TRUNCATE, REFERENCES, TRIGGER') "
+            "FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'",
+            SERVING,
+        )
+        assert len(privileges) > 30
+        for table, read, write, other in privileges:
+            assert read, table
+            assert write == (table != "migration"), table
+            assert not other, table
+        sequences = await run(
+            "SELECT bool_and(has_sequence_privilege($1, c.oid, 'USAGE')), count(*) "
+            "FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'",
+            SERVING,
+        )
+        assert sequences[0][0] is True
+        assert sequences[0][1] > 30
+        (schema,) = await run(
+            "SELECT has_schema_privilege($1, 'public', 'USAGE'), "
+            "has_schema_privilege($1, 'public', 'CREATE')",
+            SERVING,
+        )
+        assert tuple(schema) == (True, False)
+        # Tables a later migration adds are granted too (default privileges).
+        await run("CREATE TABLE rls_later (id serial PRIMARY KEY)")
+        (later,) = await run(
+            "SELECT has_table_privilege($1, 'rls_later', 'SELECT, INSERT, UPDATE, DELETE'), "
+            "has_sequence_privilege($1, 'rls_later_id_seq', 'USAGE')",
+            SERVING,
+        )
+        await run("DROP TABLE rls_later")
+        assert tuple(later) == (True, True)
+
+    asyncio.run(check())
+
+
+async def test_the_serving_role_sees_case_rows_only_in_scope(
+    database: dict[str, int | str],
+) -> None:
+    """Connected as the role `network migrate` made (no ``SET ROLE``): no case rows
+    without a scope, a worker's own municipality's in theirs, all in a system job's."""
+    serving = _with_user(str(database["url"]), SERVING, PASSWORD)
+    with using_database(serving):
+        engine = ConsultationRequest._meta.db
+        assert await ConsultationRequest.count() == 0
+        async with case_transaction(engine, _worker_in("2161")):
+            assert await ConsultationRequest.count() == 1
+        async with system_transaction(engine):
+            assert await ConsultationRequest.count() == 2
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await _insert_unscoped(engine, int(database["2584"]))
+
+
+async def _insert_unscoped(engine: object, origin: int) -> None:
+    await ConsultationRequest.insert(
+        ConsultationRequest(area=1, origin_municipality=origin, summary="z")
+    )
+
+
+def _settings(url: str, env: str) -> Settings:
+    return Settings(env=env, database_url=url, secret_key="s" * 40, followup_interval=0)
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def test_start_up_refuses_a_bypassing_role_in_prod(database: dict[str, int | str]) -> None:
+    from litestar.testing import TestClient
+
+    owner = str(database["url"])  # a superuser's
+    refused = pytest.RaisesGroup(SettingsError, flatten_subgroups=True)  # from the lifespan
+    with refused as caught, TestClient(create_app(_settings(owner, "prod"))):
+        pass
+    (error,) = _leaves(caught.value)
+    message = str(error)
+    assert message.startswith("NETWORK_DATABASE_URL: role ")
+    assert "is a superuser, which bypasses row-level security" in message
+    assert "\n" not in message
+    # The serving role starts.
+    serving = _with_user(owner, SERVING, PASSWORD)
+    with TestClient(create_app(_settings(serving, "prod"))) as client:
+        assert client.get("/health").status_code == 200
+
+
+def test_serve_refuses_a_bypassing_role_in_prod_with_one_line(
+    database: dict[str, int | str],
+) -> None:
+    owner = str(database["url"])
+    result = _network(
+        owner,
+        "serve",
+        "--port",
+        "1",  # never reached: the check comes first
+        NETWORK_ENV="prod",
+        NETWORK_SECRET_KEY="s" * 40,
+        NETWORK_DATABASE_URL=owner,
+        NETWORK_REDIS_URL="",
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: NETWORK_DATABASE_URL: role ")
+    assert "bypasses row-level security" in lines[0]
+
+
+async def test_start_up_warns_in_dev_of_a_bypassing_role(
+    database: dict[str, int | str], caplog: pytest.LogCaptureFixture
+) -> None:
+    owner = str(database["url"])
+    serving = _with_user(owner, SERVING, PASSWORD)
+    for url, warned in ((owner, True), (serving, False)):
+        settings = _settings(url, "dev")
+        engine = make_engine(settings)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="network.db"):
+            await check_row_security(engine, settings)  # dev: never refuses
+        found = [r.getMessage() for r in caplog.records if r.name == "network.db"]
+        assert bool(found) == warned, found
+        if warned:
+            assert "bypasses row-level security" in found[0]
+            assert "allowed in dev" in found[0]
+        # The same role in prod: refused exactly when dev warns.
+        if warned:
+            with pytest.raises(SettingsError):
+                await check_row_security(engine, _settings(url, "prod"))
+        else:
+            await check_row_security(engine, _settings(url, "prod"))

@@ -9,6 +9,7 @@ import asyncio
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -61,7 +62,8 @@ def test_the_log_holds_no_secret(specialist: int, tmp_path: Path) -> None:
         assert feed.status_code == 201, feed.text
         address = feed.json()["url"]
         feed_token = address.rstrip("/").split("/")[-2]
-        assert httpx.get(address).status_code == 200
+        # The address is on NETWORK_PUBLIC_URL; this server listens on a port of its own.
+        assert httpx.get(url + urlsplit(address).path).status_code == 200
         assert browser.request("POST", f"{url}/api/v1/notifications/test").status_code == 201
         session, csrf = browser.cookies[SESSION_COOKIE], browser.cookies[CSRF_COOKIE]
 

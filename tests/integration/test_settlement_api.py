@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import ConsultationStatus, Role
 from tests.support import app_client, sign_in
-from tests.support.cases import create_accepted_request
+from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
 COORDINATOR = "settle.coordinator@demo.invalid"  # county 05
@@ -53,7 +53,7 @@ def world(migrated: None) -> None:
                 {ConsultationRequest.minutes_spent: minutes, ConsultationRequest.closed_at: closed}
             ).where(ConsultationRequest.id == request)
 
-    asyncio.run(create())
+    asyncio.run(seeing_all(create))
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from network.consultations.tables import Booking
 from network.directory.tables import Municipality
 from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
+from network.settings import get_settings
 from network.specialists.tables import (
     Absence,
     AvailabilityRule,
@@ -25,7 +26,7 @@ from network.specialists.tables import (
     SpecialistProfile,
 )
 from tests.support import app_client, in_app, sign_in
-from tests.support.cases import create_accepted_request
+from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
 OWNER = "pages.owner@demo.invalid"  # Norrköping (0581)
@@ -65,7 +66,7 @@ def specialist(migrated: None) -> int:
         ).save()
         return specialist
 
-    return asyncio.run(create())
+    return asyncio.run(seeing_all(create))
 
 
 @pytest.fixture
@@ -248,7 +249,8 @@ def test_calendar_address_is_shown_once_and_works(
 ) -> None:
     made = client.post(f"/specialists/{specialist}/calendar-feed")
     assert made.status_code == 200
-    urls = re.findall(r'value="(https://testserver\.local/calendar/[^"]+)"', made.text)
+    public = re.escape(get_settings().public_url)  # not the Host header
+    urls = re.findall(rf'value="({public}/calendar/[^"]+)"', made.text)
     assert len(urls) == 1
     assert client.get(urlsplit(urls[0]).path).status_code == 200
     later = client.get(f"/specialists/{specialist}").text

@@ -21,6 +21,7 @@ from network.specialists.tables import (
     SpecialistProfile,
 )
 from tests.support import csrf_ready
+from tests.support.cases import seeing_all
 from tests.support.people import create_user
 
 EMAIL = "slots.specialist@demo.invalid"
@@ -35,7 +36,8 @@ def specialist(migrated: None) -> int:
 
     async def create() -> int:
         user_id = await create_user(EMAIL, Role.SPECIALIST, municipality="2161")
-        await create_user(VIEWER, Role.SOCIAL_WORKER, municipality="2184")
+        # A social worker of the specialist's home: one who could book them.
+        await create_user(VIEWER, Role.SOCIAL_WORKER, municipality="2161")
         town = await Municipality.select(Municipality.id).where(Municipality.code == "2161").first()
         area = (
             await CompetenceArea.select(CompetenceArea.id)
@@ -79,7 +81,7 @@ def specialist(migrated: None) -> int:
         ).save()
         return int(profile.id)
 
-    return asyncio.run(create())
+    return asyncio.run(seeing_all(create))
 
 
 @pytest.fixture

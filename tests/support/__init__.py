@@ -47,3 +47,12 @@ def app_client(settings: Any = None) -> Iterator[TestClient[Any]]:
 def in_app(client: TestClient[Any], query: Callable[[], Awaitable[T]]) -> T:
     """Run ``query`` on the app's event loop (where its database pool lives)."""
     return client.blocking_portal.call(query)
+
+
+def in_app_seeing_all(client: TestClient[Any], query: Callable[[], Awaitable[T]]) -> T:
+    """:func:`in_app`, seeing and writing every case row: for a test's own set-up and
+    inspection of case data (``tests.support.cases.seeing_all``), never around the
+    code under test."""
+    from tests.support.cases import seeing_all
+
+    return client.blocking_portal.call(seeing_all, query)

@@ -3,8 +3,11 @@ what follows acceptance: bookings, feeds, settlements)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
+from typing import TypeVar
 
+from network.accounts.case_scope import system_scope
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
@@ -15,7 +18,11 @@ __all__ = (
     "area_id",
     "create_accepted_request",
     "create_county_agreement",
+    "origin_of",
+    "seeing_all",
 )
+
+T = TypeVar("T")
 
 
 async def create_accepted_request(
@@ -30,7 +37,10 @@ async def create_accepted_request(
     assignment: AssignmentStatus = AssignmentStatus.ACCEPTED,
 ) -> int:
     """A request from ``municipality`` that ``specialist`` has accepted (or, with
-    ``assignment=OFFERED`` and ``status=OFFERED``, holds as an offer); its id."""
+    ``assignment=OFFERED`` and ``status=OFFERED``, holds as an offer); its id.
+
+    Written as a system job writes (the rows pass row-level security for every
+    municipality), inside the caller's transaction if there is one."""
     town = (
         await Municipality.select(Municipality.id).where(Municipality.code == municipality).first()
     )
@@ -49,16 +59,39 @@ async def create_accepted_request(
         opened_at=now,
         accepted_at=now,
     )
-    await request.save()
-    await Assignment(
-        request=request.id,
-        specialist=specialist,
-        origin_municipality=town["id"],
-        status=assignment,
-        created_at=now,
-        responded_at=now,
-    ).save()
+    async with system_scope(ConsultationRequest._meta.db):
+        await request.save()
+        await Assignment(
+            request=request.id,
+            specialist=specialist,
+            origin_municipality=town["id"],
+            status=assignment,
+            created_at=now,
+            responded_at=now,
+        ).save()
     return int(request.id)
+
+
+async def origin_of(request_id: int) -> int:
+    """The municipality a request comes from (its bookings and assignments carry it:
+    row-level security shows them to that municipality's users)."""
+    async with system_scope(ConsultationRequest._meta.db):
+        row = (
+            await ConsultationRequest.select(ConsultationRequest.origin_municipality)
+            .where(ConsultationRequest.id == request_id)
+            .first()
+        )
+    assert row is not None, request_id
+    return int(row["origin_municipality"])
+
+
+async def seeing_all(query: Callable[[], Awaitable[T]]) -> T:
+    """``query()`` seeing and writing every case row, as a system job does: for a
+    test's own set-up and inspection of case data, never around the code under test
+    (on PostgreSQL, row-level security shows case rows only in a scope that names
+    who asks)."""
+    async with system_scope(ConsultationRequest._meta.db):
+        return await query()
 
 
 async def create_county_agreement(county: str, area: str) -> int:

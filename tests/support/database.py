@@ -3,7 +3,12 @@ imported, because Piccolo caches its engine at first use (STYLE pitfall 1).
 
 - ``NETWORK_DATABASE_URL`` unset or SQLite: a fresh SQLite file in a temp dir.
 - PostgreSQL: a fresh database named ``network_test_<random>`` on that server,
-  dropped at the end of the session.
+  dropped at the end of the session. The URL given (a superuser's) is the owner's:
+  it creates and migrates the database (``NETWORK_DATABASE_OWNER_URL``). The app
+  under test serves as :data:`SERVING_ROLE`, neither superuser nor ``BYPASSRLS``
+  (``NETWORK_DATABASE_URL``), so row-level security is in force in every test. The
+  server must let that role in as it lets the owner in (``trust`` on loopback, as
+  in CI).
 """
 
 from __future__ import annotations
@@ -16,29 +21,59 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 _TMP = Path(tempfile.mkdtemp(prefix="network-tests-"))
 _BASE_URL = os.environ.get("NETWORK_DATABASE_URL", "").strip()
 _CREATED: list[str] = []
+# The role the app under test serves as on PostgreSQL (``network migrate`` makes it).
+SERVING_ROLE = "network_app"
 
 
 def _fresh_postgres(server_url: str) -> str:
+    """A new database on the server, created and owned by ``server_url``'s role: its
+    URL as that owner. The serving role may already use it (default privileges)."""
     from network.lib.pgdatabases import create_database, scratch_url
+    from network.lib.pgroles import prepare_serving_role
 
     url = scratch_url(server_url, "network_test")
     asyncio.run(create_database(url))
     _CREATED.append(url)
+    asyncio.run(prepare_serving_role(url, serving_url(url)))
     return url
 
 
+def serving_url(url: str) -> str:
+    """The URL of ``url``'s database as the serving role (SQLite: ``url`` itself)."""
+    if DATABASE_KIND == "sqlite":
+        return url
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{SERVING_ROLE}@{host}"))
+
+
+def owner_url(url: str) -> str:
+    """The URL of ``url``'s database as its owner (the base URL's role)."""
+    if DATABASE_KIND == "sqlite":
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=urlsplit(_BASE_URL).netloc))
+
+
 DATABASE_KIND = "postgres" if _BASE_URL.startswith(("postgres://", "postgresql://")) else "sqlite"
-TEST_URL = (
+# The suite's database: as the owner (migrations, direct inspection), and as the app.
+OWNER_URL = (
     _fresh_postgres(_BASE_URL)
     if DATABASE_KIND == "postgres"
     else f"sqlite:///{_TMP / 'test.sqlite3'}"
 )
+TEST_URL = serving_url(OWNER_URL)
 
 os.environ["NETWORK_DATABASE_URL"] = TEST_URL
+if DATABASE_KIND == "postgres":
+    os.environ["NETWORK_DATABASE_OWNER_URL"] = OWNER_URL
+else:
+    os.environ.pop("NETWORK_DATABASE_OWNER_URL", None)
 os.environ["PICCOLO_CONF"] = "network.piccolo_conf"
 os.environ.setdefault("NETWORK_ENV", "dev")
 os.environ.setdefault("NETWORK_LOG_LEVEL", "WARNING")
@@ -52,7 +87,8 @@ REDIS_URL = os.environ.get("NETWORK_REDIS_URL") or None
 
 
 def fresh_database_url(tag: str) -> str:
-    """Another empty database of the same kind as the suite's (for migration tests)."""
+    """Another empty database of the same kind as the suite's (for migration tests);
+    its owner's URL (:func:`serving_url` gives the app's)."""
     if DATABASE_KIND == "sqlite":
         return f"sqlite:///{_TMP / f'{tag}-{secrets.token_hex(3)}.sqlite3'}"
     return _fresh_postgres(_BASE_URL)
@@ -76,6 +112,15 @@ def migrate(url: str, *extra: str) -> None:
     run_cli(url, "migrate", *extra)
 
 
+def database_env(url: str) -> dict[str, str]:
+    """The variables that point the app at the database ``url`` (either of its URLs):
+    serving as the serving role, migrating as the owner, as in production."""
+    env = {"NETWORK_DATABASE_URL": serving_url(url)}
+    if DATABASE_KIND == "postgres":
+        env["NETWORK_DATABASE_OWNER_URL"] = owner_url(url)
+    return env
+
+
 def run_cli(url: str, *args: str) -> None:
     """Run the ``network`` command with ``args`` on the database ``url``; it must succeed."""
     import subprocess
@@ -83,7 +128,7 @@ def run_cli(url: str, *args: str) -> None:
 
     result = subprocess.run(
         [sys.executable, "-m", "network.cli", *args],
-        env={**os.environ, "NETWORK_DATABASE_URL": url},
+        env={**os.environ, **database_env(url)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -93,7 +138,8 @@ def run_cli(url: str, *args: str) -> None:
 
 
 def migrated_database(tag: str) -> str:
-    """A fresh database of the suite's kind with every migration applied."""
+    """A fresh database of the suite's kind with every migration applied (the
+    owner's URL; :func:`serving_url` gives the app's)."""
     url = fresh_database_url(tag)
     migrate(url)
     return url

@@ -69,13 +69,29 @@ def test_the_pieces_point_at_each_other() -> None:
     port = container["ports"][0]["containerPort"]
     assert by_kind("ConfigMap")["data"]["NETWORK_PORT"] == str(port)
     assert by_kind("ConfigMap")["data"]["NETWORK_ENV"] == "prod"
-    secret = by_kind("Secret")["stringData"]
-    assert set(secret) == {"NETWORK_SECRET_KEY", "NETWORK_DATABASE_URL", "NETWORK_REDIS_URL"}
+    secrets = {m["metadata"]["name"]: m["stringData"] for m in manifests() if m["kind"] == "Secret"}
+    assert set(secrets["specialistnatet"]) == {
+        "NETWORK_SECRET_KEY",
+        "NETWORK_DATABASE_URL",
+        "NETWORK_REDIS_URL",
+    }
+    assert set(secrets["specialistnatet-owner"]) == {"NETWORK_DATABASE_OWNER_URL"}
     backend = by_kind("Ingress")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == by_kind("Service")["metadata"]["name"]
     (job,) = by_kind("Job")["spec"]["template"]["spec"]["containers"]
     assert "network migrate" in " ".join(job["command"])
     assert job["image"] == container["image"]
+    # Only the migration Job holds the schema owner's URL; the app serves as a role
+    # that row-level security binds, never as the owner or a superuser.
+    assert {"specialistnatet", "specialistnatet-owner"} <= _secret_refs(job)
+    assert "specialistnatet-owner" not in _secret_refs(container)
+    assert secrets["specialistnatet"]["NETWORK_DATABASE_URL"].startswith(
+        "postgresql://network_app:"
+    )
+
+
+def _secret_refs(container: dict[str, Any]) -> set[str]:
+    return {e["secretRef"]["name"] for e in container.get("envFrom", []) if "secretRef" in e}
 
 
 def _compose_check(path: Path) -> subprocess.CompletedProcess[str]:
@@ -113,9 +129,14 @@ def test_the_compose_install_runs_two_apps_after_migrating() -> None:
         app = services[name]
         assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert app["environment"]["NETWORK_ENV"] == "prod"
+        # The apps serve as the role `network migrate` makes, without the owner's URL.
+        assert app["environment"]["NETWORK_DATABASE_URL"].startswith("postgresql://network_app:")
+        assert "NETWORK_DATABASE_OWNER_URL" not in app["environment"]
         assert app["environment"]["NETWORK_REDIS_URL"].startswith("redis://redis:")
         assert "/ready" in " ".join(app["healthcheck"]["test"])
     assert "network migrate" in " ".join(services["migrate"]["command"])
+    owner = services["migrate"]["environment"]["NETWORK_DATABASE_OWNER_URL"]
+    assert owner.startswith("postgresql://network:")  # the image's superuser: the owner
     caddyfile = (INFRA / "Caddyfile").read_text()
     assert "app1:8000" in caddyfile
     assert "app2:8000" in caddyfile

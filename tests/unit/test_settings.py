@@ -92,3 +92,30 @@ def test_consultation_and_mail_options_are_read() -> None:
     defaults = Settings.from_env({})
     assert (defaults.followup_interval, defaults.retention_days) == (60, 730)
     assert defaults.smtp_url is None
+
+
+def test_the_owner_url_defaults_to_the_serving_url_and_must_match_it() -> None:
+    serving = "postgresql://network_app:a@db.example:5432/network"
+    owner = "postgresql://network_owner:secret-owner@db.example:5432/network"
+    assert Settings.from_env({"NETWORK_DATABASE_URL": serving}).owner_url == serving
+    both = Settings.from_env({"NETWORK_DATABASE_URL": serving, "NETWORK_DATABASE_OWNER_URL": owner})
+    assert (both.database_url, both.owner_url) == (serving, owner)
+    assert "secret-owner" not in repr(both)  # the owner's password is never printed
+    for environ, fragment in (
+        ({"NETWORK_DATABASE_OWNER_URL": owner}, "PostgreSQL only"),  # the serving one: SQLite
+        (
+            {"NETWORK_DATABASE_URL": serving, "NETWORK_DATABASE_OWNER_URL": "sqlite:///x.db"},
+            "postgresql://",
+        ),
+        (
+            {
+                "NETWORK_DATABASE_URL": serving,
+                "NETWORK_DATABASE_OWNER_URL": owner.replace(":5432/network", ":5432/other"),
+            },
+            "names database 'other', NETWORK_DATABASE_URL names 'network'",
+        ),
+    ):
+        with pytest.raises(SettingsError) as caught:
+            Settings.from_env(environ)
+        assert caught.value.variable == "NETWORK_DATABASE_OWNER_URL"
+        assert fragment in str(caught.value)

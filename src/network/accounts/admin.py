@@ -3,20 +3,38 @@
 Every change is audited (role grants and revocations by name). A user is "in
 scope" of an administrator when one of their role bindings lies in the
 administrator's municipality or county; a new user enters with a first binding.
+
+Separation of duties: no administrator changes their own role bindings (grant,
+revoke, or a new user with their own e-mail address): another administrator
+must. Such a refusal is a 403 naming the field, audited as denied. A role that
+reads case data (:data:`~network.accounts.policy.CASE_DATA_ROLES`) may be granted
+to anyone else; the grant is audited with the role and the place and told (in the
+app) to every other administrator whose scope covers that place.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import quote
 
-from network.accounts.policy import Action, Principal, Target, decide, visible_scope
+from network.accounts.policy import (
+    CASE_DATA_ROLES,
+    Action,
+    Binding,
+    Principal,
+    Target,
+    decide,
+    visible_scope,
+)
 from network.accounts.tables import RoleBinding, User
 from network.audit.service import Actor, record
 from network.directory.tables import County, Municipality
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import Role
+from network.lib.vocab import AuditOutcome, NotificationKind, Role
+from network.notifications.service import notify
 
 __all__ = (
     "Place",
@@ -37,10 +55,17 @@ class Place:
     county_id: int | None = None
     municipality_code: str | None = None
     municipality_id: int | None = None
+    name: str = ""
 
     @property
     def target(self) -> Target:
         return Target(municipality=self.municipality_code, county=self.county_code)
+
+    @property
+    def label(self) -> str:
+        """The place as people read it: its name and code."""
+        code = self.municipality_code or self.county_code
+        return f"{self.name} ({code})" if self.name else code
 
 
 async def resolve_place(municipality: str | None, county: str | None) -> Place:
@@ -50,24 +75,53 @@ async def resolve_place(municipality: str | None, county: str | None) -> Place:
     if municipality is not None:
         row = (
             await Municipality.select(
-                Municipality.id, Municipality.county._.code.as_alias("county")
+                Municipality.id, Municipality.name, Municipality.county._.code.as_alias("county")
             )
             .where(Municipality.code == municipality)
             .first()
         )
         if row is None:
             raise InvalidInput(f"unknown municipality code {municipality!r}", field="municipality")
-        return Place(row["county"], None, municipality, row["id"])
-    found = await County.select(County.id).where(County.code == county).first()
+        return Place(row["county"], None, municipality, row["id"], row["name"])
+    found = await County.select(County.id, County.name).where(County.code == county).first()
     if found is None:
         raise InvalidInput(f"unknown county code {county!r}", field="county")
     assert county is not None
-    return Place(county, found["id"])
+    return Place(county, found["id"], name=found["name"])
 
 
 def _require(principal: Principal, place: Place) -> None:
     if not decide(principal, Action.USER_MANAGE, place.target):
         raise Forbidden("outside the municipalities and counties you administer")
+
+
+OWN_ROLES = "you cannot change your own role bindings: another administrator must"
+MAX_LINK = 200  # a notification's link column
+
+
+async def _refuse_own(
+    actor: Actor,
+    action: str,
+    user_id: int,
+    *,
+    field: str,
+    source: str | None = None,
+    place: Place | None = None,
+    **detail: Any,
+) -> NoReturn:
+    """Audit an administrator's attempt to change their own roles as denied, and
+    refuse it (403 naming ``field``)."""
+    await record(
+        actor,
+        action,
+        "user",
+        user_id,
+        municipality=place.municipality_code if place else None,
+        county=place.county_code if place else None,
+        outcome=AuditOutcome.DENIED,
+        detail={**detail, "reason": "own role bindings"},
+    )
+    raise Forbidden(OWN_ROLES, field=field, source=source)
 
 
 async def _bindings(user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -138,8 +192,12 @@ async def _user_in_scope(principal: Principal, user_id: int) -> dict[str, Any]:
 async def add_user(
     principal: Principal, actor: Actor, *, email: str, display_name: str, role: Role, place: Place
 ) -> int:
-    _require(principal, place)
     email = email.strip().lower()
+    if email == principal.email.strip().lower():
+        await _refuse_own(
+            actor, "user.create", principal.user_id, field="email", place=place, role=role.value
+        )
+    _require(principal, place)
     if await User.exists().where(User.email == email):
         raise Conflict("a user with this e-mail exists already", field="email")
     user = User(email=email, display_name=display_name, created_at=datetime.now(UTC))
@@ -176,6 +234,19 @@ async def _grant(actor: Actor, user_id: int, role: Role, place: Place) -> int:
         created_at=datetime.now(UTC),
     )
     await binding.save()
+    told: list[int] = []
+    if role in CASE_DATA_ROLES:
+        told = await _administrators_of(place, besides=actor.user_id)
+        email = await User.select(User.email).where(User.id == user_id).first()
+        link = f"/admin/users?q={quote(email['email'] if email else '', safe='@')}"
+        await notify(
+            told,
+            NotificationKind.ROLE_GRANTED,
+            object_type="role_binding",
+            object_id=int(binding.id),
+            link=link if len(link) <= MAX_LINK else "/admin/users",
+            params={"role": role.value, "place": place.label},
+        )
     await record(
         actor,
         "role.grant",
@@ -183,20 +254,72 @@ async def _grant(actor: Actor, user_id: int, role: Role, place: Place) -> int:
         binding.id,
         municipality=place.municipality_code,
         county=place.county_code,
-        detail={"user_id": user_id, "role": role.value},
+        detail={
+            "user_id": user_id,
+            "role": role.value,
+            "reads_case_data": role in CASE_DATA_ROLES,
+            "administrators_told": len(told),
+        },
     )
     return int(binding.id)
+
+
+async def _administrators_of(place: Place, *, besides: int | None) -> list[int]:
+    """The active administrators (but ``besides``) whose scope covers ``place``."""
+    rows = await RoleBinding.select(
+        RoleBinding.user,
+        RoleBinding.role,
+        RoleBinding.municipality._.code.as_alias("municipality"),
+        RoleBinding.municipality._.county._.code.as_alias("municipality_county"),
+        RoleBinding.county._.code.as_alias("county"),
+    ).where(
+        (RoleBinding.role == Role.ADMIN)
+        & RoleBinding.user._.active.eq(True)
+        & (
+            (RoleBinding.municipality._.county._.code == place.county_code)
+            | (RoleBinding.county._.code == place.county_code)
+        )
+    )
+    held: dict[int, list[Binding]] = defaultdict(list)
+    for row in rows:
+        if row["user"] != besides:
+            held[row["user"]].append(
+                Binding(
+                    role=Role(row["role"]),
+                    county=row["municipality_county"] or row["county"],
+                    municipality=row["municipality"],
+                )
+            )
+    return sorted(
+        user
+        for user, bindings in held.items()
+        if decide(Principal(user, "", tuple(bindings)), Action.USER_MANAGE, place.target)
+    )
 
 
 async def grant_role(
     principal: Principal, actor: Actor, user_id: int, role: Role, place: Place
 ) -> int:
+    if user_id == principal.user_id:
+        await _refuse_own(
+            actor,
+            "role.grant",
+            user_id,
+            field="user_id",
+            source="path",
+            place=place,
+            role=role.value,
+        )
     _require(principal, place)
     await _user_in_scope(principal, user_id)
     return await _grant(actor, user_id, role, place)
 
 
 async def revoke_role(principal: Principal, actor: Actor, user_id: int, binding_id: int) -> None:
+    if user_id == principal.user_id:
+        await _refuse_own(
+            actor, "role.revoke", user_id, field="user_id", source="path", binding_id=binding_id
+        )
     await _user_in_scope(principal, user_id)
     binding = next(
         (b for b in (await _bindings([user_id])).get(user_id, []) if b["id"] == binding_id), None
@@ -207,8 +330,6 @@ async def revoke_role(principal: Principal, actor: Actor, user_id: int, binding_
         principal, Action.USER_MANAGE, Target(binding["municipality"], binding["county"])
     ):
         raise Forbidden("this role binding lies outside your scope")
-    if principal.user_id == user_id and binding["role"] == Role.ADMIN.value:
-        raise InvalidInput("you cannot remove your own administrator role", field="binding_id")
     await RoleBinding.delete().where(RoleBinding.id == binding_id)
     await record(
         actor,

@@ -7,7 +7,6 @@ reachable by accident; the authorization-matrix test lists every route too.
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -19,6 +18,7 @@ from network.accounts.principals import load_principal
 from network.accounts.sessions import ABSOLUTE_TIMEOUT_SECONDS
 from network.audit.service import Actor, record
 from network.lib.vocab import AuditOutcome
+from network.server.clients import request_id as clean_request_id
 
 __all__ = (
     "ACTION_KEY",
@@ -68,8 +68,9 @@ async def signed_in_principal(connection: ASGIConnection[Any, Any, Any, Any]) ->
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any], principal: Principal | None) -> Actor:
     state = connection.scope.setdefault("state", {})
+    # A client's X-Request-ID is kept only when it is a short plain token.
     request_id = state.setdefault(
-        _REQUEST_ID, connection.headers.get("x-request-id") or uuid.uuid4().hex
+        _REQUEST_ID, clean_request_id(connection.headers.get("x-request-id"))
     )
     roles = sorted({b.role.value for b in principal.bindings}) if principal else []
     return Actor(
@@ -77,7 +78,7 @@ def actor_of(connection: ASGIConnection[Any, Any, Any, Any], principal: Principa
         email=principal.email if principal else None,
         role=",".join(roles) or None,
         client_addr=connection.client.host if connection.client else None,
-        request_id=str(request_id)[:64],
+        request_id=request_id,
     )
 
 
@@ -100,7 +101,9 @@ async def policy_guard(
         actor_of(connection, principal),
         "access.denied",
         "route",
-        connection.scope["path"][:64],
+        # The path is the client's: bounded, and control characters (%0A …) shown as "?"
+        # so that it cannot forge lines in a log or an export of the audit.
+        "".join(c if c.isprintable() else "?" for c in connection.scope["path"][:64]),
         outcome=AuditOutcome.DENIED,
         detail={"action": action.value, "reason": decision.reason},
     )

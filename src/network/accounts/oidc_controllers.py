@@ -34,6 +34,7 @@ from network.accounts.policy import Action
 from network.accounts.signin import sign_in
 from network.audit.service import record
 from network.lib.vocab import AuditOutcome
+from network.server.links import public_link
 from network.settings import Settings
 
 __all__ = ("OidcController", "oidc_client_for")
@@ -104,7 +105,10 @@ class OidcController(Controller):
     ) -> Response[Any]:
         """Start a sign-in: remember where to go afterwards, go to the provider."""
         client = _client(request)
-        redirect_uri = client.settings.redirect_url or str(request.url_for("oidc-callback"))
+        # Configured, or on NETWORK_PUBLIC_URL: never from the request's Host header.
+        redirect_uri = client.settings.redirect_url or public_link(
+            request, request.app.route_reverse("oidc-callback")
+        )
         try:
             url, flow = await client.start(redirect_uri=redirect_uri, next_path=next_path)
         except OidcError as error:

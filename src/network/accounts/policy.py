@@ -17,6 +17,7 @@ from enum import StrEnum
 from network.lib.vocab import Role
 
 __all__ = (
+    "CASE_DATA_ROLES",
     "Action",
     "Binding",
     "Decision",
@@ -25,6 +26,7 @@ __all__ = (
     "Target",
     "decide",
     "decide_all",
+    "holds_role_in",
     "party_targets",
     "visible_scope",
 )
@@ -42,6 +44,7 @@ class Action(StrEnum):
     CONSULTATION_UPDATE = "consultation.update"
     CONSULTATION_RESPOND = "consultation.respond"  # the specialist's accept/decline/answer
     BOOKING_WRITE = "booking.write"  # book, cancel, reschedule a meeting of a consultation
+    SLOTS_READ = "slots.read"  # a specialist's free slots: for those who could book them
     ROUND_RUN = "round.run"
     AGREEMENT_MANAGE = "agreement.manage"
     MENTORING_REQUEST = "mentoring.request"
@@ -133,6 +136,8 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.CONSULTATION_READ: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.CONSULTATION_UPDATE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.BOOKING_WRITE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
+    # In the scope of a municipality the specialist serves (see specialists.services).
+    Action.SLOTS_READ: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.ROUND_RUN: (frozenset({Role.COORDINATOR}), True),
     Action.AGREEMENT_MANAGE: (frozenset({Role.COORDINATOR, Role.ADMIN}), True),
     Action.MENTORING_REQUEST: (frozenset({Role.SOCIAL_WORKER, Role.SPECIALIST}), True),
@@ -151,6 +156,7 @@ _SPECIALIST_SELF = frozenset(
         Action.CONSULTATION_READ,
         Action.CONSULTATION_RESPOND,
         Action.BOOKING_WRITE,
+        Action.SLOTS_READ,
     }
 )
 
@@ -163,6 +169,27 @@ _OWNER_SELF = frozenset(
         Action.AUDIT_READ,
     }
 )
+
+# Actions that read or change case data: a consultation request and what hangs on it
+# (its offers, booking, thread, feedback, the batch rounds that place it).
+_CASE_ACTIONS = frozenset(
+    {
+        Action.CONSULTATION_READ,
+        Action.CONSULTATION_UPDATE,
+        Action.CONSULTATION_RESPOND,
+        Action.BOOKING_WRITE,
+        Action.ROUND_RUN,
+    }
+)
+
+CASE_DATA_ROLES: frozenset[Role] = frozenset(
+    {role for action in _CASE_ACTIONS for role in _ROLE_RULES.get(action, (frozenset(), True))[0]}
+    # The specialist reads the requests offered to or accepted by them.
+    | ({Role.SPECIALIST} if _CASE_ACTIONS & _SPECIALIST_SELF else set())
+)
+"""The roles whose holders read case data (social worker, specialist, coordinator):
+granting one is audited with its place and told to the place's other administrators,
+and no administrator grants one (or any role) to themself."""
 
 
 def decide(principal: Principal | None, action: Action, target: Target | None = None) -> Decision:
@@ -212,6 +239,17 @@ def party_targets(county: str | None, members: Iterable[tuple[str, str]]) -> lis
     if county is not None:
         return [Target(county=county)]
     return [Target(municipality=code, county=in_county) for code, in_county in members]
+
+
+def holds_role_in(principal: Principal, targets: Iterable[Target]) -> bool:
+    """Whether one of ``principal``'s role bindings (any role) lies in one of ``targets``
+    (a municipality with its county): they are a user of one of those places."""
+    places = list(targets)
+    return any(
+        binding.covers(target.municipality, target.county)
+        for binding in principal.bindings
+        for target in places
+    )
 
 
 def decide_all(principal: Principal | None, action: Action, targets: list[Target]) -> bool:

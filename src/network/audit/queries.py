@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -13,6 +11,7 @@ import msgspec
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit import schemas
 from network.audit.tables import AuditEvent
+from network.lib.csvsafe import csv_text
 
 __all__ = ("CSV_COLUMNS", "audit_page", "to_csv")
 
@@ -75,12 +74,13 @@ async def audit_page(
 
 
 def to_csv(entries: Iterable[schemas.AuditEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        values = [getattr(entry, column) for column in CSV_COLUMNS]
-        writer.writerow(
-            ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in values]
-        )
-    return buffer.getvalue()
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                value.isoformat() if isinstance(value, datetime) else value
+                for value in (getattr(entry, column) for column in CSV_COLUMNS)
+            ]
+            for entry in entries
+        ),
+    )

@@ -3,23 +3,48 @@
 Every consultation service starts here, inside a case transaction: the request's
 origin (municipality and county), its requester, and the specialists it has been
 offered to or accepted by, so :func:`authorize` can ask the policy.
+
+One answer for "no such object" and "not yours to see": a case object (a request,
+its booking, its thread, a batch round) that the reader may not see is refused
+exactly as one that does not exist (:class:`Unseen`, a 404 with the same detail),
+so ids cannot be probed across municipalities. An object they may see but not act
+on this way is a 403 (:class:`Refused`). Both are audited as denied, naming the
+object, by :func:`case_work` after its transaction has rolled back; an unseen
+object's row carries no place, since readers see their own audit entries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, Target, decide
+from network.audit.service import Actor, record
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.db import among, id_chunks
 from network.lib.errors import Forbidden, NotFound
-from network.lib.vocab import AssignmentStatus
+from network.lib.vocab import AssignmentStatus, AuditOutcome
 
-__all__ = ("RequestRow", "authorize", "load_request", "load_requests")
+__all__ = (
+    "Refusal",
+    "Refused",
+    "RequestRow",
+    "Unseen",
+    "authorize",
+    "case_work",
+    "load_request",
+    "load_requests",
+    "load_visible",
+    "refusals_audited",
+    "refused",
+    "unseen",
+    "visible",
+)
 
 LIVE_ASSIGNMENTS = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)
 TURNED_DOWN = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED)
@@ -117,8 +142,152 @@ def _row(row: dict[str, Any], assignments: list[dict[str, Any]]) -> RequestRow:
     )
 
 
-def authorize(principal: Principal, action: Action, request: RequestRow) -> None:
-    """Raise :class:`Forbidden` unless the policy lets ``principal`` take ``action`` on it."""
+# Why an unseen object is refused: the same words whether it exists or not.
+HIDDEN = "not found or not visible to you"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What the audit row of a refused access to a case object says."""
+
+    object_type: str  # consultation, consultation_thread, booking, round
+    object_id: int
+    action: Action
+    reason: str
+    municipality: str | None = None  # only for an object the reader may see
+    county: str | None = None
+
+
+class Unseen(NotFound):
+    """A case object that does not exist or that the reader may not see (404)."""
+
+    def __init__(self, message: str, refusal: Refusal, *, field: str, source: str) -> None:
+        super().__init__(message, field=field, source=source)
+        self.refusal = refusal
+
+
+class Refused(Forbidden):
+    """A case object the reader may see but may not act on this way (403)."""
+
+    def __init__(self, message: str, refusal: Refusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+
+
+def unseen(
+    message: str,
+    object_type: str,
+    object_id: int,
+    action: Action,
+    *,
+    field: str = "id",
+    source: str = "path",
+) -> Unseen:
+    """The one answer for a missing object and for one the reader may not see."""
+    return Unseen(
+        message, Refusal(object_type, object_id, action, HIDDEN), field=field, source=source
+    )
+
+
+def visible(principal: Principal, request: RequestRow) -> bool:
+    """Whether ``principal``'s user may see ``request`` at all (an API token's scopes
+    limit what it may do, not what exists for its user)."""
+    return bool(
+        decide(replace(principal, token_scopes=None), Action.CONSULTATION_READ, request.target())
+    )
+
+
+async def load_visible(
+    principal: Principal,
+    request_id: int,
+    action: Action,
+    *,
+    object_type: str = "consultation",
+    field: str = "id",
+    source: str = "path",
+) -> RequestRow:
+    """The request if ``principal`` may see it; else :class:`Unseen`, as for an id that
+    does not exist (for ``action`` on ``object_type``, naming ``field``)."""
+    found = await load_requests([request_id])
+    if not found or not visible(principal, found[0]):
+        raise unseen(
+            "no such consultation request",
+            object_type,
+            request_id,
+            action,
+            field=field,
+            source=source,
+        )
+    return found[0]
+
+
+def authorize(
+    principal: Principal,
+    action: Action,
+    request: RequestRow,
+    *,
+    object_type: str = "consultation",
+    object_id: int | None = None,
+) -> None:
+    """Raise :class:`Refused` unless the policy lets ``principal`` take ``action`` on it."""
     decision = decide(principal, action, request.target())
     if not decision:
-        raise Forbidden(decision.reason)
+        raise refused(decision.reason, action, request, object_type, object_id)
+
+
+def refused(
+    message: str,
+    action: Action,
+    request: RequestRow,
+    object_type: str = "consultation",
+    object_id: int | None = None,
+) -> Refused:
+    """A 403 about ``request`` (or the object ``object_type``/``object_id`` of it)."""
+    return Refused(
+        message,
+        Refusal(
+            object_type,
+            request.id if object_id is None else object_id,
+            action,
+            message,
+            request.municipality,
+            request.county,
+        ),
+    )
+
+
+async def audit_refusal(actor: Actor, refusal: Refusal) -> None:
+    """The ``access.denied`` row of one refusal (outcome denied, naming the object)."""
+    await record(
+        actor,
+        "access.denied",
+        refusal.object_type,
+        refusal.object_id,
+        municipality=refusal.municipality,
+        county=refusal.county,
+        outcome=AuditOutcome.DENIED,
+        detail={"action": refusal.action.value, "reason": refusal.reason},
+    )
+
+
+@asynccontextmanager
+async def refusals_audited(actor: Actor) -> AsyncIterator[None]:
+    """Audit an :class:`Unseen` or :class:`Refused` leaving the block as denied: written
+    once the block (and any transaction inside it) has ended, so it is kept although
+    the request fails."""
+    try:
+        yield
+    except (Unseen, Refused) as error:
+        await audit_refusal(actor, error.refusal)
+        raise
+
+
+@asynccontextmanager
+async def case_work(principal: Principal, actor: Actor) -> AsyncIterator[None]:
+    """A case transaction for ``principal`` whose refusals are audited after it rolls back."""
+    async with refusals_audited(actor), case_transaction(_engine(), principal):
+        yield
+
+
+def _engine() -> Any:
+    return ConsultationRequest._meta.db

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
 from network.consultations import bookings, schemas
+from network.lib.deidentified import CASE_TEXTS, REASON
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import MeetingMode
 
@@ -57,7 +58,12 @@ class BookingController(Controller):
             mode=MeetingMode(data.mode) if data.mode else None,
         )
 
-    @post("/{booking_id:int}/cancel", operation_id="cancelBooking", status_code=200)
+    @post(
+        "/{booking_id:int}/cancel",
+        operation_id="cancelBooking",
+        status_code=200,
+        opt={CASE_TEXTS: REASON},
+    )
     async def cancel(
         self,
         request: Request[Any, Any, Any],
@@ -68,7 +74,9 @@ class BookingController(Controller):
         principal = await signed_in_principal(request)
         await bookings.cancel(principal, actor_of(request, principal), booking_id, data.reason)
 
-    @post("/{booking_id:int}/reschedule", operation_id="rescheduleBooking")
+    @post(
+        "/{booking_id:int}/reschedule", operation_id="rescheduleBooking", opt={CASE_TEXTS: REASON}
+    )
     async def reschedule(
         self,
         request: Request[Any, Any, Any],

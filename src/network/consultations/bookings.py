@@ -27,7 +27,15 @@ from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations import schemas
-from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.access import (
+    RequestRow,
+    authorize,
+    case_work,
+    load_requests,
+    load_visible,
+    unseen,
+    visible,
+)
 from network.consultations.notices import tell_booking
 from network.consultations.requests import set_status
 from network.consultations.tables import Booking
@@ -141,8 +149,10 @@ async def book(
     if mode is MeetingMode.WRITTEN:
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
     now = now or datetime.now(UTC)
-    async with case_transaction(Booking._meta.db, principal):
-        request = await load_request(request_id, field="request", source="body")
+    async with case_work(principal, actor):
+        request = await load_visible(
+            principal, request_id, Action.BOOKING_WRITE, field="request", source="body"
+        )
         authorize(principal, Action.BOOKING_WRITE, request)
         if request.kind != ConsultationKind.MEETING:
             raise InvalidInput("a written consultation has no meeting to book", field="request")
@@ -168,7 +178,9 @@ async def book(
         return await _stored(booking_id)
 
 
-async def _live_booking(booking_id: int) -> dict[str, Any]:
+async def _live_booking(principal: Principal, booking_id: int) -> tuple[dict[str, Any], RequestRow]:
+    """The live booking and its request, for booking changes by ``principal``: one
+    404 for a booking that does not exist and for one of a request they may not see."""
     row = (
         await Booking.select(
             Booking.id,
@@ -181,11 +193,16 @@ async def _live_booking(booking_id: int) -> dict[str, Any]:
         .where(Booking.id == booking_id)
         .first()
     )
-    if row is None or row["request"] is None:
-        raise NotFound("no such booking", field="booking_id", source="path")
+    found = await load_requests([row["request"]]) if row and row["request"] is not None else []
+    if row is None or not found or not visible(principal, found[0]):
+        raise unseen(
+            "no such booking", "booking", booking_id, Action.BOOKING_WRITE, field="booking_id"
+        )
+    request = found[0]
+    authorize(principal, Action.BOOKING_WRITE, request, object_type="booking", object_id=booking_id)
     if row["status"] != BookingStatus.BOOKED:
         raise Conflict("is cancelled already", field="booking_id", source="path")
-    return row
+    return row, request
 
 
 async def _cancel_row(booking_id: int, reason: str, now: datetime) -> None:
@@ -209,10 +226,8 @@ async def cancel(
     """Cancel a live booking with a reason; the consultation is accepted again, to rebook."""
     reason = required_text("reason", reason)
     now = now or datetime.now(UTC)
-    async with case_transaction(Booking._meta.db, principal):
-        booking = await _live_booking(booking_id)
-        request = await load_request(booking["request"])
-        authorize(principal, Action.BOOKING_WRITE, request)
+    async with case_work(principal, actor):
+        booking, request = await _live_booking(principal, booking_id)
         await _cancel_row(booking_id, reason, now)
         await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
         await record(
@@ -243,10 +258,8 @@ async def reschedule(
     start = _aware(start, "start")
     reason = required_text("reason", reason)
     now = now or datetime.now(UTC)
-    async with case_transaction(Booking._meta.db, principal):
-        booking = await _live_booking(booking_id)
-        request = await load_request(booking["request"])
-        authorize(principal, Action.BOOKING_WRITE, request)
+    async with case_work(principal, actor):
+        booking, request = await _live_booking(principal, booking_id)
         await _cancel_row(booking_id, reason, now)
         new_id = await _insert(request, booking["specialist"], start, booking["mode"], actor, now)
         await record(

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
 from network.consultations import schemas
-from network.consultations.access import authorize, load_request
+from network.consultations.access import authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.requests import audit, set_status
-from network.consultations.tables import Booking, ConsultationRequest, Feedback
+from network.consultations.tables import Booking, Feedback
 from network.lib.errors import Conflict
 from network.lib.vocab import BookingStatus, ConsultationKind, ConsultationStatus
 
@@ -33,8 +32,8 @@ async def complete(
     now: datetime | None = None,
 ) -> None:
     now = now or datetime.now(UTC)
-    async with case_transaction(ConsultationRequest._meta.db, principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.COMPLETED)
         if request.kind == ConsultationKind.WRITTEN:

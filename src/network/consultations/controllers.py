@@ -23,6 +23,7 @@ from network.consultations import (
     schemas,
     settlement,
 )
+from network.lib.deidentified import BODY, CASE_TEXTS, REASON, SUMMARY
 from network.lib.errors import DomainError
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
@@ -42,7 +43,11 @@ class ConsultationController(Controller):
     path = "/api/v1/consultations"
     tags = ["consultations"]
 
-    @post("/", operation_id="createConsultation", opt={ACTION_KEY: Action.CONSULTATION_CREATE})
+    @post(
+        "/",
+        operation_id="createConsultation",
+        opt={CASE_TEXTS: SUMMARY, ACTION_KEY: Action.CONSULTATION_CREATE},
+    )
     async def create(
         self, request: AnyRequest, data: JSONBody[schemas.ConsultationCreate]
     ) -> schemas.Consultation:
@@ -85,7 +90,7 @@ class ConsultationController(Controller):
     @put(
         "/{request_id:int}",
         operation_id="updateConsultation",
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={CASE_TEXTS: SUMMARY, ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def update(
         self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ConsultationUpdate]
@@ -148,7 +153,7 @@ class ConsultationController(Controller):
         "/{request_id:int}/cancel",
         operation_id="cancelConsultation",
         status_code=200,
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={CASE_TEXTS: REASON, ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def cancel(
         self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
@@ -174,7 +179,7 @@ class ConsultationController(Controller):
         "/{request_id:int}/decline",
         operation_id="declineConsultation",
         status_code=200,
-        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+        opt={CASE_TEXTS: REASON, ACTION_KEY: Action.CONSULTATION_RESPOND},
     )
     async def decline(
         self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
@@ -209,7 +214,10 @@ class ConsultationController(Controller):
     @post(
         "/{request_id:int}/messages",
         operation_id="postConsultationMessage",
-        opt={ACTION_KEY: Action.CONSULTATION_READ},  # either side; the service decides which
+        opt={
+            CASE_TEXTS: BODY,
+            ACTION_KEY: Action.CONSULTATION_READ,
+        },  # either side; the service decides which
     )
     async def post_message(
         self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.MessageCreate]

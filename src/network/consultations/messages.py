@@ -8,27 +8,22 @@ the specialist is the first answer, whose time is measured against the target
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, decide
 from network.audit.service import Actor
 from network.consultations import schemas
-from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.access import RequestRow, authorize, case_work, load_visible, refused
 from network.consultations.notices import tell_message
 from network.consultations.requests import audit
 from network.consultations.tables import ConsultationMessage, ConsultationRequest
 from network.lib.deidentified import required_text
-from network.lib.errors import Conflict, Forbidden
+from network.lib.errors import Conflict
 from network.lib.vocab import ConsultationKind, ConsultationStatus
 
 __all__ = ("list_messages", "post_message")
 
 MAX_MESSAGES = 200
-
-
-def _engine() -> Any:
-    return ConsultationMessage._meta.db
+THREAD = "consultation_thread"  # the audit's name for a request's message thread
 
 
 def _side(principal: Principal, request: RequestRow) -> bool:
@@ -41,7 +36,12 @@ def _side(principal: Principal, request: RequestRow) -> bool:
         return True
     if decide(principal, Action.CONSULTATION_UPDATE, request.target()):
         return False
-    raise Forbidden("only the requester's side and the specialist who took it write here")
+    raise refused(
+        "only the requester's side and the specialist who took it write here",
+        Action.CONSULTATION_READ,
+        request,
+        THREAD,
+    )
 
 
 async def post_message(
@@ -49,8 +49,10 @@ async def post_message(
 ) -> schemas.Message:
     body = required_text("body", body, empty="write something")
     now = datetime.now(UTC)
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(
+            principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
+        )
         from_specialist = _side(principal, request)
         if request.kind != ConsultationKind.WRITTEN:
             raise Conflict("only written consultations have a message thread", field="id")
@@ -86,9 +88,11 @@ async def post_message(
 async def list_messages(
     principal: Principal, actor: Actor, request_id: int
 ) -> list[schemas.Message]:
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
-        authorize(principal, Action.CONSULTATION_READ, request)
+    async with case_work(principal, actor):
+        request = await load_visible(
+            principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
+        )
+        authorize(principal, Action.CONSULTATION_READ, request, object_type=THREAD)
         rows = (
             await ConsultationMessage.select(
                 ConsultationMessage.id,

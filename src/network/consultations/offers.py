@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from network.accounts.case_scope import case_transaction, system_scope
+from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
 from network.consultations import schemas
-from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.access import RequestRow, authorize, case_work, load_visible
 from network.consultations.lifecycle import PLACEABLE, check_transition
 from network.consultations.network_loader import (
     State,
@@ -137,8 +137,8 @@ async def suggestions(
     if not 1 <= k <= MAX_SUGGESTIONS:
         raise InvalidInput(f"must be 1 to {MAX_SUGGESTIONS}", field="k", source="query")
     now = datetime.now(UTC)
-    async with case_transaction(ConsultationRequest._meta.db, principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in PLACEABLE:
             raise Conflict(
@@ -182,8 +182,8 @@ async def offer(
     """Offer the request to ``specialist_id`` (or their stand-in while they are away),
     or to the best eligible specialist when ``None``; the specialist it went to."""
     now = datetime.now(UTC)
-    async with case_transaction(ConsultationRequest._meta.db, principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in PLACEABLE:
             raise Conflict(f"a {request.status} request cannot be offered", field="status")

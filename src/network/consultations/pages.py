@@ -30,7 +30,8 @@ from network.consultations import (
 )
 from network.consultations.lifecycle import PLACEABLE
 from network.directory.services import list_areas
-from network.lib.errors import DomainError, Forbidden, InvalidInput
+from network.lib.deidentified import FORM_CHECKED
+from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
@@ -90,18 +91,12 @@ class ConsultationPages(Controller):
     ) -> Template:
         from network.web.pages import render
 
-        summary = (form or {}).get("summary", "")
-        marked = None
-        if error is not None and error.field == "summary" and "start" in error.extra:
-            start, end = int(error.extra["start"]), int(error.extra["end"])  # type: ignore[call-overload]
-            marked = (summary[:start], summary[start:end], summary[end:])
         template = await render(
             request,
             "consultations/new.html.j2",
             areas=await list_areas(),
             form=form or {},
             error=error,
-            marked=marked,
         )
         if error is not None:
             template.status_code = error.status_code
@@ -112,13 +107,19 @@ class ConsultationPages(Controller):
         """The form for a new, de-identified request."""
         return await self._new_page(request)
 
-    @post("/new", name="consultation-create", opt={ACTION_KEY: Action.CONSULTATION_CREATE})
+    @post(
+        "/new",
+        name="consultation-create",
+        opt={ACTION_KEY: Action.CONSULTATION_CREATE, FORM_CHECKED: True},
+    )
     async def create(self, request: AnyRequest) -> Template | Redirect:
         """Save the draft, or save and open it; a refusal keeps every word typed."""
         principal = await signed_in_principal(request)
         form = await form_fields(request)
         try:
-            data = to_struct(_draft(form), schemas.ConsultationCreate)
+            data = to_struct(
+                _draft(form), schemas.ConsultationCreate, case_texts=frozenset({"summary"})
+            )
             actor = actor_of(request, principal)
             request_id = await requests.create(principal, actor, data)
             if data.submit and data.named_specialist is not None:
@@ -130,7 +131,12 @@ class ConsultationPages(Controller):
         return Redirect(f"/consultations/{request_id}", status_code=303)
 
     async def _detail(
-        self, request: AnyRequest, request_id: int, *, error: DomainError | None = None
+        self,
+        request: AnyRequest,
+        request_id: int,
+        *,
+        error: DomainError | None = None,
+        form: dict[str, str] | None = None,
     ) -> Template:
         from network.web.pages import render
 
@@ -184,6 +190,8 @@ class ConsultationPages(Controller):
             offered_to_me=is_specialist_offered,
             accepted_by_me=is_specialist_accepted,
             error=error,
+            form=form or {},
+            name_warnings=item.summary_warnings if requester_side and not error else [],
         )
         if error is not None:
             template.status_code = error.status_code
@@ -203,10 +211,10 @@ class ConsultationPages(Controller):
         try:
             await act(principal, form)
         except DomainError as error:
-            if isinstance(error, Forbidden):
+            if isinstance(error, Forbidden | NotFound):  # not allowed, or not there to see
                 return await refused(request, error)
             try:
-                return await self._detail(request, request_id, error=error)
+                return await self._detail(request, request_id, error=error, form=form)
             except DomainError as unreadable:  # e.g. no longer visible after the action
                 return await refused(request, unreadable)
         return Redirect(f"/consultations/{request_id}", status_code=303)
@@ -214,7 +222,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/submit",
         name="consultation-submit",
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
     async def submit(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -225,7 +233,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/offer",
         name="consultation-offer",
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
     async def offer(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -242,7 +250,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/accept",
         name="consultation-accept",
-        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
     async def accept(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -253,7 +261,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/decline",
         name="consultation-decline",
-        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
     async def decline(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -266,7 +274,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/book",
         name="consultation-book",
-        opt={ACTION_KEY: Action.BOOKING_WRITE},
+        opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
     async def book(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -283,7 +291,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/unbook",
         name="consultation-unbook",
-        opt={ACTION_KEY: Action.BOOKING_WRITE},
+        opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
     async def unbook(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         """Cancel the booked meeting, with a reason; the request can be booked again."""
@@ -299,7 +307,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/move",
         name="consultation-move",
-        opt={ACTION_KEY: Action.BOOKING_WRITE},
+        opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
     async def move(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         """Move the booked meeting to another free time, with a reason."""
@@ -322,11 +330,15 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/message",
         name="consultation-message",
-        opt={ACTION_KEY: Action.CONSULTATION_READ},
+        opt={ACTION_KEY: Action.CONSULTATION_READ, FORM_CHECKED: True},
     )
     async def message(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
-            body = to_struct({"body": form.get("body", "")}, schemas.MessageCreate).body
+            body = to_struct(
+                {"body": form.get("body", "")},
+                schemas.MessageCreate,
+                case_texts=frozenset({"body"}),
+            ).body
             await messages.post_message(principal, actor_of(request, principal), request_id, body)
 
         return await self._act(request, request_id, act)
@@ -334,7 +346,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/time",
         name="consultation-time",
-        opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
+        opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
     async def log_time(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -346,7 +358,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/complete",
         name="consultation-complete",
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
     async def complete(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -372,7 +384,7 @@ class ConsultationPages(Controller):
     @post(
         "/{request_id:int}/cancel",
         name="consultation-cancel",
-        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
     async def cancel(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:

@@ -18,12 +18,12 @@ from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, Target, decide, visible_scope
 from network.audit.service import Actor, record
 from network.consultations import schemas
-from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.access import RequestRow, authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.db import among, id_chunks
 from network.directory.tables import CompetenceArea, Municipality
-from network.lib.deidentified import required_text
+from network.lib.deidentified import name_warnings, required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
 from network.specialists.tables import SpecialistProfile
@@ -162,8 +162,8 @@ async def update(
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in EDITABLE:
             raise Conflict(f"a {request.status} request can no longer be edited", field="status")
@@ -187,8 +187,8 @@ async def update(
 
 async def submit(principal: Principal, actor: Actor, request_id: int) -> None:
     """Open a draft: it now waits for a specialist."""
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.OPEN)
         await set_status(request, ConsultationStatus.OPEN, opened_at=datetime.now(UTC))
@@ -199,8 +199,8 @@ async def cancel(principal: Principal, actor: Actor, request_id: int, reason: st
     """Withdraw a request (its live offer and booking end with it)."""
     reason = required_text("reason", reason)
     now = datetime.now(UTC)
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.CANCELLED)
         await Assignment.update(
@@ -318,8 +318,8 @@ _COLUMNS = (
 
 async def get(principal: Principal, actor: Actor, request_id: int) -> schemas.Consultation:
     """One request, whole, for those the policy lets read it (audited)."""
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_READ)
         authorize(principal, Action.CONSULTATION_READ, request)
         row = (
             await ConsultationRequest.select(*_COLUMNS)
@@ -329,7 +329,10 @@ async def get(principal: Principal, actor: Actor, request_id: int) -> schemas.Co
         await audit(actor, "consultation.read", request)
     assert row is not None
     return schemas.Consultation(
-        **row, offered_to=request.offered_to, accepted_by=request.accepted_by
+        **row,
+        offered_to=request.offered_to,
+        accepted_by=request.accepted_by,
+        summary_warnings=name_warnings(row["summary"]),
     )
 
 

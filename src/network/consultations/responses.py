@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
-from network.consultations.access import RequestRow, authorize, load_request
+from network.consultations.access import (
+    RequestRow,
+    authorize,
+    case_work,
+    load_visible,
+    refused,
+)
 from network.consultations.lifecycle import check_transition
 from network.consultations.notices import tell_requester
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.lib.deidentified import required_text
-from network.lib.errors import Conflict, Forbidden
+from network.lib.errors import Conflict
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 
 __all__ = ("accept", "decline", "log_time")
 
 
-def _engine() -> Any:
-    return ConsultationRequest._meta.db
-
-
 def _must_hold_offer(principal: Principal, request: RequestRow) -> None:
     if request.offered_to is None or request.offered_to != principal.specialist_id:
-        raise Forbidden("only the specialist it is offered to may answer this offer")
+        raise refused(
+            "only the specialist it is offered to may answer this offer",
+            Action.CONSULTATION_RESPOND,
+            request,
+        )
 
 
 async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: object) -> None:
@@ -45,8 +49,8 @@ async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: o
 
 async def accept(principal: Principal, actor: Actor, request_id: int) -> RequestRow:
     """Take on an offered request; a meeting is booked next, a written one answered."""
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(principal, Action.CONSULTATION_RESPOND, request)
         _must_hold_offer(principal, request)
         check_transition(request.status, ConsultationStatus.ACCEPTED)
@@ -60,8 +64,8 @@ async def accept(principal: Principal, actor: Actor, request_id: int) -> Request
 async def decline(principal: Principal, actor: Actor, request_id: int, reason: str) -> RequestRow:
     """Turn an offer down with a reason; the requester may offer it to someone else."""
     reason = required_text("reason", reason)
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(principal, Action.CONSULTATION_RESPOND, request)
         _must_hold_offer(principal, request)
         check_transition(request.status, ConsultationStatus.DECLINED)
@@ -74,11 +78,15 @@ async def decline(principal: Principal, actor: Actor, request_id: int, reason: s
 
 async def log_time(principal: Principal, actor: Actor, request_id: int, minutes: int) -> None:
     """Record the minutes the accepting specialist spent on the consultation in all."""
-    async with case_transaction(_engine(), principal):
-        request = await load_request(request_id)
+    async with case_work(principal, actor):
+        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(principal, Action.CONSULTATION_RESPOND, request)
         if request.accepted_by is None or request.accepted_by != principal.specialist_id:
-            raise Forbidden("only the specialist who took the consultation logs its time")
+            raise refused(
+                "only the specialist who took the consultation logs its time",
+                Action.CONSULTATION_RESPOND,
+                request,
+            )
         if request.status not in (
             ConsultationStatus.ACCEPTED,
             ConsultationStatus.BOOKED,

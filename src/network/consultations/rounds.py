@@ -22,7 +22,7 @@ from network.accounts.case_scope import case_transaction
 from network.accounts.policy import Action, Principal, Target, decide
 from network.audit.service import Actor, record
 from network.consultations import schemas
-from network.consultations.access import load_requests
+from network.consultations.access import case_work, load_requests, refusals_audited, unseen
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import load_network, next_free_slots, request_info
 from network.consultations.notices import tell_offered_many
@@ -33,7 +33,7 @@ from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
-from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 from network.server.locks import exclusive
 
@@ -205,13 +205,15 @@ async def _round_row(principal: Principal, round_id: int) -> dict[str, Any]:
         .output(load_json=True)
         .first()
     )
-    if row is None:
-        raise NotFound("no such round", field="round_id", source="path")
-    target = Target(
-        municipality=row["municipality"], county=row["county"] or row["municipality_county"]
-    )
-    if not decide(principal, Action.ROUND_RUN, target):
-        raise Forbidden("this round belongs to another municipality or county")
+    # Another place's round is answered as one that does not exist.
+    if row is None or not decide(
+        principal,
+        Action.ROUND_RUN,
+        Target(
+            municipality=row["municipality"], county=row["county"] or row["municipality_county"]
+        ),
+    ):
+        raise unseen("no such round", "round", round_id, Action.ROUND_RUN, field="round_id")
     return dict(row)
 
 
@@ -257,7 +259,7 @@ def _round_out(row: dict[str, Any], assignments: list[dict[str, Any]]) -> schema
 async def get_round(
     principal: Principal, actor: Actor, round_id: int, *, audited: bool = True
 ) -> schemas.RoundOut:
-    async with case_transaction(ConsultationRequest._meta.db, principal):
+    async with case_work(principal, actor):
         row = await _round_row(principal, round_id)
         assignments = await _assignments(round_id)
         if audited:
@@ -267,7 +269,8 @@ async def get_round(
 
 async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[str, Any]:
     """The round's problem instance, for anyone to re-solve (ids and scores only)."""
-    await _round_row(principal, round_id)
+    async with refusals_audited(actor):
+        await _round_row(principal, round_id)
     row = (
         await AssignmentRound.select(AssignmentRound.problem, AssignmentRound.pairs)
         .where(AssignmentRound.id == round_id)
@@ -311,7 +314,7 @@ async def commit(
     now = datetime.now(UTC)
     async with (
         exclusive("round", redis, busy=BUSY),
-        case_transaction(ConsultationRequest._meta.db, principal),
+        case_work(principal, actor),
     ):
         row = await _round_row(principal, round_id)
         if row["status"] != RoundStatus.PREVIEW:

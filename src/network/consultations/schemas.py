@@ -137,6 +137,13 @@ class Consultation(Schema):
     closed_at: datetime | None
     minutes_spent: int | None
     version: int
+    summary_warnings: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="likely names of people in the summary: a warning to check that "
+            "none is a client's (never a refusal)"
+        ),
+    ] = []
 
 
 class ConsultationItem(Schema):

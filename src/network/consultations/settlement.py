@@ -9,18 +9,17 @@ aggregation (:func:`settle`) plus a loader that reads times and codes, no case t
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from decimal import Decimal
 
 from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.lib.csvsafe import csv_text
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
 from network.scheduling import STOCKHOLM
@@ -162,32 +161,20 @@ CSV_COLUMNS = (
 
 
 def to_csv(lines: Iterable[SettlementLine], *, month: str, hourly_rate: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "month",
-            "giver",
-            "receiver",
-            "area",
-            "consultations",
-            "minutes",
-            "hours",
-            "rate",
-            "amount",
-        ]
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                month,
+                line.giver,
+                line.receiver,
+                line.area,
+                line.consultations,
+                line.minutes,
+                Decimal(f"{line.hours:.2f}"),  # a number, written as 1.50
+                hourly_rate,
+                line.amount,
+            ]
+            for line in lines
+        ),
     )
-    for line in lines:
-        row: list[Any] = [
-            month,
-            line.giver,
-            line.receiver,
-            line.area,
-            line.consultations,
-            line.minutes,
-            f"{line.hours:.2f}",
-            hourly_rate,
-            line.amount,
-        ]
-        writer.writerow(row)
-    return out.getvalue()

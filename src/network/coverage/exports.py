@@ -6,12 +6,11 @@ and demand with small numbers already suppressed (an empty CSV field, a JSON nul
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from typing import Any
 
 from network.coverage.services import Report, Row
+from network.lib.csvsafe import csv_text
 
 __all__ = ("CSV_COLUMNS", "row_fields", "to_csv", "to_geojson")
 
@@ -63,17 +62,14 @@ def _csv_value(value: Any) -> Any:
         return ";".join(map(str, value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    return value
 
 
 def to_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in report.rows:
-        fields = row_fields(row)
-        writer.writerow([_csv_value(fields[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
+    return csv_text(
+        CSV_COLUMNS,
+        ([_csv_value(fields[c]) for c in CSV_COLUMNS] for fields in map(row_fields, report.rows)),
+    )
 
 
 def to_geojson(report: Report, boundaries: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,10 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from network.accounts.case_scope import system_transaction
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
-from network.db import insert_chunks, write_transaction
+from network.db import insert_chunks
 from network.demo.generator import (
     DEFAULT_MENTORING_REQUESTS,
     DEFAULT_REQUESTS,
@@ -147,7 +148,8 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
     """
     steps = _Steps(progress)
     engine = SpecialistProfile._meta.db
-    async with write_transaction(engine):
+    # Acting for the whole network: case rows pass row-level security whoever seeds.
+    async with system_transaction(engine):
         county_ids = await _ids(County)
         municipality_ids = await _ids(Municipality)
         area_ids = await _ids(CompetenceArea)
@@ -515,7 +517,8 @@ async def seed_if_empty(
     PostgreSQL under an advisory lock), so two processes starting at once seed once.
     """
     engine = SpecialistProfile._meta.db
-    async with write_transaction(engine):
+    # Acting for the whole network: case rows pass row-level security whoever seeds.
+    async with system_transaction(engine):
         if isinstance(engine, PostgresEngine):
             await SpecialistProfile.raw("SELECT pg_advisory_xact_lock({})", _SEED_LOCK_KEY)
         if await SpecialistProfile.count() > 0:

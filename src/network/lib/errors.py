@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 __all__ = ("Conflict", "DomainError", "Forbidden", "InvalidInput", "NotFound")
 
 
@@ -16,6 +18,7 @@ class DomainError(Exception):
         *,
         field: str | None = None,
         source: str | None = None,
+        errors: Sequence[Mapping[str, object]] = (),
         **extra: object,
     ) -> None:
         super().__init__(message)
@@ -23,6 +26,9 @@ class DomainError(Exception):
         self.field = field
         self.source = source
         self.extra = extra
+        # Every problem when there are several (each a dict with at least "field" and
+        # "message"); empty when the one above is the only one.
+        self.errors = [dict(error) for error in errors]
 
 
 class InvalidInput(DomainError):

@@ -141,4 +141,5 @@ class NotificationKind(StrEnum):
     BOOKING_MOVED = "booking.moved"
     MESSAGE_NEW = "message.new"
     MENTOR_MATCHED = "mentoring.matched"
+    ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
     TEST = "test"

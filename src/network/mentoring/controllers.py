@@ -80,9 +80,10 @@ class MentoringController(Controller):
     async def list_mentors(
         self, request: AnyRequest, programme_id: FromPath[int]
     ) -> list[schemas.OfferOut]:
-        """The programme's active mentors with the seats they have left."""
-        await signed_in_principal(request)
-        return await mentors.list_offers(programme_id)
+        """The programme's active mentors with the seats they have left (their unit and
+        years for the programme's participants and coordinators, their ranking of the
+        applicants for themselves and the coordinators)."""
+        return await mentors.list_offers(await signed_in_principal(request), programme_id)
 
     @put(
         "/programmes/{programme_id:int}/mentor",

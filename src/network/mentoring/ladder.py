@@ -10,8 +10,6 @@ flagged, and export it as CSV.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +17,7 @@ from network.accounts.policy import Principal
 from network.audit.service import Actor, record
 from network.db import is_unique_violation, write_transaction
 from network.lib.clock import today
+from network.lib.csvsafe import csv_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
@@ -257,21 +256,14 @@ PROGRESS_COLUMNS = (
 )
 
 
-def _cell(text: str) -> str:
-    """A name as a spreadsheet shows it, never as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def progress_csv(programme: Programme, pairs: list[schemas.PairOut]) -> str:
     """A cohort's progress for the programme's report: one row per pair."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PROGRESS_COLUMNS)
-    for p in pairs:
-        writer.writerow(
+    return csv_text(
+        PROGRESS_COLUMNS,
+        (
             [
-                _cell(p.mentee_name),
-                _cell(p.mentor_name),
+                p.mentee_name,
+                p.mentor_name,
                 p.matched_at.astimezone(STOCKHOLM).date().isoformat() if p.matched_at else "",
                 p.steps_signed,
                 len(programme.steps),
@@ -281,5 +273,6 @@ def progress_csv(programme: Programme, pairs: list[schemas.PairOut]) -> str:
                 p.last_met.isoformat() if p.last_met else "",
                 "yes" if p.stale else "no",
             ]
-        )
-    return out.getvalue()
+            for p in pairs
+        ),
+    )

@@ -4,7 +4,10 @@ programme, with a capacity, and may rank the programme's applicants.
 A mentor works in a participating municipality. A social worker needs
 ``MIN_YEARS`` in the profession (they state them with the offer); a specialist's
 profile is enough. Everyone signed in may see a programme's mentors (a new social
-worker picks wishes among them).
+worker picks wishes among them), but a mentor's unit and years in the profession
+only the programme's participants (users of its municipalities) and coordinators,
+and a mentor's ranking of the applicants only the mentor and the coordinators
+(:func:`shown_to`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from network.accounts.policy import Action, Principal, Target, decide
@@ -37,6 +41,7 @@ __all__ = (
     "save_offer",
     "seats_taken",
     "set_ranking",
+    "shown_to",
 )
 
 MIN_YEARS = 3
@@ -116,10 +121,34 @@ async def _specialist_users(user_ids: list[int]) -> dict[int, int]:
     return {row["user"]: row["id"] for row in rows}
 
 
-async def list_offers(programme_id: int, *, active_only: bool = True) -> list[schemas.OfferOut]:
-    await load_programme(programme_id)
+def shown_to(
+    principal: Principal, programme: Programme, offers: list[schemas.OfferOut]
+) -> list[schemas.OfferOut]:
+    """``offers`` as ``principal`` may read them: a mentor's unit and years only for
+    the programme's participants and coordinators, their ranking of the applicants
+    only for the mentor and the coordinators (empty for everyone else)."""
+    manager = programme.may_manage(principal)
+    participant = manager or programme.includes(principal)
+    shown = []
+    for offer in offers:
+        own = offer.user == principal.user_id
+        hidden: dict[str, Any] = {}
+        if not (own or participant):
+            hidden |= {"unit": None, "years": None}
+        if not (own or manager):
+            hidden["ranking"] = []
+        shown.append(msgspec.structs.replace(offer, **hidden) if hidden else offer)
+    return shown
+
+
+async def list_offers(
+    principal: Principal, programme_id: int, *, active_only: bool = True
+) -> list[schemas.OfferOut]:
+    """The programme's mentors (active ones only, unless not ``active_only``) as
+    ``principal`` may read them (:func:`shown_to`)."""
+    programme = await load_programme(programme_id)
     found = await load_offers(programme_id)
-    return [o for o in found if o.active or not active_only]
+    return shown_to(principal, programme, [o for o in found if o.active or not active_only])
 
 
 def place_in(principal: Principal, programme: Programme) -> tuple[str, str]:

@@ -148,7 +148,7 @@ class MentoringPages(Controller):
         principal = await signed_in_principal(request)
         programme = await programmes.get_programme(principal, programme_id)
         loaded = await programmes.load_programme(programme_id)
-        offers = await mentors.list_offers(programme_id, active_only=False)
+        offers = await mentors.list_offers(principal, programme_id, active_only=False)
         mine = next((o for o in offers if o.user == principal.user_id), None)
         home = programmes.home_of(principal)
         takes_part = home is not None and home[0] in loaded.participants
@@ -284,7 +284,7 @@ class MentoringPages(Controller):
             offer = next(
                 (
                     o
-                    for o in await mentors.list_offers(programme_id, active_only=False)
+                    for o in await mentors.list_offers(principal, programme_id, active_only=False)
                     if o.user == principal.user_id
                 ),
                 None,

@@ -16,7 +16,14 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from network.accounts.policy import Action, Principal, decide_all, party_targets
+from network.accounts.policy import (
+    Action,
+    Principal,
+    Target,
+    decide_all,
+    holds_role_in,
+    party_targets,
+)
 from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.parties import Members, check_parties
@@ -64,6 +71,14 @@ class Programme:
     def may_manage(self, principal: Principal) -> bool:
         targets = party_targets(self.county, ((code, c) for code, _, c in self.members))
         return decide_all(principal, Action.MENTORING_MANAGE, targets)
+
+    def includes(self, principal: Principal) -> bool:
+        """Whether ``principal`` is a user (any role) of a participating municipality."""
+        if self.county is not None:
+            places = [Target(municipality=code, county=self.county) for code in self.participants]
+        else:
+            places = [Target(municipality=code, county=c) for code, _, c in self.members]
+        return holds_role_in(principal, places)
 
 
 def home_of(principal: Principal) -> tuple[str, str] | None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from network.accounts.policy import Principal
 from network.audit.service import Actor, record
 from network.db import write_transaction
@@ -252,13 +254,20 @@ async def my_requests(principal: Principal) -> list[schemas.RequestOut]:
 
 
 async def applicants(principal: Principal, programme_id: int) -> list[schemas.RequestOut]:
-    """The programme's open requests: for its mentors (to rank them) and coordinators."""
+    """The programme's open requests: for its mentors (to rank them) and coordinators.
+    An applicant's wishes (their ranking of the mentors) only the coordinators see."""
     programme = await load_programme(programme_id)
-    if not programme.may_manage(principal):
+    manager = programme.may_manage(principal)
+    if not manager:
         mine = [o for o in await load_offers(programme_id) if o.user == principal.user_id]
         if not mine:
             raise Forbidden("only the programme's mentors and coordinators see its applicants")
-    return await load_requests(
+    found = await load_requests(
         where=(MentoringRequest.programme == programme_id)
         & (MentoringRequest.status == MentoringStatus.OPEN)
     )
+    if manager:
+        return found
+    return [
+        r if r.mentee == principal.user_id else msgspec.structs.replace(r, wishes=[]) for r in found
+    ]

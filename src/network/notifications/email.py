@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from network.lib.vocab import NotificationKind
-from network.web.i18n import NOTICE_LABELS, translator
+from network.web.i18n import NOTICE_LABELS, ROLE_LABELS, translator
 
 __all__ = ("Mailer", "compose")
 
@@ -38,7 +38,13 @@ def compose(
     for language, area in (("sv", area_sv), ("en", area_en)):
         words = translator(language)
         when = words.when(moment) if moment else ""
-        lines[language] = words.gettext(NOTICE_LABELS[kind.value]).format(area=area, start=when)
+        role = params.get("role", "")
+        lines[language] = words.gettext(NOTICE_LABELS[kind.value]).format(
+            area=area,
+            start=when,
+            role=words.gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else role,
+            place=params.get("place", ""),
+        )
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to

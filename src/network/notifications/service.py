@@ -55,6 +55,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.BOOKING_MOVED: frozenset({"area", "start"}),
     NotificationKind.MESSAGE_NEW: frozenset({"area"}),
     NotificationKind.MENTOR_MATCHED: frozenset(),
+    NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
 }
 

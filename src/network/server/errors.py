@@ -67,7 +67,9 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
 
 
 def domain_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    errors = [{"field": exc.field, "message": exc.message, "source": exc.source, **exc.extra}]
+    errors = [{"source": exc.source, **error} for error in exc.errors] or [
+        {"field": exc.field, "message": exc.message, "source": exc.source, **exc.extra}
+    ]
     detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
     return Response(
         _body(exc.status_code, detail, errors),

@@ -10,7 +10,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
 from network.accounts.sessions import SESSION_COOKIE
 from network.settings import Settings
@@ -37,8 +37,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def security_headers(settings: Settings) -> DefineMiddleware:
-    """CSP without inline scripts, frame-ancestors, referrer policy; HSTS in prod."""
+def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
+    """CSP without inline scripts, frame-ancestors, referrer policy; HSTS in prod.
+
+    An app-level ``before_send`` hook, not a middleware: Litestar runs middleware only
+    for matched routes, and the hook sees every HTTP response, 404, 405, 413 and 500
+    from routing or an error handler included. A header a response sets itself wins.
+    """
     headers = {
         "content-security-policy": CONTENT_SECURITY_POLICY,
         "x-content-type-options": "nosniff",
@@ -49,28 +54,15 @@ def security_headers(settings: Settings) -> DefineMiddleware:
     }
     if not settings.is_dev:
         headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
-    return DefineMiddleware(SecurityHeadersMiddleware, headers=headers)
 
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if scope["type"] == ScopeType.HTTP and message["type"] == "http.response.start":
+            mutable = MutableScopeHeaders.from_message(message)
+            for name, value in headers.items():
+                if name not in mutable:
+                    mutable[name] = value
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = headers
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                mutable = MutableScopeHeaders.from_message(message)
-                for name, value in self.headers.items():
-                    if name not in mutable:
-                        mutable[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    return add_headers
 
 
 class SessionCSRFMiddleware(CSRFMiddleware):

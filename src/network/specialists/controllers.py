@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.connection import ASGIConnection
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
 from network.lib.errors import NotFound
 from network.lib.timeparse import parse_instant
+from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
 
 __all__ = (
@@ -37,18 +39,30 @@ class SpecialistController(Controller):
         """Specialists with their competences, by area and home municipality or county."""
         return await services.list_specialists(area=area, municipality=municipality, county=county)
 
-    @get("/{specialist_id:int}/slots", operation_id="specialistSlots")
+    @get(
+        "/{specialist_id:int}/slots",
+        operation_id="specialistSlots",
+        opt={ACTION_KEY: Action.SLOTS_READ},
+    )
     async def slots(
         self,
+        request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         from_: Annotated[
             str, QueryParameter(name="from", max_length=64, description="ISO 8601 with offset")
         ],
         to: Annotated[str, QueryParameter(max_length=64, description="ISO 8601 with offset")],
     ) -> list[schemas.Slot]:
-        """Bookable slots in [from, to), in Europe/Stockholm time with offsets."""
-        return await services.specialist_slots(
-            specialist_id, parse_instant(from_, "from"), parse_instant(to, "to")
+        """Bookable slots in [from, to), in Europe/Stockholm time with offsets: for those
+        who could book the specialist (the specialist, and social workers and coordinators
+        of their home municipality or of one a valid sharing agreement lets them serve)."""
+        principal = await signed_in_principal(request)
+        return await services.readable_slots(
+            principal,
+            actor_of(request, principal),
+            specialist_id,
+            parse_instant(from_, "from"),
+            parse_instant(to, "to"),
         )
 
 
@@ -146,7 +160,7 @@ class CalendarFeedController(Controller):
         principal = await signed_in_principal(request)
         token = await calendar.create_feed(principal, actor_of(request, principal), specialist_id)
         return schemas.CalendarFeedCreated(
-            url=feed_url(str(request.base_url), token), created_at=datetime.now(UTC)
+            url=feed_url(request, token), created_at=datetime.now(UTC)
         )
 
     @delete("/", operation_id="revokeCalendarFeed")
@@ -156,8 +170,9 @@ class CalendarFeedController(Controller):
         await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
 
 
-def feed_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/calendar/{token}/feed.ics"
+def feed_url(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> str:
+    """The feed's address on NETWORK_PUBLIC_URL (never on the request's Host header)."""
+    return public_link(connection, f"/calendar/{token}/feed.ics")
 
 
 class CalendarFeedPublic(Controller):
@@ -172,7 +187,7 @@ class CalendarFeedPublic(Controller):
         """The specialist's bookings and absences as iCalendar (RFC 5545)."""
         body = await calendar.feed_for_token(
             token,
-            base_url=str(request.base_url),
+            base_url=public_link(request),
             client_addr=request.client.host if request.client else None,
         )
         if body is None:

@@ -361,7 +361,7 @@ class SpecialistPages(Controller):
             token = await calendar.create_feed(
                 principal, actor_of(request, principal), specialist_id
             )
-            return feed_url(str(request.base_url), token)
+            return feed_url(request, token)
 
         return await self._form(request, specialist_id, "calendar", run)
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from network.accounts.policy import Action, Principal, Target, decide
+from network.audit.service import Actor, record
 from network.db import among
-from network.directory.tables import CompetenceArea, County, Municipality
-from network.lib.errors import InvalidInput, NotFound
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    CompetenceArea,
+    County,
+    Municipality,
+    SharingAgreement,
+)
+from network.lib.clock import today
+from network.lib.errors import Forbidden, InvalidInput, NotFound
+from network.lib.vocab import AuditOutcome
 from network.scheduling import (
     Busy,
     DateOverride,
@@ -35,6 +46,8 @@ __all__ = (
     "availability",
     "list_specialists",
     "profile_for_editing",
+    "readable_slots",
+    "served_places",
     "specialist_names",
     "specialist_slots",
 )
@@ -231,6 +244,80 @@ async def specialist_slots(
         schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo))
         for s in found.free(start, end, now or datetime.now(UTC))
     ]
+
+
+async def served_places(specialist_id: int, day: date) -> list[Target]:
+    """Where a specialist may serve on ``day``, as policy targets: their home
+    municipality (the target that names them), and every municipality that a sharing
+    agreement valid that day binds to their home in one of their competence areas.
+    :class:`NotFound` if there is no such specialist."""
+    profile = (
+        await SpecialistProfile.select(
+            SpecialistProfile.home_municipality._.code.as_alias("home"),
+            SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+        )
+        .where(SpecialistProfile.id == specialist_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFound("no such specialist", field="id", source="path")
+    home, county = profile["home"], profile["county"]
+    places = [Target(municipality=home, county=county, specialist_ids=frozenset({specialist_id}))]
+    areas = SpecialistCompetence.select(SpecialistCompetence.area).where(
+        SpecialistCompetence.specialist == specialist_id
+    )
+    covering = AgreementArea.select(AgreementArea.agreement).where(
+        AgreementArea.area.is_in([row["area"] for row in await areas] or [0])
+    )
+    valid = await SharingAgreement.select(
+        SharingAgreement.id, SharingAgreement.county._.code.as_alias("county")
+    ).where(
+        SharingAgreement.id.is_in(sorted({row["agreement"] for row in await covering}) or [0])
+        & (SharingAgreement.valid_from <= day)
+        & (SharingAgreement.valid_to.is_null() | (SharingAgreement.valid_to >= day))
+    )
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for row in await AgreementMunicipality.select(
+        AgreementMunicipality.agreement,
+        AgreementMunicipality.municipality._.code.as_alias("code"),
+        AgreementMunicipality.municipality._.county._.code.as_alias("county"),
+    ).where(
+        AgreementMunicipality.agreement.is_in([a["id"] for a in valid if not a["county"]] or [0])
+    ):
+        members[row["agreement"]].append((row["code"], row["county"]))
+    for agreement in valid:
+        if not agreement["county"] and home in {code for code, _ in members[agreement["id"]]}:
+            places.extend(Target(municipality=m, county=c) for m, c in members[agreement["id"]])
+    if any(agreement["county"] == county for agreement in valid):  # the home's whole county
+        places.extend(
+            Target(municipality=row["code"], county=county)
+            for row in await Municipality.select(Municipality.code).where(
+                Municipality.county._.code == county
+            )
+        )
+    return places
+
+
+async def readable_slots(
+    principal: Principal, actor: Actor, specialist_id: int, start: datetime, end: datetime
+) -> list[schemas.Slot]:
+    """:func:`specialist_slots` for those who could book the specialist (the policy's
+    ``slots.read`` in one of :func:`served_places`): the specialist themself, and social
+    workers and coordinators of a municipality they serve. Others are refused (403, the
+    specialist being listed to everyone), audited as denied."""
+    places = await served_places(specialist_id, today())
+    if not any(decide(principal, Action.SLOTS_READ, place) for place in places):
+        reason = "only those who could book this specialist see their free slots"
+        await record(
+            actor,
+            "access.denied",
+            "specialist_slots",
+            specialist_id,
+            outcome=AuditOutcome.DENIED,
+            detail={"action": Action.SLOTS_READ.value, "reason": reason},
+        )
+        raise Forbidden(reason, field="specialist_id", source="path")
+    return await specialist_slots(specialist_id, start, end)
 
 
 async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request
 from litestar.response import Template
 
+from network.lib.deidentified import require_no_identity_numbers
 from network.lib.errors import DomainError, InvalidInput
 
 __all__ = ("form_fields", "form_lists", "refused", "to_struct")
@@ -33,8 +34,16 @@ async def form_lists(request: Request[Any, Any, Any], *names: str) -> dict[str, 
     return found
 
 
-def to_struct(data: dict[str, Any], kind: type[T]) -> T:
-    """``data`` as the API Struct ``kind``; a validation error names the field."""
+def to_struct(
+    data: dict[str, Any], kind: type[T], *, case_texts: frozenset[str] = frozenset()
+) -> T:
+    """``data`` as the API Struct ``kind``; a validation error names the field.
+
+    Every text in ``data`` is refused when it holds a personal identity or coordination
+    number, as in any JSON body (routes marked ``FORM_CHECKED`` rely on this); the
+    fields named in ``case_texts`` when they hold personal data of any kind, all
+    findings in one refusal."""
+    require_no_identity_numbers(data, case_texts=case_texts)
     try:
         return msgspec.convert(data, kind, strict=False)
     except msgspec.ValidationError as error:

@@ -31,6 +31,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from network.lib.deidentified import marked_segments
+
 __all__ = (
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
@@ -163,7 +165,8 @@ UNPLACED_LABELS = {
     "no_eligible_specialist": N_("no eligible specialist"),
     "capacity_exhausted": N_("the eligible specialists' capacity is used up"),
 }
-# What a notification says, per kind; ``{area}`` and ``{start}`` are filled in.
+# What a notification says, per kind; ``{area}``, ``{start}``, ``{role}`` and ``{place}``
+# are filled in.
 NOTICE_LABELS = {
     "offer.new": N_("New consultation offer: {area}"),
     "offer.accepted": N_("Your request was accepted: {area}"),
@@ -174,9 +177,10 @@ NOTICE_LABELS = {
     "booking.moved": N_("Meeting moved to {start}: {area}"),
     "message.new": N_("New message in a written consultation: {area}"),
     "mentoring.matched": N_("You have a mentoring pair: see who and the ladder"),
+    "role.granted": N_("A role that reads case data was granted: {role} in {place}"),
     "test": N_("Test notification: notifications reach you."),
 }
-# The de-identification guard's findings, as the new-request form explains them.
+# The de-identification guard's findings, as a refused form explains them.
 FINDING_LABELS = {
     "personal_identity_number": N_(
         "The text contains a personal identity number (marked below). Remove it: "
@@ -194,6 +198,22 @@ FINDING_LABELS = {
         "The text contains an e-mail address (marked below). Remove it: "
         "consultations are de-identified."
     ),
+}
+FINDING_KINDS = {
+    "personal_identity_number": N_("Personal identity number"),
+    "coordination_number": N_("Coordination number"),
+    "phone_number": N_("Phone number"),
+    "email": N_("E-mail address"),
+    "name": N_("Name"),
+}
+# Form fields as a refusal names them.
+FIELD_LABELS = {
+    "summary": N_("The question"),
+    "body": N_("Message"),
+    "reason": N_("Reason"),
+    "name": N_("Name"),
+    "display_name": N_("Name"),
+    "title": N_("Title"),
 }
 _compile_lock = threading.Lock()
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -270,6 +290,9 @@ class Translator:
             "unplaced_labels": UNPLACED_LABELS,
             "notice_labels": NOTICE_LABELS,
             "finding_labels": FINDING_LABELS,
+            "finding_kinds": FINDING_KINDS,
+            "field_labels": FIELD_LABELS,
+            "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,
             "legal_form_labels": LEGAL_FORM_LABELS,
