@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -13,38 +13,21 @@ from litestar.logging.config import LoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
-from litestar.types import ControllerRouterHandler
 
-from network.accounts.admin_controllers import AdminPages, UserController
-from network.accounts.controllers import DevLoginController, SessionController
-from network.accounts.guards import ACTION_KEY, policy_guard
-from network.accounts.oidc_controllers import OidcController, oidc_client_for
-from network.accounts.policy import Action
+from network import piccolo_conf
+from network.accounts.guards import policy_guard
+from network.accounts.oidc_controllers import oidc_client_for
 from network.accounts.sessions import make_session_config
-from network.accounts.token_controllers import TokenController
-from network.agreements.controllers import AgreementController
-from network.audit.controllers import AuditController, ReviewController
-from network.consultations.booking_controllers import BookingController
-from network.consultations.controllers import (
-    ConsultationController,
-    ResponseTimeController,
-    RoundController,
-    SettlementController,
-)
 from network.consultations.followup import periodic_follow_up
-from network.coverage.controllers import CoverageController
 from network.coverage.history import snapshot_if_due
 from network.db import check_row_security, close_pool, make_engine, open_pool
-from network.directory.controllers import DirectoryController
-from network.mentoring.controllers import MentoringController
 from network.notifications import service as outbox
-from network.notifications.controllers import InboxPage, NotificationController
 from network.notifications.email import Mailer
+from network.routes import route_handlers
 from network.server import cache, locks
 from network.server.bodies import checked_bodies
 from network.server.clients import client_address_middleware
 from network.server.errors import exception_handlers
-from network.server.health import HealthController
 from network.server.logging import configure_logging
 from network.server.params import ids_in_range
 from network.server.periodic import periodic
@@ -52,13 +35,7 @@ from network.server.redis import make_redis
 from network.server.security import csrf_middleware, rate_limits, security_headers
 from network.server.stores import make_channels, make_store_registry
 from network.settings import Settings, get_settings
-from network.specialists.controllers import (
-    CalendarFeedController,
-    CalendarFeedPublic,
-    SpecialistController,
-    SpecialistEditController,
-)
-from network.web import STATIC_ROUTER, WEB_CONTROLLERS, make_template_config
+from network.web import make_template_config
 
 __all__ = ("MAX_BODY_BYTES", "create_app")
 
@@ -114,37 +91,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     session_config = make_session_config()
-    handlers: list[ControllerRouterHandler] = [
-        HealthController,
-        DirectoryController,
-        SpecialistController,
-        SpecialistEditController,
-        BookingController,
-        ConsultationController,
-        SettlementController,
-        ResponseTimeController,
-        RoundController,
-        CoverageController,
-        AgreementController,
-        MentoringController,
-        CalendarFeedController,
-        CalendarFeedPublic,
-        SessionController,
-        TokenController,
-        UserController,
-        AdminPages,
-        AuditController,
-        ReviewController,
-        NotificationController,
-        InboxPage,
-        *WEB_CONTROLLERS,
-        Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
-    ]
-    if settings.is_dev:
-        handlers.append(DevLoginController)
     oidc = oidc_client_for(settings)  # None unless NETWORK_OIDC_ISSUER is set
-    if oidc is not None:
-        handlers.append(OidcController)
+    handlers = route_handlers(dev_sign_in=settings.is_dev, oidc=oidc is not None)
 
     return Litestar(
         route_handlers=handlers,
@@ -195,8 +143,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def _engine_for(settings: Settings):  # type: ignore[no-untyped-def]
     """The engine Piccolo's tables use: the one from ``piccolo_conf`` when it matches."""
-    from network import piccolo_conf
-
     if settings.database_url == get_settings().database_url:
         return piccolo_conf.DB
     return make_engine(settings)

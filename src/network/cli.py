@@ -9,12 +9,21 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from network.settings import DEFAULT_PORT
+import asyncpg
+import uvicorn
 
-if TYPE_CHECKING:
-    from network.settings import Settings
+from network.accounts.oidc_settings import load_oidc_settings
+from network.backup import BackupError, backup, restore
+from network.consultations.followup import follow_up
+from network.coverage.history import snapshot_if_due, take_snapshot
+from network.demo import DEMO_USERS, seed_if_empty
+from network.directory.reference import load_reference_data
+from network.lib.clock import today
+from network.lib.pgroles import RoleSetupError, ServingRole, role_bypasses
+from network.migrate import as_owner, grant_serving_role, migrate_backwards, migrate_forwards
+from network.server.redis import check_redis
+from network.settings import DEFAULT_PORT, Settings, SettingsError, get_settings
 
 __all__ = ("main",)
 
@@ -32,14 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         os.environ["NETWORK_ENV"] = "dev"
 
-    from network.settings import SettingsError, get_settings
-
     try:
         settings = get_settings()
         if args.command in ("demo", "serve"):
-            from network.accounts.oidc_settings import load_oidc_settings
-            from network.server.redis import check_redis
-
             load_oidc_settings(env=settings.env)
             asyncio.run(check_redis(settings))
         if args.command == "serve" and not settings.is_dev:
@@ -67,10 +71,6 @@ def _refuse_a_bypassing_role(settings: Settings) -> None:
     A database that cannot be reached is left to the start-up, which reports it."""
     if settings.database_kind != "postgres":
         return
-    import asyncpg
-
-    from network.lib.pgroles import role_bypasses
-    from network.settings import SettingsError
 
     try:
         problem = asyncio.run(role_bypasses(settings.database_url))
@@ -127,9 +127,6 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
     """Migrate, load the reference data and (``seed``) seed the demo network if empty,
     as the owner of the schema (``NETWORK_DATABASE_OWNER_URL``); grant the serving role."""
-    from network.directory.reference import load_reference_data
-    from network.migrate import as_owner, grant_serving_role, migrate_forwards
-    from network.settings import get_settings
 
     settings = get_settings()
     with as_owner(settings):
@@ -138,21 +135,17 @@ async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
         await load_reference_data(settings.data_dir)
         if not seed:
             return False
-        from network.demo import seed_if_empty
 
         options = {
             k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
         }
         seeded = await seed_if_empty(progress=True, **options)
-        from network.coverage.history import snapshot_if_due
 
         await snapshot_if_due()  # the coverage history starts with the network as seeded
         return seeded
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from network.demo import DEMO_USERS
-    from network.settings import get_settings
 
     settings = get_settings()
     seeded = asyncio.run(_prepare(args, seed=True))
@@ -166,14 +159,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from network.settings import get_settings
 
     settings = get_settings()
     return _run_server(args.host or settings.host, args.port or settings.port, workers=args.workers)
 
 
 def _run_server(host: str, port: int, *, workers: int) -> int:
-    import uvicorn
 
     uvicorn.run(
         "network.app:create_app",
@@ -191,9 +182,6 @@ def _run_server(host: str, port: int, *, workers: int) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from network.lib.pgroles import RoleSetupError, ServingRole
-    from network.migrate import as_owner, grant_serving_role, migrate_backwards, migrate_forwards
-    from network.settings import get_settings
 
     settings = get_settings()
 
@@ -232,8 +220,6 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _followup(args: argparse.Namespace) -> int:
-    from network.consultations.followup import follow_up
-    from network.settings import get_settings
 
     result = asyncio.run(follow_up(retention_days=get_settings().retention_days))
     print(
@@ -244,8 +230,6 @@ def _followup(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from network.coverage.history import take_snapshot
-    from network.lib.clock import today
 
     day = today()
     rows = asyncio.run(take_snapshot(day))
@@ -254,8 +238,6 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from network.backup import BackupError, backup
-    from network.settings import get_settings
 
     settings = get_settings()
     try:
@@ -269,10 +251,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from network.backup import BackupError, restore
-    from network.lib.pgroles import RoleSetupError
-    from network.migrate import grant_serving_role
-    from network.settings import get_settings
 
     settings = get_settings()
     try:

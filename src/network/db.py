@@ -13,6 +13,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.utils.encoding import dump_json
 
+from network.lib.pgroles import BYPASS_QUERY, bypass_problem
 from network.settings import Settings, SettingsError
 
 T = TypeVar("T")
@@ -140,7 +141,6 @@ async def check_row_security(engine: Engine, settings: Settings) -> None:  # typ
     void. Raises :class:`SettingsError` naming ``NETWORK_DATABASE_URL`` in prod."""
     if not isinstance(engine, PostgresEngine):
         return
-    from network.lib.pgroles import BYPASS_QUERY, bypass_problem
 
     rows = await engine.run_ddl(BYPASS_QUERY)
     row = rows[0]

@@ -10,8 +10,11 @@ from dataclasses import replace
 
 from piccolo.apps.migrations.commands.backwards import run_backwards
 from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
 from piccolo.table import Table
 
+from network import piccolo_conf
+from network.db import make_engine
 from network.lib.pgroles import ServingRole, prepare_serving_role
 from network.settings import Settings
 
@@ -58,11 +61,6 @@ def as_owner(settings: Settings) -> Iterator[None]:
     if settings.owner_url == settings.database_url:
         yield
         return
-    from piccolo.apps.migrations.tables import Migration
-
-    from network import piccolo_conf
-    from network.db import make_engine
-
     engine = make_engine(replace(settings, database_url=settings.owner_url))
     tables: list[type[Table]] = [
         *(t for app in piccolo_conf.APP_REGISTRY.app_configs.values() for t in app.table_classes),

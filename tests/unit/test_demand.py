@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from network.graph.demand import RequestFact, demand, monthly
-from network.lib.small_numbers import MIN_GROUP, shown
+from network.privacy.small_numbers import MIN_GROUP, shown
 
 OPENED = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 

@@ -17,6 +17,7 @@ from network.accounts.policy import Action, Principal
 from network.lib.errors import DomainError, InvalidInput
 from network.lib.vocab import Role
 from network.web.forms import to_struct
+from network.web.render import render
 
 __all__ = ("AdminPages", "UserController")
 
@@ -130,8 +131,6 @@ class AdminPages(Controller):
     async def _page(
         self, request: Request[Any, Any, Any], *, error: DomainError | None = None
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         template = await render(
             request,
@@ -234,6 +233,4 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        from network.lib.errors import InvalidInput
-
         raise InvalidInput(f"unknown role {value!r}", field="role") from None

@@ -17,8 +17,10 @@ from network.accounts.principals import user_id_for_email
 from network.accounts.schemas import DevLoginForm
 from network.accounts.signin import sign_in, sign_out
 from network.audit.service import record
+from network.lib.demo_users import DEMO_USERS
 from network.lib.errors import InvalidInput
 from network.lib.vocab import AuditOutcome
+from network.web.render import render
 
 __all__ = ("DevLoginController", "SessionController")
 
@@ -45,8 +47,6 @@ class DevLoginController(Controller):
         """Demo sign-in page: one button per seeded demo user (dev mode only)."""
         if not request.app.state.settings.is_dev:
             raise NotFoundException()
-        from network.demo import DEMO_USERS
-        from network.web.pages import render
 
         return await render(request, "auth/dev_login.html.j2", demo_users=DEMO_USERS)
 

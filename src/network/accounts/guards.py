@@ -16,6 +16,7 @@ from litestar.handlers.base import BaseRouteHandler
 from network.accounts.policy import Action, Principal, decide
 from network.accounts.principals import load_principal
 from network.accounts.sessions import ABSOLUTE_TIMEOUT_SECONDS
+from network.accounts.tokens import principal_for_token
 from network.audit.service import Actor, record
 from network.lib.vocab import AuditOutcome
 from network.server.clients import request_id as clean_request_id
@@ -41,8 +42,6 @@ async def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> P
     principal: Principal | None = None
     authorization = connection.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
-        from network.accounts.tokens import principal_for_token
-
         principal = await principal_for_token(authorization[7:].strip())
         state[_PRINCIPAL] = principal
         return principal

@@ -36,6 +36,7 @@ from network.audit.service import record
 from network.lib.vocab import AuditOutcome
 from network.server.links import public_link
 from network.settings import Settings
+from network.web.render import render
 
 __all__ = ("OidcController", "oidc_client_for")
 
@@ -182,8 +183,6 @@ async def _audit_failure(
 
 
 async def _failure(request: Request[Any, Any, Any], failure: OidcError) -> Response[Any]:
-    from network.web.pages import render
-
     unavailable = isinstance(failure, ProviderUnavailable)
     outcome = AuditOutcome.FAILED if unavailable else AuditOutcome.DENIED
     await _audit_failure(request, failure.reason, outcome=outcome)
@@ -201,8 +200,6 @@ async def _failure(request: Request[Any, Any, Any], failure: OidcError) -> Respo
 
 
 async def _no_access(request: Request[Any, Any, Any], identity: Identity) -> Response[Any]:
-    from network.web.pages import render
-
     page = await render(request, "auth/no_access.html.j2", email=identity.email)
     page.status_code = 403
     return page

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from network.accounts.guards import actor_of
+from network.accounts.guards import actor_of, current_principal
 from network.accounts.policy import Principal
 from network.accounts.principals import load_principal
 from network.accounts.sessions import rotate_session
@@ -36,7 +36,6 @@ async def sign_in(
 
 
 async def sign_out(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    from network.accounts.guards import current_principal
 
     principal = await current_principal(connection)
     if principal is not None:

@@ -20,6 +20,7 @@ from network.lib.errors import DomainError, Forbidden
 from network.lib.vocab import AgreementScope, LegalForm
 from network.web.forms import form_lists, refused, to_struct
 from network.web.parties import parties_from_form, party_choices
+from network.web.render import render
 
 __all__ = ("AgreementPages",)
 
@@ -77,8 +78,6 @@ class AgreementPages(Controller):
         status: Annotated[str | None, QueryParameter(max_length=16)] = None,
     ) -> Template:
         """Every sharing agreement, filtered by county and status."""
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         counties = await list_counties()
         chosen = county if county in {c.code for c in counties} else None
@@ -104,8 +103,6 @@ class AgreementPages(Controller):
         form: dict[str, Any],
         error: DomainError | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         template = await render(
             request,
@@ -172,8 +169,6 @@ class AgreementPages(Controller):
             return await refused(request, error)
         if agreement.may_manage:
             return await self._form_page(request, agreement=agreement, form=form_of(agreement))
-        from network.web.pages import render
-
         return await render(
             request,
             "agreements/form.html.j2",

@@ -16,6 +16,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from network.accounts.case_scope import case_transaction
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action, Principal, decide
 from network.consultations import (
@@ -28,13 +29,16 @@ from network.consultations import (
     rounds,
     schemas,
 )
+from network.consultations.access import load_request
 from network.consultations.lifecycle import PLACEABLE
+from network.consultations.tables import ConsultationRequest
 from network.directory.services import list_areas
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
+from network.web.render import render
 
 __all__ = ("ConsultationPages", "RoundPages")
 
@@ -66,8 +70,6 @@ class ConsultationPages(Controller):
     @get("/", name="consultations", opt={ACTION_KEY: Action.SIGNED_IN})
     async def index(self, request: AnyRequest) -> Template:
         """The requests you may see, grouped: waiting for you, yours, your place's."""
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         if not decide(principal, Action.CONSULTATION_READ):
             return await refused(request, Forbidden("consultations are for case work roles"))
@@ -89,8 +91,6 @@ class ConsultationPages(Controller):
         form: dict[str, Any] | None = None,
         error: DomainError | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         template = await render(
             request,
             "consultations/new.html.j2",
@@ -138,8 +138,6 @@ class ConsultationPages(Controller):
         error: DomainError | None = None,
         form: dict[str, str] | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         actor = actor_of(request, principal)
         item = await requests.get(principal, actor, request_id)
@@ -403,9 +401,6 @@ def _booking_id(form: dict[str, str]) -> int:
 
 
 async def _target(principal: Principal, request_id: int) -> Any:
-    from network.accounts.case_scope import case_transaction
-    from network.consultations.access import load_request
-    from network.consultations.tables import ConsultationRequest
 
     async with case_transaction(ConsultationRequest._meta.db, principal):
         return (await load_request(request_id)).target()
@@ -421,14 +416,10 @@ class RoundPages(Controller):
     @get("/", name="rounds")
     async def index(self, request: AnyRequest) -> Template:
         """Start a round for your county or municipality."""
-        from network.web.pages import render
-
         return await render(request, "rounds/index.html.j2", round=None, error=None)
 
     @post("/preview", name="round-preview")
     async def preview(self, request: AnyRequest) -> Template | Redirect:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         try:
             result = await rounds.preview(
@@ -443,8 +434,6 @@ class RoundPages(Controller):
     @get("/{round_id:int}", name="round")
     async def show(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
         """A round: who gets what and why, and the requests left unplaced."""
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         try:
             result = await rounds.get_round(principal, actor_of(request, principal), round_id)

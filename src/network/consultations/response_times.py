@@ -20,10 +20,10 @@ from typing import Any
 from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
-from network.consultations.tables import ConsultationRequest
+from network.consultations.tables import Assignment, ConsultationRequest
 from network.lib.errors import Forbidden, InvalidInput
-from network.lib.small_numbers import MIN_GROUP
-from network.lib.vocab import ConsultationKind, Urgency
+from network.lib.vocab import AssignmentStatus, ConsultationKind, Urgency
+from network.privacy.small_numbers import MIN_GROUP
 from network.scheduling import STOCKHOLM
 
 __all__ = (
@@ -193,8 +193,6 @@ async def response_times_for(
 async def specialist_response_times(specialist_id: int, *, now: datetime) -> ResponseTimes:
     """One specialist's own figures over the last 90 days, all areas together (shown on
     their page; the same suppression of small numbers applies)."""
-    from network.consultations.tables import Assignment
-    from network.lib.vocab import AssignmentStatus
 
     start = now - timedelta(days=90)
     async with system_scope(ConsultationRequest._meta.db):

@@ -19,6 +19,7 @@ from network.accounts.case_scope import system_scope
 from network.accounts.policy import Action, Principal, visible_scope
 from network.audit.service import Actor, record
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.directory.tables import Municipality
 from network.lib.csvsafe import csv_text
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
@@ -114,7 +115,6 @@ async def _given(start: datetime, end: datetime) -> list[Given]:
 
 
 async def _counties_of(codes: Iterable[str]) -> dict[str, str]:
-    from network.directory.tables import Municipality
 
     rows = await Municipality.select(
         Municipality.code, Municipality.county._.code.as_alias("county")

@@ -20,6 +20,7 @@ from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
 from network.lib.errors import DomainError
 from network.web.forms import refused
+from network.web.render import render
 
 __all__ = ("CoveragePages", "bars")
 
@@ -110,8 +111,6 @@ class CoveragePages(Controller):
     ) -> Template:
         """The county: coverage per area, the map for one area, a municipality's details
         and the monthly demand."""
-        from network.web.pages import render
-
         try:
             common = await self._common(request, county, area)
             report = await services.report(
@@ -156,8 +155,6 @@ class CoveragePages(Controller):
     @get("/gaps", name="coverage-gaps")
     async def gaps(self, request: AnyRequest, county: Text = None, area: Text = None) -> Template:
         """Municipalities without coverage in an area, most inhabitants first."""
-        from network.web.pages import render
-
         try:
             common = await self._common(request, county, area)
             report = await services.report(
@@ -188,8 +185,6 @@ class CoveragePages(Controller):
         k: Annotated[int, QueryParameter(ge=1, le=20)] = 3,
     ) -> Template:
         """Where to act: the recommender's answer for new specialists or agreements."""
-        from network.web.pages import render
-
         chosen_kind = kind if kind in ("specialists", "agreements") else "specialists"
         try:
             common = await self._common(request, county, area)
@@ -212,8 +207,6 @@ class CoveragePages(Controller):
     @get("/weak-points", name="coverage-weak-points")
     async def weak(self, request: AnyRequest, county: Text = None, area: Text = None) -> Template:
         """Single points of failure: specialists and agreements coverage hangs on."""
-        from network.web.pages import render
-
         try:
             common = await self._common(request, county, area)
             found = await services.weak_points(

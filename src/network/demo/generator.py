@@ -58,6 +58,15 @@ from network.demo.model import (
     DemoUser,
     MunicipalityLike,
 )
+from network.lib.demo_users import (
+    ADMIN_EMAIL,
+    ANALYST_EMAIL,
+    COORDINATOR_EMAIL,
+    DEMO_USERS,
+    EMAIL_DOMAIN,
+    SOCIAL_WORKER_EMAIL,
+    SPECIALIST_EMAIL,
+)
 from network.lib.vocab import (
     AbsenceReason,
     AgreementScope,
@@ -86,22 +95,6 @@ DEFAULT_SPECIALISTS = 300
 DEFAULT_REQUESTS = 400
 DEFAULT_MENTORING_REQUESTS = 60
 DEFAULT_SEED = 1729
-
-EMAIL_DOMAIN = "demo.invalid"
-SOCIAL_WORKER_EMAIL = f"social.worker@{EMAIL_DOMAIN}"
-SPECIALIST_EMAIL = f"specialist@{EMAIL_DOMAIN}"
-COORDINATOR_EMAIL = f"coordinator@{EMAIL_DOMAIN}"
-ANALYST_EMAIL = f"analyst@{EMAIL_DOMAIN}"
-ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
-
-DEMO_USERS: tuple[tuple[str, Role], ...] = (
-    (SOCIAL_WORKER_EMAIL, Role.SOCIAL_WORKER),
-    (SPECIALIST_EMAIL, Role.SPECIALIST),
-    (COORDINATOR_EMAIL, Role.COORDINATOR),
-    (ANALYST_EMAIL, Role.ANALYST),
-    (ADMIN_EMAIL, Role.ADMIN),
-)
-"""The five demo sign-ins, one per role (a stable interface: keep the e-mails)."""
 
 FOCUS_COUNTY = "05"
 FOCUS_AREA = "honour_based_violence"

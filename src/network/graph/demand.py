@@ -1,5 +1,5 @@
 """Demand per municipality × area, from the requests' times, with small numbers
-suppressed (:mod:`network.lib.small_numbers`).
+suppressed (:mod:`network.privacy.small_numbers`).
 
 - ``requests``: consultation requests opened in the period;
 - ``per_10k``: the same per 10,000 inhabitants;
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from network.lib.small_numbers import MIN_GROUP, shown
+from network.privacy.small_numbers import MIN_GROUP, shown
 from network.scheduling import STOCKHOLM
 
 __all__ = ("Demand", "MonthPoint", "RequestFact", "demand", "monthly")

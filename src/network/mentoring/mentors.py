@@ -30,6 +30,7 @@ from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
 from network.mentoring.programmes import Programme, home_of, load_programme
 from network.mentoring.tables import MentoringRequest, MentorOffer
+from network.specialists.tables import SpecialistProfile
 
 __all__ = (
     "MIN_YEARS",
@@ -113,7 +114,6 @@ async def load_offers(
 
 
 async def _specialist_users(user_ids: list[int]) -> dict[int, int]:
-    from network.specialists.tables import SpecialistProfile
 
     rows = await SpecialistProfile.select(SpecialistProfile.id, SpecialistProfile.user).where(
         SpecialistProfile.user.is_in(user_ids or [0])

@@ -22,6 +22,7 @@ from network.mentoring import ladder, mentors, programmes, requests, rounds, sch
 from network.mentoring.tables import MentoringRequest
 from network.web.forms import form_lists, refused, to_struct
 from network.web.parties import parties_from_form, party_choices
+from network.web.render import render
 
 __all__ = ("MentoringPages",)
 
@@ -69,8 +70,6 @@ class MentoringPages(Controller):
     @get("/", name="mentoring", opt=SIGNED_IN)
     async def index(self, request: AnyRequest) -> Template:
         """Your requests and pairs, your mentoring, and the programmes you may join."""
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         home = programmes.home_of(principal)
         shown = await programmes.list_programmes(
@@ -97,8 +96,6 @@ class MentoringPages(Controller):
     async def _new_page(
         self, request: AnyRequest, form: dict[str, Any], error: DomainError | None = None
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         template = await render(
             request,
@@ -143,8 +140,6 @@ class MentoringPages(Controller):
         section: str | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         programme = await programmes.get_programme(principal, programme_id)
         loaded = await programmes.load_programme(programme_id)
@@ -316,8 +311,6 @@ class MentoringPages(Controller):
         round_id: int | None = None,
         error: DomainError | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         cohort, programme, pairs, waiting = await ladder.cohort_progress(
             principal, actor_of(request, principal), cohort_id
@@ -407,8 +400,6 @@ class MentoringPages(Controller):
         error: DomainError | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         pair = await ladder.pair_view(principal, request_id)
         template = await render(

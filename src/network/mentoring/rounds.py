@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from network.accounts.policy import Principal
+from network.accounts.tables import User
 from network.audit.service import Actor, record
 from network.consultations.network_loader import places
 from network.db import write_transaction
@@ -28,8 +29,9 @@ from network.mentoring import schemas
 from network.mentoring.mentors import load_offers
 from network.mentoring.programmes import Programme, load_programme, require_manager
 from network.mentoring.requests import load_requests, request_access
-from network.mentoring.tables import MentoringCohort, MentoringRequest, MentoringRound
+from network.mentoring.tables import MentoringCohort, MentoringRequest, MentoringRound, MentorOffer
 from network.notifications.service import notify
+from network.specialists.tables import SpecialistCompetence
 
 __all__ = ("commit_round", "get_round", "match_late_joiner", "preview_round")
 
@@ -46,7 +48,6 @@ async def _distance() -> Any:
 
 
 async def _mentors(programme: Programme) -> tuple[list[MentorInfo], dict[int, schemas.OfferOut]]:
-    from network.specialists.tables import SpecialistCompetence
 
     offers = [o for o in await load_offers(programme.id) if o.active]
     levels: dict[int, dict[str, int]] = defaultdict(dict)
@@ -88,7 +89,6 @@ def _mentee(request: schemas.RequestOut, unit: str | None) -> MenteeInfo:
 
 
 async def _units(user_ids: list[int]) -> dict[int, str | None]:
-    from network.accounts.tables import User
 
     rows = await User.select(User.id, User.unit).where(User.id.is_in(user_ids or [0]))
     return {row["id"]: row["unit"] for row in rows}
@@ -178,7 +178,6 @@ async def get_round(principal: Principal, round_id: int) -> schemas.RoundOut:
 
 
 async def _names(result: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
-    from network.mentoring.tables import MentorOffer
 
     requests: set[int] = set()
     offers: set[int] = set()

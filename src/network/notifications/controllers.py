@@ -14,10 +14,12 @@ from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage,
 
 from network.accounts.guards import ACTION_KEY, signed_in_principal
 from network.accounts.policy import Action
+from network.directory.services import list_areas
 from network.lib.errors import NotFound
 from network.lib.vocab import NotificationKind
 from network.notifications import service
 from network.notifications.schemas import NotificationOut, UnreadCount
+from network.web.render import render
 
 __all__ = ("InboxPage", "NotificationController")
 
@@ -112,8 +114,6 @@ class InboxPage(Controller):
     @get("/", name="inbox")
     async def inbox(self, request: AnyRequest) -> Template:
         """Your notifications."""
-        from network.directory.services import list_areas
-        from network.web.pages import render
 
         principal = await signed_in_principal(request)
         rows = await service.list_for(principal.user_id, limit=100)

@@ -28,6 +28,7 @@ from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_bounds, week_load
 from network.specialists.controllers import feed_url
 from network.web.forms import form_fields, refused, to_struct
+from network.web.render import render
 
 __all__ = ("SpecialistPages", "parse_week")
 
@@ -150,8 +151,6 @@ class SpecialistPages(Controller):
     async def index(self, request: AnyRequest) -> Template | Redirect:
         """Coordinators: the specialists of their municipalities or county and their load.
         A specialist is sent to their own page."""
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         if not principal.has(Role.COORDINATOR):
             if principal.specialist_id is not None:
@@ -191,8 +190,6 @@ class SpecialistPages(Controller):
         form: dict[str, Any] | None = None,
         feed_address: str | None = None,
     ) -> Template:
-        from network.web.pages import render
-
         principal = await signed_in_principal(request)
         await editing.authorize(principal, specialist_id)
         profile = await services.profile_for_editing(specialist_id)

@@ -7,28 +7,10 @@ from pathlib import Path
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import ControllerRouterHandler
 
-from network.agreements.pages import AgreementPages
-from network.consultations.pages import ConsultationPages, RoundPages
-from network.coverage.pages import CoveragePages
-from network.mentoring.pages import MentoringPages
-from network.specialists.pages import SpecialistPages
-from network.web.pages import StartPage
-
-__all__ = ("STATIC_ROUTER", "WEB_CONTROLLERS", "WEB_DIR", "make_template_config")
+__all__ = ("STATIC_ROUTER", "WEB_DIR", "make_template_config")
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
-
-WEB_CONTROLLERS: list[ControllerRouterHandler] = [
-    StartPage,
-    SpecialistPages,
-    ConsultationPages,
-    RoundPages,
-    CoveragePages,
-    AgreementPages,
-    MentoringPages,
-]
 STATIC_ROUTER = create_static_files_router(
     path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
 )

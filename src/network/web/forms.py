@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from network.lib.deidentified import require_no_identity_numbers
 from network.lib.errors import DomainError, InvalidInput
+from network.web.render import render
 
 __all__ = ("form_fields", "form_lists", "refused", "to_struct")
 
@@ -54,8 +55,6 @@ def to_struct(
 
 async def refused(request: Request[Any, Any, Any], error: DomainError) -> Template:
     """The error page for an action that cannot be done, with its status code."""
-    from network.web.pages import render
-
     template = await render(request, "error.html.j2", error=error)
     template.status_code = error.status_code
     return template

@@ -3,63 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
-from litestar.datastructures import Cookie
 from litestar.response import Template
 
-from network.accounts.guards import ACTION_KEY, current_principal
+from network.accounts.guards import ACTION_KEY
 from network.accounts.policy import Action
 from network.directory.services import county_overview
-from network.web.i18n import LANGUAGES, negotiate, translator
+from network.web.render import render
 
-__all__ = ("StartPage", "render")
-
-LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
-
-
-async def render(request: Request[Any, Any, Any], template_name: str, **context: Any) -> Template:
-    """A template in the request's language; ``?lang=`` also remembers the choice."""
-    query_lang = request.query_params.get("lang")
-    language = negotiate(query_lang, request.cookies, request.headers.get("accept-language"))
-    cookies = []
-    if query_lang in LANGUAGES:
-        cookies.append(
-            Cookie(
-                key="lang",
-                value=language,
-                max_age=LANG_COOKIE_MAX_AGE,
-                samesite="lax",
-                secure=True,
-                httponly=True,
-                path="/",
-            )
-        )
-    principal = await current_principal(request)
-    unread = 0
-    if principal is not None:
-        from network.notifications.service import unread_count
-
-        unread = await unread_count(principal.user_id)
-    other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    other.append(("lang", "en" if language == "sv" else "sv"))
-    return Template(
-        template_name=template_name,
-        context={
-            **translator(language).context(),
-            "principal": principal,
-            "unread": unread,
-            "path": request.url.path,
-            # The same page in the other language, its other query parameters kept.
-            "lang_switch_url": f"{request.url.path}?{urlencode(other)}",
-            "sign_in_url": request.app.state.get("sign_in_url"),
-            **context,
-        },
-        cookies=cookies,
-        # The language depends on these request headers: shared caches must key on them.
-        headers={"Vary": "Accept-Language, Cookie"},
-    )
+__all__ = ("StartPage",)
 
 
 class StartPage(Controller):

@@ -1,0 +1,93 @@
+"""Every route of the app, API and pages, registered in one place.
+
+Entry points only: each domain's API controllers (``controllers.py``) and page
+controllers (``pages.py``). :func:`route_handlers` is what ``create_app`` serves.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.types import ControllerRouterHandler
+
+from network.accounts.admin_controllers import AdminPages, UserController
+from network.accounts.controllers import DevLoginController, SessionController
+from network.accounts.guards import ACTION_KEY
+from network.accounts.oidc_controllers import OidcController
+from network.accounts.policy import Action
+from network.accounts.token_controllers import TokenController
+from network.agreements.controllers import AgreementController
+from network.agreements.pages import AgreementPages
+from network.audit.controllers import AuditController, ReviewController
+from network.consultations.booking_controllers import BookingController
+from network.consultations.controllers import (
+    ConsultationController,
+    ResponseTimeController,
+    RoundController,
+    SettlementController,
+)
+from network.consultations.pages import ConsultationPages, RoundPages
+from network.coverage.controllers import CoverageController
+from network.coverage.pages import CoveragePages
+from network.directory.controllers import DirectoryController
+from network.mentoring.controllers import MentoringController
+from network.mentoring.pages import MentoringPages
+from network.notifications.controllers import InboxPage, NotificationController
+from network.server.health import HealthController
+from network.specialists.controllers import (
+    CalendarFeedController,
+    CalendarFeedPublic,
+    SpecialistController,
+    SpecialistEditController,
+)
+from network.specialists.pages import SpecialistPages
+from network.web import STATIC_ROUTER
+from network.web.pages import StartPage
+
+__all__ = ("API", "PAGES", "route_handlers")
+
+API: tuple[ControllerRouterHandler, ...] = (
+    HealthController,
+    DirectoryController,
+    SpecialistController,
+    SpecialistEditController,
+    BookingController,
+    ConsultationController,
+    SettlementController,
+    ResponseTimeController,
+    RoundController,
+    CoverageController,
+    AgreementController,
+    MentoringController,
+    CalendarFeedController,
+    CalendarFeedPublic,
+    SessionController,
+    TokenController,
+    UserController,
+    AuditController,
+    ReviewController,
+    NotificationController,
+)
+
+PAGES: tuple[ControllerRouterHandler, ...] = (
+    StartPage,
+    AdminPages,
+    InboxPage,
+    SpecialistPages,
+    ConsultationPages,
+    RoundPages,
+    CoveragePages,
+    AgreementPages,
+    MentoringPages,
+    Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
+)
+
+
+def route_handlers(*, dev_sign_in: bool, oidc: bool) -> list[ControllerRouterHandler]:
+    """The app's routes: the API and the pages, the demo sign-in in dev, and the
+    OpenID Connect sign-in when a provider is configured."""
+    handlers = [*API, *PAGES]
+    if dev_sign_in:
+        handlers.append(DevLoginController)
+    if oidc:
+        handlers.append(OidcController)
+    return handlers
