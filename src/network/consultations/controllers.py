@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from network.consultations import (
     completion,
     messages,
     offers,
+    opening,
     requests,
     response_times,
     responses,
@@ -24,7 +24,6 @@ from network.consultations import (
     settlement,
 )
 from network.lib.deidentified import BODY, CASE_TEXTS, REASON, SUMMARY
-from network.lib.errors import DomainError
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
 
@@ -58,9 +57,7 @@ class ConsultationController(Controller):
         position; nothing is stored then."""
         principal = await signed_in_principal(request)
         actor = actor_of(request, principal)
-        request_id = await requests.create(principal, actor, data)
-        if data.submit:
-            await _offer_to_named(principal, actor, request_id, data.named_specialist)
+        request_id = await opening.create_request(principal, actor, data)
         return await requests.get(principal, actor, request_id)
 
     @get("/", operation_id="listConsultations", opt={ACTION_KEY: Action.CONSULTATION_READ})
@@ -111,9 +108,7 @@ class ConsultationController(Controller):
         """Open a draft: it now waits for a specialist."""
         principal = await signed_in_principal(request)
         actor = actor_of(request, principal)
-        await requests.submit(principal, actor, request_id)
-        opened = await requests.get(principal, actor, request_id)
-        await _offer_to_named(principal, actor, request_id, opened.named_specialist)
+        await opening.open_request(principal, actor, request_id)
         return await requests.get(principal, actor, request_id)
 
     @get(
@@ -297,15 +292,6 @@ class SettlementController(Controller):
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="settlement-{month}.csv"'},
         )
-
-
-async def _offer_to_named(principal: Any, actor: Any, request_id: int, named: int | None) -> None:
-    """A request to a named specialist is offered to them (or their stand-in) at once;
-    if they cannot take it, it stays open for the requester to choose again."""
-    if named is None:
-        return
-    with contextlib.suppress(DomainError):  # it stays open; its page shows suggestions
-        await offers.offer(principal, actor, request_id, named)
 
 
 class ResponseTimeController(Controller):

@@ -7,7 +7,6 @@ Plain HTML forms; every action goes through the same services as the API.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from network.consultations import (
     completion,
     messages,
     offers,
+    opening,
     requests,
     responses,
     rounds,
@@ -82,6 +82,7 @@ class ConsultationPages(Controller):
             areas=areas,
             may_create=principal.has(Role.SOCIAL_WORKER),
             may_run_rounds=principal.has(Role.COORDINATOR),
+            declined=request.query_params.get("declined") == "1",
         )
 
     async def _new_page(
@@ -121,11 +122,7 @@ class ConsultationPages(Controller):
                 _draft(form), schemas.ConsultationCreate, case_texts=frozenset({"summary"})
             )
             actor = actor_of(request, principal)
-            request_id = await requests.create(principal, actor, data)
-            if data.submit and data.named_specialist is not None:
-                # If they cannot take it, it stays open; its page shows suggestions.
-                with contextlib.suppress(DomainError):
-                    await offers.offer(principal, actor, request_id, data.named_specialist)
+            request_id = await opening.create_request(principal, actor, data)
         except DomainError as error:
             return await self._new_page(request, form=form, error=error)
         return Redirect(f"/consultations/{request_id}", status_code=303)
@@ -203,7 +200,11 @@ class ConsultationPages(Controller):
         except DomainError as error:
             return await refused(request, error)
 
-    async def _act(self, request: AnyRequest, request_id: int, act: Act) -> Template | Redirect:
+    async def _act(
+        self, request: AnyRequest, request_id: int, act: Act, *, then: str | None = None
+    ) -> Template | Redirect:
+        """Run ``act`` with the submitted form; a refusal shows the request again with the
+        form as typed; success goes to ``then`` (default: the request's page)."""
         principal = await signed_in_principal(request)
         form = await form_fields(request)
         try:
@@ -215,7 +216,7 @@ class ConsultationPages(Controller):
                 return await self._detail(request, request_id, error=error, form=form)
             except DomainError as unreadable:  # e.g. no longer visible after the action
                 return await refused(request, unreadable)
-        return Redirect(f"/consultations/{request_id}", status_code=303)
+        return Redirect(then or f"/consultations/{request_id}", status_code=303)
 
     @post(
         "/{request_id:int}/submit",
@@ -224,7 +225,7 @@ class ConsultationPages(Controller):
     )
     async def submit(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
         async def act(principal: Principal, form: dict[str, str]) -> None:
-            await requests.submit(principal, actor_of(request, principal), request_id)
+            await opening.open_request(principal, actor_of(request, principal), request_id)
 
         return await self._act(request, request_id, act)
 
@@ -267,7 +268,8 @@ class ConsultationPages(Controller):
                 principal, actor_of(request, principal), request_id, form.get("reason", "")
             )
 
-        return await self._act(request, request_id, act)
+        # Declined, the request is no longer the specialist's to see: back to the list.
+        return await self._act(request, request_id, act, then="/consultations?declined=1")
 
     @post(
         "/{request_id:int}/book",

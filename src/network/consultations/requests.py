@@ -185,14 +185,21 @@ async def update(
         await audit(actor, "consultation.update", request)
 
 
-async def submit(principal: Principal, actor: Actor, request_id: int) -> None:
-    """Open a draft: it now waits for a specialist."""
+async def submit(principal: Principal, actor: Actor, request_id: int) -> int | None:
+    """Open a draft: it now waits for a specialist. The specialist it names, if any
+    (``opening.open_request`` offers it to them)."""
     async with case_work(principal, actor):
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.OPEN)
         await set_status(request, ConsultationStatus.OPEN, opened_at=datetime.now(UTC))
         await audit(actor, "consultation.open", request)
+        named = (
+            await ConsultationRequest.select(ConsultationRequest.named_specialist)
+            .where(ConsultationRequest.id == request_id)
+            .first()
+        )
+    return None if named is None else named["named_specialist"]
 
 
 async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:

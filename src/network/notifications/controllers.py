@@ -116,11 +116,10 @@ class InboxPage(Controller):
         """Your notifications."""
 
         principal = await signed_in_principal(request)
-        rows = await service.list_for(principal.user_id, limit=100)
         return await render(
             request,
             "notifications/inbox.html.j2",
-            notices=rows,
+            notices=await service.inbox(principal.user_id, limit=100),
             areas={a.code: a for a in await list_areas()},
         )
 

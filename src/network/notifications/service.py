@@ -31,10 +31,12 @@ from network.notifications.tables import Notification
 
 __all__ = (
     "ALLOWED_PARAMS",
+    "InboxItem",
     "Notice",
     "Outbox",
     "channel_for",
     "configure",
+    "inbox",
     "list_for",
     "mark_all_read",
     "mark_read",
@@ -198,6 +200,50 @@ async def list_for(
         .output(load_json=True)
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A notification as a page shows it: its parameters read back into their types
+    (the meeting time as an aware datetime, not the ISO text it is stored as)."""
+
+    id: int
+    kind: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+    area: str | None
+    start: datetime | None
+    role: str | None
+    place: str | None
+
+
+def _instant(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
+    """Your notifications, newest first, ready for a page."""
+    return [
+        InboxItem(
+            id=row["id"],
+            kind=row["kind"],
+            link=row["link"],
+            created_at=row["created_at"],
+            read_at=row["read_at"],
+            area=row["params"].get("area"),
+            start=_instant(row["params"].get("start")),
+            role=row["params"].get("role"),
+            place=row["params"].get("place"),
+        )
+        for row in await list_for(user_id, limit=limit)
+    ]
 
 
 async def unread_count(user_id: int) -> int:
