@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -32,6 +31,7 @@ from network.accounts.policy import (
 from network.accounts.tables import RoleBinding, User
 from network.audit.service import Actor, record
 from network.directory.tables import County, Municipality
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AuditOutcome, NotificationKind, Role
 from network.notifications.service import notify
@@ -200,7 +200,7 @@ async def add_user(
     _require(principal, place)
     if await User.exists().where(User.email == email):
         raise Conflict("a user with this e-mail exists already", field="email")
-    user = User(email=email, display_name=display_name, created_at=datetime.now(UTC))
+    user = User(email=email, display_name=display_name, created_at=clock.now())
     await user.save()
     await _grant(actor, int(user.id), role, place)
     await record(
@@ -231,7 +231,7 @@ async def _grant(actor: Actor, user_id: int, role: Role, place: Place) -> int:
         role=role,
         municipality=place.municipality_id,
         county=place.county_id,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await binding.save()
     told: list[int] = []

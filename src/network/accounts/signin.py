@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -14,6 +13,7 @@ from network.accounts.principals import load_principal
 from network.accounts.sessions import rotate_session
 from network.accounts.tables import User
 from network.audit.service import record
+from network.lib import clock
 from network.lib.errors import InvalidInput
 
 __all__ = ("sign_in", "sign_out")
@@ -28,7 +28,7 @@ async def sign_in(
         raise InvalidInput("this account is disabled", field="email")
     await rotate_session(connection)
     connection.set_session({"user_id": user_id, "signed_in_at": time.time(), "method": method})
-    await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user_id)
+    await User.update({User.last_login_at: clock.now()}).where(User.id == user_id)
     await record(
         actor_of(connection, principal), "auth.sign_in", "user", user_id, detail={"method": method}
     )

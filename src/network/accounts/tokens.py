@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from network.accounts.policy import Action, Principal, decide
 from network.accounts.principals import load_principal
 from network.accounts.tables import ApiToken
+from network.lib import clock
 from network.lib.errors import InvalidInput, NotFound
 from network.lib.secrets import hash_secret, new_secret
 
@@ -38,7 +39,7 @@ async def create_token(
     principal: Principal, *, name: str, scopes: list[str], expires_at: datetime
 ) -> TokenCreated:
     """Mint a token for ``principal``'s own account, with scopes they hold themselves."""
-    now = datetime.now(UTC)
+    now = clock.now()
     if expires_at.tzinfo is None:
         raise InvalidInput("needs a time zone offset", field="expires_at")
     if expires_at <= now:
@@ -93,7 +94,7 @@ async def list_tokens(user_id: int) -> list[dict[str, object]]:
 
 async def revoke_token(user_id: int, token_id: int) -> None:
     updated = (
-        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)})
+        await ApiToken.update({ApiToken.revoked_at: clock.now()})
         .where(
             (ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
         )
@@ -107,7 +108,7 @@ async def principal_for_token(secret: str) -> Principal | None:
     """The principal a bearer token acts as, or ``None`` if unknown/expired/revoked."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    now = datetime.now(UTC)
+    now = clock.now()
     row = (
         await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.scopes, ApiToken.expires_at)
         .where((ApiToken.token_hash == hash_secret(secret)) & ApiToken.revoked_at.is_null())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from network.accounts.policy import (
@@ -40,6 +40,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.lib import clock
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AgreementScope, LegalForm
@@ -242,7 +243,7 @@ async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn
             county=county_id,
             valid_from=data.valid_from,
             valid_to=data.valid_to,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await agreement.save()
         agreement_id = int(agreement.id)

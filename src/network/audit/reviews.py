@@ -15,6 +15,7 @@ from typing import Any
 from network.accounts.policy import Action, Principal, Target, decide
 from network.audit.service import Actor, record
 from network.audit.tables import AuditEvent, AuditReview
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 __all__ = ("CASE_OBJECT_TYPES", "complete_review", "month_bounds", "start_review")
@@ -54,7 +55,7 @@ async def start_review(
     if not decide(principal, Action.AUDIT_REVIEW, Target(municipality=municipality, county=county)):
         raise Forbidden("you do not coordinate this municipality or county", field="municipality")
     first, after = month_bounds(month)
-    if first > datetime.now(UTC).date():
+    if first > clock.today():
         raise InvalidInput("lies in the future", field="month")
     condition = (
         _scope_condition(municipality, county)
@@ -74,7 +75,7 @@ async def start_review(
         sample_size=size,
         population=len(ids),
         sample=sample,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await review.save()
     await record(
@@ -109,7 +110,7 @@ async def complete_review(
         {
             AuditReview.findings: findings,
             AuditReview.status: "completed",
-            AuditReview.completed_at: datetime.now(UTC),
+            AuditReview.completed_at: clock.now(),
         }
     ).where(AuditReview.id == review_id)
     flagged = sum(1 for f in findings if not f["ok"])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from network.audit.tables import AuditEvent
+from network.lib import clock
 from network.lib.vocab import AuditOutcome
 
 __all__ = ("Actor", "record")
@@ -37,7 +37,7 @@ async def record(
     """Append one audit row (inside the caller's transaction, if there is one)."""
     await AuditEvent.insert(
         AuditEvent(
-            at=datetime.now(UTC),
+            at=clock.now(),
             actor_id=actor.user_id,
             actor_email=actor.email,
             role=actor.role,

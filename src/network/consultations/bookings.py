@@ -40,6 +40,7 @@ from network.consultations.notices import tell_booking
 from network.consultations.requests import set_status
 from network.consultations.tables import Booking
 from network.db import is_unique_violation
+from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import (
@@ -148,7 +149,7 @@ async def book(
     start = _aware(start, "start")
     if mode is MeetingMode.WRITTEN:
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with case_work(principal, actor):
         request = await load_visible(
             principal, request_id, Action.BOOKING_WRITE, field="request", source="body"
@@ -225,7 +226,7 @@ async def cancel(
 ) -> None:
     """Cancel a live booking with a reason; the consultation is accepted again, to rebook."""
     reason = required_text("reason", reason)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with case_work(principal, actor):
         booking, request = await _live_booking(principal, booking_id)
         await _cancel_row(booking_id, reason, now)
@@ -257,7 +258,7 @@ async def reschedule(
     ``reason``) in one transaction; the new booking."""
     start = _aware(start, "start")
     reason = required_text("reason", reason)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with case_work(principal, actor):
         booking, request = await _live_booking(principal, booking_id)
         await _cancel_row(booking_id, reason, now)

@@ -8,7 +8,7 @@ text; its aggregates feed the FoU views.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
@@ -17,6 +17,7 @@ from network.consultations.access import authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Booking, Feedback
+from network.lib import clock
 from network.lib.errors import Conflict
 from network.lib.vocab import BookingStatus, ConsultationKind, ConsultationStatus
 
@@ -31,7 +32,7 @@ async def complete(
     *,
     now: datetime | None = None,
 ) -> None:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with case_work(principal, actor):
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)

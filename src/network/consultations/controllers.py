@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -23,6 +23,7 @@ from network.consultations import (
     schemas,
     settlement,
 )
+from network.lib import clock
 from network.lib.deidentified import BODY, CASE_TEXTS, REASON, SUMMARY
 from network.lib.timeparse import parse_instant
 from network.lib.vocab import ConsultationStatus
@@ -312,7 +313,7 @@ class ResponseTimeController(Controller):
         share of written requests answered within target (1 working day when acute,
         else 3), per area and municipality in your scope; default the last 90 days."""
         principal = await signed_in_principal(request)
-        end = parse_instant(to, "to") if to else datetime.now(UTC)
+        end = parse_instant(to, "to") if to else clock.now()
         start = parse_instant(from_, "from") if from_ else end - timedelta(days=90)
         rows = await response_times.response_times_for(
             principal, actor_of(request, principal), start=start, end=end, county=county, area=area

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -29,6 +29,7 @@ from network.consultations.notices import tell_requester
 from network.consultations.offers import make_offer, ranked
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.lib import clock
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 from network.scheduling import STOCKHOLM
 from network.server.periodic import periodic
@@ -127,7 +128,7 @@ async def _audit(action: str, request: Any, **detail: Any) -> None:
 
 async def follow_up(*, now: datetime | None = None, retention_days: int) -> FollowUp:
     """One pass of every step, each in its own transaction."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with system_transaction(_engine()):
         expired, passed_on = await _expire_offers(now)
     async with system_transaction(_engine()):

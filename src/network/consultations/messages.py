@@ -7,8 +7,6 @@ the specialist is the first answer, whose time is measured against the target
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from network.accounts.policy import Action, Principal, decide
 from network.audit.service import Actor
 from network.consultations import schemas
@@ -16,6 +14,7 @@ from network.consultations.access import RequestRow, authorize, case_work, load_
 from network.consultations.notices import tell_message
 from network.consultations.requests import audit
 from network.consultations.tables import ConsultationMessage, ConsultationRequest
+from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict
 from network.lib.vocab import ConsultationKind, ConsultationStatus
@@ -48,7 +47,7 @@ async def post_message(
     principal: Principal, actor: Actor, request_id: int, body: str
 ) -> schemas.Message:
     body = required_text("body", body, empty="write something")
-    now = datetime.now(UTC)
+    now = clock.now()
     async with case_work(principal, actor):
         request = await load_visible(
             principal, request_id, Action.CONSULTATION_READ, object_type=THREAD

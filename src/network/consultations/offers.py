@@ -11,7 +11,7 @@ the pool (see :mod:`network.consultations.followup`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from network.accounts.case_scope import system_scope
@@ -33,6 +33,7 @@ from network.consultations.tables import Assignment, ConsultationRequest
 from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
 from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
 from network.graph.model import SpecialistInfo
+from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
 from network.specialists.capacity import offer_recipients
@@ -102,7 +103,7 @@ async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
             SpecialistProfile.home_municipality._.name.as_alias("home_municipality_name"),
         ).where(SpecialistProfile.id.is_in(ids))
     }
-    today = datetime.now(UTC).date()
+    today = clock.today()
     result = []
     for item in found:
         person = people[item.specialist]
@@ -136,7 +137,7 @@ async def suggestions(
     """The ``k`` best eligible specialists for a waiting request, with why."""
     if not 1 <= k <= MAX_SUGGESTIONS:
         raise InvalidInput(f"must be 1 to {MAX_SUGGESTIONS}", field="k", source="query")
-    now = datetime.now(UTC)
+    now = clock.now()
     async with case_work(principal, actor):
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
@@ -181,7 +182,7 @@ async def offer(
 ) -> int:
     """Offer the request to ``specialist_id`` (or their stand-in while they are away),
     or to the best eligible specialist when ``None``; the specialist it went to."""
-    now = datetime.now(UTC)
+    now = clock.now()
     async with case_work(principal, actor):
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)

@@ -8,7 +8,7 @@ Plain HTML forms; every action goes through the same services as the API.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -33,6 +33,7 @@ from network.consultations.access import load_request
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.tables import ConsultationRequest
 from network.directory.services import list_areas
+from network.lib import clock
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import ConsultationStatus, Role
@@ -156,7 +157,7 @@ class ConsultationPages(Controller):
             and item.accepted_by is not None
             and (requester_side or is_specialist_accepted)
         ):
-            now = datetime.now(UTC)
+            now = clock.now()
             slots = (await specialist_slots(item.accepted_by, now, now + timedelta(days=21)))[
                 :SLOTS_SHOWN
             ]

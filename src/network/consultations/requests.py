@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 from piccolo.columns import Column
@@ -23,6 +23,7 @@ from network.consultations.lifecycle import check_transition
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.db import among, id_chunks
 from network.directory.tables import CompetenceArea, Municipality
+from network.lib import clock
 from network.lib.deidentified import name_warnings, required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
@@ -121,7 +122,7 @@ async def _check_named(specialist_id: int | None) -> None:
 
 async def create(principal: Principal, actor: Actor, data: schemas.ConsultationCreate) -> int:
     """A new request from the principal's municipality: a draft, or open at once."""
-    now = datetime.now(UTC)
+    now = clock.now()
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
@@ -158,7 +159,7 @@ async def update(
     version: int,
 ) -> None:
     """Replace a draft's (or a still unanswered open request's) fields."""
-    now = datetime.now(UTC)
+    now = clock.now()
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
@@ -192,7 +193,7 @@ async def submit(principal: Principal, actor: Actor, request_id: int) -> int | N
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.OPEN)
-        await set_status(request, ConsultationStatus.OPEN, opened_at=datetime.now(UTC))
+        await set_status(request, ConsultationStatus.OPEN, opened_at=clock.now())
         await audit(actor, "consultation.open", request)
         named = (
             await ConsultationRequest.select(ConsultationRequest.named_specialist)
@@ -205,7 +206,7 @@ async def submit(principal: Principal, actor: Actor, request_id: int) -> int | N
 async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:
     """Withdraw a request (its live offer and booking end with it)."""
     reason = required_text("reason", reason)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with case_work(principal, actor):
         request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(principal, Action.CONSULTATION_UPDATE, request)

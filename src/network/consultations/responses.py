@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from network.accounts.policy import Action, Principal
 from network.audit.service import Actor
 from network.consultations.access import (
@@ -17,6 +15,7 @@ from network.consultations.lifecycle import check_transition
 from network.consultations.notices import tell_requester
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
@@ -37,7 +36,7 @@ async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: o
     await Assignment.update(
         {
             Assignment.status: status,
-            Assignment.responded_at: datetime.now(UTC),
+            Assignment.responded_at: clock.now(),
             **{getattr(Assignment, name): value for name, value in extra.items()},
         }
     ).where(
@@ -55,7 +54,7 @@ async def accept(principal: Principal, actor: Actor, request_id: int) -> Request
         _must_hold_offer(principal, request)
         check_transition(request.status, ConsultationStatus.ACCEPTED)
         await _close_offer(request, AssignmentStatus.ACCEPTED)
-        await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=datetime.now(UTC))
+        await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=clock.now())
         await audit(actor, "consultation.accept", request, specialist=principal.specialist_id)
         await tell_requester(request, NotificationKind.OFFER_ACCEPTED)
     return request

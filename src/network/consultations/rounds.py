@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -33,6 +33,7 @@ from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 from network.server.locks import exclusive
@@ -105,7 +106,7 @@ async def preview(
 ) -> schemas.RoundOut:
     """Solve a round for the waiting requests of the place and keep it as a preview."""
     county, municipality, place, target = await _place(principal, county, municipality)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with (
         exclusive("round", redis, busy=BUSY),
         case_transaction(ConsultationRequest._meta.db, principal),
@@ -311,7 +312,7 @@ async def commit(
     principal: Principal, actor: Actor, redis: Redis | None, round_id: int
 ) -> schemas.RoundOut:
     """Turn a preview's proposals into offers, all in one transaction."""
-    now = datetime.now(UTC)
+    now = clock.now()
     async with (
         exclusive("round", redis, busy=BUSY),
         case_work(principal, actor),

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
+from network.lib.vocab import Referral
 
 __all__ = (
     "BookingCancel",
@@ -187,9 +188,7 @@ class Survey(Schema):
     escalation_avoided: bool | None = None
     placement_avoided: bool | None = None
     referral_avoided: bool | None = None
-    referral_made: Literal["none", "barnahus", "national_team_hbv", "bup", "police", "other"] = (
-        "none"
-    )
+    referral_made: Referral = Referral.NONE
 
 
 class SettlementLineOut(Schema):

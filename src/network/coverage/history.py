@@ -19,6 +19,7 @@ from network.coverage.tables import CoverageSnapshot
 from network.db import insert_chunks, write_transaction
 from network.graph.coverage import Service, Status, coverage
 from network.graph.history import SnapshotFact, SupplyPoint, facts_of, supply_by_month
+from network.lib import clock
 from network.scheduling import STOCKHOLM
 
 __all__ = ("snapshot_if_due", "supply_points", "take_snapshot")
@@ -63,7 +64,7 @@ def _row(fact: SnapshotFact, day: date) -> CoverageSnapshot:
 async def snapshot_if_due(now: datetime | None = None) -> int:
     """Take today's snapshot unless this month's was already taken today (the
     periodic job calls this every pass; it costs one query when there is nothing to do)."""
-    day = (now or datetime.now(STOCKHOLM)).astimezone(STOCKHOLM).date()
+    day = (now or clock.now()).astimezone(STOCKHOLM).date()
     done = await CoverageSnapshot.exists().where(
         (CoverageSnapshot.month == _month(day)) & (CoverageSnapshot.taken_on >= day)
     )

@@ -38,7 +38,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 from network.demo import texts
 from network.demo.model import (
@@ -58,6 +57,7 @@ from network.demo.model import (
     DemoUser,
     MunicipalityLike,
 )
+from network.lib.clock import STOCKHOLM
 from network.lib.demo_users import (
     ADMIN_EMAIL,
     ANALYST_EMAIL,
@@ -100,7 +100,6 @@ FOCUS_COUNTY = "05"
 FOCUS_AREA = "honour_based_violence"
 SECOND_AREA = "lvu_investigation"
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Population exponent of where specialists live (> 1: concentrated in large municipalities).
 SPECIALIST_CONCENTRATION = 1.25

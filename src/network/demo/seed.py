@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -29,7 +29,6 @@ from network.demo.generator import (
     DEFAULT_REQUESTS,
     DEFAULT_SEED,
     DEFAULT_SPECIALISTS,
-    STOCKHOLM,
     generate_network,
 )
 from network.demo.model import DemoNetwork, SeedCounts
@@ -42,6 +41,8 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.lib import clock
+from network.lib.clock import STOCKHOLM
 from network.mentoring.tables import (
     MentoringCohort,
     MentoringProgramme,
@@ -499,7 +500,7 @@ async def load_generator_inputs() -> tuple[list[MunicipalityRow], list[CountyRow
 
 def stockholm_today() -> date:
     """Today's date in Sweden."""
-    return datetime.now(UTC).astimezone(STOCKHOLM).date()
+    return clock.now().astimezone(STOCKHOLM).date()
 
 
 async def seed_if_empty(

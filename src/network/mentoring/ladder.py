@@ -11,11 +11,12 @@ flagged, and export it as CSV.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from network.accounts.policy import Principal
 from network.audit.service import Actor, record
 from network.db import is_unique_violation, write_transaction
+from network.lib import clock
 from network.lib.clock import today
 from network.lib.csvsafe import csv_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -159,7 +160,7 @@ async def record_meeting(
             minutes=data.minutes,
             themes=[t.value for t in dict.fromkeys(data.themes)],
             recorded_by=principal.user_id,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await meeting.save()
         await record(
@@ -201,7 +202,7 @@ async def sign_off(
                     request=request_id,
                     step=data.step,
                     signed_by=principal.user_id,
-                    signed_at=datetime.now(UTC),
+                    signed_at=clock.now(),
                 )
             )
             await record(

@@ -13,7 +13,6 @@ and a mentor's ranking of the applicants only the mentor and the coordinators
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -25,6 +24,7 @@ from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.parties import area_ids
 from network.directory.tables import Municipality
+from network.lib import clock
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
@@ -208,7 +208,7 @@ async def save_offer(
             offer = MentorOffer(
                 programme=programme_id,
                 user=principal.user_id,
-                created_at=datetime.now(UTC),
+                created_at=clock.now(),
                 **{column._meta.name: value for column, value in fields.items()},
             )
             await offer.save()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -28,6 +28,7 @@ from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.parties import Members, check_parties
 from network.directory.tables import Municipality
+from network.lib import clock
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus, Role
 from network.mentoring import schemas
@@ -269,7 +270,7 @@ async def create_programme(
         programme = MentoringProgramme(
             **{column._meta.name: value for column, value in _fields(data, county_id).items()},
             created_by=actor.user_id,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await programme.save()
         programme_id = int(programme.id)
@@ -349,7 +350,7 @@ async def create_cohort(
             name=data.name.strip(),
             start_date=data.start_date,
             end_date=data.end_date,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await cohort.save()
         await record(

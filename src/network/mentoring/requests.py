@@ -10,7 +10,6 @@ pair). The mentee, the pair's mentor and the programme's coordinators see it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -20,6 +19,7 @@ from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.parties import area_ids
 from network.directory.tables import Municipality
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
@@ -146,7 +146,7 @@ async def create_request(
             match_constraint=data.constraint,
             wishes=list(data.wishes),
             status=MentoringStatus.OPEN,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await request.save()
         await record(

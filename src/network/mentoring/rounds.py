@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
 from network.accounts.policy import Principal
@@ -23,6 +22,7 @@ from network.consultations.network_loader import places
 from network.db import write_transaction
 from network.graph.mentoring import MenteeInfo, MentorInfo, Preview, Solution, best_mentor, preview
 from network.graph.model import distance_km
+from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus, NotificationKind
 from network.mentoring import schemas
@@ -136,7 +136,7 @@ async def preview_round(principal: Principal, actor: Actor, cohort_id: int) -> s
             status="preview",
             result=result,
             created_by=actor.user_id,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await saved.save()
         await record(
@@ -229,7 +229,7 @@ def _solution_out(
 async def _pair(
     actor: Actor, programme: Programme, request_id: int, offer: schemas.OfferOut, how: str
 ) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     await MentoringRequest.update(
         {
             MentoringRequest.offer: offer.id,
@@ -292,7 +292,7 @@ async def commit_round(
                 {
                     MentoringRound.status: "committed",
                     MentoringRound.chosen: data.mode,
-                    MentoringRound.committed_at: datetime.now(UTC),
+                    MentoringRound.committed_at: clock.now(),
                 }
             )
             .where((MentoringRound.id == round_id) & (MentoringRound.status == "preview"))

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from network.lib.vocab import NotificationKind
-from network.web.i18n import NOTICE_LABELS, ROLE_LABELS, translator
+from network.lib.vocab import NOTICE_LABELS, ROLE_LABELS, NotificationKind
+from network.web.i18n import translator
 
 __all__ = ("Mailer", "compose")
 

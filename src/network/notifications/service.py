@@ -26,6 +26,7 @@ from litestar.channels import ChannelsPlugin
 from network.accounts.tables import User
 from network.db import insert_columns
 from network.directory.tables import CompetenceArea
+from network.lib import clock
 from network.lib.vocab import NotificationKind
 from network.notifications.tables import Notification
 
@@ -108,7 +109,7 @@ async def notify(
 async def notify_many(kind: NotificationKind, object_type: str, notices: Sequence[Notice]) -> None:
     """Tell each notice's recipients, with the inbox rows inserted in batches (a batch
     round makes thousands of offers at once)."""
-    now = datetime.now(UTC)
+    now = clock.now()
     rows: list[tuple[int, Notice]] = []
     told: list[tuple[list[int], Notice]] = []
     for notice in notices:
@@ -257,7 +258,7 @@ async def unread_count(user_id: int) -> int:
 async def mark_read(user_id: int, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; False if there is no such one."""
     changed = (
-        await Notification.update({Notification.read_at: datetime.now(UTC)})
+        await Notification.update({Notification.read_at: clock.now()})
         .where(
             (Notification.id == notification_id)
             & (Notification.recipient == user_id)
@@ -276,7 +277,7 @@ async def mark_read(user_id: int, notification_id: int) -> bool:
 
 async def mark_all_read(user_id: int) -> int:
     changed = (
-        await Notification.update({Notification.read_at: datetime.now(UTC)})
+        await Notification.update({Notification.read_at: clock.now()})
         .where((Notification.recipient == user_id) & Notification.read_at.is_null())
         .returning(Notification.id)
     )

@@ -20,6 +20,7 @@ from network.accounts.policy import Principal
 from network.audit.service import Actor, record
 from network.consultations.tables import Booking
 from network.db import is_unique_violation, write_transaction
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, NotFound
 from network.lib.secrets import hash_secret, new_secret
 from network.lib.vocab import BookingStatus
@@ -123,7 +124,7 @@ async def create_feed(principal: Principal, actor: Actor, specialist_id: int) ->
     profile = await _exists(specialist_id)
     _only_self(principal, specialist_id)
     token = new_secret(FEED_PREFIX)
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         async with write_transaction(CalendarFeed._meta.db):
             await CalendarFeed.update({CalendarFeed.revoked_at: now}).where(
@@ -153,7 +154,7 @@ async def revoke_feed(principal: Principal, actor: Actor, specialist_id: int) ->
     _only_self(principal, specialist_id)
     async with write_transaction(CalendarFeed._meta.db):
         revoked = (
-            await CalendarFeed.update({CalendarFeed.revoked_at: datetime.now(UTC)})
+            await CalendarFeed.update({CalendarFeed.revoked_at: clock.now()})
             .where((CalendarFeed.specialist == specialist_id) & CalendarFeed.revoked_at.is_null())
             .returning(CalendarFeed.id)
         )
@@ -188,7 +189,7 @@ async def feed_for_token(
     """The iCalendar document of the feed with this token, or ``None`` if there is none."""
     if not token.startswith(FEED_PREFIX) or len(token) > 100:
         return None
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     feed = (
         await CalendarFeed.select(CalendarFeed.id, CalendarFeed.specialist)
         .where((CalendarFeed.token_hash == hash_secret(token)) & CalendarFeed.revoked_at.is_null())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -11,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
+from network.lib import clock
 from network.lib.errors import NotFound
 from network.lib.timeparse import parse_instant
 from network.server.links import public_link
@@ -159,9 +159,7 @@ class CalendarFeedController(Controller):
         """A new secret feed address (shown once); any earlier address stops working."""
         principal = await signed_in_principal(request)
         token = await calendar.create_feed(principal, actor_of(request, principal), specialist_id)
-        return schemas.CalendarFeedCreated(
-            url=feed_url(request, token), created_at=datetime.now(UTC)
-        )
+        return schemas.CalendarFeedCreated(url=feed_url(request, token), created_at=clock.now())
 
     @delete("/", operation_id="revokeCalendarFeed")
     async def revoke(self, request: Request[Any, Any, Any], specialist_id: FromPath[int]) -> None:

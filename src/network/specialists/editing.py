@@ -7,13 +7,14 @@ Only the specialist themself and coordinators of their municipality or county ma
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from network.accounts.policy import Action, Principal, Target, decide
 from network.audit.service import Actor, record
 from network.db import write_transaction
 from network.directory.tables import CompetenceArea
+from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.server import cache
 from network.specialists import schemas
@@ -93,7 +94,7 @@ async def update_profile(
                 SpecialistProfile.slot_minutes: data.slot_minutes,
                 SpecialistProfile.buffer_minutes: data.buffer_minutes,
                 SpecialistProfile.accepts_new: data.accepts_new,
-                SpecialistProfile.updated_at: datetime.now(UTC),
+                SpecialistProfile.updated_at: clock.now(),
                 SpecialistProfile.version: data.version + 1,
             }
         ).where(
@@ -185,7 +186,7 @@ async def add_absence(
             ends_at=data.ends_at.astimezone(UTC),
             reason=data.reason,
             stand_in=data.stand_in,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await absence.save()
         # The reason category is personal (sick leave): not in the log's detail.

@@ -21,6 +21,7 @@ from network.accounts.policy import Action, Principal, visible_scope
 from network.consultations.bookings import list_bookings
 from network.consultations.response_times import specialist_response_times
 from network.directory.services import list_areas
+from network.lib import clock
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import AbsenceReason, Role
 from network.scheduling import STOCKHOLM
@@ -168,7 +169,7 @@ class SpecialistPages(Controller):
                 area=None, municipality=municipality, county=None
             ):
                 found[item.id] = item
-        monday = parse_week(None, datetime.now(STOCKHOLM).date())
+        monday = parse_week(None, clock.today())
         loads = await week_load(found.keys(), monday)
         rows = sorted(found.values(), key=lambda s: (s.home_municipality_name, s.name))
         return await render(
@@ -193,7 +194,7 @@ class SpecialistPages(Controller):
         principal = await signed_in_principal(request)
         await editing.authorize(principal, specialist_id)
         profile = await services.profile_for_editing(specialist_id)
-        today = datetime.now(STOCKHOLM).date()
+        today = clock.today()
         try:
             monday = parse_week(request.query_params.get("week"), today)
         except InvalidInput as bad_week:
@@ -211,7 +212,7 @@ class SpecialistPages(Controller):
         colleagues = await services.list_specialists(
             area=None, municipality=None, county=profile.specialist.county
         )
-        answers = await specialist_response_times(specialist_id, now=datetime.now(STOCKHOLM))
+        answers = await specialist_response_times(specialist_id, now=clock.now())
         template = await render(
             request,
             "specialists/page.html.j2",

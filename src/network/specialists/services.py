@@ -19,6 +19,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.lib import clock
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AuditOutcome
@@ -242,7 +243,7 @@ async def specialist_slots(
     slot = timedelta(minutes=found.rules.slot_minutes)
     return [
         schemas.Slot(start=s, end=(s.astimezone(UTC) + slot).astimezone(s.tzinfo))
-        for s in found.free(start, end, now or datetime.now(UTC))
+        for s in found.free(start, end, now or clock.now())
     ]
 
 

@@ -22,7 +22,6 @@ from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -31,16 +30,36 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from network.agreements.schemas import AgreementStatus
+from network.graph.assignment import CAPACITY_EXHAUSTED, NO_ELIGIBLE_SPECIALIST
+from network.graph.coverage import Status as CoverageStatus
+from network.graph.placement import Action as PlacementAction
+from network.lib.clock import STOCKHOLM
 from network.lib.deidentified import marked_segments
+from network.lib.vocab import (
+    ABSENCE_REASON_LABELS,
+    AGREEMENT_SCOPE_LABELS,
+    ASSIGNMENT_LABELS,
+    CONSTRAINT_LABELS,
+    KIND_LABELS,
+    LEGAL_FORM_LABELS,
+    MENTORING_STATUS_LABELS,
+    MODE_LABELS,
+    N_,
+    NOTICE_LABELS,
+    REFERRAL_LABELS,
+    ROLE_LABELS,
+    ROUND_STATUS_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+    labelled,
+)
+from network.mentoring.schemas import Theme
 
 __all__ = (
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALES_DIR",
-    "MODE_LABELS",
-    "NOTICE_LABELS",
-    "REASON_LABELS",
-    "ROLE_LABELS",
     "Translator",
     "negotiate",
     "translator",
@@ -53,132 +72,48 @@ _DOMAIN = "messages"
 _MAX_LANGUAGE_RANGES = 32
 
 
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
-
-
-ROLE_LABELS = {
-    "social_worker": N_("Social worker"),
-    "specialist": N_("Specialist"),
-    "coordinator": N_("Coordinator"),
-    "analyst": N_("R&D analyst"),
-    "admin": N_("Administrator"),
-}
-MODE_LABELS = {
-    "written": N_("Written"),
-    "phone": N_("Phone"),
-    "video": N_("Video"),
-    "on_site": N_("On site"),
-}
-REASON_LABELS = {
-    "holiday": N_("Holiday"),
-    "sick_leave": N_("Sick leave"),
-    "parental_leave": N_("Parental leave"),
-    "training": N_("Training"),
-    "other": N_("Other"),
-}
-STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "open": N_("Waiting for a specialist"),
-    "offered": N_("Offered"),
-    "accepted": N_("Accepted"),
-    "booked": N_("Meeting booked"),
-    "completed": N_("Completed"),
-    "declined": N_("Declined"),
-    "cancelled": N_("Withdrawn"),
-    "expired": N_("Expired"),
-}
-KIND_LABELS = {"meeting": N_("Meeting"), "written": N_("Written consultation")}
-URGENCY_LABELS = {
-    "acute": N_("Acute (within 24 hours)"),
-    "soon": N_("Soon (within a week)"),
-    "planned": N_("Planned"),
-}
-REFERRAL_LABELS = {
-    "none": N_("None"),
-    "barnahus": N_("Barnahus"),
-    "national_team_hbv": N_("National team against honour-related violence"),
-    "bup": N_("Child and adolescent psychiatry (BUP)"),
-    "police": N_("Police"),
-    "other": N_("Other"),
-}
-COVERAGE_LABELS = {
-    "local": N_("Local specialist"),
-    "shared": N_("Shared through an agreement"),
-    "none": N_("Not covered"),
-}
-PLACEMENT_LABELS = {
-    "new_specialist": N_("A new specialist"),
-    "county_agreement": N_("A county-wide agreement"),
-    "pair_agreement": N_("An agreement between two municipalities"),
-}
-LEGAL_FORM_LABELS = {
-    "avtalssamverkan": N_("Agreement-based collaboration (avtalssamverkan)"),
-    "gemensam_namnd": N_("Joint committee (gemensam nämnd)"),
-    "kommunalforbund": N_("Local federation (kommunalförbund)"),
-}
-AGREEMENT_SCOPE_LABELS = {
-    "consultation": N_("Consultation only"),
-    "co_handling": N_("Consultation and co-handling"),
-}
-AGREEMENT_STATUS_LABELS = {
-    "upcoming": N_("Not yet in force"),
-    "active": N_("In force"),
-    "ended": N_("Ended"),
-}
-MENTORING_STATUS_LABELS = {
-    "open": N_("Waiting for a mentor"),
-    "matched": N_("Matched"),
-    "withdrawn": N_("Withdrawn"),
-}
-CONSTRAINT_LABELS = {
-    "none": N_("Anywhere in the programme"),
-    "not_own_unit": N_("Not from my own unit"),
-    "own_municipality_only": N_("Only from my own municipality"),
-}
-THEME_LABELS = {
-    "investigation_method": N_("Investigation method"),
-    "documentation": N_("Documentation"),
-    "talking_with_children": N_("Talking with children"),
-    "legal_framework": N_("The legal framework"),
-    "risk_assessment": N_("Risk assessment"),
-    "collaboration": N_("Collaboration with others"),
-    "own_reactions": N_("Own reactions and strain"),
-    "workload_and_priorities": N_("Workload and priorities"),
-    "court_and_lvu": N_("Court and LVU"),
-}
-ROUND_STATUS_LABELS = {
-    "preview": N_("Preview"),
-    "committed": N_("Committed"),
-    "discarded": N_("Discarded"),
-}
-ASSIGNMENT_LABELS = {
-    "proposed": N_("Proposed"),
-    "offered": N_("Offered"),
-    "accepted": N_("Accepted"),
-    "declined": N_("Declined"),
-    "expired": N_("Expired"),
-    "withdrawn": N_("Withdrawn"),
-}
+# Vocabularies of other modules, with their labels (complete: checked at import).
+COVERAGE_LABELS = labelled(
+    CoverageStatus,
+    {
+        CoverageStatus.LOCAL: N_("Local specialist"),
+        CoverageStatus.SHARED: N_("Shared through an agreement"),
+        CoverageStatus.NONE: N_("Not covered"),
+    },
+)
+PLACEMENT_LABELS = labelled(
+    PlacementAction,
+    {
+        PlacementAction.NEW_SPECIALIST: N_("A new specialist"),
+        PlacementAction.COUNTY_AGREEMENT: N_("A county-wide agreement"),
+        PlacementAction.PAIR_AGREEMENT: N_("An agreement between two municipalities"),
+    },
+)
+AGREEMENT_STATUS_LABELS = labelled(
+    AgreementStatus,
+    {
+        AgreementStatus.UPCOMING: N_("Not yet in force"),
+        AgreementStatus.ACTIVE: N_("In force"),
+        AgreementStatus.ENDED: N_("Ended"),
+    },
+)
+THEME_LABELS = labelled(
+    Theme,
+    {
+        Theme.INVESTIGATION: N_("Investigation method"),
+        Theme.DOCUMENTATION: N_("Documentation"),
+        Theme.TALKING_WITH_CHILDREN: N_("Talking with children"),
+        Theme.LAW: N_("The legal framework"),
+        Theme.RISK: N_("Risk assessment"),
+        Theme.COLLABORATION: N_("Collaboration with others"),
+        Theme.OWN_REACTIONS: N_("Own reactions and strain"),
+        Theme.WORKLOAD: N_("Workload and priorities"),
+        Theme.COURT: N_("Court and LVU"),
+    },
+)
 UNPLACED_LABELS = {
-    "no_eligible_specialist": N_("no eligible specialist"),
-    "capacity_exhausted": N_("the eligible specialists' capacity is used up"),
-}
-# What a notification says, per kind; ``{area}``, ``{start}``, ``{role}`` and ``{place}``
-# are filled in.
-NOTICE_LABELS = {
-    "offer.new": N_("New consultation offer: {area}"),
-    "offer.accepted": N_("Your request was accepted: {area}"),
-    "offer.declined": N_("Your request was declined: {area}"),
-    "offer.expired": N_("An offer was not answered in time: {area}"),
-    "booking.created": N_("Meeting booked {start}: {area}"),
-    "booking.cancelled": N_("Meeting cancelled {start}: {area}"),
-    "booking.moved": N_("Meeting moved to {start}: {area}"),
-    "message.new": N_("New message in a written consultation: {area}"),
-    "mentoring.matched": N_("You have a mentoring pair: see who and the ladder"),
-    "role.granted": N_("A role that reads case data was granted: {role} in {place}"),
-    "test": N_("Test notification: notifications reach you."),
+    NO_ELIGIBLE_SPECIALIST: N_("no eligible specialist"),
+    CAPACITY_EXHAUSTED: N_("the eligible specialists' capacity is used up"),
 }
 # The de-identification guard's findings, as a refused form explains them.
 FINDING_LABELS = {
@@ -216,7 +151,6 @@ FIELD_LABELS = {
     "title": N_("Title"),
 }
 _compile_lock = threading.Lock()
-_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _load(language: str) -> NullTranslations:
@@ -262,7 +196,7 @@ class Translator:
 
     def when(self, moment: datetime, pattern: str = "EEE d MMM HH:mm") -> str:
         """A moment on the Stockholm clock, as this language writes it."""
-        return format_datetime(moment, pattern, tzinfo=_STOCKHOLM, locale=self.locale)
+        return format_datetime(moment, pattern, tzinfo=STOCKHOLM, locale=self.locale)
 
     def day(self, value: date, pattern: str = "EEEE d MMMM") -> str:
         return format_date(value, pattern, locale=self.locale)
@@ -280,7 +214,7 @@ class Translator:
             "other_lang": "en" if self.language == "sv" else "sv",
             "role_labels": ROLE_LABELS,
             "mode_labels": MODE_LABELS,
-            "reason_labels": REASON_LABELS,
+            "reason_labels": ABSENCE_REASON_LABELS,
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "urgency_labels": URGENCY_LABELS,
