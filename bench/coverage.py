@@ -100,7 +100,7 @@ def main() -> int:
         async def compute() -> bytes:
             return msgspec.json.encode(cells)
 
-        found = await cache.cached(cache.NETWORK, "bench", compute, ttl=60)
+        found = await cache.cached("bench-version", "bench", compute, ttl=60)
         return msgspec.json.decode(found, type=list[Cell])
 
     asyncio.run(hit())  # fill the cache

@@ -19,7 +19,6 @@ from network.audit.service import Actor, record
 from network.directory.tables import Municipality
 from network.lib.vocab import MentoringStatus, Role
 from network.mentoring.tables import LadderSignoff, MentoringRequest, MentorOffer
-from network.server import cache
 from tests.support import app_client, in_app, sign_in
 from tests.support.people import create_user
 
@@ -94,7 +93,6 @@ def renamed_municipalities(client: TestClient[Litestar]) -> Iterator[None]:
     async def rename(names: dict[str, str]) -> None:
         for code, name in names.items():
             await Municipality.update({Municipality.name: name}).where(Municipality.code == code)
-        await cache.changed(cache.NETWORK)
 
     async def names() -> dict[str, str]:
         rows = await Municipality.select(Municipality.code, Municipality.name).where(

@@ -34,16 +34,15 @@ def test_values_are_computed_and_changes_do_not_fail(unreachable: None) -> None:
         return b"fresh"
 
     async def run() -> list[bytes]:
-        first = await cache.cached(cache.NETWORK, "k", compute, ttl=60)
-        await cache.changed(cache.NETWORK)
-        second = await cache.cached(cache.NETWORK, "k", compute, ttl=60)
+        first = await cache.cached("v1", "k", compute, ttl=60)
+        second = await cache.cached("v1", "k", compute, ttl=60)
         return [first, second]
 
     assert asyncio.run(run()) == [b"fresh", b"fresh"]
     assert len(calls) == 2  # nothing was kept
 
 
-def test_with_a_store_values_are_kept_until_a_change() -> None:
+def test_with_a_store_values_are_kept_until_the_data_version_changes() -> None:
     calls: list[int] = []
 
     async def compute() -> bytes:
@@ -51,10 +50,9 @@ def test_with_a_store_values_are_kept_until_a_change() -> None:
         return str(len(calls)).encode()
 
     async def run() -> list[bytes]:
-        first = await cache.cached(cache.NETWORK, "k", compute, ttl=60)
-        again = await cache.cached(cache.NETWORK, "k", compute, ttl=60)
-        await cache.changed(cache.NETWORK)
-        after = await cache.cached(cache.NETWORK, "k", compute, ttl=60)
+        first = await cache.cached("v1", "k", compute, ttl=60)
+        again = await cache.cached("v1", "k", compute, ttl=60)
+        after = await cache.cached("v2", "k", compute, ttl=60)  # the data changed
         return [first, again, after]
 
     cache.configure(None)

@@ -5,7 +5,8 @@ may read them. Changing one is for coordinators (and administrators) whose scope
 holds every party: all member municipalities, or the county of a county-wide
 agreement, before and after the change. Agreements are never deleted; ending one
 sets its last day, so coverage history stays explainable. Every write is one
-transaction, is audited, and tells the network cache (coverage, suggestions).
+transaction and is audited; the database's triggers raise the network data version,
+which drops what coverage and suggestions derived from it.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from network.lib import clock
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AgreementScope, LegalForm
-from network.server import cache
 
 __all__ = (
     "create_agreement",
@@ -251,7 +251,6 @@ async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn
         await record(
             actor, "agreement.create", "agreement", agreement_id, **_audit_place(data, members)
         )
-    await cache.changed(cache.NETWORK)
     return await get_agreement(principal, agreement_id)
 
 
@@ -286,7 +285,6 @@ async def update_agreement(
         await record(
             actor, "agreement.update", "agreement", agreement_id, **_audit_place(data, members)
         )
-    await cache.changed(cache.NETWORK)
     return await get_agreement(principal, agreement_id)
 
 
@@ -313,7 +311,6 @@ async def end_agreement(
             county=current.county,
             detail={"valid_to": last_day.isoformat(), "was": _iso(current.valid_to)},
         )
-    await cache.changed(cache.NETWORK)
     return await get_agreement(principal, agreement_id)
 
 

@@ -24,6 +24,7 @@ from network.consultations.tables import ConsultationRequest
 from network.coverage.history import supply_points
 from network.coverage.loader import load_graph
 from network.directory.tables import Municipality, SharingAgreement
+from network.directory.versions import network_token
 from network.graph.coverage import Cell, CountySummary, Service, county_summaries, coverage
 from network.graph.demand import Demand, MonthPoint, RequestFact, demand, monthly
 from network.graph.history import SupplyPoint
@@ -114,7 +115,7 @@ async def places_for(principal: Principal) -> Places:
 
 
 async def _cached(key: str, compute: Callable[[], Awaitable[Any]], kind: Any, ttl: int) -> Any:
-    found = await cache.cached(cache.NETWORK, key, _encoded(compute), ttl=ttl)
+    found = await cache.cached(await network_token(), key, _encoded(compute), ttl=ttl)
     return msgspec.json.decode(found, type=kind)
 
 
@@ -394,7 +395,9 @@ async def boundaries(codes: frozenset[str]) -> dict[str, Any]:
         return {r["code"]: _geometry(r["boundary"]) for r in rows}
 
     every: dict[str, Any] = msgspec.json.decode(
-        await cache.cached("reference", "boundaries", _encoded(compute), ttl=REFERENCE_TTL)
+        await cache.cached(
+            await network_token(), "boundaries", _encoded(compute), ttl=REFERENCE_TTL
+        )
     )
     return {code: every[code] for code in sorted(codes) if code in every}
 

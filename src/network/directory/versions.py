@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from network.directory.tables import DataVersion
 
-__all__ = ("NETWORK", "data_version")
+__all__ = ("HOURS", "NETWORK", "data_version", "network_token")
 
 # Places, counties, sharing agreements, specialists' profiles and competences.
 NETWORK = "network"
+# The specialists' weekly hours.
+HOURS = "hours"
 
 
 async def data_version(topic: str) -> int:
@@ -22,3 +24,15 @@ async def data_version(topic: str) -> int:
     if row is None:
         raise LookupError(f"no data version {topic!r}: are the migrations applied?")
     return int(row["version"])
+
+
+async def network_token() -> str:
+    """A token of the network's static data and the weekly hours together: what the
+    coverage cache keys its entries by (a change of either makes a new token)."""
+    rows = await DataVersion.select(DataVersion.topic, DataVersion.version).where(
+        DataVersion.topic.is_in([NETWORK, HOURS])
+    )
+    found = {row["topic"]: int(row["version"]) for row in rows}
+    if set(found) != {NETWORK, HOURS}:
+        raise LookupError("no network or hours data version: are the migrations applied?")
+    return f"{found[NETWORK]}.{found[HOURS]}"

@@ -1,36 +1,31 @@
-"""A shared cache of derived data that is dropped when its inputs change.
+"""A shared cache of derived data, keyed by the data version it was computed under.
 
-Each *topic* (e.g. ``"network"``: specialists, competences, hours and agreements)
-has a version token; writers call :func:`changed` after committing, and every
-cached entry's key holds the token it was computed under, so a change makes all
-older entries unreachable at once (they then expire by their TTL). The store is
-the app's store (one namespace per database): Redis when configured, so every process sees the same
-entries and the same changes; in-process memory otherwise.
+One rule drops stale entries, and no writer can forget it: the caller names the
+*version token* of the data an entry derives from — the database's own counters
+(``directory.versions``: triggers raise them with every insert, update or delete,
+whoever writes) — and every entry's key holds it. A change of the data makes a new
+token, so older entries are never read again (they expire by their TTL). There is
+nothing for a writer to call.
 
-While Redis cannot be reached the cache steps aside: entries are computed afresh
-and not kept, and a change that cannot be recorded is logged (entries made before
-it then live at most their TTL).
+The store is the app's store (one namespace per database): Redis when configured, so
+every process shares the entries; in-process memory otherwise. While Redis cannot be
+reached the cache steps aside: entries are computed afresh and not kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from redis.exceptions import RedisError
 
-__all__ = ("NETWORK", "cached", "changed", "configure", "store_name", "version")
-
-# Specialists' homes, competences and hours, and sharing agreements: what coverage reads.
-NETWORK = "network"
+__all__ = ("cached", "configure", "store_name")
 
 logger = logging.getLogger("network.cache")
 _store: Store = MemoryStore()
-VERSION_TTL = 30 * 24 * 3600
 
 
 def store_name(database_url: str) -> str:
@@ -44,32 +39,13 @@ def configure(store: Store | None) -> None:
     _store = store if store is not None else MemoryStore()
 
 
-async def version(topic: str) -> str:
-    """The topic's current version token (made on first use)."""
-    key = f"version:{topic}"
-    found = await _store.get(key)
-    if found is not None:
-        return found.decode()
-    token = secrets.token_hex(8)
-    await _store.set(key, token, expires_in=VERSION_TTL)
-    return token
-
-
-async def changed(topic: str) -> None:
-    """The topic's inputs changed: entries computed before are not used again."""
-    try:
-        await _store.set(f"version:{topic}", secrets.token_hex(8), expires_in=VERSION_TTL)
-    except RedisError as error:  # the change itself is committed; don't fail the request
-        logger.error("cache topic %s not renewed, Redis unavailable: %s", topic, error)
-
-
 async def cached(
-    topic: str, key: str, compute: Callable[[], Awaitable[bytes]], *, ttl: int
+    version: str, key: str, compute: Callable[[], Awaitable[bytes]], *, ttl: int
 ) -> bytes:
-    """The entry for ``key`` under the topic's current version, computed on a miss and
-    kept for ``ttl`` seconds."""
+    """The entry for ``key`` under the data ``version`` it derives from, computed on a
+    miss and kept for ``ttl`` seconds."""
+    full = f"{version}:{key}"
     try:
-        full = f"{topic}:{await version(topic)}:{key}"
         found = await _store.get(full)
     except RedisError as error:
         logger.warning("cache skipped, Redis unavailable: %s", error)

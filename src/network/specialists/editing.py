@@ -16,7 +16,6 @@ from network.db import write_transaction
 from network.directory.tables import CompetenceArea
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from network.server import cache
 from network.specialists import schemas
 from network.specialists.tables import (
     Absence,
@@ -118,7 +117,6 @@ async def update_profile(
             municipality=row["municipality"],
             county=row["county"],
         )
-    await cache.changed(cache.NETWORK)
     return data.version + 1
 
 
@@ -161,7 +159,6 @@ async def replace_hours(
             county=row["county"],
             detail={"intervals": len(hours)},
         )
-    await cache.changed(cache.NETWORK)
 
 
 async def add_absence(
