@@ -17,7 +17,7 @@ The authorization-code flow with PKCE (S256), ``state`` and ``nonce``
 3. :func:`match_user` finds the account: by the provider's ``sub``, or once, on
    first sign-in, by a pre-registered active user's e-mail.
 
-Authlib's Starlette integration is not used (STYLE pitfalls 9 and 17); the ID
+Authlib's Starlette integration is not used (docs/conventions.md, pitfalls 9 and 17); the ID
 token is checked with ``joserfc``. The JWKS is cached and fetched again, once,
 when a token names a key id the cache does not hold (key rotation).
 """

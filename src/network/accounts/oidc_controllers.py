@@ -123,7 +123,7 @@ class OidcController(Controller):
         self,
         request: Request[Any, Any, Any],
         code: Annotated[str | None, QueryParameter(max_length=2048)] = None,
-        # "state" is a reserved handler argument in Litestar (STYLE pitfall 15).
+        # "state" is a reserved handler argument in Litestar (docs/conventions.md, pitfall 15).
         state_param: Annotated[str | None, QueryParameter(name="state", max_length=512)] = None,
         error: _Short = None,
         iss: _Short = None,

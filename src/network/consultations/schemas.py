@@ -224,7 +224,7 @@ class ResponseTimesOut(Schema):
 
 
 class SuggestionOut(Schema):
-    """One suggested specialist and why: each part of the score (see the README)."""
+    """One suggested specialist and why: each part of the score (docs/architecture.md)."""
 
     specialist: int
     rank: int
