@@ -2,7 +2,7 @@
 
 ``tests.support.database`` is imported first: it picks and creates the suite's
 database and sets ``NETWORK_DATABASE_URL`` before any network module is imported,
-because Piccolo caches its engine at first use (STYLE pitfall 1).
+because Piccolo caches its engine at first use (docs/conventions.md, pitfall 1).
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.support import database
+from tests.support import provision
+
+# First of all: what the suite needs beside Python (Chromium, Node.js, PostgreSQL,
+# Redis), installed and started when missing and allowed, or the run stops naming it.
+provision.ensure()
+
+from tests.support import database  # noqa: E402  (after the services it may create a database on)
 
 # Property-based tests: the same examples every run (CI must not turn red by luck);
 # `HYPOTHESIS_PROFILE=explore uv run pytest tests/unit` searches far wider.

@@ -1,5 +1,5 @@
 """The suite's database, chosen and created BEFORE any network module is
-imported, because Piccolo caches its engine at first use (STYLE pitfall 1).
+imported, because Piccolo caches its engine at first use (docs/conventions.md, pitfall 1).
 
 - ``NETWORK_DATABASE_URL`` unset or SQLite: a fresh SQLite file in a temp dir.
 - PostgreSQL: a fresh database named ``network_test_<random>`` on that server,
