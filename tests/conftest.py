@@ -32,6 +32,17 @@ hypothesis_settings.register_profile("explore", max_examples=20_000, deadline=No
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that run the `network` command get it from a zygote: start it now, so that
+    it has made its imports (on the other core) by the time the first one needs it."""
+    from tests.support import spawn
+
+    if session.config.option.collectonly:
+        return
+    if any(item.path.parent.name in ("integration", "e2e") for item in session.items):
+        spawn.warm_up()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     database.cleanup()
 

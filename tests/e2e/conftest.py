@@ -38,8 +38,11 @@ def server_url(demo_database: str) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="session")
+def browser(server_url: str) -> Iterator[object]:
+    """One headless Chromium for all browser tests (each test opens a context of its
+    own: cookies and storage are not shared). Launched after the demo server is up:
+    making its database runs asyncio, which Playwright's loop would block."""
     if not CHROMIUM.exists():
         pytest.fail(
             "browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install chromium"

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.lib.vocab import Role
-from tests.support import csrf_ready
+from tests.support import SharedApp
 from tests.support.people import create_users
 
 ADMIN = "admin.tester@demo.invalid"
@@ -32,11 +29,10 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        csrf_ready(test_client)
-        assert test_client.post("/auth/dev-login", json={"email": ADMIN}).status_code == 200
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    assert test_client.post("/auth/dev-login", json={"email": ADMIN}).status_code == 200
+    return test_client
 
 
 def _actions(client: TestClient[Litestar]) -> list[str]:

@@ -6,7 +6,6 @@ following the agreements at once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from litestar.testing import TestClient
 from network.audit.tables import AuditEvent
 from network.directory.tables import AgreementArea, AgreementMunicipality, SharingAgreement
 from network.lib.vocab import Role
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import add_competence, add_weekly_hours
 from tests.support.people import create_specialist_profile, create_user
 
@@ -47,9 +46,8 @@ def world(migrated: None) -> None:
 
 
 @pytest.fixture
-def client(world: None) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(world: None, shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def _body(**changes: Any) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.accounts.tables import ApiToken
-from network.app import create_app
 from network.lib.vocab import Role
-from tests.support import csrf_ready, in_app
+from tests.support import SharedApp, in_app
 from tests.support.people import create_users
 
 EMAIL = "token.owner@demo.invalid"
@@ -26,11 +25,10 @@ def analyst(migrated: None) -> int:
 
 
 @pytest.fixture
-def session(analyst: int) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as client:
-        csrf_ready(client)
-        assert client.post("/auth/dev-login", json={"email": EMAIL}).status_code == 200
-        yield client
+def session(analyst: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    client = shared_app.client()
+    assert client.post("/auth/dev-login", json={"email": EMAIL}).status_code == 200
+    return client
 
 
 def _later(days: int = 30) -> str:

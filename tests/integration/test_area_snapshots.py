@@ -6,7 +6,6 @@ the very next suggestion; what changes by the hour (absences) is read every time
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from network.directory.versions import NETWORK, data_version
 from network.lib.vocab import Role
 from network.settings import get_settings
 from network.specialists.tables import Absence
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -53,10 +52,10 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, WORKER)
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, WORKER)
+    return test_client
 
 
 def suggested(client: TestClient[Litestar], request_id: int) -> list[int]:

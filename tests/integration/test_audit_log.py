@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.audit.queries import CSV_COLUMNS
 from network.audit.service import Actor, record
 from network.lib.vocab import Role
-from tests.support import csrf_ready
+from tests.support import SharedApp
 from tests.support.people import create_users
 
 ADMIN = "audit.admin@demo.invalid"
@@ -43,9 +41,8 @@ def people(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def app_client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as client:
-        yield csrf_ready(client)
+def app_client(people: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def _actions(client: TestClient[Litestar]) -> set[str]:

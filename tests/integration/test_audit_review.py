@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.audit.tables import AuditEvent
 from network.lib.vocab import Role
-from tests.support import csrf_ready
+from tests.support import SharedApp
 from tests.support.people import create_user
 
 COORDINATOR = "review.coordinator@demo.invalid"
@@ -46,11 +44,10 @@ def accesses(migrated: None) -> dict[str, list[int]]:
 
 
 @pytest.fixture
-def coordinator(accesses: dict[str, list[int]]) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as client:
-        csrf_ready(client)
-        assert client.post("/auth/dev-login", json={"email": COORDINATOR}).status_code == 200
-        yield client
+def coordinator(accesses: dict[str, list[int]], shared_app: SharedApp) -> TestClient[Litestar]:
+    client = shared_app.client()
+    assert client.post("/auth/dev-login", json={"email": COORDINATOR}).status_code == 200
+    return client
 
 
 def test_sample_review_round_trip(

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.integration.test_migrations import DOMAIN_TABLES, _query
+from tests.support import spawn
 from tests.support.database import database_env, fresh_database_url, run_cli
 
 TABLES = sorted(DOMAIN_TABLES | {"migration"})
 
 
 def _network(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "network.cli", *args],
-        env={**os.environ, **database_env(url)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return spawn.run(args, {**os.environ, **database_env(url)}, timeout=300)
 
 
 def _counts(url: str) -> dict[str, int]:

@@ -4,7 +4,6 @@ cancel and reschedule with a reason, who may, and every refusal named."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from network.consultations.tables import Booking, ConsultationRequest
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence, AvailabilityRule, SpecialistProfile
-from tests.support import app_client, in_app, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import create_accepted_request
 from tests.support.people import create_specialist_profile, create_user
 
@@ -73,12 +72,12 @@ def people(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        # Each test starts from a specialist without bookings.
-        in_app_seeing_all(test_client, lambda: Booking.delete().where(Booking.id > 0))
-        sign_in(test_client, REQUESTER)
-        yield test_client
+def client(people: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    # Each test starts from a specialist without bookings.
+    in_app_seeing_all(test_client, lambda: Booking.delete().where(Booking.id > 0))
+    sign_in(test_client, REQUESTER)
+    return test_client
 
 
 def accepted(client: TestClient[Litestar], people: dict[str, int], **options: Any) -> int:

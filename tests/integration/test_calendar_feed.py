@@ -5,7 +5,6 @@ reasons; a new address or a revocation kills the old one; only they manage it.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from network.lib.vocab import Role
 from network.scheduling import STOCKHOLM
 from network.settings import get_settings
 from network.specialists.tables import Absence
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
@@ -80,9 +79,8 @@ def world(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(world: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(world: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def feed_path(url: str) -> str:

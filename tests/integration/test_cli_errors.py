@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
+
+from tests.support import spawn
 
 
 def _network(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, **env}
-    return subprocess.run(
-        [sys.executable, "-m", "network.cli", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return spawn.run(args, {**os.environ, **env}, timeout=60)
 
 
 def test_unknown_database_scheme_stops_serve() -> None:

@@ -5,7 +5,6 @@ booking → completion with feedback, each step visible to the next person."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from litestar.testing import TestClient
 
 from network.consultations.tables import Booking, Feedback
 from network.lib.vocab import Role
-from tests.support import app_client, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -38,9 +37,8 @@ def specialist(migrated: None) -> int:
 
 
 @pytest.fixture
-def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(specialist: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def test_request_to_feedback(client: TestClient[Litestar], specialist: int) -> None:

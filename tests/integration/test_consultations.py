@@ -5,7 +5,6 @@ thread with its first-answer time, completion with the mandatory survey."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from litestar.testing import TestClient
 from network.audit.tables import AuditEvent
 from network.consultations.tables import Booking, ConsultationRequest, Feedback
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus, Role
-from tests.support import app_client, in_app, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import create_accepted_request, origin_of
 from tests.support.people import create_specialist_profile, create_user
 
@@ -56,10 +55,10 @@ def people(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, WORKER)
-        yield test_client
+def client(people: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, WORKER)
+    return test_client
 
 
 def stored(client: TestClient[Litestar], request_id: int) -> dict[str, Any]:

@@ -9,7 +9,6 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -27,7 +26,7 @@ from network.directory.tables import (
 )
 from network.lib.clock import today
 from network.lib.vocab import AgreementScope, ConsultationStatus, LegalForm, Role
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import (
     add_competence,
     add_weekly_hours,
@@ -106,12 +105,12 @@ def world(migrated: None) -> None:
 
 
 @pytest.fixture
-def client(world: None) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        # The world was written straight to the tables, past the services: the
-        # database's triggers raised the data versions, so the shared cache (Redis in
-        # the second CI run) computes afresh with no one telling it.
-        yield test_client
+def client(world: None, shared_app: SharedApp) -> TestClient[Litestar]:
+    # The world was written straight to the tables, past the services: the
+    # database's triggers raised the data versions, so the shared cache (Redis in
+    # the second CI run, the app's memory when it lives on between tests) computes
+    # afresh with no one telling it.
+    return shared_app.client()
 
 
 def _rows(client: TestClient[Litestar], **params: str) -> dict[str, dict[str, object]]:

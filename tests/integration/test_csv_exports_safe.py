@@ -19,7 +19,7 @@ from network.audit.service import Actor, record
 from network.directory.tables import Municipality
 from network.lib.vocab import MentoringStatus, Role
 from network.mentoring.tables import LadderSignoff, MentoringRequest, MentorOffer
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.people import create_user
 
 PAYLOADS = (
@@ -66,9 +66,8 @@ def people(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(people: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def _csv(text: str) -> list[dict[str, str]]:

@@ -174,7 +174,7 @@ def test_redis_away_refuses_clearly_writes_nothing_and_recovers(
         made = browser.request("POST", f"{second}/api/v1/consultations", json=body)
         assert made.status_code == 201, made.text
 
-        stream = NotificationStream(first, browser)
+        stream = stack.enter_context(NotificationStream(first, browser))  # closed first
         assert stream.ready.wait(15), "the stream did not open"
 
         before = asyncio.run(_count_requests("Felprov redis"))

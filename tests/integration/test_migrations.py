@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tests.support.database import DATABASE_KIND, fresh_database_url, migrate
+from tests.support.database import DATABASE_KIND, fresh_database_url, migrate, migrated_database
 
 DOMAIN_TABLES = {
     "county",
@@ -79,6 +79,12 @@ def scratch_url() -> str:
     return fresh_database_url("migrations")
 
 
+@pytest.fixture
+def migrated_url() -> str:
+    """A fresh database at the latest migration (a copy of one `network migrate` made)."""
+    return migrated_database("migrations")
+
+
 def test_forwards_backwards_forwards(scratch_url: str) -> None:
     migrate(scratch_url)
     assert _tables(scratch_url) == DOMAIN_TABLES
@@ -101,9 +107,8 @@ def _expect_refused(url: str, sql: str) -> None:
         _query(url, sql)
 
 
-def test_database_enforces_constraints(scratch_url: str) -> None:
-    migrate(scratch_url)
-    run = lambda sql: _query(scratch_url, sql)  # noqa: E731
+def test_database_enforces_constraints(migrated_url: str) -> None:
+    run = lambda sql: _query(migrated_url, sql)  # noqa: E731
     run("INSERT INTO county (code, name) VALUES ('25', 'Norrbottens län')")
     county = run("SELECT id FROM county WHERE code = '25'")[0][0]
     run(
@@ -112,13 +117,13 @@ def test_database_enforces_constraints(scratch_url: str) -> None:
     )
     # Unique kommunkod.
     _expect_refused(
-        scratch_url,
+        migrated_url,
         "INSERT INTO municipality (code, name, county, population, latitude, longitude, boundary) "
         f"VALUES ('2584', 'Kiruna 2', {county}, 1, 0, 0, '{{}}')",
     )
     # Foreign key.
     _expect_refused(
-        scratch_url,
+        migrated_url,
         "INSERT INTO municipality (code, name, county, population, latitude, longitude, boundary) "
         "VALUES ('9999', 'Nowhere', 987654, 1, 0, 0, '{}')",
     )
@@ -145,11 +150,11 @@ def test_database_enforces_constraints(scratch_url: str) -> None:
         "INSERT INTO specialist_competence (specialist, area, level, note) "
         f"VALUES (1, {area}, {{level}}, '')"
     )
-    _expect_refused(scratch_url, competence.format(level=4))
-    _expect_refused(scratch_url, competence.format(level=0))
+    _expect_refused(migrated_url, competence.format(level=4))
+    _expect_refused(migrated_url, competence.format(level=0))
     run(competence.format(level=3))
     # One competence row per area.
-    _expect_refused(scratch_url, competence.format(level=2))
+    _expect_refused(migrated_url, competence.format(level=2))
     # No two live bookings of one specialist at one start time; a cancelled one frees it.
     booking = (
         "INSERT INTO booking (specialist, starts_at, ends_at, mode, status, created_at) VALUES "
@@ -157,18 +162,18 @@ def test_database_enforces_constraints(scratch_url: str) -> None:
         "'2026-01-01T00:00:00+00:00')"
     )
     run(booking.format(status="booked"))
-    _expect_refused(scratch_url, booking.format(status="booked"))
+    _expect_refused(migrated_url, booking.format(status="booked"))
     run("UPDATE booking SET status = 'cancelled'")
     run(booking.format(status="booked"))
     # An interval must end after it starts.
     _expect_refused(
-        scratch_url,
+        migrated_url,
         "INSERT INTO availability_rule (specialist, weekday, start_time, end_time) "
         "VALUES (1, 0, '12:00:00', '08:00:00')",
     )
     # A role binding has exactly one scope.
     _expect_refused(
-        scratch_url,
+        migrated_url,
         'INSERT INTO role_binding ("user", role, municipality, county, created_at) '
         f"VALUES (1, 'specialist', {municipality}, {county}, '2026-01-01T00:00:00+00:00')",
     )
@@ -178,15 +183,14 @@ def _empty_array() -> str:
     return "'[]'" if DATABASE_KIND == "sqlite" else "'{}'"
 
 
-def test_audit_log_is_append_only(scratch_url: str) -> None:
-    migrate(scratch_url)
+def test_audit_log_is_append_only(migrated_url: str) -> None:
     _query(
-        scratch_url,
+        migrated_url,
         "INSERT INTO audit_event (at, action, object_type, outcome, detail) "
         "VALUES ('2026-01-01T00:00:00+00:00', 'auth.sign_in', 'user', 'allowed', '{}')",
     )
-    _expect_refused(scratch_url, "UPDATE audit_event SET action = 'tampered'")
-    _expect_refused(scratch_url, "DELETE FROM audit_event")
-    assert _query(scratch_url, "SELECT action FROM audit_event") == [("auth.sign_in",)]
-    migrate(scratch_url, "--backwards")
-    assert _tables(scratch_url) == set()
+    _expect_refused(migrated_url, "UPDATE audit_event SET action = 'tampered'")
+    _expect_refused(migrated_url, "DELETE FROM audit_event")
+    assert _query(migrated_url, "SELECT action FROM audit_event") == [("auth.sign_in",)]
+    migrate(migrated_url, "--backwards")
+    assert _tables(migrated_url) == set()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time as clock
-from collections.abc import Iterator
 from datetime import time
 from email import message_from_bytes, policy
 from typing import Any
@@ -21,7 +20,7 @@ from network.app import create_app
 from network.lib.vocab import NotificationKind, Role
 from network.notifications.service import notify
 from network.settings import Settings
-from tests.support import app_client, csrf_ready, sign_in
+from tests.support import SharedApp, csrf_ready, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 from tests.support.server import free_port
@@ -51,9 +50,8 @@ def people(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(people: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(people: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def offered_request(client: TestClient[Litestar], people: dict[str, int]) -> int:

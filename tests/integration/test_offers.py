@@ -5,7 +5,6 @@ an absent specialist's offers, a named specialist offered at once, declines."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from litestar.testing import TestClient
 from network.consultations.tables import Assignment
 from network.lib.vocab import Role
 from network.specialists.tables import Absence, SpecialistProfile
-from tests.support import app_client, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -63,10 +62,10 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, WORKER)
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, WORKER)
+    return test_client
 
 
 def open_request(client: TestClient[Litestar], **extra: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ the use case and the page (the page's "send" of a draft once left it unoffered).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import time
 
 import pytest
@@ -16,7 +15,7 @@ from network.audit.service import Actor
 from network.consultations import opening
 from network.consultations.tables import Assignment
 from network.lib.vocab import AssignmentStatus, Role
-from tests.support import app_client, in_app, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -45,10 +44,10 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, WORKER)
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, WORKER)
+    return test_client
 
 
 def _offered_to(client: TestClient[Litestar], request_id: int) -> list[int]:

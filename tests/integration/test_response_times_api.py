@@ -4,7 +4,6 @@ nobody outside the scope, social workers refused."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from litestar.testing import TestClient
 
 from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Role
-from tests.support import app_client, sign_in
+from tests.support import SharedApp, sign_in
 from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
@@ -59,9 +58,8 @@ def world(migrated: None) -> None:
 
 
 @pytest.fixture
-def client(world: None) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(world: None, shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 PERIOD = {"from": "2026-05-01T00:00:00+02:00", "to": "2026-07-01T00:00:00+02:00"}

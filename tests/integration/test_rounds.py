@@ -6,7 +6,6 @@ county's coordinators see it; one round at a time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import time
 
 import pytest
@@ -23,7 +22,7 @@ from network.lib.vocab import ConsultationStatus, NotificationKind, Role
 from network.notifications.tables import Notification
 from network.server.locks import exclusive
 from network.specialists.tables import SpecialistProfile
-from tests.support import app_client, in_app, in_app_seeing_all, sign_in
+from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
 from tests.support.people import create_specialist_profile, create_user
 
@@ -60,9 +59,8 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str, int]) -> None:

@@ -17,7 +17,6 @@ import logging
 import os
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +37,7 @@ from network.lib.pgroles import BYPASS_QUERY
 from network.lib.vocab import Role
 from network.settings import Settings, SettingsError
 from tests.support import database as suite
+from tests.support import spawn
 from tests.support.database import using_database
 
 BASE = os.environ.get("NETWORK_TEST_POSTGRES_URL") or (
@@ -59,18 +59,15 @@ def _with_user(url: str, user: str, password: str | None = None) -> str:
 
 def _network(owner: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The ``network`` command on ``owner``'s database, serving as :data:`SERVING`."""
-    return subprocess.run(
-        [sys.executable, "-m", "network.cli", *args],
-        env={
+    return spawn.run(
+        args,
+        {
             **os.environ,
             "NETWORK_DATABASE_URL": _with_user(owner, SERVING, PASSWORD),
             "NETWORK_DATABASE_OWNER_URL": owner,
             **env,
         },
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
 
 

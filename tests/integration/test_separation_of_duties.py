@@ -7,7 +7,6 @@ and the place and told to the other administrators whose scope covers that place
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from network.accounts.tables import RoleBinding, User
 from network.audit.tables import AuditEvent
 from network.lib.vocab import Role
 from network.notifications.tables import Notification
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.people import create_user
 
 ADMIN = "sod.admin@demo.invalid"  # county 17
@@ -53,10 +52,10 @@ def ids(migrated: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def client(ids: dict[str, int]) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, ADMIN)
-        yield test_client
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, ADMIN)
+    return test_client
 
 
 def _roles(client: TestClient[Litestar], user_id: int) -> list[dict[str, Any]]:

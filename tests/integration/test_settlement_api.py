@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,7 +14,7 @@ from litestar.testing import TestClient
 
 from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import ConsultationStatus, Role
-from tests.support import app_client, sign_in
+from tests.support import SharedApp, sign_in
 from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
@@ -57,9 +56,8 @@ def world(migrated: None) -> None:
 
 
 @pytest.fixture
-def client(world: None) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        yield test_client
+def client(world: None, shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def test_coordinator_reads_the_months_settlement(client: TestClient[Litestar]) -> None:

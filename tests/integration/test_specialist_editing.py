@@ -4,15 +4,13 @@ may too; nobody else. Bad input is named and changes nothing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.lib.vocab import Role
-from tests.support import csrf_ready
+from tests.support import SharedApp
 from tests.support.people import create_specialist_profile, create_user
 
 OWNER = "edit.owner@demo.invalid"
@@ -34,9 +32,8 @@ def specialist(migrated: None) -> int:
 
 
 @pytest.fixture
-def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        yield csrf_ready(test_client)
+def client(specialist: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
 
 
 def _as(client: TestClient[Litestar], email: str) -> None:

@@ -10,7 +10,6 @@ modes and "accepts new" unticked, and saving it switched the specialist off.)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -19,7 +18,7 @@ from litestar.testing import TestClient
 
 from network.lib.vocab import Role
 from network.specialists.tables import SpecialistProfile
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.people import create_specialist_profile, create_user
 
 OWNER = "keepstate.owner@demo.invalid"
@@ -92,10 +91,10 @@ def specialist(migrated: None) -> int:
 
 
 @pytest.fixture
-def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, OWNER)
-        yield test_client
+def client(specialist: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, OWNER)
+    return test_client
 
 
 def _stored(client: TestClient[Litestar], specialist: int) -> dict[str, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -25,7 +24,7 @@ from network.specialists.tables import (
     SpecialistCompetence,
     SpecialistProfile,
 )
-from tests.support import app_client, in_app, sign_in
+from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import create_accepted_request, seeing_all
 from tests.support.people import create_specialist_profile, create_user
 
@@ -70,10 +69,10 @@ def specialist(migrated: None) -> int:
 
 
 @pytest.fixture
-def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with app_client() as test_client:
-        sign_in(test_client, OWNER)
-        yield test_client
+def client(specialist: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    sign_in(test_client, OWNER)
+    return test_client
 
 
 def version_of(client: TestClient[Litestar], specialist: int) -> int:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.app import create_app
 from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, Municipality
 from network.lib.vocab import Role
@@ -20,7 +18,7 @@ from network.specialists.tables import (
     SpecialistCompetence,
     SpecialistProfile,
 )
-from tests.support import csrf_ready
+from tests.support import SharedApp
 from tests.support.cases import seeing_all
 from tests.support.people import create_user
 
@@ -85,11 +83,10 @@ def specialist(migrated: None) -> int:
 
 
 @pytest.fixture
-def client(specialist: int) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(), base_url="https://testserver.local") as test_client:
-        csrf_ready(test_client)
-        test_client.post("/auth/dev-login", json={"email": VIEWER})
-        yield test_client
+def client(specialist: int, shared_app: SharedApp) -> TestClient[Litestar]:
+    test_client = shared_app.client()
+    test_client.post("/auth/dev-login", json={"email": VIEWER})
+    return test_client
 
 
 def test_filters(client: TestClient[Litestar], specialist: int) -> None:

@@ -93,11 +93,11 @@ def test_a_notification_made_on_one_process_reaches_a_stream_on_the_other(
     first, second = servers
     browser = Browser()
     browser.sign_in(first, EMAIL)
-    stream = NotificationStream(first, browser, seconds=20)
-    assert stream.ready.wait(15), "the stream did not open"
-    sent = browser.request("POST", f"{second}/api/v1/notifications/test")
-    assert sent.status_code == 201, sent.text
-    assert json.loads(stream.heard.get(timeout=15)) == {"kind": "test", "link": "/inbox"}
+    with NotificationStream(first, browser, seconds=20) as stream:
+        assert stream.ready.wait(15), "the stream did not open"
+        sent = browser.request("POST", f"{second}/api/v1/notifications/test")
+        assert sent.status_code == 201, sent.text
+        assert json.loads(stream.heard.get(timeout=15)) == {"kind": "test", "link": "/inbox"}
 
 
 def test_a_round_committed_on_both_processes_at_once_runs_once(

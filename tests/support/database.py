@@ -9,6 +9,11 @@ imported, because Piccolo caches its engine at first use (docs/conventions.md, p
   (``NETWORK_DATABASE_URL``), so row-level security is in force in every test. The
   server must let that role in as it lets the owner in (``trust`` on loopback, as
   in CI).
+
+Tests that need a database of their own, freshly migrated, get a copy of one that
+``network migrate`` migrated once per session (:func:`migrated_database`): a file
+copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL. SQLite files live on
+a RAM disk when the machine has one (``/dev/shm``): durability is not under test.
 """
 
 from __future__ import annotations
@@ -23,24 +28,48 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-_TMP = Path(tempfile.mkdtemp(prefix="network-tests-"))
+
+def _scratch_parent() -> str | None:
+    """A RAM disk for the SQLite files when there is one (commits need no disk flush)."""
+    shm = Path("/dev/shm")  # noqa: S108 (a directory of our own is made inside it)
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+_TMP = Path(tempfile.mkdtemp(prefix="network-tests-", dir=_scratch_parent()))
 _BASE_URL = os.environ.get("NETWORK_DATABASE_URL", "").strip()
 _CREATED: list[str] = []
 # The role the app under test serves as on PostgreSQL (``network migrate`` makes it).
 SERVING_ROLE = "network_app"
 
 
-def _fresh_postgres(server_url: str) -> str:
-    """A new database on the server, created and owned by ``server_url``'s role: its
-    URL as that owner. The serving role may already use it (default privileges)."""
+def _fresh_postgres(server_url: str, *, template: str | None = None) -> str:
+    """A new database on the server, created and owned by ``server_url``'s role (empty,
+    or a copy of the database ``template`` names): its URL as that owner. The serving
+    role may already use it (default privileges)."""
     from network.lib.pgdatabases import create_database, scratch_url
     from network.lib.pgroles import prepare_serving_role
 
     url = scratch_url(server_url, "network_test")
-    asyncio.run(create_database(url))
+    if template is None:
+        asyncio.run(create_database(url))
+    else:
+        asyncio.run(_copy_postgres(template, url))
     _CREATED.append(url)
+    # CONNECT on the database is the database's own, not copied from a template.
     asyncio.run(prepare_serving_role(url, serving_url(url)))
     return url
+
+
+async def _copy_postgres(template: str, url: str) -> None:
+    import asyncpg
+
+    names = [urlsplit(u).path.lstrip("/") for u in (url, template)]
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'CREATE DATABASE "{names[0]}" TEMPLATE "{names[1]}"')
+    finally:
+        await conn.close()
 
 
 def serving_url(url: str) -> str:
@@ -123,25 +152,30 @@ def database_env(url: str) -> dict[str, str]:
 
 def run_cli(url: str, *args: str) -> None:
     """Run the ``network`` command with ``args`` on the database ``url``; it must succeed."""
-    import subprocess
-    import sys
+    from tests.support import spawn
 
-    result = subprocess.run(
-        [sys.executable, "-m", "network.cli", *args],
-        env={**os.environ, **database_env(url)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = spawn.run(args, {**os.environ, **database_env(url)}, timeout=300)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+_TEMPLATE: list[str] = []  # the session's migrated database that copies are made of
 
 
 def migrated_database(tag: str) -> str:
     """A fresh database of the suite's kind with every migration applied (the
-    owner's URL; :func:`serving_url` gives the app's)."""
+    owner's URL; :func:`serving_url` gives the app's): a copy of a database that
+    ``network migrate`` migrated, once per session, and that nothing else uses."""
+    if not _TEMPLATE:
+        template = fresh_database_url("template")
+        migrate(template)
+        _TEMPLATE.append(template)
+    if DATABASE_KIND == "postgres":
+        return _fresh_postgres(_BASE_URL, template=_TEMPLATE[0])
     url = fresh_database_url(tag)
-    migrate(url)
+    source, target = (Path(u.split(":///", 1)[1]) for u in (_TEMPLATE[0], url))
+    for suffix in ("", "-wal", "-shm"):  # `migrate` has exited: normally the file alone
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
     return url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import socket
 import threading
 from contextlib import suppress
 from http.cookies import SimpleCookie
@@ -45,19 +46,39 @@ class Browser:
 class NotificationStream:
     """The notification stream of ``browser``'s user on the server at ``url``, read on
     a thread of its own: :attr:`ready` is set when the stream has opened, and every
-    notification's data lands in :attr:`heard`."""
+    notification's data lands in :attr:`heard`.
+
+    Use it as a context manager (or call :meth:`close`) to hang up when the test is
+    done: a server stops only when its streams have closed, so one left open would
+    hold up the server's shutdown until the stream's own timeout."""
 
     def __init__(self, url: str, browser: Browser, *, seconds: float = 60) -> None:
         self.ready = threading.Event()
         self.heard: queue.Queue[str] = queue.Queue()
         self._cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
         self._url, self._seconds = url, seconds
+        self._socket: socket.socket | None = None
+        self._closed = threading.Event()
         self._thread = threading.Thread(target=self._listen, daemon=True)
         self._thread.start()
 
+    def __enter__(self) -> NotificationStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Hang up (the reading thread sees the end of the stream) and wait for it."""
+        self._closed.set()
+        if self._socket is not None:
+            with suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+        self._thread.join(5)
+
     def _listen(self) -> None:
         with (
-            suppress(httpx.TransportError),  # the server may stop first
+            suppress(httpx.TransportError),  # the server may stop first, or we hang up
             httpx.stream(
                 "GET",
                 f"{self._url}/api/v1/notifications/stream",
@@ -65,6 +86,10 @@ class NotificationStream:
                 timeout=self._seconds,
             ) as response,
         ):
+            stream = response.extensions.get("network_stream")
+            self._socket = stream.get_extra_info("socket") if stream is not None else None
+            if self._closed.is_set():
+                return
             event = ""
             for line in response.iter_lines():
                 if line.startswith("event:"):

@@ -17,7 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from network.lib.deidentified import require_no_identity_numbers
+from network.lib.errors import InvalidInput
 from network.privacy import FindingKind, scan, suspected_names
+from network.privacy.normal import normalise, normalise_general
 from tests.unit.test_privacy_guard import luhn_digit
 
 IDENTITY = {FindingKind.PERSONAL_IDENTITY_NUMBER, FindingKind.COORDINATION_NUMBER}
@@ -320,3 +323,17 @@ def test_any_text_gives_ordered_disjoint_spans_inside_it(text: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
     for a, b in itertools.pairwise(findings):
         assert a.end <= b.start
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_the_ascii_shortcut_folds_as_the_general_way(text: str) -> None:
+    assert normalise(text) == normalise_general(text)
+
+
+def test_the_csrf_token_is_no_text_of_a_person() -> None:
+    # 128 hex digits hold a real date and four digits about once in a hundred: the
+    # token the app itself sets must never make a form refused at random.
+    token = "ab" * 20 + "8501011234" + "cd" * 39
+    require_no_identity_numbers({"_csrf_token": token, "name": "Avtal Östergötland"})
+    with pytest.raises(InvalidInput):
+        require_no_identity_numbers({"name": token})

