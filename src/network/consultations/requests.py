@@ -195,12 +195,7 @@ async def submit(principal: Principal, actor: Actor, request_id: int) -> int | N
         check_transition(request.status, ConsultationStatus.OPEN)
         await set_status(request, ConsultationStatus.OPEN, opened_at=clock.now())
         await audit(actor, "consultation.open", request)
-        named = (
-            await ConsultationRequest.select(ConsultationRequest.named_specialist)
-            .where(ConsultationRequest.id == request_id)
-            .first()
-        )
-    return None if named is None else named["named_specialist"]
+    return request.named_specialist
 
 
 async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:

@@ -315,28 +315,28 @@ def scan(text: str) -> list[Finding]:
     for match in _EMAIL.finditer(folded):
         add(FindingKind.EMAIL, match.start(), match.end())
     chains = list(_chains(folded))
-    for chain in chains:
-        for first, last, digits, plus in _identity_candidates(chain):
-            kind = _identity_kind(digits, plus)
-            if kind is None:
-                continue
-            if (
-                first == last
-                and len(digits) == 10
-                and digits.startswith("0")
-                and not _luhn_ok(digits)
-            ):
-                continue  # ten bare digits from 0, not a valid number: the phone pass decides
-            add(kind, chain[first].start, chain[last].end)
+    # Each way a chain can hold an identity number, with the kind its date gives it;
+    # ten bare digits from 0 with a wrong check digit are left to the phone pass.
+    identities = [
+        (
+            chain[first].start,
+            chain[last].end,
+            kind,
+            first == last and len(digits) == 10 and digits.startswith("0") and not _luhn_ok(digits),
+        )
+        for chain in chains
+        for first, last, digits, plus in _identity_candidates(chain)
+        if (kind := _identity_kind(digits, plus)) is not None
+    ]
+    for start, end, kind, phone_first in identities:
+        if not phone_first:
+            add(kind, start, end)
     for chain in chains:
         for start, end in _phone_candidates(folded, chain):
             add(FindingKind.PHONE_NUMBER, start, end)
-    # Ten bare digits from 0 that are not a phone number after all (a service range):
-    # still a mistyped identity number when the date is real.
-    for chain in chains:
-        for first, last, digits, plus in _identity_candidates(chain):
-            kind = _identity_kind(digits, plus)
-            if kind is not None:
-                add(kind, chain[first].start, chain[last].end)
+    # Those ten digits, when not a phone number after all (a service range): still a
+    # mistyped identity number when the date is real.
+    for start, end, kind, _ in identities:
+        add(kind, start, end)
     findings = [Finding(kind, *normalised.original_span(start, end)) for kind, start, end in taken]
     return sorted(findings, key=lambda f: f.start)
