@@ -4,6 +4,7 @@ the use case and the page (the page's "send" of a draft once left it unoffered).
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import time
 
 import pytest
@@ -126,3 +127,27 @@ def test_declining_on_the_page_ends_on_the_list_with_a_confirmation(
     assert "Du har tackat nej" in page.text
     assert "consultation.read" not in page.text
     assert _offered_to(client, request_id) == []
+
+
+def test_a_refused_action_is_an_html_page_whose_language_switch_works(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """A refusal on the request's page comes back as HTML (it was once served as text,
+    so the browser showed its source), and its language switch leads to a page that
+    exists (it once pointed at the form's POST-only address)."""
+    request_id = _draft(client, ids["specialist"])
+    page_url = f"https://testserver.local/consultations/{request_id}"
+    refused = client.post(
+        f"/consultations/{request_id}/cancel",
+        data={"reason": "Mamma ringer 070-123 45 67 i stället"},
+        headers={"referer": page_url},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "<mark>070-123 45 67</mark>" in refused.text
+    href = re.search(r'class="lang-switch" href="([^"]+)"', refused.text)
+    assert href is not None
+    target = href.group(1).replace("&amp;", "&")
+    assert target.startswith(f"/consultations/{request_id}?lang=")
+    assert client.get(target).status_code == 200

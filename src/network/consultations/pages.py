@@ -224,7 +224,7 @@ class ConsultationPages(Controller):
         name="consultation-submit",
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
-    async def submit(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def submit(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             await opening.open_request(principal, actor_of(request, principal), request_id)
 
@@ -235,7 +235,7 @@ class ConsultationPages(Controller):
         name="consultation-offer",
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
-    async def offer(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def offer(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             chosen = form.get("specialist", "")
             await offers.offer(
@@ -252,7 +252,7 @@ class ConsultationPages(Controller):
         name="consultation-accept",
         opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
-    async def accept(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def accept(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             await responses.accept(principal, actor_of(request, principal), request_id)
 
@@ -263,7 +263,7 @@ class ConsultationPages(Controller):
         name="consultation-decline",
         opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
-    async def decline(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def decline(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             await responses.decline(
                 principal, actor_of(request, principal), request_id, form.get("reason", "")
@@ -277,7 +277,7 @@ class ConsultationPages(Controller):
         name="consultation-book",
         opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
-    async def book(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def book(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             try:
                 start = datetime.fromisoformat(form.get("start", ""))
@@ -294,7 +294,7 @@ class ConsultationPages(Controller):
         name="consultation-unbook",
         opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
-    async def unbook(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def unbook(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         """Cancel the booked meeting, with a reason; the request can be booked again."""
 
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -310,7 +310,7 @@ class ConsultationPages(Controller):
         name="consultation-move",
         opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
     )
-    async def move(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def move(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         """Move the booked meeting to another free time, with a reason."""
 
         async def act(principal: Principal, form: dict[str, str]) -> None:
@@ -333,7 +333,7 @@ class ConsultationPages(Controller):
         name="consultation-message",
         opt={ACTION_KEY: Action.CONSULTATION_READ, FORM_CHECKED: True},
     )
-    async def message(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def message(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             body = to_struct(
                 {"body": form.get("body", "")},
@@ -349,7 +349,7 @@ class ConsultationPages(Controller):
         name="consultation-time",
         opt={ACTION_KEY: Action.CONSULTATION_RESPOND, FORM_CHECKED: True},
     )
-    async def log_time(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def log_time(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             minutes = to_struct({"minutes": form.get("minutes", "")}, schemas.TimeLog).minutes
             await responses.log_time(principal, actor_of(request, principal), request_id, minutes)
@@ -361,7 +361,7 @@ class ConsultationPages(Controller):
         name="consultation-complete",
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
-    async def complete(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def complete(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             def yes_no(name: str) -> bool | None:
                 value = form.get(name, "")
@@ -387,7 +387,7 @@ class ConsultationPages(Controller):
         name="consultation-cancel",
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
     )
-    async def cancel(self, request: AnyRequest, request_id: FromPath[int]) -> Any:
+    async def cancel(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
         async def act(principal: Principal, form: dict[str, str]) -> None:
             await requests.cancel(
                 principal, actor_of(request, principal), request_id, form.get("reason", "")

@@ -4,7 +4,7 @@ needs (who is signed in, their unread notifications, the language switch)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -40,8 +40,6 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
     unread = 0
     if principal is not None:
         unread = await unread_count(principal.user_id)
-    other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    other.append(("lang", "en" if language == "sv" else "sv"))
     return Template(
         template_name=template_name,
         context={
@@ -49,8 +47,7 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
             "principal": principal,
             "unread": unread,
             "path": request.url.path,
-            # The same page in the other language, its other query parameters kept.
-            "lang_switch_url": f"{request.url.path}?{urlencode(other)}",
+            "lang_switch_url": _other_language_url(request, language),
             "sign_in_url": request.app.state.get("sign_in_url"),
             **context,
         },
@@ -58,3 +55,17 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
         # The language depends on these request headers: shared caches must key on them.
         headers={"Vary": "Accept-Language, Cookie"},
     )
+
+
+def _other_language_url(request: Request[Any, Any, Any], language: str) -> str:
+    """The same page in the other language, its other query parameters kept. A page
+    shown in answer to a form (a refusal) has no address of its own to fetch again:
+    the switch goes to the page the form was on (the same-origin Referer), else home."""
+    switch = ("lang", "en" if language == "sv" else "sv")
+    if request.method == "GET":
+        other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        return f"{request.url.path}?{urlencode([*other, switch])}"
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_origin = referer.netloc in ("", request.url.netloc) and referer.path.startswith("/")
+    path = referer.path if same_origin and not referer.path.startswith("//") else "/"
+    return f"{path}?{urlencode([switch])}"
