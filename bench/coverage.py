@@ -30,7 +30,7 @@ from network.graph.coverage import Cell, Service, Status, county_summaries, cove
 from network.graph.model import Agreement, Network, SpecialistInfo
 from network.graph.placement import greedy, specialist_candidates
 from network.graph.resilience import single_agreements, single_specialists
-from network.server import cache
+from network.kernel.cache import Cache
 
 DAY = date(2026, 11, 23)
 AREAS = [f"area{i:02d}" for i in range(19)]
@@ -95,6 +95,8 @@ def main() -> int:
         lambda: county_summaries(coverage(network_graph(net, AREAS, DAY), Service.CONSULTATION)),
         5,
     )
+
+    cache = Cache()  # in process memory, as without Redis
 
     async def hit() -> list[Cell]:
         async def compute() -> bytes:

@@ -51,10 +51,11 @@ def _seed_in_child(specialists: int, requests: int) -> None:
 
 async def run(specialists: int) -> list[tuple[str, str]]:
     from network.accounts.principals import load_principal, user_id_for_email
-    from network.audit.service import Actor
+    from network.bootstrap import build_runtime
     from network.consultations import rounds
     from network.consultations.tables import ConsultationRequest
     from network.db import close_pool, open_pool
+    from network.kernel.context import Actor, Context
     from network.settings import get_settings
 
     engine = ConsultationRequest._meta.db
@@ -74,15 +75,16 @@ async def run(specialists: int) -> list[tuple[str, str]]:
         principal = await load_principal(user)
         assert principal is not None
         actor = Actor(user_id=principal.user_id, email=principal.email, role="coordinator")
+        ctx = Context(principal, actor, build_runtime(get_settings()).runtime)
 
         times = []
         for _ in range(2):
             started = time.perf_counter()
-            preview = await rounds.preview(principal, actor, None, county=county)
+            preview = await rounds.preview(ctx, county=county)
             times.append(time.perf_counter() - started)
         cold, warm = times
         started = time.perf_counter()
-        committed = await rounds.commit(principal, actor, None, preview.id)
+        committed = await rounds.commit(ctx, preview.id)
         commit_time = time.perf_counter() - started
     finally:
         await close_pool(engine)

@@ -1,7 +1,7 @@
 """Row-level security on the tables that hold case data (PostgreSQL).
 
 A row is visible only inside a transaction that names who is asking (see
-``network.accounts.case_scope``): the municipalities whose cases they may see,
+``network.kernel.case_scope``): the municipalities whose cases they may see,
 their user id, their specialist id, or the system scope ``all``. A query run
 without these settings sees no case rows at all, even if code forgets a filter.
 """

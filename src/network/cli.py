@@ -15,7 +15,8 @@ import uvicorn
 
 from network.accounts.oidc_settings import load_oidc_settings
 from network.backup import BackupError, backup, restore
-from network.consultations.followup import follow_up
+from network.bootstrap import standalone
+from network.consultations.followup import FollowUp, follow_up
 from network.coverage.history import snapshot_if_due, take_snapshot
 from network.demo import DEMO_USERS, seed_if_empty
 from network.directory.reference import load_reference_data
@@ -220,8 +221,12 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _followup(args: argparse.Namespace) -> int:
+    async def run() -> FollowUp:
+        settings = get_settings()
+        async with standalone(settings) as runtime:
+            return await follow_up(runtime, retention_days=settings.retention_days)
 
-    result = asyncio.run(follow_up(retention_days=get_settings().retention_days))
+    result = asyncio.run(run())
     print(
         f"offers expired: {result.offers_expired} (passed on: {result.passed_on}), "
         f"requests expired: {result.requests_expired}, purged: {result.purged}"

@@ -9,17 +9,20 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
-from network.accounts.admin_controllers import AdminPages, UserController
-from network.accounts.controllers import DevLoginController, SessionController
+from network.accounts.controllers import (
+    DevLoginController,
+    SessionController,
+    TokenController,
+    UserController,
+)
 from network.accounts.guards import ACTION_KEY
 from network.accounts.oidc_controllers import OidcController
-from network.accounts.policy import Action
-from network.accounts.token_controllers import TokenController
+from network.accounts.pages import AdminPages
 from network.agreements.controllers import AgreementController
 from network.agreements.pages import AgreementPages
 from network.audit.controllers import AuditController, ReviewController
-from network.consultations.booking_controllers import BookingController
 from network.consultations.controllers import (
+    BookingController,
     ConsultationController,
     ResponseTimeController,
     RoundController,
@@ -29,6 +32,7 @@ from network.consultations.pages import ConsultationPages, RoundPages
 from network.coverage.controllers import CoverageController
 from network.coverage.pages import CoveragePages
 from network.directory.controllers import DirectoryController
+from network.kernel.policy import Action
 from network.mentoring.controllers import MentoringController
 from network.mentoring.pages import MentoringPages
 from network.notifications.controllers import InboxPage, NotificationController

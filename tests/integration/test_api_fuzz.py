@@ -15,10 +15,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from network.accounts.policy import Action, decide
 from network.accounts.principals import load_principal
 from network.accounts.tokens import GRANTABLE, create_token
 from network.app import create_app
+from network.kernel.policy import Action, decide
 from network.lib.vocab import Role
 from tests.support.people import create_specialist_profile, create_users
 from tests.support.server import running_server

@@ -14,7 +14,6 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.accounts.principals import load_principal
-from network.audit.service import Actor
 from network.consultations import offers
 from network.consultations.snapshots import area_snapshot
 from network.directory.tables import DataVersion
@@ -24,6 +23,7 @@ from network.settings import get_settings
 from network.specialists.tables import Absence
 from tests.support import SharedApp, in_app, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
+from tests.support.context import context_of
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "children_as_next_of_kin"
@@ -181,14 +181,12 @@ def test_many_at_once_after_a_change_share_one_load_without_starving_the_pool(
     raw(client, "UPDATE specialist_profile SET title = title WHERE id = {}", ids["first"])
     principal = in_app(client, lambda: load_principal(ids["worker"]))
     assert principal is not None
-    actor = Actor(user_id=principal.user_id, email=principal.email, role="social_worker")
+    ctx = context_of(principal)
     callers = 3 * get_settings().pg_pool_max
 
     async def at_once() -> list[list[int]]:
         answers = await asyncio.wait_for(
-            asyncio.gather(
-                *(offers.suggestions(principal, actor, request, k=20) for _ in range(callers))
-            ),
+            asyncio.gather(*(offers.suggestions(ctx, request, k=20) for _ in range(callers))),
             timeout=60,
         )
         return [[s.specialist for s in answer] for answer in answers]

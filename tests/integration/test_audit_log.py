@@ -11,7 +11,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.audit.queries import CSV_COLUMNS
-from network.audit.service import Actor, record
+from network.audit.services import record
+from network.kernel.context import Actor
 from network.lib.vocab import Role
 from tests.support import SharedApp
 from tests.support.people import create_users

@@ -116,7 +116,7 @@ def _stored_text() -> str:
     async def dump() -> str:
         from piccolo.conf.apps import Finder
 
-        from network.accounts.case_scope import system_transaction
+        from network.kernel.case_scope import system_transaction
 
         tables = Finder().get_table_classes()
         rows = []

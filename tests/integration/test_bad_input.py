@@ -221,7 +221,7 @@ async def snapshot() -> dict[str, str]:
     """Every table's rows, hashed (row-level security lifted: the system's view)."""
     from piccolo.conf.apps import Finder
 
-    from network.accounts.case_scope import system_transaction
+    from network.kernel.case_scope import system_transaction
 
     found: dict[str, str] = {}
     tables = Finder().get_table_classes()

@@ -15,8 +15,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.accounts.tables import User
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.directory.tables import Municipality
+from network.kernel.context import Actor
 from network.lib.vocab import MentoringStatus, Role
 from network.mentoring.tables import LadderSignoff, MentoringRequest, MentorOffer
 from tests.support import SharedApp, in_app, sign_in

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from network.accounts.case_scope import system_transaction
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
 from network.demo import (
@@ -28,6 +27,7 @@ from network.directory.tables import (
     AgreementMunicipality,
     SharingAgreement,
 )
+from network.kernel.case_scope import system_transaction
 from network.lib.vocab import Role
 from network.mentoring.tables import MentoringProgramme, MentoringRequest
 from network.specialists.tables import (

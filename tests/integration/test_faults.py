@@ -40,8 +40,8 @@ import httpx
 import pytest
 from redis import Redis
 
+from network.kernel.locks import key_of
 from network.lib.vocab import Role
-from network.server.locks import key_of
 from tests.support import database
 from tests.support.cases import add_competence, add_weekly_hours, area_id
 from tests.support.faultproxy import FaultProxy
@@ -91,9 +91,9 @@ def _unavailable(response: httpx.Response, service: str) -> None:
 async def _count_requests(prefix: str) -> dict[int, int]:
     """Stored requests whose summary starts with ``prefix``, each with its number of
     ``consultation.create`` audit rows."""
-    from network.accounts.case_scope import system_transaction
     from network.audit.tables import AuditEvent
     from network.consultations.tables import ConsultationRequest
+    from network.kernel.case_scope import system_transaction
 
     async with system_transaction(ConsultationRequest._meta.db):
         rows = await ConsultationRequest.select(ConsultationRequest.id).where(
@@ -134,9 +134,9 @@ def people(migrated: None) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def token(people: dict[str, int]) -> str:
     """A bearer token of the second social worker, for reads and writes without a session."""
-    from network.accounts.policy import decide
     from network.accounts.principals import load_principal
     from network.accounts.tokens import GRANTABLE, create_token
+    from network.kernel.policy import decide
 
     async def mint() -> str:
         principal = await load_principal(people[TOKEN_WORKER])
@@ -342,9 +342,9 @@ def _round_commit_held_up(round_id: int) -> Iterator[Callable[[], bool]]:
 
 
 async def _open_requests(requester: int, count: int) -> None:
-    from network.accounts.case_scope import system_transaction
     from network.consultations.tables import ConsultationRequest
     from network.directory.tables import Municipality
+    from network.kernel.case_scope import system_transaction
 
     home = await Municipality.select(Municipality.id).where(Municipality.code == "2080").first()
     assert home is not None
@@ -368,8 +368,8 @@ async def _open_requests(requester: int, count: int) -> None:
 
 async def _round_state(round_id: int) -> tuple[str, dict[str, int], int]:
     """The round's status, its assignments by status, and its requests now offered."""
-    from network.accounts.case_scope import system_transaction
     from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
+    from network.kernel.case_scope import system_transaction
 
     async with system_transaction(AssignmentRound._meta.db):
         row = (

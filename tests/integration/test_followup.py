@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from network.accounts.case_scope import system_scope
 from network.audit.tables import AuditEvent
 from network.consultations.followup import follow_up, periodic_follow_up
 from network.consultations.tables import Assignment, ConsultationMessage, ConsultationRequest
+from network.kernel.case_scope import system_scope
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role
 from tests.support.cases import (
     add_competence,
@@ -21,6 +21,7 @@ from tests.support.cases import (
     create_accepted_request,
     create_county_agreement,
 )
+from tests.support.context import bare_runtime
 from tests.support.database import TEST_URL, run_cli
 from tests.support.people import create_specialist_profile, create_user
 
@@ -93,7 +94,7 @@ async def offers(request: int) -> list[tuple[int, str]]:
 def test_unanswered_offer_passes_to_the_next_best(world: dict[str, int]) -> None:
     async def scenario() -> None:
         request = await offered_to(world, "first")
-        result = await follow_up(now=NOW, retention_days=730)
+        result = await follow_up(bare_runtime(), now=NOW, retention_days=730)
         assert result.offers_expired >= 1
         assert await offers(request) == [
             (world["first"], "expired"),
@@ -105,7 +106,7 @@ def test_unanswered_offer_passes_to_the_next_best(world: dict[str, int]) -> None
             await Assignment.update({Assignment.expires_at: NOW - timedelta(minutes=1)}).where(
                 (Assignment.request == request) & (Assignment.status == "offered")
             )
-        await follow_up(now=NOW, retention_days=730)
+        await follow_up(bare_runtime(), now=NOW, retention_days=730)
         assert await status(request) == "open"
         actions = await AuditEvent.select(AuditEvent.action).where(
             AuditEvent.object_id == str(request)
@@ -122,7 +123,7 @@ def test_requests_past_their_latest_date_expire(world: dict[str, int]) -> None:
             await ConsultationRequest.update(
                 {ConsultationRequest.latest_date: date.today() - timedelta(days=2)}
             ).where(ConsultationRequest.id == late)
-        await follow_up(now=NOW, retention_days=730)
+        await follow_up(bare_runtime(), now=NOW, retention_days=730)
         assert await status(late) == "expired"
         assert await offers(late) == [(world["first"], "withdrawn")]
 
@@ -149,7 +150,7 @@ def test_closed_requests_are_purged_after_retention(world: dict[str, int]) -> No
                 {ConsultationRequest.closed_at: NOW - timedelta(days=10)}
             ).where(ConsultationRequest.id == recent)
             await ConsultationMessage(request=old, body="Svar", created_at=NOW).save()
-        result = await follow_up(now=NOW, retention_days=730)
+        result = await follow_up(bare_runtime(), now=NOW, retention_days=730)
         assert result.purged >= 1
         assert await status(old) == "purged"
         assert await offers(old) == []
@@ -168,7 +169,7 @@ def test_the_cli_and_the_timer_run_passes(world: dict[str, int]) -> None:
 
     async def timer() -> None:
         due = await offered_to(world, "second")
-        async with periodic_follow_up(1, None, retention_days=730):
+        async with periodic_follow_up(bare_runtime(followup_interval=1), retention_days=730):
             await asyncio.sleep(2.5)
         assert (await offers(due))[0] == (world["second"], "expired")
 

@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from network.lib.vocab import NotificationKind, Role
-from network.notifications import service
+from network.notifications import services
 from tests.support import app_client, in_app, sign_in
 from tests.support.people import create_user
 
@@ -21,13 +21,13 @@ def test_a_booking_notification_is_shown_with_its_time(migrated: None) -> None:
     with app_client() as client:
         sign_in(client, USER)
 
-        async def tell() -> list[service.InboxItem]:
+        async def tell() -> list[services.InboxItem]:
             for kind in (
                 NotificationKind.BOOKING_CREATED,
                 NotificationKind.BOOKING_MOVED,
                 NotificationKind.BOOKING_CANCELLED,
             ):
-                await service.notify(
+                await services.notify(
                     [user],
                     kind,
                     object_type="booking",
@@ -35,7 +35,7 @@ def test_a_booking_notification_is_shown_with_its_time(migrated: None) -> None:
                     link="/consultations/1",
                     params={"area": "fgm", "start": START.isoformat()},
                 )
-            return await service.inbox(user)
+            return await services.inbox(user)
 
         items = in_app(client, tell)
         # The use case reads the stored time back as an aware datetime.

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 
 from network.app import create_app
 from network.lib.vocab import NotificationKind, Role
-from network.notifications.service import notify
+from network.notifications.services import notify
 from network.settings import Settings
 from tests.support import SharedApp, csrf_ready, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement

@@ -62,7 +62,7 @@ async def _audit_actions(request_id: int) -> list[str]:
 
 
 async def _stored(request_id: int) -> dict[str, object]:
-    from network.accounts.case_scope import system_transaction
+    from network.kernel.case_scope import system_transaction
 
     async with system_transaction(ConsultationRequest._meta.db):
         row = (

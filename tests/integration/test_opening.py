@@ -12,12 +12,12 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.accounts.principals import load_principal
-from network.audit.service import Actor
 from network.consultations import opening
 from network.consultations.tables import Assignment
 from network.lib.vocab import AssignmentStatus, Role
 from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
+from tests.support.context import context_of
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "child_forced_marriage"
@@ -77,7 +77,7 @@ def test_the_use_case_offers_the_opened_draft_to_the_named_specialist(
     async def open_it() -> None:
         principal = await load_principal(ids["worker"])
         assert principal is not None
-        await opening.open_request(principal, Actor(user_id=ids["worker"]), request_id)
+        await opening.open_request(context_of(principal), request_id)
 
     in_app(client, open_it)
     assert _offered_to(client, request_id) == [ids["specialist"]]

@@ -16,12 +16,12 @@ from icalendar import Calendar
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from network.accounts.case_scope import system_scope
 from network.accounts.guards import ACTION_KEY
-from network.accounts.policy import Action
 from network.app import MAX_BODY_BYTES, create_app
 from network.audit.tables import AuditEvent
 from network.consultations.tables import Booking
+from network.kernel.case_scope import system_scope
+from network.kernel.policy import Action
 from network.lib.vocab import Role
 from network.settings import Settings, get_settings
 from tests.support import csrf_ready, in_app, sign_in

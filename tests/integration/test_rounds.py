@@ -12,15 +12,15 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.case_scope import system_scope, system_transaction
 from network.consultations.access import load_requests
 from network.consultations.requests import set_statuses
 from network.consultations.tables import ConsultationRequest
 from network.graph.assignment import RoundProblem, solve
+from network.kernel.case_scope import system_scope, system_transaction
+from network.kernel.locks import Locks
 from network.lib.errors import Conflict
 from network.lib.vocab import ConsultationStatus, NotificationKind, Role
 from network.notifications.tables import Notification
-from network.server.locks import exclusive
 from network.specialists.tables import SpecialistProfile
 from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, create_county_agreement
@@ -219,12 +219,14 @@ def test_a_batch_status_change_refuses_a_request_that_moved_on(
 
 
 def test_one_round_at_a_time() -> None:
+    local = Locks(None)  # without Redis: a lock of this process
+
     async def scenario() -> None:
-        async with exclusive("round-test", None, busy="busy"):
+        async with local.exclusive("round-test", busy="busy"):
             with pytest.raises(Conflict, match="busy"):
-                async with exclusive("round-test", None, busy="busy"):
+                async with local.exclusive("round-test", busy="busy"):
                     pass
-        async with exclusive("round-test", None, busy="busy"):
+        async with local.exclusive("round-test", busy="busy"):
             pass  # free again
 
     asyncio.run(scenario())
@@ -242,11 +244,11 @@ def test_one_round_at_a_time_across_processes_with_redis() -> None:
     async def scenario() -> None:
         first, second = Redis.from_url(url), Redis.from_url(url)  # two "processes"
         try:
-            async with exclusive("round-test", first, busy="busy"):
+            async with Locks(first).exclusive("round-test", busy="busy"):
                 with pytest.raises(Conflict, match="busy"):
-                    async with exclusive("round-test", second, busy="busy"):
+                    async with Locks(second).exclusive("round-test", busy="busy"):
                         pass
-            async with exclusive("round-test", second, busy="busy"):
+            async with Locks(second).exclusive("round-test", busy="busy"):
                 pass
         finally:
             await first.aclose()

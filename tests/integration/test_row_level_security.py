@@ -23,16 +23,16 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from network.accounts.case_scope import (
+from network.app import create_app
+from network.consultations.tables import Booking, ConsultationRequest
+from network.db import check_row_security, make_engine
+from network.kernel.case_scope import (
     CASE_TABLES,
     case_transaction,
     system_scope,
     system_transaction,
 )
-from network.accounts.policy import Binding, Principal
-from network.app import create_app
-from network.consultations.tables import Booking, ConsultationRequest
-from network.db import check_row_security, make_engine
+from network.kernel.policy import Binding, Principal
 from network.lib.pgroles import BYPASS_QUERY
 from network.lib.vocab import Role
 from network.settings import Settings, SettingsError

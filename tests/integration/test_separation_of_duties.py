@@ -13,9 +13,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.policy import CASE_DATA_ROLES
 from network.accounts.tables import RoleBinding, User
 from network.audit.tables import AuditEvent
+from network.kernel.policy import CASE_DATA_ROLES
 from network.lib.vocab import Role
 from network.notifications.tables import Notification
 from tests.support import SharedApp, in_app, sign_in

@@ -25,7 +25,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from network.accounts.case_scope import system_transaction
 from network.audit.tables import AuditEvent
 from network.consultations.tables import (
     AssignmentRound,
@@ -34,6 +33,7 @@ from network.consultations.tables import (
     ConsultationRequest,
 )
 from network.directory.tables import County, Municipality
+from network.kernel.case_scope import system_transaction
 from network.lib.vocab import (
     AssignmentStatus,
     BookingStatus,

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import TypeVar
 
-from network.accounts.case_scope import system_scope
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import CompetenceArea, Municipality
+from network.kernel.case_scope import system_scope
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
 
 __all__ = (

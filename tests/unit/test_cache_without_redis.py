@@ -10,23 +10,22 @@ import pytest
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
-from network.server import cache
+from network.kernel.cache import Cache
 from tests.support.server import free_port
 
 
 @pytest.fixture
-def unreachable() -> Iterator[None]:
-    """The cache on a Redis store whose server does not answer (a port nobody serves)."""
+def unreachable() -> Iterator[Cache]:
+    """A cache on a Redis store whose server does not answer (a port nobody serves)."""
     client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
-    cache.configure(RedisStore(client, namespace="network-test"))
     try:
-        yield
+        yield Cache(RedisStore(client, namespace="network-test"))
     finally:
-        cache.configure(None)
         asyncio.run(client.aclose())
 
 
-def test_values_are_computed_and_changes_do_not_fail(unreachable: None) -> None:
+def test_values_are_computed_and_changes_do_not_fail(unreachable: Cache) -> None:
+    cache = unreachable
     calls: list[int] = []
 
     async def compute() -> bytes:
@@ -55,5 +54,5 @@ def test_with_a_store_values_are_kept_until_the_data_version_changes() -> None:
         after = await cache.cached("v2", "k", compute, ttl=60)  # the data changed
         return [first, again, after]
 
-    cache.configure(None)
+    cache = Cache()  # in process memory
     assert asyncio.run(run()) == [b"1", b"1", b"2"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from network.accounts.policy import Action, Binding, Principal, Target, decide, visible_scope
+from network.kernel.policy import Action, Binding, Principal, Target, decide, visible_scope
 from network.lib.vocab import Role
 
 # Ljusdal (2161) and Hudiksvall (2184) lie in Gävleborgs län (21); Kiruna (2584) in 25.

@@ -7,7 +7,7 @@ administrator's municipality or county; a new user enters with a first binding.
 Separation of duties: no administrator changes their own role bindings (grant,
 revoke, or a new user with their own e-mail address): another administrator
 must. Such a refusal is a 403 naming the field, audited as denied. A role that
-reads case data (:data:`~network.accounts.policy.CASE_DATA_ROLES`) may be granted
+reads case data (:data:`~network.kernel.policy.CASE_DATA_ROLES`) may be granted
 to anyone else; the grant is audited with the role and the place and told (in the
 app) to every other administrator whose scope covers that place.
 """
@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import quote
 
-from network.accounts.policy import (
+from network.accounts.tables import RoleBinding, User
+from network.audit.services import record
+from network.directory.tables import County, Municipality
+from network.kernel.context import Actor, Context
+from network.kernel.policy import (
     CASE_DATA_ROLES,
     Action,
     Binding,
@@ -28,13 +32,10 @@ from network.accounts.policy import (
     decide,
     visible_scope,
 )
-from network.accounts.tables import RoleBinding, User
-from network.audit.service import Actor, record
-from network.directory.tables import County, Municipality
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import AuditOutcome, NotificationKind, Role
-from network.notifications.service import notify
+from network.notifications.services import notify
 
 __all__ = (
     "Place",
@@ -189,28 +190,32 @@ async def _user_in_scope(principal: Principal, user_id: int) -> dict[str, Any]:
     return user
 
 
-async def add_user(
-    principal: Principal, actor: Actor, *, email: str, display_name: str, role: Role, place: Place
-) -> int:
+async def add_user(ctx: Context, *, email: str, display_name: str, role: Role, place: Place) -> int:
     email = email.strip().lower()
-    if email == principal.email.strip().lower():
+    if email == ctx.principal.email.strip().lower():
         await _refuse_own(
-            actor, "user.create", principal.user_id, field="email", place=place, role=role.value
+            ctx.actor,
+            "user.create",
+            ctx.principal.user_id,
+            field="email",
+            place=place,
+            role=role.value,
         )
-    _require(principal, place)
-    if await User.exists().where(User.email == email):
-        raise Conflict("a user with this e-mail exists already", field="email")
-    user = User(email=email, display_name=display_name, created_at=clock.now())
-    await user.save()
-    await _grant(actor, int(user.id), role, place)
-    await record(
-        actor,
-        "user.create",
-        "user",
-        user.id,
-        municipality=place.municipality_code,
-        county=place.county_code,
-    )
+    _require(ctx.principal, place)
+    async with ctx.work():
+        if await User.exists().where(User.email == email):
+            raise Conflict("a user with this e-mail exists already", field="email")
+        user = User(email=email, display_name=display_name, created_at=clock.now())
+        await user.save()
+        await _grant(ctx.actor, int(user.id), role, place)
+        await record(
+            ctx.actor,
+            "user.create",
+            "user",
+            user.id,
+            municipality=place.municipality_code,
+            county=place.county_code,
+        )
     return int(user.id)
 
 
@@ -297,12 +302,10 @@ async def _administrators_of(place: Place, *, besides: int | None) -> list[int]:
     )
 
 
-async def grant_role(
-    principal: Principal, actor: Actor, user_id: int, role: Role, place: Place
-) -> int:
-    if user_id == principal.user_id:
+async def grant_role(ctx: Context, user_id: int, role: Role, place: Place) -> int:
+    if user_id == ctx.principal.user_id:
         await _refuse_own(
-            actor,
+            ctx.actor,
             "role.grant",
             user_id,
             field="user_id",
@@ -310,41 +313,44 @@ async def grant_role(
             place=place,
             role=role.value,
         )
-    _require(principal, place)
-    await _user_in_scope(principal, user_id)
-    return await _grant(actor, user_id, role, place)
+    _require(ctx.principal, place)
+    await _user_in_scope(ctx.principal, user_id)
+    async with ctx.work():
+        return await _grant(ctx.actor, user_id, role, place)
 
 
-async def revoke_role(principal: Principal, actor: Actor, user_id: int, binding_id: int) -> None:
-    if user_id == principal.user_id:
+async def revoke_role(ctx: Context, user_id: int, binding_id: int) -> None:
+    if user_id == ctx.principal.user_id:
         await _refuse_own(
-            actor, "role.revoke", user_id, field="user_id", source="path", binding_id=binding_id
+            ctx.actor, "role.revoke", user_id, field="user_id", source="path", binding_id=binding_id
         )
-    await _user_in_scope(principal, user_id)
+    await _user_in_scope(ctx.principal, user_id)
     binding = next(
         (b for b in (await _bindings([user_id])).get(user_id, []) if b["id"] == binding_id), None
     )
     if binding is None:
         raise NotFound("no such role binding of this user", field="binding_id", source="path")
     if not decide(
-        principal, Action.USER_MANAGE, Target(binding["municipality"], binding["county"])
+        ctx.principal, Action.USER_MANAGE, Target(binding["municipality"], binding["county"])
     ):
         raise Forbidden("this role binding lies outside your scope")
-    await RoleBinding.delete().where(RoleBinding.id == binding_id)
-    await record(
-        actor,
-        "role.revoke",
-        "role_binding",
-        binding_id,
-        municipality=binding["municipality"],
-        county=binding["county"],
-        detail={"user_id": user_id, "role": binding["role"]},
-    )
+    async with ctx.work():
+        await RoleBinding.delete().where(RoleBinding.id == binding_id)
+        await record(
+            ctx.actor,
+            "role.revoke",
+            "role_binding",
+            binding_id,
+            municipality=binding["municipality"],
+            county=binding["county"],
+            detail={"user_id": user_id, "role": binding["role"]},
+        )
 
 
-async def set_active(principal: Principal, actor: Actor, user_id: int, active: bool) -> None:
-    await _user_in_scope(principal, user_id)
-    if principal.user_id == user_id and not active:
+async def set_active(ctx: Context, user_id: int, active: bool) -> None:
+    await _user_in_scope(ctx.principal, user_id)
+    if ctx.principal.user_id == user_id and not active:
         raise InvalidInput("you cannot disable yourself", field="active")
-    await User.update({User.active: active}).where(User.id == user_id)
-    await record(actor, "user.enable" if active else "user.disable", "user", user_id)
+    async with ctx.work():
+        await User.update({User.active: active}).where(User.id == user_id)
+        await record(ctx.actor, "user.enable" if active else "user.disable", "user", user_id)

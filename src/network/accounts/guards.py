@@ -7,17 +7,20 @@ reachable by accident; the authorization-matrix test lists every route too.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TypeAlias
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from network.accounts.policy import Action, Principal, decide
 from network.accounts.principals import load_principal
 from network.accounts.sessions import ABSOLUTE_TIMEOUT_SECONDS
 from network.accounts.tokens import principal_for_token
-from network.audit.service import Actor, record
+from network.audit.services import record
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Action, Principal, decide
 from network.lib.vocab import AuditOutcome
 from network.server.clients import request_id as clean_request_id
 
@@ -63,6 +66,17 @@ async def signed_in_principal(connection: ASGIConnection[Any, Any, Any, Any]) ->
     if principal is None:  # unreachable behind the guard; refuse rather than assume
         raise NotAuthorizedException("Sign in first")
     return principal
+
+
+# How a handler asks for its context: ``ctx: Ctx`` (made by :func:`provide_context`).
+Ctx: TypeAlias = NamedDependency[Context]
+
+
+async def provide_context(request: Request[Any, Any, Any]) -> Context:
+    """The ``ctx`` dependency: who is signed in, as the audit log names them, against
+    the app's services (only routes the guard lets signed-in users reach ask for it)."""
+    principal = await signed_in_principal(request)
+    return Context(principal, actor_of(request, principal), request.app.state.runtime)
 
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any], principal: Principal | None) -> Actor:

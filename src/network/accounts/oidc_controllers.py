@@ -30,9 +30,9 @@ from network.accounts.oidc import (
     match_user,
 )
 from network.accounts.oidc_settings import load_oidc_settings
-from network.accounts.policy import Action
 from network.accounts.signin import sign_in
-from network.audit.service import record
+from network.audit.services import record
+from network.kernel.policy import Action
 from network.lib.vocab import AuditOutcome
 from network.server.links import public_link
 from network.settings import Settings

@@ -1,9 +1,9 @@
-"""Loading the :class:`~network.accounts.policy.Principal` of a user from the database."""
+"""Loading the :class:`~network.kernel.policy.Principal` of a user from the database."""
 
 from __future__ import annotations
 
-from network.accounts.policy import Binding, Principal
 from network.accounts.tables import User
+from network.kernel.policy import Binding, Principal
 from network.lib.vocab import Role
 
 __all__ = ("load_principal", "user_id_for_email")

@@ -8,11 +8,11 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from network.accounts.guards import actor_of, current_principal
-from network.accounts.policy import Principal
 from network.accounts.principals import load_principal
 from network.accounts.sessions import rotate_session
 from network.accounts.tables import User
-from network.audit.service import record
+from network.audit.services import record
+from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.errors import InvalidInput
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from network.accounts.policy import Action, Principal, decide
 from network.accounts.principals import load_principal
 from network.accounts.tables import ApiToken
+from network.kernel.policy import Action, Principal, decide
 from network.lib import clock
 from network.lib.errors import InvalidInput, NotFound
 from network.lib.secrets import hash_secret, new_secret

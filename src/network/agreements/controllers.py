@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.agreements import services
 from network.agreements.schemas import AgreementEnd, AgreementIn, AgreementOut, AgreementStatus
+from network.kernel.policy import Action
 
 __all__ = ("AgreementController",)
 
@@ -24,6 +24,7 @@ class AgreementController(Controller):
     @get("/", operation_id="listAgreements", opt={ACTION_KEY: Action.SIGNED_IN})
     async def list_agreements(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: Annotated[str | None, QueryParameter(pattern=r"^\d{2}$")] = None,
         municipality: Annotated[str | None, QueryParameter(pattern=r"^\d{4}$")] = None,
@@ -31,21 +32,23 @@ class AgreementController(Controller):
     ) -> list[AgreementOut]:
         """Sharing agreements, optionally those touching a county or a municipality, or in
         one status (upcoming, active, ended) today."""
-        principal = await signed_in_principal(request)
         return await services.list_agreements(
-            principal, county=county, municipality=municipality, status=status
+            ctx.principal, county=county, municipality=municipality, status=status
         )
 
     @get("/{agreement_id:int}", operation_id="getAgreement", opt={ACTION_KEY: Action.SIGNED_IN})
-    async def get_agreement(self, request: AnyRequest, agreement_id: FromPath[int]) -> AgreementOut:
+    async def get_agreement(
+        self, ctx: Ctx, request: AnyRequest, agreement_id: FromPath[int]
+    ) -> AgreementOut:
         """One agreement with its members, areas and validity."""
-        return await services.get_agreement(await signed_in_principal(request), agreement_id)
+        return await services.get_agreement(ctx.principal, agreement_id)
 
     @post("/", operation_id="createAgreement", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
-    async def create(self, request: AnyRequest, data: JSONBody[AgreementIn]) -> AgreementOut:
+    async def create(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[AgreementIn]
+    ) -> AgreementOut:
         """A new agreement; every party must lie in your scope as coordinator."""
-        principal = await signed_in_principal(request)
-        return await services.create_agreement(principal, actor_of(request, principal), data)
+        return await services.create_agreement(ctx, data)
 
     @put(
         "/{agreement_id:int}",
@@ -53,13 +56,14 @@ class AgreementController(Controller):
         opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
     )
     async def update(
-        self, request: AnyRequest, agreement_id: FromPath[int], data: JSONBody[AgreementIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        agreement_id: FromPath[int],
+        data: JSONBody[AgreementIn],
     ) -> AgreementOut:
         """Replace an agreement's terms (members, areas, form, scope, validity)."""
-        principal = await signed_in_principal(request)
-        return await services.update_agreement(
-            principal, actor_of(request, principal), agreement_id, data
-        )
+        return await services.update_agreement(ctx, agreement_id, data)
 
     @post(
         "/{agreement_id:int}/end",
@@ -68,10 +72,11 @@ class AgreementController(Controller):
         status_code=200,
     )
     async def end(
-        self, request: AnyRequest, agreement_id: FromPath[int], data: JSONBody[AgreementEnd]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        agreement_id: FromPath[int],
+        data: JSONBody[AgreementEnd],
     ) -> AgreementOut:
         """End an agreement on a given last day (today when left out)."""
-        principal = await signed_in_principal(request)
-        return await services.end_agreement(
-            principal, actor_of(request, principal), agreement_id, data
-        )
+        return await services.end_agreement(ctx, agreement_id, data)

@@ -10,11 +10,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action, Principal, visible_scope
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.agreements import services
 from network.agreements.schemas import AgreementEnd, AgreementIn, AgreementOut, AgreementStatus
 from network.directory.services import list_areas, list_counties
+from network.kernel.policy import Action, Principal, visible_scope
 from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden
 from network.lib.vocab import AgreementScope, LegalForm
@@ -73,16 +73,16 @@ class AgreementPages(Controller):
     @get("/", name="agreements", opt={ACTION_KEY: Action.SIGNED_IN})
     async def index(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: Annotated[str | None, QueryParameter(max_length=2)] = None,
         status: Annotated[str | None, QueryParameter(max_length=16)] = None,
     ) -> Template:
         """Every sharing agreement, filtered by county and status."""
-        principal = await signed_in_principal(request)
         counties = await list_counties()
         chosen = county if county in {c.code for c in counties} else None
         agreements = await services.list_agreements(
-            principal, county=chosen, status=_status(status)
+            ctx.principal, county=chosen, status=_status(status)
         )
         return await render(
             request,
@@ -92,25 +92,25 @@ class AgreementPages(Controller):
             county=chosen,
             status=_status(status),
             statuses=list(AgreementStatus),
-            may_create=not visible_scope(principal, Action.AGREEMENT_MANAGE).empty,
+            may_create=not visible_scope(ctx.principal, Action.AGREEMENT_MANAGE).empty,
         )
 
     async def _form_page(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         *,
         agreement: AgreementOut | None,
         form: dict[str, Any],
         error: DomainError | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
         template = await render(
             request,
             "agreements/form.html.j2",
             agreement=agreement,
             form=form,
             error=error,
-            **await party_choices(principal, Action.AGREEMENT_MANAGE),
+            **await party_choices(ctx.principal, Action.AGREEMENT_MANAGE),
             manage=True,
             areas=await list_areas(),
             legal_forms=[f.value for f in LegalForm],
@@ -122,53 +122,50 @@ class AgreementPages(Controller):
         return template
 
     @get("/new", name="agreement-new", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
-    async def new(self, request: AnyRequest) -> Template:
+    async def new(self, ctx: Ctx, request: AnyRequest) -> Template:
         """The form for a new agreement."""
         form = {"kind": "members", "valid_from": today().isoformat()}
-        return await self._form_page(request, agreement=None, form=form)
+        return await self._form_page(ctx, request, agreement=None, form=form)
 
     async def _submit(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         agreement_id: int | None,
         action: Callable[[Principal, dict[str, Any]], Awaitable[AgreementOut]],
     ) -> Template | Redirect:
-        principal = await signed_in_principal(request)
         agreement = None
         if agreement_id is not None:
             try:
-                agreement = await services.get_agreement(principal, agreement_id)
+                agreement = await services.get_agreement(ctx.principal, agreement_id)
             except DomainError as error:
                 return await refused(request, error)
         form = await form_lists(request, *LISTS)
         try:
-            saved = await action(principal, form)
+            saved = await action(ctx.principal, form)
         except Forbidden as error:
             return await refused(request, error)
         except DomainError as error:
             shown = {**form_of(agreement), **form} if agreement is not None else form
-            return await self._form_page(request, agreement=agreement, form=shown, error=error)
+            return await self._form_page(ctx, request, agreement=agreement, form=shown, error=error)
         return Redirect(f"/agreements/{saved.id}", status_code=303)
 
     @post("/new", name="agreement-create-form", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
-    async def create(self, request: AnyRequest) -> Template | Redirect:
+    async def create(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
-            return await services.create_agreement(
-                principal, actor_of(request, principal), agreement_from_form(form)
-            )
+            return await services.create_agreement(ctx, agreement_from_form(form))
 
-        return await self._submit(request, None, run)
+        return await self._submit(ctx, request, None, run)
 
     @get("/{agreement_id:int}", name="agreement-page", opt={ACTION_KEY: Action.SIGNED_IN})
-    async def page(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template:
+    async def page(self, ctx: Ctx, request: AnyRequest, agreement_id: FromPath[int]) -> Template:
         """One agreement; its coordinators also get the forms to change or end it."""
-        principal = await signed_in_principal(request)
         try:
-            agreement = await services.get_agreement(principal, agreement_id)
+            agreement = await services.get_agreement(ctx.principal, agreement_id)
         except DomainError as error:
             return await refused(request, error)
         if agreement.may_manage:
-            return await self._form_page(request, agreement=agreement, form=form_of(agreement))
+            return await self._form_page(ctx, request, agreement=agreement, form=form_of(agreement))
         return await render(
             request,
             "agreements/form.html.j2",
@@ -183,24 +180,24 @@ class AgreementPages(Controller):
         name="agreement-update-form",
         opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
     )
-    async def update(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
+    async def update(
+        self, ctx: Ctx, request: AnyRequest, agreement_id: FromPath[int]
+    ) -> Template | Redirect:
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
-            return await services.update_agreement(
-                principal, actor_of(request, principal), agreement_id, agreement_from_form(form)
-            )
+            return await services.update_agreement(ctx, agreement_id, agreement_from_form(form))
 
-        return await self._submit(request, agreement_id, run)
+        return await self._submit(ctx, request, agreement_id, run)
 
     @post(
         "/{agreement_id:int}/end",
         name="agreement-end-form",
         opt={ACTION_KEY: Action.AGREEMENT_MANAGE},
     )
-    async def end(self, request: AnyRequest, agreement_id: FromPath[int]) -> Template | Redirect:
+    async def end(
+        self, ctx: Ctx, request: AnyRequest, agreement_id: FromPath[int]
+    ) -> Template | Redirect:
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
             data = to_struct({"valid_to": form.get("end_on") or None}, AgreementEnd)
-            return await services.end_agreement(
-                principal, actor_of(request, principal), agreement_id, data
-            )
+            return await services.end_agreement(ctx, agreement_id, data)
 
-        return await self._submit(request, agreement_id, run)
+        return await self._submit(ctx, request, agreement_id, run)

@@ -16,14 +16,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from network.accounts.policy import (
-    Action,
-    Principal,
-    Target,
-    decide,
-    decide_all,
-    party_targets,
-)
 from network.agreements.schemas import (
     AgreementEnd,
     AgreementIn,
@@ -31,8 +23,7 @@ from network.agreements.schemas import (
     AgreementStatus,
     Member,
 )
-from network.audit.service import Actor, record
-from network.db import write_transaction
+from network.audit.services import record
 from network.directory.parties import Members, area_ids, check_parties
 from network.directory.tables import (
     AgreementArea,
@@ -40,6 +31,15 @@ from network.directory.tables import (
     County,
     Municipality,
     SharingAgreement,
+)
+from network.kernel.context import Context
+from network.kernel.policy import (
+    Action,
+    Principal,
+    Target,
+    decide,
+    decide_all,
+    party_targets,
 )
 from network.lib import clock
 from network.lib.clock import today
@@ -232,10 +232,10 @@ def _audit_place(data: AgreementIn, members: Members) -> dict[str, Any]:
     return {"county": county, "detail": {"members": sorted(members), "areas": sorted(data.areas)}}
 
 
-async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn) -> AgreementOut:
+async def create_agreement(ctx: Context, data: AgreementIn) -> AgreementOut:
     county_id, members, area_ids = await _checked(data)
-    _require(principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
-    async with write_transaction(SharingAgreement._meta.db):
+    _require(ctx.principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
+    async with ctx.work():
         agreement = SharingAgreement(
             name=data.name.strip(),
             legal_form=data.legal_form,
@@ -249,9 +249,9 @@ async def create_agreement(principal: Principal, actor: Actor, data: AgreementIn
         agreement_id = int(agreement.id)
         await _write_parts(agreement_id, members, area_ids)
         await record(
-            actor, "agreement.create", "agreement", agreement_id, **_audit_place(data, members)
+            ctx.actor, "agreement.create", "agreement", agreement_id, **_audit_place(data, members)
         )
-    return await get_agreement(principal, agreement_id)
+    return await get_agreement(ctx.principal, agreement_id)
 
 
 async def _authorize_existing(principal: Principal, agreement_id: int) -> AgreementOut:
@@ -261,14 +261,12 @@ async def _authorize_existing(principal: Principal, agreement_id: int) -> Agreem
     return current
 
 
-async def update_agreement(
-    principal: Principal, actor: Actor, agreement_id: int, data: AgreementIn
-) -> AgreementOut:
+async def update_agreement(ctx: Context, agreement_id: int, data: AgreementIn) -> AgreementOut:
     """Replace an agreement's terms; its parties before and after must be yours."""
     county_id, members, area_ids = await _checked(data)
-    _require(principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
-    async with write_transaction(SharingAgreement._meta.db):
-        await _authorize_existing(principal, agreement_id)
+    _require(ctx.principal, party_targets(data.county, ((c, m[1]) for c, m in members.items())))
+    async with ctx.work():
+        await _authorize_existing(ctx.principal, agreement_id)
         await SharingAgreement.update(
             {
                 SharingAgreement.name: data.name.strip(),
@@ -283,18 +281,16 @@ async def update_agreement(
         await AgreementArea.delete().where(AgreementArea.agreement == agreement_id)
         await _write_parts(agreement_id, members, area_ids)
         await record(
-            actor, "agreement.update", "agreement", agreement_id, **_audit_place(data, members)
+            ctx.actor, "agreement.update", "agreement", agreement_id, **_audit_place(data, members)
         )
-    return await get_agreement(principal, agreement_id)
+    return await get_agreement(ctx.principal, agreement_id)
 
 
-async def end_agreement(
-    principal: Principal, actor: Actor, agreement_id: int, data: AgreementEnd
-) -> AgreementOut:
+async def end_agreement(ctx: Context, agreement_id: int, data: AgreementEnd) -> AgreementOut:
     """Set the agreement's last day (today by default); it cannot end before it began."""
     last_day = data.valid_to or today()
-    async with write_transaction(SharingAgreement._meta.db):
-        current = await _authorize_existing(principal, agreement_id)
+    async with ctx.work():
+        current = await _authorize_existing(ctx.principal, agreement_id)
         if last_day < current.valid_from:
             raise InvalidInput(
                 f"must not be before the agreement began ({current.valid_from.isoformat()})",
@@ -304,14 +300,14 @@ async def end_agreement(
             SharingAgreement.id == agreement_id
         )
         await record(
-            actor,
+            ctx.actor,
             "agreement.end",
             "agreement",
             agreement_id,
             county=current.county,
             detail={"valid_to": last_day.isoformat(), "was": _iso(current.valid_to)},
         )
-    return await get_agreement(principal, agreement_id)
+    return await get_agreement(ctx.principal, agreement_id)
 
 
 def _iso(day: date | None) -> str | None:

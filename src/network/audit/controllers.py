@@ -9,12 +9,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.audit import reviews, schemas
 from network.audit.queries import audit_page, to_csv
-from network.audit.service import record
+from network.audit.services import record
 from network.audit.tables import AuditEvent, AuditReview
+from network.kernel.policy import Action
 from network.lib.errors import InvalidInput, NotFound
 
 __all__ = ("AuditController", "ReviewController")
@@ -38,6 +38,7 @@ class AuditController(Controller):
     @get("/", operation_id="listAudit")
     async def list_entries(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         since: Since = None,
         until: Until = None,
@@ -46,10 +47,9 @@ class AuditController(Controller):
     ) -> schemas.AuditPage:
         """Audit entries you may see, newest first."""
         _check_period(since, until)
-        principal = await signed_in_principal(request)
-        page = await audit_page(principal, since=since, until=until, limit=limit, offset=offset)
+        page = await audit_page(ctx.principal, since=since, until=until, limit=limit, offset=offset)
         await record(
-            actor_of(request, principal),
+            ctx.actor,
             "audit.read",
             "audit_log",
             detail={"count": len(page.items)},
@@ -58,14 +58,19 @@ class AuditController(Controller):
 
     @get("/export.csv", operation_id="exportAudit", media_type="text/csv")
     async def export(
-        self, request: Request[Any, Any, Any], since: Since = None, until: Until = None
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        since: Since = None,
+        until: Until = None,
     ) -> Response[str]:
         """The same entries as CSV (at most 50,000 per file; narrow the period for more)."""
         _check_period(since, until)
-        principal = await signed_in_principal(request)
-        page = await audit_page(principal, since=since, until=until, limit=EXPORT_LIMIT, offset=0)
+        page = await audit_page(
+            ctx.principal, since=since, until=until, limit=EXPORT_LIMIT, offset=0
+        )
         await record(
-            actor_of(request, principal),
+            ctx.actor,
             "audit.export",
             "audit_log",
             detail={"count": len(page.items)},
@@ -86,44 +91,40 @@ class ReviewController(Controller):
 
     @post("/", operation_id="startAuditReview")
     async def start(
-        self, request: Request[Any, Any, Any], data: JSONBody[schemas.ReviewStart]
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[schemas.ReviewStart]
     ) -> schemas.Review:
         """Draw a random sample of the month's accesses to case data in your scope."""
-        principal = await signed_in_principal(request)
         review_id = await reviews.start_review(
-            principal,
-            actor_of(request, principal),
+            ctx,
             month=data.month,
             size=data.size,
             municipality=data.municipality,
             county=data.county,
         )
-        return await _review(principal.user_id, review_id)
+        return await _review(ctx.principal.user_id, review_id)
 
     @get("/{review_id:int}", operation_id="getAuditReview")
     async def show(
-        self, request: Request[Any, Any, Any], review_id: FromPath[int]
+        self, ctx: Ctx, request: Request[Any, Any, Any], review_id: FromPath[int]
     ) -> schemas.Review:
         """One of your reviews with its sampled entries and findings."""
-        principal = await signed_in_principal(request)
-        return await _review(principal.user_id, review_id)
+        return await _review(ctx.principal.user_id, review_id)
 
     @post("/{review_id:int}/complete", operation_id="completeAuditReview", status_code=200)
     async def complete(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         review_id: FromPath[int],
         data: JSONBody[schemas.ReviewComplete],
     ) -> schemas.Review:
         """Record your verdict on every sampled entry; the review is then closed."""
-        principal = await signed_in_principal(request)
         await reviews.complete_review(
-            principal,
-            actor_of(request, principal),
+            ctx,
             review_id,
             [msgspec.to_builtins(f) for f in data.findings],
         )
-        return await _review(principal.user_id, review_id)
+        return await _review(ctx.principal.user_id, review_id)
 
 
 async def _review(user_id: int, review_id: int) -> schemas.Review:

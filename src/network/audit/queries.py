@@ -8,9 +8,9 @@ from typing import Any
 
 import msgspec
 
-from network.accounts.policy import Action, Principal, visible_scope
 from network.audit import schemas
 from network.audit.tables import AuditEvent
+from network.kernel.policy import Action, Principal, visible_scope
 from network.lib.csvsafe import csv_text
 
 __all__ = ("CSV_COLUMNS", "audit_page", "to_csv")

@@ -12,9 +12,10 @@ from calendar import monthrange
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from network.accounts.policy import Action, Principal, Target, decide
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.audit.tables import AuditEvent, AuditReview
+from network.kernel.context import Context
+from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -41,8 +42,7 @@ def _scope_condition(municipality: str | None, county: str | None) -> Any:
 
 
 async def start_review(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     month: str,
     size: int,
@@ -52,7 +52,9 @@ async def start_review(
 ) -> int:
     if (municipality is None) == (county is None):
         raise InvalidInput("name exactly one of municipality or county", field="municipality")
-    if not decide(principal, Action.AUDIT_REVIEW, Target(municipality=municipality, county=county)):
+    if not decide(
+        ctx.principal, Action.AUDIT_REVIEW, Target(municipality=municipality, county=county)
+    ):
         raise Forbidden("you do not coordinate this municipality or county", field="municipality")
     first, after = month_bounds(month)
     if first > clock.today():
@@ -66,8 +68,8 @@ async def start_review(
     ids = [row["id"] for row in await AuditEvent.select(AuditEvent.id).where(condition)]
     sample = sorted(random.Random(seed).sample(ids, min(size, len(ids))))
     review = AuditReview(
-        reviewer_id=principal.user_id,
-        reviewer_email=principal.email,
+        reviewer_id=ctx.principal.user_id,
+        reviewer_email=ctx.principal.email,
         municipality_code=municipality,
         county_code=county,
         period_start=first,
@@ -79,7 +81,7 @@ async def start_review(
     )
     await review.save()
     await record(
-        actor,
+        ctx.actor,
         "audit.review_started",
         "audit_review",
         review.id,
@@ -90,13 +92,11 @@ async def start_review(
     return int(review.id)
 
 
-async def complete_review(
-    principal: Principal, actor: Actor, review_id: int, findings: list[dict[str, Any]]
-) -> None:
+async def complete_review(ctx: Context, review_id: int, findings: list[dict[str, Any]]) -> None:
     row = (
         await AuditReview.select().where(AuditReview.id == review_id).output(load_json=True).first()
     )
-    if row is None or row["reviewer_id"] != principal.user_id:
+    if row is None or row["reviewer_id"] != ctx.principal.user_id:
         raise NotFound("no such review of yours", field="review_id", source="path")
     if row["status"] != "open":
         raise Conflict("this review is already completed", field="review_id")
@@ -115,7 +115,7 @@ async def complete_review(
     ).where(AuditReview.id == review_id)
     flagged = sum(1 for f in findings if not f["ok"])
     await record(
-        actor,
+        ctx.actor,
         "audit.review_completed",
         "audit_review",
         review_id,

@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from network.accounts.case_scope import case_transaction
-from network.accounts.policy import Action, Principal, Target, decide
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.db import among, id_chunks
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Action, Principal, Target, decide
 from network.lib.errors import Forbidden, NotFound
 from network.lib.vocab import AssignmentStatus, AuditOutcome
 
@@ -283,11 +283,7 @@ async def refusals_audited(actor: Actor) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def case_work(principal: Principal, actor: Actor) -> AsyncIterator[None]:
-    """A case transaction for ``principal`` whose refusals are audited after it rolls back."""
-    async with refusals_audited(actor), case_transaction(_engine(), principal):
+async def case_work(ctx: Context) -> AsyncIterator[None]:
+    """A case transaction for ``ctx.principal`` whose refusals are audited after it rolls back."""
+    async with refusals_audited(ctx.actor), ctx.work():
         yield
-
-
-def _engine() -> Any:
-    return ConsultationRequest._meta.db

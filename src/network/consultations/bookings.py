@@ -23,9 +23,7 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from network.accounts.case_scope import case_transaction
-from network.accounts.policy import Action, Principal, visible_scope
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations import schemas
 from network.consultations.access import (
     RequestRow,
@@ -37,9 +35,12 @@ from network.consultations.access import (
     visible,
 )
 from network.consultations.notices import tell_booking
+from network.consultations.repository import visible_cases
 from network.consultations.requests import set_status
 from network.consultations.tables import Booking
 from network.db import is_unique_violation
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, InvalidInput, NotFound
@@ -137,8 +138,7 @@ async def _insert(
 
 
 async def book(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     request_id: int,
     start: datetime,
@@ -150,11 +150,11 @@ async def book(
     if mode is MeetingMode.WRITTEN:
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
     now = now or clock.now()
-    async with case_work(principal, actor):
+    async with case_work(ctx):
         request = await load_visible(
-            principal, request_id, Action.BOOKING_WRITE, field="request", source="body"
+            ctx.principal, request_id, Action.BOOKING_WRITE, field="request", source="body"
         )
-        authorize(principal, Action.BOOKING_WRITE, request)
+        authorize(ctx.principal, Action.BOOKING_WRITE, request)
         if request.kind != ConsultationKind.MEETING:
             raise InvalidInput("a written consultation has no meeting to book", field="request")
         if request.status == ConsultationStatus.BOOKED:
@@ -165,9 +165,9 @@ async def book(
                 field="request",
             )
         chosen = mode.value if mode else request.mode
-        booking_id = await _insert(request, request.accepted_by, start, chosen, actor, now)
+        booking_id = await _insert(request, request.accepted_by, start, chosen, ctx.actor, now)
         await record(
-            actor,
+            ctx.actor,
             "booking.create",
             "booking",
             booking_id,
@@ -217,8 +217,7 @@ async def _cancel_row(booking_id: int, reason: str, now: datetime) -> None:
 
 
 async def cancel(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     booking_id: int,
     reason: str,
     *,
@@ -227,12 +226,12 @@ async def cancel(
     """Cancel a live booking with a reason; the consultation is accepted again, to rebook."""
     reason = required_text("reason", reason)
     now = now or clock.now()
-    async with case_work(principal, actor):
-        booking, request = await _live_booking(principal, booking_id)
+    async with case_work(ctx):
+        booking, request = await _live_booking(ctx.principal, booking_id)
         await _cancel_row(booking_id, reason, now)
         await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
         await record(
-            actor,
+            ctx.actor,
             "booking.cancel",
             "booking",
             booking_id,
@@ -246,8 +245,7 @@ async def cancel(
 
 
 async def reschedule(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     booking_id: int,
     *,
     start: datetime,
@@ -259,12 +257,14 @@ async def reschedule(
     start = _aware(start, "start")
     reason = required_text("reason", reason)
     now = now or clock.now()
-    async with case_work(principal, actor):
-        booking, request = await _live_booking(principal, booking_id)
+    async with case_work(ctx):
+        booking, request = await _live_booking(ctx.principal, booking_id)
         await _cancel_row(booking_id, reason, now)
-        new_id = await _insert(request, booking["specialist"], start, booking["mode"], actor, now)
+        new_id = await _insert(
+            request, booking["specialist"], start, booking["mode"], ctx.actor, now
+        )
         await record(
-            actor,
+            ctx.actor,
             "booking.reschedule",
             "booking",
             new_id,
@@ -277,31 +277,27 @@ async def reschedule(
 
 
 async def list_bookings(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     specialist_id: int | None,
     start: datetime,
     end: datetime,
 ) -> list[schemas.BookingOut]:
-    """Live bookings in [start, end) that ``principal`` may see: their own as the
+    """Live bookings in [start, end) that ``ctx.principal`` may see: their own as the
     specialist, and those of requests from their municipalities or county."""
     if end <= start:
         raise InvalidInput("must be after 'from'", field="to", source="query")
     if end - start > MAX_LIST_RANGE:
         raise InvalidInput("at most 92 days after 'from'", field="to", source="query")
-    scope = visible_scope(principal, Action.CONSULTATION_READ)
-    visible: Any = Booking.id < 0
-    if principal.specialist_id is not None:
-        visible = visible | (Booking.specialist == principal.specialist_id)
-    if scope.municipalities:
-        visible = visible | Booking.origin_municipality._.code.is_in(sorted(scope.municipalities))
-    if scope.counties:
-        visible = visible | Booking.origin_municipality._.county._.code.is_in(
-            sorted(scope.counties)
-        )
-    if scope.own_user_id is not None:
-        visible = visible | (Booking.request._.requester == scope.own_user_id)
+    scope = visible_scope(ctx.principal, Action.CONSULTATION_READ)
+    visible: Any = visible_cases(
+        scope,
+        never=Booking.id < 0,
+        origin=Booking.origin_municipality,
+        requester=Booking.request._.requester,
+    )
+    if ctx.principal.specialist_id is not None:
+        visible = visible | (Booking.specialist == ctx.principal.specialist_id)
     condition: Any = (
         visible
         & (Booking.status == BookingStatus.BOOKED)
@@ -310,10 +306,10 @@ async def list_bookings(
     )
     if specialist_id is not None:
         condition = condition & (Booking.specialist == specialist_id)
-    async with case_transaction(Booking._meta.db, principal):
+    async with ctx.work():
         rows = await _rows(condition)
         await record(
-            actor,
+            ctx.actor,
             "booking.list",
             "booking",
             None,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from network.accounts.policy import Action, Principal
-from network.audit.service import Actor
 from network.consultations import schemas
 from network.consultations.access import authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Booking, Feedback
+from network.kernel.context import Context
+from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import Conflict
 from network.lib.vocab import BookingStatus, ConsultationKind, ConsultationStatus
@@ -25,17 +25,16 @@ __all__ = ("complete",)
 
 
 async def complete(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     request_id: int,
     survey: schemas.Survey,
     *,
     now: datetime | None = None,
 ) -> None:
     now = now or clock.now()
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.COMPLETED)
         if request.kind == ConsultationKind.WRITTEN:
             if request.first_answer_at is None:
@@ -51,7 +50,7 @@ async def complete(
         await Feedback(
             request=request_id,
             origin_municipality=request.origin_id,
-            author=principal.user_id,
+            author=ctx.principal.user_id,
             helpful=survey.helpful,
             changed_risk_assessment=survey.changed_risk_assessment,
             escalation_avoided=survey.escalation_avoided,
@@ -61,4 +60,4 @@ async def complete(
             created_at=now,
         ).save()
         await set_status(request, ConsultationStatus.COMPLETED, closed_at=now)
-        await audit(actor, "consultation.complete", request, helpful=survey.helpful)
+        await audit(ctx.actor, "consultation.complete", request, helpful=survey.helpful)

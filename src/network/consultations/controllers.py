@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.consultations import (
+    bookings,
     completion,
     messages,
     offers,
@@ -23,12 +23,14 @@ from network.consultations import (
     schemas,
     settlement,
 )
+from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.deidentified import BODY, CASE_TEXTS, REASON, SUMMARY
 from network.lib.timeparse import parse_instant
-from network.lib.vocab import ConsultationStatus
+from network.lib.vocab import ConsultationStatus, MeetingMode
 
 __all__ = (
+    "BookingController",
     "ConsultationController",
     "ResponseTimeController",
     "RoundController",
@@ -49,41 +51,38 @@ class ConsultationController(Controller):
         opt={CASE_TEXTS: SUMMARY, ACTION_KEY: Action.CONSULTATION_CREATE},
     )
     async def create(
-        self, request: AnyRequest, data: JSONBody[schemas.ConsultationCreate]
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.ConsultationCreate]
     ) -> schemas.Consultation:
         """Write a de-identified request (a draft, or open at once with ``submit``).
 
         Personal identity or coordination numbers, phone numbers and e-mail addresses
         in the summary are refused with a 400 naming the field, the kind and the
         position; nothing is stored then."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        request_id = await opening.create_request(principal, actor, data)
-        return await requests.get(principal, actor, request_id)
+        request_id = await opening.create_request(ctx, data)
+        return await requests.get(ctx, request_id)
 
     @get("/", operation_id="listConsultations", opt={ACTION_KEY: Action.CONSULTATION_READ})
     async def list_consultations(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         status: Annotated[ConsultationStatus | None, QueryParameter()] = None,
         mine: Annotated[bool, QueryParameter(description="only your own requests")] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> list[schemas.ConsultationItem]:
         """Requests you may see: yours, your municipality's or county's, offered to you."""
-        principal = await signed_in_principal(request)
-        return await requests.list_requests(
-            principal, actor_of(request, principal), status=status, mine=mine, limit=limit
-        )
+        return await requests.list_requests(ctx, status=status, mine=mine, limit=limit)
 
     @get(
         "/{request_id:int}",
         operation_id="getConsultation",
         opt={ACTION_KEY: Action.CONSULTATION_READ},
     )
-    async def get_one(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+    async def get_one(
+        self, ctx: Ctx, request: AnyRequest, request_id: Path
+    ) -> schemas.Consultation:
         """One request (the read is audited)."""
-        principal = await signed_in_principal(request)
-        return await requests.get(principal, actor_of(request, principal), request_id)
+        return await requests.get(ctx, request_id)
 
     @put(
         "/{request_id:int}",
@@ -91,13 +90,15 @@ class ConsultationController(Controller):
         opt={CASE_TEXTS: SUMMARY, ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def update(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ConsultationUpdate]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        request_id: Path,
+        data: JSONBody[schemas.ConsultationUpdate],
     ) -> schemas.Consultation:
         """Edit a draft or an open request (send the version you read)."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        await requests.update(principal, actor, request_id, data, data.version)
-        return await requests.get(principal, actor, request_id)
+        await requests.update(ctx, request_id, data, data.version)
+        return await requests.get(ctx, request_id)
 
     @post(
         "/{request_id:int}/submit",
@@ -105,12 +106,10 @@ class ConsultationController(Controller):
         status_code=200,
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
-    async def submit(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+    async def submit(self, ctx: Ctx, request: AnyRequest, request_id: Path) -> schemas.Consultation:
         """Open a draft: it now waits for a specialist."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        await opening.open_request(principal, actor, request_id)
-        return await requests.get(principal, actor, request_id)
+        await opening.open_request(ctx, request_id)
+        return await requests.get(ctx, request_id)
 
     @get(
         "/{request_id:int}/suggestions",
@@ -119,6 +118,7 @@ class ConsultationController(Controller):
     )
     async def suggestions(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         request_id: Path,
         k: Annotated[int, QueryParameter(ge=1, le=20)] = 5,
@@ -126,8 +126,7 @@ class ConsultationController(Controller):
         """The best eligible specialists for a waiting request, best first, each with
         the parts of its score: competence level, distance, timeliness of the next free
         slot against the urgency, language, load, and no local specialist."""
-        principal = await signed_in_principal(request)
-        return await offers.suggestions(principal, actor_of(request, principal), request_id, k=k)
+        return await offers.suggestions(ctx, request_id, k=k)
 
     @post(
         "/{request_id:int}/offer",
@@ -136,14 +135,12 @@ class ConsultationController(Controller):
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def offer(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.OfferIn]
+        self, ctx: Ctx, request: AnyRequest, request_id: Path, data: JSONBody[schemas.OfferIn]
     ) -> schemas.Consultation:
         """Offer the request to one specialist (their stand-in while they are away), or
         with no specialist named to the best eligible one."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        await offers.offer(principal, actor, request_id, data.specialist)
-        return await requests.get(principal, actor, request_id)
+        await offers.offer(ctx, request_id, data.specialist)
+        return await requests.get(ctx, request_id)
 
     @post(
         "/{request_id:int}/cancel",
@@ -152,11 +149,10 @@ class ConsultationController(Controller):
         opt={CASE_TEXTS: REASON, ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def cancel(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
+        self, ctx: Ctx, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
     ) -> None:
         """Withdraw the request with a reason; its offer and booking end with it."""
-        principal = await signed_in_principal(request)
-        await requests.cancel(principal, actor_of(request, principal), request_id, data.reason)
+        await requests.cancel(ctx, request_id, data.reason)
 
     @post(
         "/{request_id:int}/accept",
@@ -164,12 +160,10 @@ class ConsultationController(Controller):
         status_code=200,
         opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
     )
-    async def accept(self, request: AnyRequest, request_id: Path) -> schemas.Consultation:
+    async def accept(self, ctx: Ctx, request: AnyRequest, request_id: Path) -> schemas.Consultation:
         """The specialist takes on the request offered to them."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        await responses.accept(principal, actor, request_id)
-        return await requests.get(principal, actor, request_id)
+        await responses.accept(ctx, request_id)
+        return await requests.get(ctx, request_id)
 
     @post(
         "/{request_id:int}/decline",
@@ -178,11 +172,10 @@ class ConsultationController(Controller):
         opt={CASE_TEXTS: REASON, ACTION_KEY: Action.CONSULTATION_RESPOND},
     )
     async def decline(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
+        self, ctx: Ctx, request: AnyRequest, request_id: Path, data: JSONBody[schemas.ReasonIn]
     ) -> None:
         """The specialist turns the offer down, with a reason."""
-        principal = await signed_in_principal(request)
-        await responses.decline(principal, actor_of(request, principal), request_id, data.reason)
+        await responses.decline(ctx, request_id, data.reason)
 
     @post(
         "/{request_id:int}/time",
@@ -191,21 +184,21 @@ class ConsultationController(Controller):
         opt={ACTION_KEY: Action.CONSULTATION_RESPOND},
     )
     async def log_time(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.TimeLog]
+        self, ctx: Ctx, request: AnyRequest, request_id: Path, data: JSONBody[schemas.TimeLog]
     ) -> None:
         """The specialist records the minutes spent on the consultation in all."""
-        principal = await signed_in_principal(request)
-        await responses.log_time(principal, actor_of(request, principal), request_id, data.minutes)
+        await responses.log_time(ctx, request_id, data.minutes)
 
     @get(
         "/{request_id:int}/messages",
         operation_id="listConsultationMessages",
         opt={ACTION_KEY: Action.CONSULTATION_READ},
     )
-    async def list_messages(self, request: AnyRequest, request_id: Path) -> list[schemas.Message]:
+    async def list_messages(
+        self, ctx: Ctx, request: AnyRequest, request_id: Path
+    ) -> list[schemas.Message]:
         """The thread of a written consultation."""
-        principal = await signed_in_principal(request)
-        return await messages.list_messages(principal, actor_of(request, principal), request_id)
+        return await messages.list_messages(ctx, request_id)
 
     @post(
         "/{request_id:int}/messages",
@@ -216,13 +209,14 @@ class ConsultationController(Controller):
         },  # either side; the service decides which
     )
     async def post_message(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.MessageCreate]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        request_id: Path,
+        data: JSONBody[schemas.MessageCreate],
     ) -> schemas.Message:
         """Write in the thread of an accepted written consultation (de-identified)."""
-        principal = await signed_in_principal(request)
-        return await messages.post_message(
-            principal, actor_of(request, principal), request_id, data.body
-        )
+        return await messages.post_message(ctx, request_id, data.body)
 
     @post(
         "/{request_id:int}/complete",
@@ -231,13 +225,11 @@ class ConsultationController(Controller):
         opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
     )
     async def complete(
-        self, request: AnyRequest, request_id: Path, data: JSONBody[schemas.Survey]
+        self, ctx: Ctx, request: AnyRequest, request_id: Path, data: JSONBody[schemas.Survey]
     ) -> schemas.Consultation:
         """Close the consultation with the short, mandatory close-out survey."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        await completion.complete(principal, actor, request_id, data)
-        return await requests.get(principal, actor, request_id)
+        await completion.complete(ctx, request_id, data)
+        return await requests.get(ctx, request_id)
 
 
 Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
@@ -252,21 +244,18 @@ class SettlementController(Controller):
     opt = {ACTION_KEY: Action.SETTLEMENT_READ}
 
     async def _lines(
-        self, request: AnyRequest, month: str, rate: int | None
+        self, ctx: Ctx, request: AnyRequest, month: str, rate: int | None
     ) -> tuple[int, list[settlement.SettlementLine]]:
-        principal = await signed_in_principal(request)
         hourly = rate if rate is not None else request.app.state.settings.settlement_hourly_rate
-        lines = await settlement.settlement_for(
-            principal, actor_of(request, principal), month=month, hourly_rate=hourly
-        )
+        lines = await settlement.settlement_for(ctx, month=month, hourly_rate=hourly)
         return hourly, lines
 
     @get("/", operation_id="getSettlement")
     async def get_settlement(
-        self, request: AnyRequest, month: Month, rate: Rate = None
+        self, ctx: Ctx, request: AnyRequest, month: Month, rate: Rate = None
     ) -> schemas.Settlement:
         """The month's hours given and received between municipalities in your scope."""
-        hourly, lines = await self._lines(request, month, rate)
+        hourly, lines = await self._lines(ctx, request, month, rate)
         return schemas.Settlement(
             month=month,
             hourly_rate=hourly,
@@ -285,9 +274,11 @@ class SettlementController(Controller):
         )
 
     @get("/export.csv", operation_id="exportSettlement", media_type="text/csv")
-    async def export(self, request: AnyRequest, month: Month, rate: Rate = None) -> Response[str]:
+    async def export(
+        self, ctx: Ctx, request: AnyRequest, month: Month, rate: Rate = None
+    ) -> Response[str]:
         """The same as CSV, for the municipalities' invoicing."""
-        hourly, lines = await self._lines(request, month, rate)
+        hourly, lines = await self._lines(ctx, request, month, rate)
         return Response(
             settlement.to_csv(lines, month=month, hourly_rate=hourly),
             media_type="text/csv",
@@ -303,6 +294,7 @@ class ResponseTimeController(Controller):
     @get("/", operation_id="getResponseTimes")
     async def get_response_times(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         from_: Annotated[str | None, QueryParameter(name="from", max_length=64)] = None,
         to: Annotated[str | None, QueryParameter(max_length=64)] = None,
@@ -312,11 +304,10 @@ class ResponseTimeController(Controller):
         """Median hours from opening to first answer, acceptance and meeting, and the
         share of written requests answered within target (1 working day when acute,
         else 3), per area and municipality in your scope; default the last 90 days."""
-        principal = await signed_in_principal(request)
         end = parse_instant(to, "to") if to else clock.now()
         start = parse_instant(from_, "from") if from_ else end - timedelta(days=90)
         rows = await response_times.response_times_for(
-            principal, actor_of(request, principal), start=start, end=end, county=county, area=area
+            ctx, start=start, end=end, county=county, area=area
         )
         return [schemas.ResponseTimesOut(**asdict(row)) for row in rows]
 
@@ -329,40 +320,112 @@ class RoundController(Controller):
     opt = {ACTION_KEY: Action.ROUND_RUN}
 
     @post("/", operation_id="runRound")
-    async def run(self, request: AnyRequest, data: JSONBody[schemas.RoundIn]) -> schemas.RoundOut:
+    async def run(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.RoundIn]
+    ) -> schemas.RoundOut:
         """Assign the waiting requests of a county or municipality to specialists with
         capacity: an exact maximum-weight assignment. Kept as a preview (who gets what,
         with each pair's score parts, and the requests left unplaced with why) unless
         ``commit`` is set; only one round runs at a time."""
-        principal = await signed_in_principal(request)
-        actor = actor_of(request, principal)
-        redis = request.app.state.redis
-        result = await rounds.preview(
-            principal, actor, redis, county=data.county, municipality=data.municipality
-        )
+        result = await rounds.preview(ctx, county=data.county, municipality=data.municipality)
         if data.commit:
-            result = await rounds.commit(principal, actor, redis, result.id)
+            result = await rounds.commit(ctx, result.id)
         return result
 
     @get("/{round_id:int}", operation_id="getRound")
-    async def get_one(self, request: AnyRequest, round_id: FromPath[int]) -> schemas.RoundOut:
+    async def get_one(
+        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
+    ) -> schemas.RoundOut:
         """One round with its assignments and unplaced requests."""
-        principal = await signed_in_principal(request)
-        return await rounds.get_round(principal, actor_of(request, principal), round_id)
+        return await rounds.get_round(ctx, round_id)
 
     @post("/{round_id:int}/commit", operation_id="commitRound", status_code=200)
-    async def commit(self, request: AnyRequest, round_id: FromPath[int]) -> schemas.RoundOut:
+    async def commit(
+        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
+    ) -> schemas.RoundOut:
         """Offer a preview's proposals to their specialists."""
-        principal = await signed_in_principal(request)
-        return await rounds.commit(
-            principal, actor_of(request, principal), request.app.state.redis, round_id
-        )
+        return await rounds.commit(ctx, round_id)
 
     @get("/{round_id:int}/problem", operation_id="getRoundProblem")
-    async def problem(self, request: AnyRequest, round_id: FromPath[int]) -> dict[str, Any]:
+    async def problem(
+        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
+    ) -> dict[str, Any]:
         """The round's problem instance: ``requests``, ``specialists`` (with
         ``capacity``) and ``edges`` (``request``, ``specialist``, integer ``score``).
         Maximising the sum of the chosen edges' scores, each request at most once and
         each specialist at most ``capacity`` times, gives the round's ``total_score``."""
-        principal = await signed_in_principal(request)
-        return await rounds.problem_of(principal, actor_of(request, principal), round_id)
+        return await rounds.problem_of(ctx, round_id)
+
+
+Instant = Annotated[str, QueryParameter(max_length=64, description="ISO 8601 with offset")]
+
+
+class BookingController(Controller):
+    path = "/api/v1/bookings"
+    tags = ["bookings"]
+    opt = {ACTION_KEY: Action.BOOKING_WRITE}
+
+    @get("/", operation_id="listBookings", opt={ACTION_KEY: Action.CONSULTATION_READ})
+    async def list_bookings(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        from_: Annotated[str, QueryParameter(name="from", max_length=64)],
+        to: Instant,
+        specialist: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+    ) -> list[schemas.BookingOut]:
+        """Live bookings in [from, to) that you may see (yours as the specialist, and
+        those of your municipality's or county's requests)."""
+        return await bookings.list_bookings(
+            ctx,
+            specialist_id=specialist,
+            start=parse_instant(from_, "from"),
+            end=parse_instant(to, "to"),
+        )
+
+    @post("/", operation_id="createBooking")
+    async def create(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[schemas.BookingCreate]
+    ) -> schemas.BookingOut:
+        """Book the meeting of an accepted consultation at one of the specialist's free
+        slots (see ``/api/v1/specialists/{id}/slots``)."""
+        return await bookings.book(
+            ctx,
+            request_id=data.request,
+            start=data.start,
+            mode=MeetingMode(data.mode) if data.mode else None,
+        )
+
+    @post(
+        "/{booking_id:int}/cancel",
+        operation_id="cancelBooking",
+        status_code=200,
+        opt={CASE_TEXTS: REASON},
+    )
+    async def cancel(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[int],
+        data: JSONBody[schemas.BookingCancel],
+    ) -> None:
+        """Cancel a booking with a reason; the consultation can be booked again."""
+        await bookings.cancel(ctx, booking_id, data.reason)
+
+    @post(
+        "/{booking_id:int}/reschedule", operation_id="rescheduleBooking", opt={CASE_TEXTS: REASON}
+    )
+    async def reschedule(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[int],
+        data: JSONBody[schemas.BookingReschedule],
+    ) -> schemas.BookingOut:
+        """Move a booking to another free slot of the same specialist, with a reason."""
+        return await bookings.reschedule(
+            ctx,
+            booking_id,
+            start=data.start,
+            reason=data.reason,
+        )

@@ -8,8 +8,9 @@
   hangs on them once the retention period has passed; the audit log keeps who did
   what, never the case text.
 
-Each step acts for the whole network (``system_transaction``) and writes an
-audit row per request it touches, with the system as the actor.
+Each step is a unit of work acting for the whole network
+(:meth:`~network.kernel.context.Runtime.system_work`) and writes an audit row per
+request it touches, with the system as the actor.
 """
 
 from __future__ import annotations
@@ -19,16 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from redis.asyncio import Redis
-
-from network.accounts.case_scope import system_transaction
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.access import load_request
 from network.consultations.lifecycle import FINAL, PLACEABLE
 from network.consultations.notices import tell_requester
 from network.consultations.offers import make_offer, ranked
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.kernel.context import Actor, Runtime
 from network.lib import clock
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 from network.scheduling import STOCKHOLM
@@ -45,10 +44,6 @@ class FollowUp:
     passed_on: int = 0
     requests_expired: int = 0
     purged: int = 0
-
-
-def _engine() -> Any:
-    return ConsultationRequest._meta.db
 
 
 async def _expire_offers(now: datetime) -> tuple[int, int]:
@@ -126,26 +121,28 @@ async def _audit(action: str, request: Any, **detail: Any) -> None:
     )
 
 
-async def follow_up(*, now: datetime | None = None, retention_days: int) -> FollowUp:
-    """One pass of every step, each in its own transaction."""
+async def follow_up(
+    runtime: Runtime, *, now: datetime | None = None, retention_days: int
+) -> FollowUp:
+    """One pass of every step, each its own unit of work."""
     now = now or clock.now()
-    async with system_transaction(_engine()):
+    async with runtime.system_work():
         expired, passed_on = await _expire_offers(now)
-    async with system_transaction(_engine()):
+    async with runtime.system_work():
         requests_expired = await _expire_requests(now)
-    async with system_transaction(_engine()):
+    async with runtime.system_work():
         purged = await _purge(now, timedelta(days=retention_days))
     return FollowUp(expired, passed_on, requests_expired, purged)
 
 
 def periodic_follow_up(
-    interval_seconds: int, redis: Redis | None, *, retention_days: int
+    runtime: Runtime, *, retention_days: int
 ) -> AbstractAsyncContextManager[None]:
-    """Run :func:`follow_up` every ``interval_seconds`` while the app runs (0: never).
-    With several processes, the Redis lock lets one of them do each pass."""
+    """Run :func:`follow_up` every ``NETWORK_FOLLOWUP_INTERVAL`` seconds while the app
+    runs (0: never). With several processes, the lock lets one of them do each pass."""
 
     async def work() -> FollowUp | None:
-        result = await follow_up(retention_days=retention_days)
+        result = await follow_up(runtime, retention_days=retention_days)
         return result if result != FollowUp() else None
 
-    return periodic("followup", interval_seconds, redis, work)
+    return periodic("followup", runtime.settings.followup_interval, runtime.locks, work)

@@ -7,13 +7,13 @@ the specialist is the first answer, whose time is measured against the target
 
 from __future__ import annotations
 
-from network.accounts.policy import Action, Principal, decide
-from network.audit.service import Actor
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, case_work, load_visible, refused
 from network.consultations.notices import tell_message
 from network.consultations.requests import audit
 from network.consultations.tables import ConsultationMessage, ConsultationRequest
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal, decide
 from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict
@@ -43,16 +43,14 @@ def _side(principal: Principal, request: RequestRow) -> bool:
     )
 
 
-async def post_message(
-    principal: Principal, actor: Actor, request_id: int, body: str
-) -> schemas.Message:
+async def post_message(ctx: Context, request_id: int, body: str) -> schemas.Message:
     body = required_text("body", body, empty="write something")
     now = clock.now()
-    async with case_work(principal, actor):
+    async with case_work(ctx):
         request = await load_visible(
-            principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
+            ctx.principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
         )
-        from_specialist = _side(principal, request)
+        from_specialist = _side(ctx.principal, request)
         if request.kind != ConsultationKind.WRITTEN:
             raise Conflict("only written consultations have a message thread", field="id")
         if request.status != ConsultationStatus.ACCEPTED:
@@ -63,7 +61,7 @@ async def post_message(
         message = ConsultationMessage(
             request=request_id,
             origin_municipality=request.origin_id,
-            author=principal.user_id,
+            author=ctx.principal.user_id,
             from_specialist=from_specialist,
             body=body,
             created_at=now,
@@ -73,7 +71,7 @@ async def post_message(
             await ConsultationRequest.update({ConsultationRequest.first_answer_at: now}).where(
                 ConsultationRequest.id == request_id
             )
-        await audit(actor, "consultation.message", request, from_specialist=from_specialist)
+        await audit(ctx.actor, "consultation.message", request, from_specialist=from_specialist)
         await tell_message(request, from_specialist=from_specialist)
     return schemas.Message(
         id=int(message.id),
@@ -84,14 +82,12 @@ async def post_message(
     )
 
 
-async def list_messages(
-    principal: Principal, actor: Actor, request_id: int
-) -> list[schemas.Message]:
-    async with case_work(principal, actor):
+async def list_messages(ctx: Context, request_id: int) -> list[schemas.Message]:
+    async with case_work(ctx):
         request = await load_visible(
-            principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
+            ctx.principal, request_id, Action.CONSULTATION_READ, object_type=THREAD
         )
-        authorize(principal, Action.CONSULTATION_READ, request, object_type=THREAD)
+        authorize(ctx.principal, Action.CONSULTATION_READ, request, object_type=THREAD)
         rows = (
             await ConsultationMessage.select(
                 ConsultationMessage.id,
@@ -104,5 +100,5 @@ async def list_messages(
             .order_by(ConsultationMessage.created_at)
             .order_by(ConsultationMessage.id)
         )
-        await audit(actor, "consultation.messages_read", request, count=len(rows))
+        await audit(ctx.actor, "consultation.messages_read", request, count=len(rows))
     return [schemas.Message(**row) for row in rows]

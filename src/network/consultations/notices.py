@@ -12,7 +12,7 @@ from typing import Protocol
 
 from network.consultations.access import RequestRow
 from network.lib.vocab import NotificationKind
-from network.notifications.service import Notice, notify, notify_many
+from network.notifications.services import Notice, notify, notify_many
 from network.specialists.tables import SpecialistProfile
 
 __all__ = (

@@ -14,9 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from network.accounts.case_scope import system_scope
-from network.accounts.policy import Action, Principal
-from network.audit.service import Actor
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, case_work, load_visible
 from network.consultations.lifecycle import PLACEABLE, check_transition
@@ -33,6 +30,9 @@ from network.consultations.tables import Assignment, ConsultationRequest
 from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
 from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
 from network.graph.model import SpecialistInfo
+from network.kernel.case_scope import system_scope
+from network.kernel.context import Context
+from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
@@ -131,22 +131,20 @@ async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
     return result
 
 
-async def suggestions(
-    principal: Principal, actor: Actor, request_id: int, *, k: int = 5
-) -> list[schemas.SuggestionOut]:
+async def suggestions(ctx: Context, request_id: int, *, k: int = 5) -> list[schemas.SuggestionOut]:
     """The ``k`` best eligible specialists for a waiting request, with why."""
     if not 1 <= k <= MAX_SUGGESTIONS:
         raise InvalidInput(f"must be 1 to {MAX_SUGGESTIONS}", field="k", source="query")
     now = clock.now()
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in PLACEABLE:
             raise Conflict(
                 f"a {request.status} request is not waiting for a specialist", field="status"
             )
         best = await ranked(request, k, now)
-        await audit(actor, "consultation.suggestions", request, shown=len(best.found))
+        await audit(ctx.actor, "consultation.suggestions", request, shown=len(best.found))
         return await _describe(best, request)
 
 
@@ -177,15 +175,13 @@ async def make_offer(
     return int(assignment.id)
 
 
-async def offer(
-    principal: Principal, actor: Actor, request_id: int, specialist_id: int | None
-) -> int:
+async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int:
     """Offer the request to ``specialist_id`` (or their stand-in while they are away),
     or to the best eligible specialist when ``None``; the specialist it went to."""
     now = clock.now()
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in PLACEABLE:
             raise Conflict(f"a {request.status} request cannot be offered", field="status")
         info = request_info(request)
@@ -226,7 +222,7 @@ async def offer(
         breakdown = score(info, target, network, now=now)
         await make_offer(request, chosen, breakdown, now=now)
         await audit(
-            actor,
+            ctx.actor,
             "consultation.offer",
             request,
             specialist=chosen,

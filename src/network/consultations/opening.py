@@ -11,35 +11,30 @@ from __future__ import annotations
 
 import contextlib
 
-from network.accounts.policy import Principal
-from network.audit.service import Actor
 from network.consultations import offers, requests, schemas
+from network.kernel.context import Context
 from network.lib.errors import DomainError
 
 __all__ = ("create_request", "open_request")
 
 
-async def create_request(
-    principal: Principal, actor: Actor, data: schemas.ConsultationCreate
-) -> int:
+async def create_request(ctx: Context, data: schemas.ConsultationCreate) -> int:
     """Save a new request as a draft, or (``data.submit``) open it and offer it to the
     named specialist; its id."""
-    request_id = await requests.create(principal, actor, data)
+    request_id = await requests.create(ctx, data)
     if data.submit:
-        await _offer_to_named(principal, actor, request_id, data.named_specialist)
+        await _offer_to_named(ctx, request_id, data.named_specialist)
     return request_id
 
 
-async def open_request(principal: Principal, actor: Actor, request_id: int) -> None:
+async def open_request(ctx: Context, request_id: int) -> None:
     """Open a draft: it waits for a specialist, and is offered to the named one."""
-    named = await requests.submit(principal, actor, request_id)
-    await _offer_to_named(principal, actor, request_id, named)
+    named = await requests.submit(ctx, request_id)
+    await _offer_to_named(ctx, request_id, named)
 
 
-async def _offer_to_named(
-    principal: Principal, actor: Actor, request_id: int, named: int | None
-) -> None:
+async def _offer_to_named(ctx: Context, request_id: int, named: int | None) -> None:
     if named is None:
         return
     with contextlib.suppress(DomainError):  # it stays open; its page shows suggestions
-        await offers.offer(principal, actor, request_id, named)
+        await offers.offer(ctx, request_id, named)

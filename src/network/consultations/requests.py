@@ -14,15 +14,16 @@ from typing import Any, Protocol
 
 from piccolo.columns import Column
 
-from network.accounts.case_scope import case_transaction
-from network.accounts.policy import Action, Principal, Target, decide, visible_scope
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations import schemas
 from network.consultations.access import RequestRow, authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
+from network.consultations.repository import visible_cases
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.db import among, id_chunks
 from network.directory.tables import CompetenceArea, Municipality
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Action, Principal, Target, decide, visible_scope
 from network.lib import clock
 from network.lib.deidentified import name_warnings, required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
@@ -43,10 +44,6 @@ __all__ = (
 
 EDITABLE = frozenset({ConsultationStatus.DRAFT, ConsultationStatus.OPEN})
 MAX_LIST = 500
-
-
-def _engine() -> Any:
-    return ConsultationRequest._meta.db
 
 
 async def _area_id(code: str) -> int:
@@ -120,18 +117,18 @@ async def _check_named(specialist_id: int | None) -> None:
         raise InvalidInput("no such specialist", field="named_specialist")
 
 
-async def create(principal: Principal, actor: Actor, data: schemas.ConsultationCreate) -> int:
-    """A new request from the principal's municipality: a draft, or open at once."""
+async def create(ctx: Context, data: schemas.ConsultationCreate) -> int:
+    """A new request from the ctx.principal's municipality: a draft, or open at once."""
     now = clock.now()
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
-    origin = await _origin(principal, data.municipality)
-    async with case_transaction(_engine(), principal):
+    origin = await _origin(ctx.principal, data.municipality)
+    async with ctx.work():
         request = ConsultationRequest(
             area=area_id,
             origin_municipality=origin["id"],
-            requester=principal.user_id,
+            requester=ctx.principal.user_id,
             status=ConsultationStatus.OPEN if data.submit else ConsultationStatus.DRAFT,
             created_at=now,
             opened_at=now if data.submit else None,
@@ -140,7 +137,7 @@ async def create(principal: Principal, actor: Actor, data: schemas.ConsultationC
             setattr(request, str(name), value)
         await request.save()
         await record(
-            actor,
+            ctx.actor,
             "consultation.create",
             "consultation",
             request.id,
@@ -152,8 +149,7 @@ async def create(principal: Principal, actor: Actor, data: schemas.ConsultationC
 
 
 async def update(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     request_id: int,
     data: schemas.ConsultationDraft,
     version: int,
@@ -163,9 +159,9 @@ async def update(
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         if request.status not in EDITABLE:
             raise Conflict(f"a {request.status} request can no longer be edited", field="status")
         if data.municipality is not None and data.municipality != request.municipality:
@@ -183,28 +179,28 @@ async def update(
         )
         if not changed:  # another edit of this version committed first
             raise _changed(version + 1)
-        await audit(actor, "consultation.update", request)
+        await audit(ctx.actor, "consultation.update", request)
 
 
-async def submit(principal: Principal, actor: Actor, request_id: int) -> int | None:
+async def submit(ctx: Context, request_id: int) -> int | None:
     """Open a draft: it now waits for a specialist. The specialist it names, if any
     (``opening.open_request`` offers it to them)."""
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.OPEN)
         await set_status(request, ConsultationStatus.OPEN, opened_at=clock.now())
-        await audit(actor, "consultation.open", request)
+        await audit(ctx.actor, "consultation.open", request)
     return request.named_specialist
 
 
-async def cancel(principal: Principal, actor: Actor, request_id: int, reason: str) -> None:
+async def cancel(ctx: Context, request_id: int, reason: str) -> None:
     """Withdraw a request (its live offer and booking end with it)."""
     reason = required_text("reason", reason)
     now = clock.now()
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_UPDATE)
-        authorize(principal, Action.CONSULTATION_UPDATE, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
+        authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.CANCELLED)
         await Assignment.update(
             {Assignment.status: AssignmentStatus.WITHDRAWN, Assignment.responded_at: now}
@@ -220,7 +216,7 @@ async def cancel(principal: Principal, actor: Actor, request_id: int, reason: st
             }
         ).where((Booking.request == request_id) & (Booking.status == BookingStatus.BOOKED))
         await set_status(request, ConsultationStatus.CANCELLED, closed_at=now)
-        await audit(actor, "consultation.cancel", request)
+        await audit(ctx.actor, "consultation.cancel", request)
 
 
 def _changed(version: int) -> Conflict:
@@ -319,17 +315,17 @@ _COLUMNS = (
 )
 
 
-async def get(principal: Principal, actor: Actor, request_id: int) -> schemas.Consultation:
+async def get(ctx: Context, request_id: int) -> schemas.Consultation:
     """One request, whole, for those the policy lets read it (audited)."""
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_READ)
-        authorize(principal, Action.CONSULTATION_READ, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_READ)
+        authorize(ctx.principal, Action.CONSULTATION_READ, request)
         row = (
             await ConsultationRequest.select(*_COLUMNS)
             .where(ConsultationRequest.id == request_id)
             .first()
         )
-        await audit(actor, "consultation.read", request)
+        await audit(ctx.actor, "consultation.read", request)
     assert row is not None
     return schemas.Consultation(
         **row,
@@ -340,32 +336,26 @@ async def get(principal: Principal, actor: Actor, request_id: int) -> schemas.Co
 
 
 async def list_requests(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     status: ConsultationStatus | None = None,
     mine: bool = False,
     limit: int = 100,
 ) -> list[schemas.ConsultationItem]:
-    """Requests ``principal`` may see: their own, their municipality's or county's (as a
+    """Requests ``ctx.principal`` may see: their own, their municipality's or county's (as a
     social worker or coordinator), and those offered to or accepted by them."""
-    scope = visible_scope(principal, Action.CONSULTATION_READ)
-    visible: Any = ConsultationRequest.id < 0
-    if scope.own_user_id is not None:
-        visible = visible | (ConsultationRequest.requester == scope.own_user_id)
-    if not mine:
-        if scope.municipalities:
-            visible = visible | ConsultationRequest.origin_municipality._.code.is_in(
-                sorted(scope.municipalities)
-            )
-        if scope.counties:
-            visible = visible | ConsultationRequest.origin_municipality._.county._.code.is_in(
-                sorted(scope.counties)
-            )
-    async with case_transaction(_engine(), principal):
-        if principal.specialist_id is not None:
+    scope = visible_scope(ctx.principal, Action.CONSULTATION_READ)
+    visible: Any = visible_cases(
+        scope,
+        never=ConsultationRequest.id < 0,
+        origin=ConsultationRequest.origin_municipality,
+        requester=ConsultationRequest.requester,
+        places=not mine,
+    )
+    async with ctx.work():
+        if ctx.principal.specialist_id is not None:
             involved = await Assignment.select(Assignment.request).where(
-                (Assignment.specialist == principal.specialist_id)
+                (Assignment.specialist == ctx.principal.specialist_id)
                 & Assignment.status.is_in([AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED])
             )
             ids = [row["request"] for row in involved]
@@ -390,7 +380,7 @@ async def list_requests(
             .limit(min(limit, MAX_LIST))
         )
         await record(
-            actor,
+            ctx.actor,
             "consultation.list",
             "consultation",
             None,

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from network.accounts.case_scope import system_scope
-from network.accounts.policy import Action, Principal, visible_scope
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.kernel.case_scope import system_scope
+from network.kernel.context import Context
+from network.kernel.policy import Action, visible_scope
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationKind, Urgency
 from network.privacy.small_numbers import MIN_GROUP
@@ -137,8 +138,7 @@ def _opened(row: dict[str, Any]) -> Opened:
 
 
 async def response_times_for(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     start: datetime,
     end: datetime,
@@ -146,12 +146,12 @@ async def response_times_for(
     area: str | None = None,
 ) -> list[ResponseTimes]:
     """Response times of requests opened in [start, end) from the municipalities the
-    principal may see aggregates of (their municipality or county)."""
+    ctx.principal may see aggregates of (their municipality or county)."""
     if end <= start:
         raise InvalidInput("must be after 'from'", field="to", source="query")
     if end - start > MAX_PERIOD:
         raise InvalidInput("at most a year after 'from'", field="to", source="query")
-    scope = visible_scope(principal, Action.COVERAGE_READ)
+    scope = visible_scope(ctx.principal, Action.COVERAGE_READ)
     if scope.empty:
         raise Forbidden("no role of yours may read response times")
     origin = ConsultationRequest.origin_municipality
@@ -180,7 +180,7 @@ async def response_times_for(
             ConsultationRequest.meeting_at,
         ).where(condition)
     await record(
-        actor,
+        ctx.actor,
         "response_times.read",
         "consultation",
         None,

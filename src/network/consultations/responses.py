@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from network.accounts.policy import Action, Principal
-from network.audit.service import Actor
 from network.consultations.access import (
     RequestRow,
     authorize,
@@ -15,6 +13,8 @@ from network.consultations.lifecycle import check_transition
 from network.consultations.notices import tell_requester
 from network.consultations.requests import audit, set_status
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal
 from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict
@@ -46,41 +46,45 @@ async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: o
     )
 
 
-async def accept(principal: Principal, actor: Actor, request_id: int) -> RequestRow:
+async def accept(ctx: Context, request_id: int) -> RequestRow:
     """Take on an offered request; a meeting is booked next, a written one answered."""
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
-        authorize(principal, Action.CONSULTATION_RESPOND, request)
-        _must_hold_offer(principal, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
+        authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
+        _must_hold_offer(ctx.principal, request)
         check_transition(request.status, ConsultationStatus.ACCEPTED)
         await _close_offer(request, AssignmentStatus.ACCEPTED)
         await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=clock.now())
-        await audit(actor, "consultation.accept", request, specialist=principal.specialist_id)
+        await audit(
+            ctx.actor, "consultation.accept", request, specialist=ctx.principal.specialist_id
+        )
         await tell_requester(request, NotificationKind.OFFER_ACCEPTED)
     return request
 
 
-async def decline(principal: Principal, actor: Actor, request_id: int, reason: str) -> RequestRow:
+async def decline(ctx: Context, request_id: int, reason: str) -> RequestRow:
     """Turn an offer down with a reason; the requester may offer it to someone else."""
     reason = required_text("reason", reason)
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
-        authorize(principal, Action.CONSULTATION_RESPOND, request)
-        _must_hold_offer(principal, request)
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
+        authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
+        _must_hold_offer(ctx.principal, request)
         check_transition(request.status, ConsultationStatus.DECLINED)
         await _close_offer(request, AssignmentStatus.DECLINED, decline_reason=reason)
         await set_status(request, ConsultationStatus.DECLINED)
-        await audit(actor, "consultation.decline", request, specialist=principal.specialist_id)
+        await audit(
+            ctx.actor, "consultation.decline", request, specialist=ctx.principal.specialist_id
+        )
         await tell_requester(request, NotificationKind.OFFER_DECLINED)
     return request
 
 
-async def log_time(principal: Principal, actor: Actor, request_id: int, minutes: int) -> None:
+async def log_time(ctx: Context, request_id: int, minutes: int) -> None:
     """Record the minutes the accepting specialist spent on the consultation in all."""
-    async with case_work(principal, actor):
-        request = await load_visible(principal, request_id, Action.CONSULTATION_RESPOND)
-        authorize(principal, Action.CONSULTATION_RESPOND, request)
-        if request.accepted_by is None or request.accepted_by != principal.specialist_id:
+    async with case_work(ctx):
+        request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
+        authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
+        if request.accepted_by is None or request.accepted_by != ctx.principal.specialist_id:
             raise refused(
                 "only the specialist who took the consultation logs its time",
                 Action.CONSULTATION_RESPOND,
@@ -95,4 +99,4 @@ async def log_time(principal: Principal, actor: Actor, request_id: int, minutes:
         await ConsultationRequest.update({ConsultationRequest.minutes_spent: minutes}).where(
             ConsultationRequest.id == request_id
         )
-        await audit(actor, "consultation.time", request, minutes=minutes)
+        await audit(ctx.actor, "consultation.time", request, minutes=minutes)

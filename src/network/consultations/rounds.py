@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from redis.asyncio import Redis
-
-from network.accounts.case_scope import case_transaction
-from network.accounts.policy import Action, Principal, Target, decide
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations import schemas
 from network.consultations.access import case_work, load_requests, refusals_audited, unseen
 from network.consultations.lifecycle import PLACEABLE
@@ -33,10 +29,11 @@ from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import exported, solve
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
-from network.server.locks import exclusive
 
 __all__ = ("MAX_REQUESTS", "commit", "get_round", "preview", "problem_of")
 
@@ -97,19 +94,17 @@ async def _waiting(county: str | None, municipality: str | None) -> list[int]:
 
 
 async def preview(
-    principal: Principal,
-    actor: Actor,
-    redis: Redis | None,
+    ctx: Context,
     *,
     county: str | None = None,
     municipality: str | None = None,
 ) -> schemas.RoundOut:
     """Solve a round for the waiting requests of the place and keep it as a preview."""
-    county, municipality, place, target = await _place(principal, county, municipality)
+    county, municipality, place, target = await _place(ctx.principal, county, municipality)
     now = clock.now()
     async with (
-        exclusive("round", redis, busy=BUSY),
-        case_transaction(ConsultationRequest._meta.db, principal),
+        ctx.runtime.locks.exclusive("round", busy=BUSY),
+        ctx.work(),
     ):
         rows = await load_requests(await _waiting(county, municipality))
         infos = [request_info(r) for r in rows]
@@ -126,7 +121,7 @@ async def preview(
         stored = AssignmentRound(
             kind=RoundKind.CONSULTATION,
             status=RoundStatus.PREVIEW,
-            created_by=principal.user_id,
+            created_by=ctx.principal.user_id,
             created_at=now,
             total_score=solution.total_score,
             problem=header,
@@ -152,7 +147,7 @@ async def preview(
             },
         )
         await record(
-            actor,
+            ctx.actor,
             "round.preview",
             "round",
             stored.id,
@@ -257,21 +252,19 @@ def _round_out(row: dict[str, Any], assignments: list[dict[str, Any]]) -> schema
     )
 
 
-async def get_round(
-    principal: Principal, actor: Actor, round_id: int, *, audited: bool = True
-) -> schemas.RoundOut:
-    async with case_work(principal, actor):
-        row = await _round_row(principal, round_id)
+async def get_round(ctx: Context, round_id: int, *, audited: bool = True) -> schemas.RoundOut:
+    async with case_work(ctx):
+        row = await _round_row(ctx.principal, round_id)
         assignments = await _assignments(round_id)
         if audited:
-            await record(actor, "round.read", "round", round_id)
+            await record(ctx.actor, "round.read", "round", round_id)
     return _round_out(row, assignments)
 
 
-async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[str, Any]:
+async def problem_of(ctx: Context, round_id: int) -> dict[str, Any]:
     """The round's problem instance, for anyone to re-solve (ids and scores only)."""
-    async with refusals_audited(actor):
-        await _round_row(principal, round_id)
+    async with refusals_audited(ctx.actor):
+        await _round_row(ctx.principal, round_id)
     row = (
         await AssignmentRound.select(AssignmentRound.problem, AssignmentRound.pairs)
         .where(AssignmentRound.id == round_id)
@@ -279,7 +272,7 @@ async def problem_of(principal: Principal, actor: Actor, round_id: int) -> dict[
         .first()
     )
     assert row is not None
-    await record(actor, "round.problem", "round", round_id)
+    await record(ctx.actor, "round.problem", "round", round_id)
     return exported(row["problem"], row["pairs"])
 
 
@@ -308,16 +301,14 @@ async def _current(request_ids: list[int]) -> dict[int, _Current]:
     return found
 
 
-async def commit(
-    principal: Principal, actor: Actor, redis: Redis | None, round_id: int
-) -> schemas.RoundOut:
+async def commit(ctx: Context, round_id: int) -> schemas.RoundOut:
     """Turn a preview's proposals into offers, all in one transaction."""
     now = clock.now()
     async with (
-        exclusive("round", redis, busy=BUSY),
-        case_work(principal, actor),
+        ctx.runtime.locks.exclusive("round", busy=BUSY),
+        case_work(ctx),
     ):
-        row = await _round_row(principal, round_id)
+        row = await _round_row(ctx.principal, round_id)
         if row["status"] != RoundStatus.PREVIEW:
             raise Conflict(f"the round is {row['status']} already", field="round_id")
         assignments = await _assignments(round_id)  # (what the answer shows, as it ends)
@@ -348,7 +339,7 @@ async def commit(
             {AssignmentRound.status: RoundStatus.COMMITTED, AssignmentRound.committed_at: now}
         ).where(AssignmentRound.id == round_id)
         await record(
-            actor,
+            ctx.actor,
             "round.commit",
             "round",
             round_id,

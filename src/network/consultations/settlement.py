@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from network.accounts.case_scope import system_scope
-from network.accounts.policy import Action, Principal, visible_scope
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import Municipality
+from network.kernel.case_scope import system_scope
+from network.kernel.context import Context
+from network.kernel.policy import Action, visible_scope
 from network.lib.csvsafe import csv_text
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus
@@ -122,11 +123,9 @@ async def _counties_of(codes: Iterable[str]) -> dict[str, str]:
     return {row["code"]: row["county"] for row in rows}
 
 
-async def settlement_for(
-    principal: Principal, actor: Actor, *, month: str, hourly_rate: int
-) -> list[SettlementLine]:
-    """The month's lines that concern a municipality in ``principal``'s scope."""
-    scope = visible_scope(principal, Action.SETTLEMENT_READ)
+async def settlement_for(ctx: Context, *, month: str, hourly_rate: int) -> list[SettlementLine]:
+    """The month's lines that concern a municipality in ``ctx.principal``'s scope."""
+    scope = visible_scope(ctx.principal, Action.SETTLEMENT_READ)
     if scope.empty:
         raise Forbidden("no role of yours may read settlements")
     start, end = month_bounds(month)
@@ -138,7 +137,7 @@ async def settlement_for(
 
     visible = [line for line in lines if mine(line.giver) or mine(line.receiver)]
     await record(
-        actor,
+        ctx.actor,
         "settlement.read",
         "settlement",
         month,

@@ -10,11 +10,11 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import exports, schemas, services
 from network.graph.coverage import Service
 from network.graph.resilience import Dependence
+from network.kernel.policy import Action
 
 __all__ = ("CoverageController", "report_out")
 
@@ -86,6 +86,7 @@ class CoverageController(Controller):
     @get("/", operation_id="getCoverage")
     async def get_coverage(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: County = None,
         area: Area = None,
@@ -98,10 +99,8 @@ class CoverageController(Controller):
         (requests, per 10,000 inhabitants, unplaced, median days to a meeting), with
         counts of 1–4 suppressed. ``Accept: text/csv`` or ``application/geo+json``
         (or ``format=``) for exports."""
-        principal = await signed_in_principal(request)
         report = await services.report(
-            principal,
-            actor_of(request, principal),
+            ctx,
             county=county,
             area=area,
             service=service,
@@ -116,7 +115,9 @@ class CoverageController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
             )
         if chosen == "geojson":
-            shapes = await services.boundaries(frozenset(r.cell.municipality for r in report.rows))
+            shapes = await services.boundaries(
+                ctx.runtime.cache, frozenset(r.cell.municipality for r in report.rows)
+            )
             return Response(
                 msgspec.json.encode(exports.to_geojson(report, shapes)),  # type: ignore[arg-type]
                 media_type=GEOJSON,
@@ -127,6 +128,7 @@ class CoverageController(Controller):
     @get("/counties", operation_id="getCoverageByCounty")
     async def get_counties(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: County = None,
         area: Area = None,
@@ -134,10 +136,7 @@ class CoverageController(Controller):
     ) -> list[schemas.CountySummaryOut]:
         """Per county and area: municipalities and population covered (local or
         shared), and their shares."""
-        principal = await signed_in_principal(request)
-        report = await services.report(
-            principal, actor_of(request, principal), county=county, area=area, service=service
-        )
+        report = await services.report(ctx, county=county, area=area, service=service)
         return [
             schemas.CountySummaryOut(
                 **asdict(s), covered_share=s.covered_share, population_share=s.population_share
@@ -148,6 +147,7 @@ class CoverageController(Controller):
     @get("/recommendations", operation_id="getCoverageRecommendations")
     async def get_recommendations(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: County = None,
         area: Area = None,
@@ -165,10 +165,8 @@ class CoverageController(Controller):
         agreements that would cover the most uncovered population in your scope, by
         greedy maximum coverage (within 1 − 1/e of the best), with the exact optimum
         alongside when the instance is small enough to solve."""
-        principal = await signed_in_principal(request)
         found = await services.recommend(
-            principal,
-            actor_of(request, principal),
+            ctx,
             county=county,
             area=area,
             kind=kind,
@@ -204,6 +202,7 @@ class CoverageController(Controller):
     @get("/weak-points", operation_id="getCoverageWeakPoints")
     async def get_weak_points(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: County = None,
         area: Area = None,
@@ -211,10 +210,7 @@ class CoverageController(Controller):
     ) -> schemas.WeakPointsOut:
         """Specialists whose loss would leave municipalities uncovered in an area, and
         agreements that alone keep municipalities covered; most population first."""
-        principal = await signed_in_principal(request)
-        found = await services.weak_points(
-            principal, actor_of(request, principal), county=county, area=area, service=service
-        )
+        found = await services.weak_points(ctx, county=county, area=area, service=service)
         return schemas.WeakPointsOut(
             specialists=[_dependence(d, found.specialist_names) for d in found.specialists],
             agreements=[_dependence(d, found.agreement_names) for d in found.agreements],
@@ -223,6 +219,7 @@ class CoverageController(Controller):
     @get("/trends", operation_id="getCoverageTrends")
     async def get_trends(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: County = None,
         area: Area = None,
@@ -232,10 +229,7 @@ class CoverageController(Controller):
         of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
         inhabitants covered (averaged over the areas), the specialists working in the
         municipalities and their weekly hours (summed over the areas)."""
-        principal = await signed_in_principal(request)
-        points = await services.trends(
-            principal, actor_of(request, principal), county=county, area=area, months=months
-        )
+        points = await services.trends(ctx, county=county, area=area, months=months)
         return [
             schemas.MonthOut(
                 month=p.demand.month,

@@ -11,13 +11,13 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import services
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
+from network.kernel.policy import Action
 from network.lib.errors import DomainError
 from network.web.forms import refused
 from network.web.render import render
@@ -56,8 +56,6 @@ def _percent(point: SupplyPoint | None) -> float | None:
 def _scope(common: dict[str, Any]) -> dict[str, Any]:
     """The reader, the county, the area and the service the page's filters chose."""
     return {
-        "principal": common["principal_obj"],
-        "actor": common["actor"],
         "county": common["county"],
         "area": common["area"],
         "service": common["service"],
@@ -77,16 +75,13 @@ class CoveragePages(Controller):
     opt = {ACTION_KEY: Action.COVERAGE_READ}
 
     async def _common(
-        self, request: AnyRequest, county: str | None, area: str | None
+        self, ctx: Ctx, request: AnyRequest, county: str | None, area: str | None
     ) -> dict[str, Any]:
-        principal = await signed_in_principal(request)
-        where = await services.places_for(principal)
+        where = await services.places_for(ctx.principal)
         counties = {c.code: c for c in await list_counties() if c.code in where.counties}
         chosen = county if county in counties else next(iter(counties), None)
         areas = {a.code: a for a in await list_areas()}
         return {
-            "principal_obj": principal,
-            "actor": actor_of(request, principal),
             "counties": counties,
             "county": chosen,
             "areas": areas,
@@ -107,15 +102,19 @@ class CoveragePages(Controller):
 
     @get("/", name="coverage")
     async def overview(
-        self, request: AnyRequest, county: Text = None, area: Text = None, m: Text = None
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        m: Text = None,
     ) -> Template:
         """The county: coverage per area, the map for one area, a municipality's details
         and the monthly demand."""
         try:
-            common = await self._common(request, county, area)
+            common = await self._common(ctx, request, county, area)
             report = await services.report(
-                common["principal_obj"],
-                common["actor"],
+                ctx,
                 county=common["county"],
                 service=common["service"],
             )
@@ -127,11 +126,13 @@ class CoveragePages(Controller):
             summaries, key=lambda a: (summaries[a].population_share, a), default=None
         )
         rows = [r for r in report.rows if r.cell.area == area_code]
-        shapes = svg_map(await services.boundaries(frozenset(r.cell.municipality for r in rows)))
-        selected = next((r for r in rows if r.cell.municipality == m), None)
-        points = await services.trends(
-            common["principal_obj"], common["actor"], county=common["county"], area=area_code
+        shapes = svg_map(
+            await services.boundaries(
+                ctx.runtime.cache, frozenset(r.cell.municipality for r in rows)
+            )
         )
+        selected = next((r for r in rows if r.cell.municipality == m), None)
+        points = await services.trends(ctx, county=common["county"], area=area_code)
         months = [p.demand.month for p in points]
         return await render(
             request,
@@ -153,11 +154,14 @@ class CoveragePages(Controller):
         )
 
     @get("/gaps", name="coverage-gaps")
-    async def gaps(self, request: AnyRequest, county: Text = None, area: Text = None) -> Template:
+    async def gaps(
+        self, ctx: Ctx, request: AnyRequest, county: Text = None, area: Text = None
+    ) -> Template:
         """Municipalities without coverage in an area, most inhabitants first."""
         try:
-            common = await self._common(request, county, area)
+            common = await self._common(ctx, request, county, area)
             report = await services.report(
+                ctx,
                 **_scope(common),
             )
         except DomainError as error:
@@ -178,6 +182,7 @@ class CoveragePages(Controller):
     @get("/act", name="coverage-act")
     async def act(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         county: Text = None,
         area: Text = None,
@@ -187,11 +192,11 @@ class CoveragePages(Controller):
         """Where to act: the recommender's answer for new specialists or agreements."""
         chosen_kind = kind if kind in ("specialists", "agreements") else "specialists"
         try:
-            common = await self._common(request, county, area)
-            found = await services.recommend(**_scope(common), kind=chosen_kind, k=k)
+            common = await self._common(ctx, request, county, area)
+            found = await services.recommend(ctx, **_scope(common), kind=chosen_kind, k=k)
         except DomainError as error:
             return await refused(request, error)
-        where = await services.places_for(common["principal_obj"])
+        where = await services.places_for(ctx.principal)
         return await render(
             request,
             "coverage/act.html.j2",
@@ -205,16 +210,19 @@ class CoveragePages(Controller):
         )
 
     @get("/weak-points", name="coverage-weak-points")
-    async def weak(self, request: AnyRequest, county: Text = None, area: Text = None) -> Template:
+    async def weak(
+        self, ctx: Ctx, request: AnyRequest, county: Text = None, area: Text = None
+    ) -> Template:
         """Single points of failure: specialists and agreements coverage hangs on."""
         try:
-            common = await self._common(request, county, area)
+            common = await self._common(ctx, request, county, area)
             found = await services.weak_points(
+                ctx,
                 **_scope(common),
             )
         except DomainError as error:
             return await refused(request, error)
-        where = await services.places_for(common["principal_obj"])
+        where = await services.places_for(ctx.principal)
         return await render(
             request,
             "coverage/weak.html.j2",

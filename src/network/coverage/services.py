@@ -17,9 +17,7 @@ from typing import Any
 
 import msgspec
 
-from network.accounts.case_scope import system_scope
-from network.accounts.policy import Action, Principal, visible_scope
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.tables import ConsultationRequest
 from network.coverage.history import supply_points
 from network.coverage.loader import load_graph
@@ -38,11 +36,14 @@ from network.graph.placement import (
     total,
 )
 from network.graph.resilience import Dependence, single_agreements, single_specialists
+from network.kernel.cache import Cache
+from network.kernel.case_scope import system_scope
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal, visible_scope
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput
 from network.lib.vocab import ConsultationStatus
 from network.scheduling import STOCKHOLM
-from network.server import cache
 from network.specialists.services import specialist_names
 
 __all__ = (
@@ -114,12 +115,14 @@ async def places_for(principal: Principal) -> Places:
     )
 
 
-async def _cached(key: str, compute: Callable[[], Awaitable[Any]], kind: Any, ttl: int) -> Any:
+async def _cached(
+    cache: Cache, key: str, compute: Callable[[], Awaitable[Any]], kind: Any, ttl: int
+) -> Any:
     found = await cache.cached(await network_token(), key, _encoded(compute), ttl=ttl)
     return msgspec.json.decode(found, type=kind)
 
 
-async def cells_on(day: date, service: Service) -> list[Cell]:
+async def cells_on(cache: Cache, day: date, service: Service) -> list[Cell]:
     """Every municipality × area, computed once per day, service and data version."""
 
     async def compute() -> list[Cell]:
@@ -127,12 +130,12 @@ async def cells_on(day: date, service: Service) -> list[Cell]:
         return coverage(graph, service)
 
     found: list[Cell] = await _cached(
-        f"cells:{day.isoformat()}:{service.value}", compute, list[Cell], CELLS_TTL
+        cache, f"cells:{day.isoformat()}:{service.value}", compute, list[Cell], CELLS_TTL
     )
     return found
 
 
-async def _facts(start: datetime, end: datetime) -> list[RequestFact]:
+async def _facts(cache: Cache, start: datetime, end: datetime) -> list[RequestFact]:
     async def compute() -> list[RequestFact]:
         origin = ConsultationRequest.origin_municipality
         async with system_scope(ConsultationRequest._meta.db):
@@ -159,6 +162,7 @@ async def _facts(start: datetime, end: datetime) -> list[RequestFact]:
         ]
 
     found: list[RequestFact] = await _cached(
+        cache,
         f"facts:{start.date().isoformat()}:{end.date().isoformat()}",
         compute,
         list[RequestFact],
@@ -200,8 +204,7 @@ def _select(cells: list[Cell], codes: frozenset[str], area: str | None) -> list[
 
 
 async def report(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     county: str | None = None,
     area: str | None = None,
@@ -209,23 +212,23 @@ async def report(
     months: int = 12,
 ) -> Report:
     """Coverage and demand per municipality × area in the reader's scope."""
-    where = await places_for(principal)
+    where = await places_for(ctx.principal)
     codes = where.within(county)
     day = today()
-    cells = await cells_on(day, service)
+    cells = await cells_on(ctx.runtime.cache, day, service)
     if area is not None and not any(c.area == area for c in cells):
         raise InvalidInput(f"unknown or inactive area {area!r}", field="area", source="query")
     chosen = _select(cells, codes, area)
     start, end = _period(months)
     figures = demand(
-        (f for f in await _facts(start, end) if f.municipality in codes),
+        (f for f in await _facts(ctx.runtime.cache, start, end) if f.municipality in codes),
         where.population,
     )
     rows = [
         Row(c, where.names[c.municipality], figures.get((c.municipality, c.area))) for c in chosen
     ]
     await record(
-        actor,
+        ctx.actor,
         "coverage.read",
         "coverage",
         None,
@@ -256,8 +259,7 @@ class Recommendation:
 
 
 async def recommend(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     county: str | None = None,
     area: str | None = None,
@@ -271,7 +273,7 @@ async def recommend(
         raise InvalidInput("must be specialists or agreements", field="kind", source="query")
     if not 1 <= k <= 20:
         raise InvalidInput("must be between 1 and 20", field="k", source="query")
-    where = await places_for(principal)
+    where = await places_for(ctx.principal)
     codes = where.within(county)
     day = today()
 
@@ -297,9 +299,11 @@ async def recommend(
         return Recommendation(kind, k, sum(weights.values()), picks, optimum, len(candidates))
 
     key = f"act:{day}:{service.value}:{kind}:{k}:{area}:{','.join(sorted(codes))}"
-    found: Recommendation = await _cached(key, compute, Recommendation, CELLS_TTL)
+    found: Recommendation = await _cached(
+        ctx.runtime.cache, key, compute, Recommendation, CELLS_TTL
+    )
     await record(
-        actor,
+        ctx.actor,
         "coverage.recommend",
         "coverage",
         None,
@@ -318,24 +322,23 @@ class WeakPoints:
 
 
 async def weak_points(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     county: str | None = None,
     area: str | None = None,
     service: Service = Service.CONSULTATION,
 ) -> WeakPoints:
     """Specialists and agreements that alone keep municipalities in scope covered."""
-    where = await places_for(principal)
+    where = await places_for(ctx.principal)
     codes = where.within(county)
-    cells = _select(await cells_on(today(), service), codes, area)
+    cells = _select(await cells_on(ctx.runtime.cache, today(), service), codes, area)
     people = single_specialists(cells)
     deals = single_agreements(cells)
     agreement_rows = await SharingAgreement.select(
         SharingAgreement.id, SharingAgreement.name
     ).where(SharingAgreement.id.is_in([d.holder for d in deals] or [0]))
     await record(
-        actor,
+        ctx.actor,
         "coverage.weak_points",
         "coverage",
         None,
@@ -359,8 +362,7 @@ class Trend:
 
 
 async def trends(
-    principal: Principal,
-    actor: Actor,
+    ctx: Context,
     *,
     county: str | None = None,
     area: str | None = None,
@@ -368,12 +370,12 @@ async def trends(
 ) -> list[Trend]:
     """Per month: requests, unplaced requests and the median wait to a meeting, and the
     inhabitants covered and the specialists' hours from the monthly snapshots."""
-    where = await places_for(principal)
+    where = await places_for(ctx.principal)
     codes = where.within(county)
     start, end = _period(months)
     facts = [
         f
-        for f in await _facts(start, end)
+        for f in await _facts(ctx.runtime.cache, start, end)
         if f.municipality in codes and (area is None or f.area == area)
     ]
     first = start.astimezone(STOCKHOLM).date().replace(day=1)
@@ -383,11 +385,13 @@ async def trends(
         labels.append(month.strftime("%Y-%m"))
         month = (month + timedelta(days=32)).replace(day=1)
     supply = await supply_points(codes, area, labels)
-    await record(actor, "coverage.trends", "coverage", None, county=county, detail={"area": area})
+    await record(
+        ctx.actor, "coverage.trends", "coverage", None, county=county, detail={"area": area}
+    )
     return [Trend(d, s) for d, s in zip(monthly(facts, labels), supply, strict=True)]
 
 
-async def boundaries(codes: frozenset[str]) -> dict[str, Any]:
+async def boundaries(cache: Cache, codes: frozenset[str]) -> dict[str, Any]:
     """GeoJSON geometries of the given municipalities (reference data, cached)."""
 
     async def compute() -> dict[str, Any]:

@@ -20,7 +20,6 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from network.accounts.case_scope import system_transaction
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
 from network.db import insert_chunks
@@ -41,6 +40,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.kernel.case_scope import system_transaction
 from network.lib import clock
 from network.lib.clock import STOCKHOLM
 from network.mentoring.tables import (

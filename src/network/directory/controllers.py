@@ -8,8 +8,8 @@ from litestar import Controller, get
 from litestar.params import QueryParameter
 
 from network.accounts.guards import ACTION_KEY
-from network.accounts.policy import Action
 from network.directory import schemas, services
+from network.kernel.policy import Action
 
 __all__ = ("DirectoryController",)
 

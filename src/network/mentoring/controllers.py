@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
+from network.kernel.policy import Action
 from network.mentoring import ladder, mentors, programmes, requests, rounds, schemas
 
 __all__ = ("MentoringController",)
@@ -26,38 +26,35 @@ class MentoringController(Controller):
     @get("/programmes", operation_id="listMentoringProgrammes", opt=SIGNED_IN)
     async def list_programmes(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         municipality: Annotated[str | None, QueryParameter(pattern=r"^\d{4}$")] = None,
     ) -> list[schemas.ProgrammeOut]:
         """Programmes with their cohorts, or those a municipality takes part in."""
-        principal = await signed_in_principal(request)
-        return await programmes.list_programmes(principal, municipality=municipality)
+        return await programmes.list_programmes(ctx.principal, municipality=municipality)
 
     @get("/programmes/{programme_id:int}", operation_id="getMentoringProgramme", opt=SIGNED_IN)
     async def get_programme(
-        self, request: AnyRequest, programme_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
     ) -> schemas.ProgrammeOut:
-        return await programmes.get_programme(await signed_in_principal(request), programme_id)
+        return await programmes.get_programme(ctx.principal, programme_id)
 
     @post("/programmes", operation_id="createMentoringProgramme", opt=MANAGE)
     async def create_programme(
-        self, request: AnyRequest, data: JSONBody[schemas.ProgrammeIn]
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.ProgrammeIn]
     ) -> schemas.ProgrammeOut:
         """A programme run by a county or by a group of municipalities, with its ladder."""
-        principal = await signed_in_principal(request)
-        return await programmes.create_programme(principal, actor_of(request, principal), data)
+        return await programmes.create_programme(ctx, data)
 
     @put("/programmes/{programme_id:int}", operation_id="updateMentoringProgramme", opt=MANAGE)
     async def update_programme(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         programme_id: FromPath[int],
         data: JSONBody[schemas.ProgrammeIn],
     ) -> schemas.ProgrammeOut:
-        principal = await signed_in_principal(request)
-        return await programmes.update_programme(
-            principal, actor_of(request, principal), programme_id, data
-        )
+        return await programmes.update_programme(ctx, programme_id, data)
 
     @post(
         "/programmes/{programme_id:int}/cohorts",
@@ -65,12 +62,13 @@ class MentoringController(Controller):
         opt=MANAGE,
     )
     async def create_cohort(
-        self, request: AnyRequest, programme_id: FromPath[int], data: JSONBody[schemas.CohortIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        programme_id: FromPath[int],
+        data: JSONBody[schemas.CohortIn],
     ) -> schemas.CohortOut:
-        principal = await signed_in_principal(request)
-        return await programmes.create_cohort(
-            principal, actor_of(request, principal), programme_id, data
-        )
+        return await programmes.create_cohort(ctx, programme_id, data)
 
     @get(
         "/programmes/{programme_id:int}/mentors",
@@ -78,12 +76,12 @@ class MentoringController(Controller):
         opt=SIGNED_IN,
     )
     async def list_mentors(
-        self, request: AnyRequest, programme_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
     ) -> list[schemas.OfferOut]:
         """The programme's active mentors with the seats they have left (their unit and
         years for the programme's participants and coordinators, their ranking of the
         applicants for themselves and the coordinators)."""
-        return await mentors.list_offers(await signed_in_principal(request), programme_id)
+        return await mentors.list_offers(ctx.principal, programme_id)
 
     @put(
         "/programmes/{programme_id:int}/mentor",
@@ -91,19 +89,25 @@ class MentoringController(Controller):
         opt=TAKE_PART,
     )
     async def save_offer(
-        self, request: AnyRequest, programme_id: FromPath[int], data: JSONBody[schemas.OfferIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        programme_id: FromPath[int],
+        data: JSONBody[schemas.OfferIn],
     ) -> schemas.OfferOut:
         """Offer (or change your offer) to mentor in the programme."""
-        principal = await signed_in_principal(request)
-        return await mentors.save_offer(principal, actor_of(request, principal), programme_id, data)
+        return await mentors.save_offer(ctx, programme_id, data)
 
     @put("/mentors/{offer_id:int}/ranking", operation_id="rankApplicants", opt=TAKE_PART)
     async def rank(
-        self, request: AnyRequest, offer_id: FromPath[int], data: JSONBody[schemas.RankingIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        offer_id: FromPath[int],
+        data: JSONBody[schemas.RankingIn],
     ) -> schemas.OfferOut:
         """A mentor's ranking of the programme's applicants, best first."""
-        principal = await signed_in_principal(request)
-        return await mentors.set_ranking(principal, actor_of(request, principal), offer_id, data)
+        return await mentors.set_ranking(ctx, offer_id, data)
 
     @get(
         "/programmes/{programme_id:int}/applicants",
@@ -111,34 +115,33 @@ class MentoringController(Controller):
         opt=SIGNED_IN,
     )
     async def applicants(
-        self, request: AnyRequest, programme_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
     ) -> list[schemas.RequestOut]:
         """The programme's open requests, for its mentors (to rank) and coordinators."""
-        principal = await signed_in_principal(request)
-        return await requests.applicants(principal, programme_id)
+        return await requests.applicants(ctx.principal, programme_id)
 
     @post("/requests", operation_id="createMentoringRequest", opt=TAKE_PART)
     async def create_request(
-        self, request: AnyRequest, data: JSONBody[schemas.RequestIn]
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.RequestIn]
     ) -> schemas.RequestOut:
         """Ask for a mentor in a programme."""
-        principal = await signed_in_principal(request)
-        return await requests.create_request(principal, actor_of(request, principal), data)
+        return await requests.create_request(ctx, data)
 
     @get("/requests", operation_id="listMyMentoringRequests", opt=SIGNED_IN)
-    async def my_requests(self, request: AnyRequest) -> list[schemas.RequestOut]:
+    async def my_requests(self, ctx: Ctx, request: AnyRequest) -> list[schemas.RequestOut]:
         """Your own requests for a mentor."""
-        return await requests.my_requests(await signed_in_principal(request))
+        return await requests.my_requests(ctx.principal)
 
     @put("/requests/{request_id:int}/wishes", operation_id="saveMentoringWishes", opt=TAKE_PART)
     async def wishes(
-        self, request: AnyRequest, request_id: FromPath[int], data: JSONBody[schemas.RankingIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        request_id: FromPath[int],
+        data: JSONBody[schemas.RankingIn],
     ) -> schemas.RequestOut:
         """Your ranked wishes among the programme's mentors (offer ids), while open."""
-        principal = await signed_in_principal(request)
-        return await requests.set_wishes(
-            principal, actor_of(request, principal), request_id, data.ranking
-        )
+        return await requests.set_wishes(ctx, request_id, data.ranking)
 
     @post(
         "/requests/{request_id:int}/withdraw",
@@ -146,9 +149,10 @@ class MentoringController(Controller):
         opt=SIGNED_IN,
         status_code=200,
     )
-    async def withdraw(self, request: AnyRequest, request_id: FromPath[int]) -> schemas.RequestOut:
-        principal = await signed_in_principal(request)
-        return await requests.withdraw_request(principal, actor_of(request, principal), request_id)
+    async def withdraw(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> schemas.RequestOut:
+        return await requests.withdraw_request(ctx, request_id)
 
     @post(
         "/requests/{request_id:int}/match",
@@ -156,21 +160,25 @@ class MentoringController(Controller):
         opt=MANAGE,
         status_code=200,
     )
-    async def match(self, request: AnyRequest, request_id: FromPath[int]) -> schemas.RequestOut:
+    async def match(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> schemas.RequestOut:
         """Match one open request (a late joiner) to the best mentor with a seat left."""
-        principal = await signed_in_principal(request)
-        return await rounds.match_late_joiner(principal, actor_of(request, principal), request_id)
+        return await rounds.match_late_joiner(ctx, request_id)
 
     @post("/cohorts/{cohort_id:int}/rounds", operation_id="previewMentoringRound", opt=MANAGE)
-    async def preview(self, request: AnyRequest, cohort_id: FromPath[int]) -> schemas.RoundOut:
+    async def preview(
+        self, ctx: Ctx, request: AnyRequest, cohort_id: FromPath[int]
+    ) -> schemas.RoundOut:
         """Both answers for the cohort's open requests, side by side (nothing is written
         but the preview)."""
-        principal = await signed_in_principal(request)
-        return await rounds.preview_round(principal, actor_of(request, principal), cohort_id)
+        return await rounds.preview_round(ctx, cohort_id)
 
     @get("/rounds/{round_id:int}", operation_id="getMentoringRound", opt=MANAGE)
-    async def get_round(self, request: AnyRequest, round_id: FromPath[int]) -> schemas.RoundOut:
-        return await rounds.get_round(await signed_in_principal(request), round_id)
+    async def get_round(
+        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
+    ) -> schemas.RoundOut:
+        return await rounds.get_round(ctx.principal, round_id)
 
     @post(
         "/rounds/{round_id:int}/commit",
@@ -179,25 +187,26 @@ class MentoringController(Controller):
         status_code=200,
     )
     async def commit(
-        self, request: AnyRequest, round_id: FromPath[int], data: JSONBody[schemas.CommitIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        round_id: FromPath[int],
+        data: JSONBody[schemas.CommitIn],
     ) -> schemas.RoundOut:
         """Commit the welfare-optimal or the stable answer; the pairs are notified."""
-        principal = await signed_in_principal(request)
-        return await rounds.commit_round(principal, actor_of(request, principal), round_id, data)
+        return await rounds.commit_round(ctx, round_id, data)
 
     @get("/cohorts/{cohort_id:int}/progress", operation_id="getCohortProgress", opt=MANAGE)
     async def progress(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         cohort_id: FromPath[int],
         format: Annotated[str | None, QueryParameter(pattern=r"^(json|csv)$")] = None,
     ) -> Response[Any]:
         """Every pair of the cohort: steps signed, meetings, last met, gone quiet;
         ``format=csv`` (or ``Accept: text/csv``) for the programme's report."""
-        principal = await signed_in_principal(request)
-        _, programme, pairs, _ = await ladder.cohort_progress(
-            principal, actor_of(request, principal), cohort_id
-        )
+        _, programme, pairs, _ = await ladder.cohort_progress(ctx, cohort_id)
         if format == "csv" or "text/csv" in request.headers.get("accept", ""):
             return Response(
                 ladder.progress_csv(programme, pairs),
@@ -207,24 +216,30 @@ class MentoringController(Controller):
         return Response(pairs)
 
     @get("/pairs/{request_id:int}", operation_id="getMentoringPair", opt=SIGNED_IN)
-    async def pair(self, request: AnyRequest, request_id: FromPath[int]) -> schemas.PairOut:
+    async def pair(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> schemas.PairOut:
         """A pair's ladder and meetings: for the mentee, the mentor and coordinators."""
-        return await ladder.pair_view(await signed_in_principal(request), request_id)
+        return await ladder.pair_view(ctx.principal, request_id)
 
     @post("/pairs/{request_id:int}/meetings", operation_id="recordMentoringMeeting", opt=TAKE_PART)
     async def meeting(
-        self, request: AnyRequest, request_id: FromPath[int], data: JSONBody[schemas.MeetingIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        request_id: FromPath[int],
+        data: JSONBody[schemas.MeetingIn],
     ) -> schemas.PairOut:
         """The mentor records a meeting: day, minutes and themes (no case text)."""
-        principal = await signed_in_principal(request)
-        return await ladder.record_meeting(
-            principal, actor_of(request, principal), request_id, data
-        )
+        return await ladder.record_meeting(ctx, request_id, data)
 
     @post("/pairs/{request_id:int}/signoffs", operation_id="signOffStep", opt=TAKE_PART)
     async def sign(
-        self, request: AnyRequest, request_id: FromPath[int], data: JSONBody[schemas.SignoffIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        request_id: FromPath[int],
+        data: JSONBody[schemas.SignoffIn],
     ) -> schemas.PairOut:
         """The mentor signs off the next step of the ladder."""
-        principal = await signed_in_principal(request)
-        return await ladder.sign_off(principal, actor_of(request, principal), request_id, data)
+        return await ladder.sign_off(ctx, request_id, data)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from network.accounts.policy import Principal
-from network.audit.service import Actor, record
-from network.db import is_unique_violation, write_transaction
+from network.audit.services import record
+from network.db import is_unique_violation
+from network.kernel.context import Context
+from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.clock import today
 from network.lib.csvsafe import csv_text
@@ -144,46 +145,42 @@ async def _mentor_of_live_pair(principal: Principal, request_id: int) -> Access:
     return access
 
 
-async def record_meeting(
-    principal: Principal, actor: Actor, request_id: int, data: schemas.MeetingIn
-) -> schemas.PairOut:
-    access = await _mentor_of_live_pair(principal, request_id)
+async def record_meeting(ctx: Context, request_id: int, data: schemas.MeetingIn) -> schemas.PairOut:
+    access = await _mentor_of_live_pair(ctx.principal, request_id)
     if data.held_on > today():
         raise InvalidInput("must not be in the future", field="held_on")
     matched = access.request.matched_at
     if matched is not None and data.held_on < matched.astimezone(STOCKHOLM).date():
         raise InvalidInput("must not be before the pair was matched", field="held_on")
-    async with write_transaction(MentoringMeeting._meta.db):
+    async with ctx.work():
         meeting = MentoringMeeting(
             request=request_id,
             held_on=data.held_on,
             minutes=data.minutes,
             themes=[t.value for t in dict.fromkeys(data.themes)],
-            recorded_by=principal.user_id,
+            recorded_by=ctx.principal.user_id,
             created_at=clock.now(),
         )
         await meeting.save()
         await record(
-            actor,
+            ctx.actor,
             "mentoring.meeting_record",
             "mentoring_request",
             request_id,
             municipality=access.request.municipality,
             detail={"minutes": data.minutes},
         )
-    return await pair_view(principal, request_id)
+    return await pair_view(ctx.principal, request_id)
 
 
-async def sign_off(
-    principal: Principal, actor: Actor, request_id: int, data: schemas.SignoffIn
-) -> schemas.PairOut:
+async def sign_off(ctx: Context, request_id: int, data: schemas.SignoffIn) -> schemas.PairOut:
     """The mentor signs off the next step of the ladder (steps go in order)."""
-    access = await _mentor_of_live_pair(principal, request_id)
+    access = await _mentor_of_live_pair(ctx.principal, request_id)
     total = len(access.programme.steps)
     if data.step > total:
         raise InvalidInput(f"the programme's ladder has {total} steps", field="step")
     try:
-        async with write_transaction(LadderSignoff._meta.db):
+        async with ctx.work():
             done = {
                 row["step"]
                 for row in await LadderSignoff.select(LadderSignoff.step).where(
@@ -201,12 +198,12 @@ async def sign_off(
                 LadderSignoff(
                     request=request_id,
                     step=data.step,
-                    signed_by=principal.user_id,
+                    signed_by=ctx.principal.user_id,
                     signed_at=clock.now(),
                 )
             )
             await record(
-                actor,
+                ctx.actor,
                 "mentoring.step_signoff",
                 "mentoring_request",
                 request_id,
@@ -217,22 +214,22 @@ async def sign_off(
         if is_unique_violation(error):
             raise Conflict(f"step {data.step} is already signed off", field="step") from None
         raise
-    return await pair_view(principal, request_id)
+    return await pair_view(ctx.principal, request_id)
 
 
 async def cohort_progress(
-    principal: Principal, actor: Actor, cohort_id: int
+    ctx: Context, cohort_id: int
 ) -> tuple[dict[str, object], Programme, list[schemas.PairOut], list[schemas.RequestOut]]:
     """The cohort, its programme, its pairs (matched or ended) and its open requests."""
     cohort = await MentoringCohort.select().where(MentoringCohort.id == cohort_id).first()
     if cohort is None:
         raise NotFound("no such cohort", field="id", source="path")
     programme = await load_programme(cohort["programme"])
-    require_manager(principal, programme)
+    require_manager(ctx.principal, programme)
     requests = await load_requests(where=MentoringRequest.cohort == cohort_id)
-    pairs = await _pairs([r for r in requests if r.offer is not None], programme, principal)
+    pairs = await _pairs([r for r in requests if r.offer is not None], programme, ctx.principal)
     await record(
-        actor,
+        ctx.actor,
         "mentoring.progress_read",
         "mentoring_cohort",
         cohort_id,

@@ -18,12 +18,12 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from network.accounts.policy import Action, Principal, Target, decide
 from network.accounts.tables import User
-from network.audit.service import Actor, record
-from network.db import write_transaction
+from network.audit.services import record
 from network.directory.parties import area_ids
 from network.directory.tables import Municipality
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal, Target, decide
 from network.lib import clock
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
@@ -166,16 +166,16 @@ def place_in(principal: Principal, programme: Programme) -> tuple[str, str]:
     return municipality, county
 
 
-async def save_offer(
-    principal: Principal, actor: Actor, programme_id: int, data: schemas.OfferIn
-) -> schemas.OfferOut:
+async def save_offer(ctx: Context, programme_id: int, data: schemas.OfferIn) -> schemas.OfferOut:
     """Create or replace the reader's offer to mentor in the programme."""
     programme = await load_programme(programme_id)
-    municipality, _ = place_in(principal, programme)
+    municipality, _ = place_in(ctx.principal, programme)
     await area_ids(data.areas)
-    user = await User.select(User.years_in_profession).where(User.id == principal.user_id).first()
+    user = (
+        await User.select(User.years_in_profession).where(User.id == ctx.principal.user_id).first()
+    )
     years = data.years if data.years is not None else (user or {}).get("years_in_profession")
-    if principal.specialist_id is None and (years is None or years < MIN_YEARS):
+    if ctx.principal.specialist_id is None and (years is None or years < MIN_YEARS):
         raise InvalidInput(
             f"mentors who are not specialists need at least {MIN_YEARS} years in the profession",
             field="years",
@@ -192,22 +192,23 @@ async def save_offer(
         MentorOffer.active: data.active,
         MentorOffer.municipality: town["id"],
     }
-    async with write_transaction(MentorOffer._meta.db):
+    async with ctx.work():
         if data.years is not None:
             await User.update({User.years_in_profession: data.years}).where(
-                User.id == principal.user_id
+                User.id == ctx.principal.user_id
             )
         existing = (
             await MentorOffer.select(MentorOffer.id)
             .where(
-                (MentorOffer.programme == programme_id) & (MentorOffer.user == principal.user_id)
+                (MentorOffer.programme == programme_id)
+                & (MentorOffer.user == ctx.principal.user_id)
             )
             .first()
         )
         if existing is None:
             offer = MentorOffer(
                 programme=programme_id,
-                user=principal.user_id,
+                user=ctx.principal.user_id,
                 created_at=clock.now(),
                 **{column._meta.name: value for column, value in fields.items()},
             )
@@ -217,7 +218,7 @@ async def save_offer(
             offer_id = existing["id"]
             await MentorOffer.update(fields).where(MentorOffer.id == offer_id)
         await record(
-            actor,
+            ctx.actor,
             "mentoring.offer_save",
             "mentor_offer",
             offer_id,
@@ -228,9 +229,7 @@ async def save_offer(
     return found
 
 
-async def set_ranking(
-    principal: Principal, actor: Actor, offer_id: int, data: schemas.RankingIn
-) -> schemas.OfferOut:
+async def set_ranking(ctx: Context, offer_id: int, data: schemas.RankingIn) -> schemas.OfferOut:
     """A mentor ranks the programme's applicants (their request ids, best first)."""
     row = (
         await MentorOffer.select(MentorOffer.programme, MentorOffer.user)
@@ -239,7 +238,7 @@ async def set_ranking(
     )
     if row is None:
         raise NotFound("no such mentor offer", field="id", source="path")
-    if row["user"] != principal.user_id:
+    if row["user"] != ctx.principal.user_id:
         raise Forbidden("only the mentor ranks their applicants")
     known = {
         r["id"]
@@ -258,12 +257,12 @@ async def set_ranking(
         if request_id in seen:
             raise InvalidInput(f"request {request_id} is listed twice", field=f"ranking[{index}]")
         seen.add(request_id)
-    async with write_transaction(MentorOffer._meta.db):
+    async with ctx.work():
         await MentorOffer.update({MentorOffer.ranking: data.ranking}).where(
             MentorOffer.id == offer_id
         )
         await record(
-            actor,
+            ctx.actor,
             "mentoring.ranking_save",
             "mentor_offer",
             offer_id,

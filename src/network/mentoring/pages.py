@@ -12,9 +12,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action, Principal
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.directory.services import list_areas
+from network.kernel.context import Context
+from network.kernel.policy import Action
 from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import MeetingMode, MentoringConstraint, MentoringStatus, Role
@@ -31,7 +32,7 @@ SIGNED_IN = {ACTION_KEY: Action.SIGNED_IN}
 MANAGE = {ACTION_KEY: Action.MENTORING_MANAGE}
 TAKE_PART = {ACTION_KEY: Action.MENTORING_REQUEST}
 WISHES = 3
-Act = Callable[[Principal, dict[str, Any]], Awaitable[str]]
+Act = Callable[[Context, dict[str, Any]], Awaitable[str]]
 
 
 def programme_from_form(form: dict[str, Any]) -> schemas.ProgrammeIn:
@@ -68,15 +69,14 @@ class MentoringPages(Controller):
     # --- overview ----------------------------------------------------------------
 
     @get("/", name="mentoring", opt=SIGNED_IN)
-    async def index(self, request: AnyRequest) -> Template:
+    async def index(self, ctx: Ctx, request: AnyRequest) -> Template:
         """Your requests and pairs, your mentoring, and the programmes you may join."""
-        principal = await signed_in_principal(request)
-        home = programmes.home_of(principal)
+        home = programmes.home_of(ctx.principal)
         shown = await programmes.list_programmes(
-            principal,
-            municipality=None if home is None or principal.has(Role.COORDINATOR) else home[0],
+            ctx.principal,
+            municipality=None if home is None or ctx.principal.has(Role.COORDINATOR) else home[0],
         )
-        offers = await mentors.offers_of(principal.user_id)
+        offers = await mentors.offers_of(ctx.principal.user_id)
         mentees = await requests.load_requests(
             where=MentoringRequest.offer.is_in([o.id for o in offers] or [0])
             & (MentoringRequest.status == MentoringStatus.MATCHED)
@@ -85,54 +85,54 @@ class MentoringPages(Controller):
             request,
             "mentoring/index.html.j2",
             programmes=shown,
-            mine=await requests.my_requests(principal),
+            mine=await requests.my_requests(ctx.principal),
             offers=offers,
             mentees=mentees,
-            may_create=principal.has(Role.COORDINATOR),
+            may_create=ctx.principal.has(Role.COORDINATOR),
         )
 
     # --- programmes --------------------------------------------------------------
 
     async def _new_page(
-        self, request: AnyRequest, form: dict[str, Any], error: DomainError | None = None
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        form: dict[str, Any],
+        error: DomainError | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
         template = await render(
             request,
             "mentoring/new.html.j2",
             form=form,
             error=error,
-            **await party_choices(principal, Action.MENTORING_MANAGE),
+            **await party_choices(ctx.principal, Action.MENTORING_MANAGE),
         )
         if error is not None:
             template.status_code = error.status_code
         return template
 
     @get("/programmes/new", name="mentoring-programme-new", opt=MANAGE)
-    async def new_programme(self, request: AnyRequest) -> Template:
+    async def new_programme(self, ctx: Ctx, request: AnyRequest) -> Template:
         form = {"kind": "county", "steps": "\n".join(schemas.DEFAULT_LADDER), "stale_weeks": "6"}
-        principal = await signed_in_principal(request)
-        counties = sorted({b.county for b in principal.bindings if b.role is Role.COORDINATOR})
+        counties = sorted({b.county for b in ctx.principal.bindings if b.role is Role.COORDINATOR})
         if counties:
             form["county"] = counties[0]
-        return await self._new_page(request, form)
+        return await self._new_page(ctx, request, form)
 
     @post("/programmes/new", name="mentoring-programme-create", opt=MANAGE)
-    async def create_programme(self, request: AnyRequest) -> Template | Redirect:
-        principal = await signed_in_principal(request)
+    async def create_programme(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         form = await form_lists(request, "municipalities")
         try:
-            made = await programmes.create_programme(
-                principal, actor_of(request, principal), programme_from_form(form)
-            )
+            made = await programmes.create_programme(ctx, programme_from_form(form))
         except Forbidden as error:
             return await refused(request, error)
         except DomainError as error:
-            return await self._new_page(request, form, error)
+            return await self._new_page(ctx, request, form, error)
         return Redirect(f"/mentoring/programmes/{made.id}", status_code=303)
 
     async def _programme_page(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         programme_id: int,
         *,
@@ -140,16 +140,15 @@ class MentoringPages(Controller):
         section: str | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
-        programme = await programmes.get_programme(principal, programme_id)
+        programme = await programmes.get_programme(ctx.principal, programme_id)
         loaded = await programmes.load_programme(programme_id)
-        offers = await mentors.list_offers(principal, programme_id, active_only=False)
-        mine = next((o for o in offers if o.user == principal.user_id), None)
-        home = programmes.home_of(principal)
+        offers = await mentors.list_offers(ctx.principal, programme_id, active_only=False)
+        mine = next((o for o in offers if o.user == ctx.principal.user_id), None)
+        home = programmes.home_of(ctx.principal)
         takes_part = home is not None and home[0] in loaded.participants
-        own = [r for r in await requests.my_requests(principal) if r.programme == programme_id]
+        own = [r for r in await requests.my_requests(ctx.principal) if r.programme == programme_id]
         applicants = (
-            await requests.applicants(principal, programme_id)
+            await requests.applicants(ctx.principal, programme_id)
             if mine is not None or programme.may_manage
             else []
         )
@@ -176,15 +175,18 @@ class MentoringPages(Controller):
         return template
 
     @get("/programmes/{programme_id:int}", name="mentoring-programme", opt=SIGNED_IN)
-    async def programme(self, request: AnyRequest, programme_id: FromPath[int]) -> Template:
+    async def programme(
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
+    ) -> Template:
         """A programme: its ladder, cohorts and mentors, and what you can do in it."""
         try:
-            return await self._programme_page(request, programme_id)
+            return await self._programme_page(ctx, request, programme_id)
         except DomainError as error:
             return await refused(request, error)
 
     async def _submit(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         act: Act,
         page: Callable[[DomainError, dict[str, Any]], Awaitable[Template]],
@@ -192,10 +194,9 @@ class MentoringPages(Controller):
     ) -> Template | Redirect:
         """Run a form's action: on success go to where it says, a refusal shows the error
         page, other errors show ``page`` again with the error and what was typed."""
-        principal = await signed_in_principal(request)
         form = await form_lists(request, *lists)
         try:
-            target = await act(principal, form)
+            target = await act(ctx, form)
         except Forbidden as error:
             return await refused(request, error)
         except DomainError as error:
@@ -206,35 +207,33 @@ class MentoringPages(Controller):
         return Redirect(target, status_code=303)
 
     async def _programme_form(
-        self, request: AnyRequest, programme_id: int, section: str, act: Act
+        self, ctx: Ctx, request: AnyRequest, programme_id: int, section: str, act: Act
     ) -> Template | Redirect:
         async def page(error: DomainError, form: dict[str, Any]) -> Template:
             return await self._programme_page(
-                request, programme_id, error=error, section=section, form=form
+                ctx, request, programme_id, error=error, section=section, form=form
             )
 
-        return await self._submit(request, act, page, ("areas", "languages", "modes"))
+        return await self._submit(ctx, request, act, page, ("areas", "languages", "modes"))
 
     @post("/programmes/{programme_id:int}/cohorts", name="mentoring-cohort-create", opt=MANAGE)
     async def create_cohort(
-        self, request: AnyRequest, programme_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
     ) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             data = to_struct(
                 {k: form.get(k, "") for k in ("name", "start_date", "end_date")}, schemas.CohortIn
             )
-            cohort = await programmes.create_cohort(
-                principal, actor_of(request, principal), programme_id, data
-            )
+            cohort = await programmes.create_cohort(ctx, programme_id, data)
             return f"/mentoring/cohorts/{cohort.id}"
 
-        return await self._programme_form(request, programme_id, "cohorts", act)
+        return await self._programme_form(ctx, request, programme_id, "cohorts", act)
 
     @post("/programmes/{programme_id:int}/mentor", name="mentoring-offer-form", opt=TAKE_PART)
     async def save_offer(
-        self, request: AnyRequest, programme_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
     ) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             languages = [x.strip() for x in form.get("language_list", "sv").split(",") if x.strip()]
             data = to_struct(
                 {
@@ -247,14 +246,16 @@ class MentoringPages(Controller):
                 },
                 schemas.OfferIn,
             )
-            await mentors.save_offer(principal, actor_of(request, principal), programme_id, data)
+            await mentors.save_offer(ctx, programme_id, data)
             return f"/mentoring/programmes/{programme_id}#mentor"
 
-        return await self._programme_form(request, programme_id, "mentor", act)
+        return await self._programme_form(ctx, request, programme_id, "mentor", act)
 
     @post("/programmes/{programme_id:int}/request", name="mentoring-request-form", opt=TAKE_PART)
-    async def ask(self, request: AnyRequest, programme_id: FromPath[int]) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+    async def ask(
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             wishes = [int(form[f"wish_{i}"]) for i in range(1, WISHES + 1) if form.get(f"wish_{i}")]
             data = to_struct(
                 {
@@ -268,35 +269,40 @@ class MentoringPages(Controller):
                 },
                 schemas.RequestIn,
             )
-            await requests.create_request(principal, actor_of(request, principal), data)
+            await requests.create_request(ctx, data)
             return f"/mentoring/programmes/{programme_id}#ask"
 
-        return await self._programme_form(request, programme_id, "ask", act)
+        return await self._programme_form(ctx, request, programme_id, "ask", act)
 
     @post("/programmes/{programme_id:int}/ranking", name="mentoring-ranking-form", opt=TAKE_PART)
-    async def rank(self, request: AnyRequest, programme_id: FromPath[int]) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+    async def rank(
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             offer = next(
                 (
                     o
-                    for o in await mentors.list_offers(principal, programme_id, active_only=False)
-                    if o.user == principal.user_id
+                    for o in await mentors.list_offers(
+                        ctx.principal, programme_id, active_only=False
+                    )
+                    if o.user == ctx.principal.user_id
                 ),
                 None,
             )
             if offer is None:
                 raise Forbidden("only the programme's mentors rank applicants")
             data = schemas.RankingIn(ranking=_ranking(form, "rank_"))
-            await mentors.set_ranking(principal, actor_of(request, principal), offer.id, data)
+            await mentors.set_ranking(ctx, offer.id, data)
             return f"/mentoring/programmes/{programme_id}#applicants"
 
-        return await self._programme_form(request, programme_id, "applicants", act)
+        return await self._programme_form(ctx, request, programme_id, "applicants", act)
 
     @post("/requests/{request_id:int}/withdraw", name="mentoring-withdraw-form", opt=SIGNED_IN)
-    async def withdraw(self, request: AnyRequest, request_id: FromPath[int]) -> Redirect | Template:
-        principal = await signed_in_principal(request)
+    async def withdraw(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Redirect | Template:
         try:
-            await requests.withdraw_request(principal, actor_of(request, principal), request_id)
+            await requests.withdraw_request(ctx, request_id)
         except DomainError as error:
             return await refused(request, error)
         return Redirect("/mentoring", status_code=303)
@@ -305,17 +311,15 @@ class MentoringPages(Controller):
 
     async def _cohort_page(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         cohort_id: int,
         *,
         round_id: int | None = None,
         error: DomainError | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
-        cohort, programme, pairs, waiting = await ladder.cohort_progress(
-            principal, actor_of(request, principal), cohort_id
-        )
-        found = await rounds.get_round(principal, round_id) if round_id else None
+        cohort, programme, pairs, waiting = await ladder.cohort_progress(ctx, cohort_id)
+        found = await rounds.get_round(ctx.principal, round_id) if round_id else None
         if found is not None and found.cohort != cohort_id:
             found = None
         template = await render(
@@ -333,41 +337,42 @@ class MentoringPages(Controller):
         return template
 
     @get("/cohorts/{cohort_id:int}", name="mentoring-cohort", opt=MANAGE)
-    async def cohort(self, request: AnyRequest, cohort_id: FromPath[int]) -> Template:
+    async def cohort(self, ctx: Ctx, request: AnyRequest, cohort_id: FromPath[int]) -> Template:
         """A cohort for its coordinators: a round, the pairs' progress, late joiners."""
         value = request.query_params.get("round", "")
         try:
             return await self._cohort_page(
-                request, cohort_id, round_id=int(value) if value.isdigit() else None
+                ctx, request, cohort_id, round_id=int(value) if value.isdigit() else None
             )
         except DomainError as error:
             return await refused(request, error)
 
     async def _cohort_act(
-        self, request: AnyRequest, cohort_id: int, act: Act
+        self, ctx: Ctx, request: AnyRequest, cohort_id: int, act: Act
     ) -> Template | Redirect:
         async def page(error: DomainError, form: dict[str, Any]) -> Template:
-            return await self._cohort_page(request, cohort_id, error=error)
+            return await self._cohort_page(ctx, request, cohort_id, error=error)
 
-        return await self._submit(request, act, page)
+        return await self._submit(ctx, request, act, page)
 
     @post("/cohorts/{cohort_id:int}/preview", name="mentoring-round-preview-form", opt=MANAGE)
-    async def preview(self, request: AnyRequest, cohort_id: FromPath[int]) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
-            found = await rounds.preview_round(principal, actor_of(request, principal), cohort_id)
+    async def preview(
+        self, ctx: Ctx, request: AnyRequest, cohort_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
+            found = await rounds.preview_round(ctx, cohort_id)
             return f"/mentoring/cohorts/{cohort_id}?round={found.id}#round"
 
-        return await self._cohort_act(request, cohort_id, act)
+        return await self._cohort_act(ctx, request, cohort_id, act)
 
     @post("/rounds/{round_id:int}/commit", name="mentoring-round-commit-form", opt=MANAGE)
-    async def commit(self, request: AnyRequest, round_id: FromPath[int]) -> Template | Redirect:
-        principal = await signed_in_principal(request)
+    async def commit(
+        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
+    ) -> Template | Redirect:
         form = await form_lists(request)
         try:
             data = to_struct({"mode": form.get("mode", "")}, schemas.CommitIn)
-            found = await rounds.commit_round(
-                principal, actor_of(request, principal), round_id, data
-            )
+            found = await rounds.commit_round(ctx, round_id, data)
         except DomainError as error:
             return await refused(request, error)
         return Redirect(
@@ -375,33 +380,34 @@ class MentoringPages(Controller):
         )
 
     @post("/requests/{request_id:int}/match", name="mentoring-match-form", opt=MANAGE)
-    async def match(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
-        principal = await signed_in_principal(request)
+    async def match(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Template | Redirect:
         try:
-            cohort = (await requests.request_access(principal, request_id)).request.cohort
+            cohort = (await requests.request_access(ctx.principal, request_id)).request.cohort
         except DomainError as error:
             return await refused(request, error)
         if cohort is None:
             return await refused(request, InvalidInput("the request has no cohort"))
 
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
-            await rounds.match_late_joiner(principal, actor_of(request, principal), request_id)
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
+            await rounds.match_late_joiner(ctx, request_id)
             return f"/mentoring/cohorts/{cohort}#pairs"
 
-        return await self._cohort_act(request, cohort, act)
+        return await self._cohort_act(ctx, request, cohort, act)
 
     # --- pairs -------------------------------------------------------------------
 
     async def _pair_page(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         request_id: int,
         *,
         error: DomainError | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
-        pair = await ladder.pair_view(principal, request_id)
+        pair = await ladder.pair_view(ctx.principal, request_id)
         template = await render(
             request,
             "mentoring/pair.html.j2",
@@ -416,24 +422,26 @@ class MentoringPages(Controller):
         return template
 
     @get("/pairs/{request_id:int}", name="mentoring-pair", opt=SIGNED_IN)
-    async def pair(self, request: AnyRequest, request_id: FromPath[int]) -> Template:
+    async def pair(self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]) -> Template:
         """A pair: the ladder and the meetings; the mentor records and signs off here."""
         try:
-            return await self._pair_page(request, request_id)
+            return await self._pair_page(ctx, request, request_id)
         except DomainError as error:
             return await refused(request, error)
 
     async def _pair_form(
-        self, request: AnyRequest, request_id: int, act: Act
+        self, ctx: Ctx, request: AnyRequest, request_id: int, act: Act
     ) -> Template | Redirect:
         async def page(error: DomainError, form: dict[str, Any]) -> Template:
-            return await self._pair_page(request, request_id, error=error, form=form)
+            return await self._pair_page(ctx, request, request_id, error=error, form=form)
 
-        return await self._submit(request, act, page, ("themes",))
+        return await self._submit(ctx, request, act, page, ("themes",))
 
     @post("/pairs/{request_id:int}/meetings", name="mentoring-meeting-form", opt=TAKE_PART)
-    async def meeting(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+    async def meeting(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             data = to_struct(
                 {
                     "held_on": form.get("held_on", ""),
@@ -442,16 +450,18 @@ class MentoringPages(Controller):
                 },
                 schemas.MeetingIn,
             )
-            await ladder.record_meeting(principal, actor_of(request, principal), request_id, data)
+            await ladder.record_meeting(ctx, request_id, data)
             return f"/mentoring/pairs/{request_id}#meetings"
 
-        return await self._pair_form(request, request_id, act)
+        return await self._pair_form(ctx, request, request_id, act)
 
     @post("/pairs/{request_id:int}/signoff", name="mentoring-signoff-form", opt=TAKE_PART)
-    async def sign(self, request: AnyRequest, request_id: FromPath[int]) -> Template | Redirect:
-        async def act(principal: Principal, form: dict[str, Any]) -> str:
+    async def sign(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             data = to_struct({"step": form.get("step", "")}, schemas.SignoffIn)
-            await ladder.sign_off(principal, actor_of(request, principal), request_id, data)
+            await ladder.sign_off(ctx, request_id, data)
             return f"/mentoring/pairs/{request_id}#ladder"
 
-        return await self._pair_form(request, request_id, act)
+        return await self._pair_form(ctx, request, request_id, act)

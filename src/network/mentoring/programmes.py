@@ -16,7 +16,11 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from network.accounts.policy import (
+from network.audit.services import record
+from network.directory.parties import Members, check_parties
+from network.directory.tables import Municipality
+from network.kernel.context import Context
+from network.kernel.policy import (
     Action,
     Principal,
     Target,
@@ -24,10 +28,6 @@ from network.accounts.policy import (
     holds_role_in,
     party_targets,
 )
-from network.audit.service import Actor, record
-from network.db import write_transaction
-from network.directory.parties import Members, check_parties
-from network.directory.tables import Municipality
 from network.lib import clock
 from network.lib.errors import Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus, Role
@@ -261,29 +261,27 @@ def _fields(data: schemas.ProgrammeIn, county_id: int | None) -> dict[Any, Any]:
     }
 
 
-async def create_programme(
-    principal: Principal, actor: Actor, data: schemas.ProgrammeIn
-) -> schemas.ProgrammeOut:
+async def create_programme(ctx: Context, data: schemas.ProgrammeIn) -> schemas.ProgrammeOut:
     county_id, members = await _checked(data)
-    _require_parties(principal, data, members)
-    async with write_transaction(MentoringProgramme._meta.db):
+    _require_parties(ctx.principal, data, members)
+    async with ctx.work():
         programme = MentoringProgramme(
             **{column._meta.name: value for column, value in _fields(data, county_id).items()},
-            created_by=actor.user_id,
+            created_by=ctx.actor.user_id,
             created_at=clock.now(),
         )
         await programme.save()
         programme_id = int(programme.id)
         await _write_members(programme_id, members)
         await record(
-            actor,
+            ctx.actor,
             "mentoring.programme_create",
             "mentoring_programme",
             programme_id,
             county=data.county,
             detail={"members": sorted(members)},
         )
-    return await get_programme(principal, programme_id)
+    return await get_programme(ctx.principal, programme_id)
 
 
 async def _write_members(programme_id: int, members: Members) -> None:
@@ -297,14 +295,14 @@ async def _write_members(programme_id: int, members: Members) -> None:
 
 
 async def update_programme(
-    principal: Principal, actor: Actor, programme_id: int, data: schemas.ProgrammeIn
+    ctx: Context, programme_id: int, data: schemas.ProgrammeIn
 ) -> schemas.ProgrammeOut:
     """Replace a programme's terms; the ladder may not lose a step someone has passed."""
     county_id, members = await _checked(data)
-    _require_parties(principal, data, members)
-    async with write_transaction(MentoringProgramme._meta.db):
+    _require_parties(ctx.principal, data, members)
+    async with ctx.work():
         current = await load_programme(programme_id)
-        require_manager(principal, current)
+        require_manager(ctx.principal, current)
         highest = (
             await LadderSignoff.select(LadderSignoff.step)
             .where(LadderSignoff.request._.programme == programme_id)
@@ -322,21 +320,21 @@ async def update_programme(
         await ProgrammeMunicipality.delete().where(ProgrammeMunicipality.programme == programme_id)
         await _write_members(programme_id, members)
         await record(
-            actor,
+            ctx.actor,
             "mentoring.programme_update",
             "mentoring_programme",
             programme_id,
             county=data.county,
             detail={"members": sorted(members)},
         )
-    return await get_programme(principal, programme_id)
+    return await get_programme(ctx.principal, programme_id)
 
 
 async def create_cohort(
-    principal: Principal, actor: Actor, programme_id: int, data: schemas.CohortIn
+    ctx: Context, programme_id: int, data: schemas.CohortIn
 ) -> schemas.CohortOut:
     programme = await load_programme(programme_id)
-    require_manager(principal, programme)
+    require_manager(ctx.principal, programme)
     if data.end_date < data.start_date:
         raise InvalidInput("must not be before start_date", field="end_date")
     if data.start_date < programme.start_date or data.end_date > programme.end_date:
@@ -344,7 +342,7 @@ async def create_cohort(
             f"must lie within the programme ({programme.start_date} – {programme.end_date})",
             field="start_date" if data.start_date < programme.start_date else "end_date",
         )
-    async with write_transaction(MentoringCohort._meta.db):
+    async with ctx.work():
         cohort = MentoringCohort(
             programme=programme_id,
             name=data.name.strip(),
@@ -354,7 +352,7 @@ async def create_cohort(
         )
         await cohort.save()
         await record(
-            actor,
+            ctx.actor,
             "mentoring.cohort_create",
             "mentoring_cohort",
             int(cohort.id),

@@ -14,11 +14,11 @@ from typing import Any
 
 import msgspec
 
-from network.accounts.policy import Principal
-from network.audit.service import Actor, record
-from network.db import write_transaction
+from network.audit.services import record
 from network.directory.parties import area_ids
 from network.directory.tables import Municipality
+from network.kernel.context import Context
+from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
@@ -107,13 +107,11 @@ async def _wishes(programme: Programme, wishes: list[int], user_id: int) -> None
         seen.add(offer_id)
 
 
-async def create_request(
-    principal: Principal, actor: Actor, data: schemas.RequestIn
-) -> schemas.RequestOut:
+async def create_request(ctx: Context, data: schemas.RequestIn) -> schemas.RequestOut:
     programme = await load_programme(data.programme)
-    municipality, county = place_in(principal, programme)
+    municipality, county = place_in(ctx.principal, programme)
     await area_ids(data.areas)
-    await _wishes(programme, data.wishes, principal.user_id)
+    await _wishes(programme, data.wishes, ctx.principal.user_id)
     cohorts = {
         row["id"]
         for row in await MentoringCohort.select(MentoringCohort.id).where(
@@ -128,17 +126,17 @@ async def create_request(
         await Municipality.select(Municipality.id).where(Municipality.code == municipality).first()
     )
     assert town is not None
-    async with write_transaction(MentoringRequest._meta.db):
+    async with ctx.work():
         if await MentoringRequest.exists().where(
             (MentoringRequest.programme == programme.id)
-            & (MentoringRequest.mentee == principal.user_id)
+            & (MentoringRequest.mentee == ctx.principal.user_id)
             & MentoringRequest.status.is_in(list(LIVE))
         ):
             raise Conflict("you already have a request in this programme", field="programme")
         request = MentoringRequest(
             programme=programme.id,
             cohort=data.cohort,
-            mentee=principal.user_id,
+            mentee=ctx.principal.user_id,
             municipality=town["id"],
             areas=list(data.areas),
             language=data.language,
@@ -150,7 +148,7 @@ async def create_request(
         )
         await request.save()
         await record(
-            actor,
+            ctx.actor,
             "mentoring.request_create",
             "mentoring_request",
             int(request.id),
@@ -199,21 +197,19 @@ async def request_access(principal: Principal, request_id: int) -> Access:
     return access
 
 
-async def set_wishes(
-    principal: Principal, actor: Actor, request_id: int, wishes: list[int]
-) -> schemas.RequestOut:
-    access = await request_access(principal, request_id)
+async def set_wishes(ctx: Context, request_id: int, wishes: list[int]) -> schemas.RequestOut:
+    access = await request_access(ctx.principal, request_id)
     if not access.is_mentee:
         raise Forbidden("only the mentee changes their wishes")
     if access.request.status is not MentoringStatus.OPEN:
         raise Conflict("the request is no longer open", field="status")
-    await _wishes(access.programme, wishes, principal.user_id)
-    async with write_transaction(MentoringRequest._meta.db):
+    await _wishes(access.programme, wishes, ctx.principal.user_id)
+    async with ctx.work():
         await MentoringRequest.update({MentoringRequest.wishes: wishes}).where(
             MentoringRequest.id == request_id
         )
         await record(
-            actor,
+            ctx.actor,
             "mentoring.wishes_save",
             "mentoring_request",
             request_id,
@@ -224,21 +220,19 @@ async def set_wishes(
     return found
 
 
-async def withdraw_request(
-    principal: Principal, actor: Actor, request_id: int
-) -> schemas.RequestOut:
+async def withdraw_request(ctx: Context, request_id: int) -> schemas.RequestOut:
     """The mentee (or a coordinator) withdraws a request; a pair ends with it."""
-    access = await request_access(principal, request_id)
+    access = await request_access(ctx.principal, request_id)
     if not (access.is_mentee or access.is_manager):
         raise Forbidden("only the mentee and the programme's coordinators withdraw a request")
     if access.request.status is MentoringStatus.WITHDRAWN:
         raise Conflict("the request is already withdrawn", field="status")
-    async with write_transaction(MentoringRequest._meta.db):
+    async with ctx.work():
         await MentoringRequest.update({MentoringRequest.status: MentoringStatus.WITHDRAWN}).where(
             MentoringRequest.id == request_id
         )
         await record(
-            actor,
+            ctx.actor,
             "mentoring.request_withdraw",
             "mentoring_request",
             request_id,

@@ -15,13 +15,13 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from network.accounts.policy import Principal
 from network.accounts.tables import User
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.network_loader import places
-from network.db import write_transaction
 from network.graph.mentoring import MenteeInfo, MentorInfo, Preview, Solution, best_mentor, preview
 from network.graph.model import distance_km
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus, NotificationKind
@@ -30,7 +30,7 @@ from network.mentoring.mentors import load_offers
 from network.mentoring.programmes import Programme, load_programme, require_manager
 from network.mentoring.requests import load_requests, request_access
 from network.mentoring.tables import MentoringCohort, MentoringRequest, MentoringRound, MentorOffer
-from network.notifications.service import notify
+from network.notifications.services import notify
 from network.specialists.tables import SpecialistCompetence
 
 __all__ = ("commit_round", "get_round", "match_late_joiner", "preview_round")
@@ -113,9 +113,9 @@ def _solution_json(solution: Solution, found: Preview) -> dict[str, Any]:
     }
 
 
-async def preview_round(principal: Principal, actor: Actor, cohort_id: int) -> schemas.RoundOut:
+async def preview_round(ctx: Context, cohort_id: int) -> schemas.RoundOut:
     _, programme = await _cohort(cohort_id)
-    require_manager(principal, programme)
+    require_manager(ctx.principal, programme)
     requests = await load_requests(
         where=(MentoringRequest.cohort == cohort_id)
         & (MentoringRequest.status == MentoringStatus.OPEN)
@@ -130,17 +130,17 @@ async def preview_round(principal: Principal, actor: Actor, cohort_id: int) -> s
         "stable": _solution_json(found.stable, found),
         "ranked_by_both": found.ranked_by_both,
     }
-    async with write_transaction(MentoringRound._meta.db):
+    async with ctx.work():
         saved = MentoringRound(
             cohort=cohort_id,
             status="preview",
             result=result,
-            created_by=actor.user_id,
+            created_by=ctx.actor.user_id,
             created_at=clock.now(),
         )
         await saved.save()
         await record(
-            actor,
+            ctx.actor,
             "mentoring.round_preview",
             "mentoring_round",
             int(saved.id),
@@ -153,7 +153,7 @@ async def preview_round(principal: Principal, actor: Actor, cohort_id: int) -> s
                 "stable": found.stable.total_score,
             },
         )
-    return await get_round(principal, int(saved.id))
+    return await get_round(ctx.principal, int(saved.id))
 
 
 async def get_round(principal: Principal, round_id: int) -> schemas.RoundOut:
@@ -261,17 +261,15 @@ async def _pair(
     )
 
 
-async def commit_round(
-    principal: Principal, actor: Actor, round_id: int, data: schemas.CommitIn
-) -> schemas.RoundOut:
+async def commit_round(ctx: Context, round_id: int, data: schemas.CommitIn) -> schemas.RoundOut:
     """Write the chosen answer's pairs that still hold; skip (and report) the rest."""
-    current = await get_round(principal, round_id)
+    current = await get_round(ctx.principal, round_id)
     if current.status != "preview":
         raise Conflict(f"the round is already {current.status}", field="status")
     _, programme = await _cohort(current.cohort)
     chosen = current.welfare if data.mode == "welfare" else current.stable
     skipped: list[int] = []
-    async with write_transaction(MentoringRound._meta.db):
+    async with ctx.work():
         offers = {o.id: o for o in await load_offers(programme.id)}
         seats = {o.id: o.seats_left if o.active else 0 for o in offers.values()}
         still_open = {
@@ -286,7 +284,7 @@ async def commit_round(
                 skipped.append(pair.request)
                 continue
             seats[pair.offer] -= 1
-            await _pair(actor, programme, pair.request, offers[pair.offer], f"round {round_id}")
+            await _pair(ctx.actor, programme, pair.request, offers[pair.offer], f"round {round_id}")
         updated = (
             await MentoringRound.update(
                 {
@@ -301,7 +299,7 @@ async def commit_round(
         if not updated:
             raise Conflict("the round was committed meanwhile", field="status")
         await record(
-            actor,
+            ctx.actor,
             "mentoring.round_commit",
             "mentoring_round",
             round_id,
@@ -312,18 +310,16 @@ async def commit_round(
                 "skipped": skipped,
             },
         )
-    return await get_round(principal, round_id)
+    return await get_round(ctx.principal, round_id)
 
 
-async def match_late_joiner(
-    principal: Principal, actor: Actor, request_id: int
-) -> schemas.RequestOut:
+async def match_late_joiner(ctx: Context, request_id: int) -> schemas.RequestOut:
     """Match one open request to the best mentor with a seat left."""
-    access = await request_access(principal, request_id)
-    require_manager(principal, access.programme)
+    access = await request_access(ctx.principal, request_id)
+    require_manager(ctx.principal, access.programme)
     if access.request.status is not MentoringStatus.OPEN:
         raise Conflict("the request is not open", field="status")
-    async with write_transaction(MentoringRequest._meta.db):
+    async with ctx.work():
         mentors, offers = await _mentors(access.programme)
         units = await _units([access.request.mentee])
         found = best_mentor(
@@ -332,6 +328,6 @@ async def match_late_joiner(
         if found is None:
             raise Conflict("no eligible mentor has a seat left", field="request")
         mentor, _ = found
-        await _pair(actor, access.programme, request_id, offers[mentor.id], "late joiner")
+        await _pair(ctx.actor, access.programme, request_id, offers[mentor.id], "late joiner")
     (out,) = await load_requests(ids=[request_id])
     return out

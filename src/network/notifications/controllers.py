@@ -12,12 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Template
 
-from network.accounts.guards import ACTION_KEY, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.directory.services import list_areas
+from network.kernel.outbox import channel_for
+from network.kernel.policy import Action
 from network.lib.errors import NotFound
 from network.lib.vocab import NotificationKind
-from network.notifications import service
+from network.notifications import services
 from network.notifications.schemas import NotificationOut, UnreadCount
 from network.web.render import render
 
@@ -35,58 +36,56 @@ class NotificationController(Controller):
     @get("/", operation_id="listNotifications")
     async def list_notifications(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         unread: Annotated[bool, QueryParameter(description="only unread ones")] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=100_000)] = 0,
     ) -> list[NotificationOut]:
         """Your notifications, newest first."""
-        principal = await signed_in_principal(request)
-        rows = await service.list_for(
-            principal.user_id, unread_only=unread, limit=limit, offset=offset
+        rows = await services.list_for(
+            ctx.principal.user_id, unread_only=unread, limit=limit, offset=offset
         )
         return [NotificationOut(**row) for row in rows]
 
     @get("/unread-count", operation_id="unreadNotifications")
-    async def unread(self, request: AnyRequest) -> UnreadCount:
-        principal = await signed_in_principal(request)
-        return UnreadCount(count=await service.unread_count(principal.user_id))
+    async def unread(self, ctx: Ctx, request: AnyRequest) -> UnreadCount:
+        return UnreadCount(count=await services.unread_count(ctx.principal.user_id))
 
     @post("/{notification_id:int}/read", operation_id="readNotification", status_code=200)
-    async def read(self, request: AnyRequest, notification_id: FromPath[int]) -> UnreadCount:
+    async def read(
+        self, ctx: Ctx, request: AnyRequest, notification_id: FromPath[int]
+    ) -> UnreadCount:
         """Mark one of your notifications read; the unread count after it."""
-        principal = await signed_in_principal(request)
-        if not await service.mark_read(principal.user_id, notification_id):
+        if not await services.mark_read(ctx.principal.user_id, notification_id):
             raise NotFound("no such notification of yours", field="notification_id", source="path")
-        return UnreadCount(count=await service.unread_count(principal.user_id))
+        return UnreadCount(count=await services.unread_count(ctx.principal.user_id))
 
     @post("/read-all", operation_id="readAllNotifications", status_code=200)
-    async def read_all(self, request: AnyRequest) -> UnreadCount:
-        principal = await signed_in_principal(request)
-        await service.mark_all_read(principal.user_id)
+    async def read_all(self, ctx: Ctx, request: AnyRequest) -> UnreadCount:
+        await services.mark_all_read(ctx.principal.user_id)
         return UnreadCount(count=0)
 
     @post("/test", operation_id="testNotification")
-    async def test(self, request: AnyRequest) -> UnreadCount:
+    async def test(self, ctx: Ctx, request: AnyRequest) -> UnreadCount:
         """Send yourself a test notification (and e-mail, when configured)."""
-        principal = await signed_in_principal(request)
-        await service.notify(
-            [principal.user_id],
-            NotificationKind.TEST,
-            object_type="user",
-            object_id=principal.user_id,
-            link="/inbox",
-        )
-        return UnreadCount(count=await service.unread_count(principal.user_id))
+        async with ctx.work():
+            await services.notify(
+                [ctx.principal.user_id],
+                NotificationKind.TEST,
+                object_type="user",
+                object_id=ctx.principal.user_id,
+                link="/inbox",
+            )
+        return UnreadCount(count=await services.unread_count(ctx.principal.user_id))
 
     @get("/stream", operation_id="streamNotifications")
     async def stream(
-        self, request: AnyRequest, channels: NamedDependency[ChannelsPlugin]
+        self, ctx: Ctx, request: AnyRequest, channels: NamedDependency[ChannelsPlugin]
     ) -> ServerSentEvent:
         """Server-sent events: ``notification`` as they happen (from any app process),
         a comment every 15 s to keep proxies from closing the connection."""
-        principal = await signed_in_principal(request)
-        channel = service.channel_for(principal.user_id)
+        channel = channel_for(ctx.principal.user_id)
 
         async def events() -> AsyncIterator[ServerSentEventMessage]:
             arrived: asyncio.Queue[bytes] = asyncio.Queue()
@@ -112,33 +111,29 @@ class InboxPage(Controller):
     opt = {ACTION_KEY: Action.SIGNED_IN}
 
     @get("/", name="inbox")
-    async def inbox(self, request: AnyRequest) -> Template:
+    async def inbox(self, ctx: Ctx, request: AnyRequest) -> Template:
         """Your notifications."""
-
-        principal = await signed_in_principal(request)
         return await render(
             request,
             "notifications/inbox.html.j2",
-            notices=await service.inbox(principal.user_id, limit=100),
+            notices=await services.inbox(ctx.principal.user_id, limit=100),
             areas={a.code: a for a in await list_areas()},
         )
 
     @post("/{notification_id:int}/read", name="inbox-read")
-    async def read(self, request: AnyRequest, notification_id: FromPath[int]) -> Redirect:
+    async def read(self, ctx: Ctx, request: AnyRequest, notification_id: FromPath[int]) -> Redirect:
         """Open a notification: mark it read and go to what it is about."""
-        principal = await signed_in_principal(request)
         rows = [
             r
-            for r in await service.list_for(principal.user_id, limit=200)
+            for r in await services.list_for(ctx.principal.user_id, limit=200)
             if r["id"] == notification_id
         ]
         if not rows:
             raise NotFound("no such notification of yours", field="notification_id")
-        await service.mark_read(principal.user_id, notification_id)
+        await services.mark_read(ctx.principal.user_id, notification_id)
         return Redirect(rows[0]["link"], status_code=303)
 
     @post("/read-all", name="inbox-read-all")
-    async def read_all(self, request: AnyRequest) -> Redirect:
-        principal = await signed_in_principal(request)
-        await service.mark_all_read(principal.user_id)
+    async def read_all(self, ctx: Ctx, request: AnyRequest) -> Redirect:
+        await services.mark_all_read(ctx.principal.user_id)
         return Redirect("/inbox", status_code=303)

@@ -9,8 +9,8 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from network.accounts.guards import ACTION_KEY
-from network.accounts.policy import Action
 from network.db import DatabaseUnavailable, ping
+from network.kernel.policy import Action
 from network.lib.schema import Schema
 
 __all__ = ("HealthController", "Readiness")

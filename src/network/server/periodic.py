@@ -1,7 +1,7 @@
 """Background jobs that run every so often while the app runs.
 
-With several processes, a Redis lock per job lets one of them do each pass; the
-others skip it. A failing pass is logged and the next one tries again.
+With several processes, a lock per job (:class:`~network.kernel.locks.Locks`) lets
+one of them do each pass; the others skip it. A failing pass is logged and the next one tries again.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
-from redis.asyncio import Redis
-
+from network.kernel.locks import Locks
 from network.lib.errors import Conflict
-from network.server.locks import exclusive
 
 __all__ = ("periodic",)
 
@@ -25,7 +23,7 @@ logger = logging.getLogger("network.periodic")
 async def periodic(
     name: str,
     interval_seconds: int,
-    redis: Redis | None,
+    locks: Locks,
     work: Callable[[], Awaitable[object]],
 ) -> AsyncIterator[None]:
     """Run ``work`` every ``interval_seconds`` while the context is open (0: never).
@@ -38,7 +36,7 @@ async def periodic(
         while True:
             await asyncio.sleep(interval_seconds)
             try:
-                async with exclusive(name, redis, busy="busy"):
+                async with locks.exclusive(name, busy="busy"):
                     result = await work()
                 if result:
                     logger.info("%s: %s", name, result)

@@ -15,11 +15,12 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from network.accounts.case_scope import system_scope
-from network.accounts.policy import Principal
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.consultations.tables import Booking
-from network.db import is_unique_violation, write_transaction
+from network.db import is_unique_violation
+from network.kernel.case_scope import system_scope
+from network.kernel.context import Actor, Context
+from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, NotFound
 from network.lib.secrets import hash_secret, new_secret
@@ -34,6 +35,7 @@ __all__ = (
     "build_calendar",
     "create_feed",
     "feed_for_token",
+    "feed_path",
     "feed_status",
     "revoke_feed",
 )
@@ -61,6 +63,12 @@ class FeedStatus:
     active: bool
     created_at: datetime | None
     last_read_at: datetime | None
+
+
+def feed_path(token: str) -> str:
+    """Where the feed of ``token`` is served (put it on NETWORK_PUBLIC_URL, never on
+    the request's Host header: ``network.server.links.public_link``)."""
+    return f"/calendar/{token}/feed.ics"
 
 
 def build_calendar(events: Sequence[FeedEvent], *, now: datetime) -> bytes:
@@ -119,14 +127,14 @@ async def _exists(specialist_id: int) -> dict[str, Any]:
     return row
 
 
-async def create_feed(principal: Principal, actor: Actor, specialist_id: int) -> str:
+async def create_feed(ctx: Context, specialist_id: int) -> str:
     """A new feed token for the specialist (any earlier address stops working)."""
     profile = await _exists(specialist_id)
-    _only_self(principal, specialist_id)
+    _only_self(ctx.principal, specialist_id)
     token = new_secret(FEED_PREFIX)
     now = clock.now()
     try:
-        async with write_transaction(CalendarFeed._meta.db):
+        async with ctx.work():
             await CalendarFeed.update({CalendarFeed.revoked_at: now}).where(
                 (CalendarFeed.specialist == specialist_id) & CalendarFeed.revoked_at.is_null()
             )
@@ -134,7 +142,7 @@ async def create_feed(principal: Principal, actor: Actor, specialist_id: int) ->
                 specialist=specialist_id, token_hash=hash_secret(token), created_at=now
             ).save()
             await record(
-                actor,
+                ctx.actor,
                 "calendar_feed.create",
                 "specialist",
                 specialist_id,
@@ -148,11 +156,11 @@ async def create_feed(principal: Principal, actor: Actor, specialist_id: int) ->
     return token
 
 
-async def revoke_feed(principal: Principal, actor: Actor, specialist_id: int) -> None:
+async def revoke_feed(ctx: Context, specialist_id: int) -> None:
     """Stop the specialist's feed address from working."""
     profile = await _exists(specialist_id)
-    _only_self(principal, specialist_id)
-    async with write_transaction(CalendarFeed._meta.db):
+    _only_self(ctx.principal, specialist_id)
+    async with ctx.work():
         revoked = (
             await CalendarFeed.update({CalendarFeed.revoked_at: clock.now()})
             .where((CalendarFeed.specialist == specialist_id) & CalendarFeed.revoked_at.is_null())
@@ -161,7 +169,7 @@ async def revoke_feed(principal: Principal, actor: Actor, specialist_id: int) ->
         if not revoked:
             raise NotFound("there is no active calendar feed", field="specialist_id")
         await record(
-            actor,
+            ctx.actor,
             "calendar_feed.revoke",
             "specialist",
             specialist_id,

@@ -9,7 +9,7 @@ booking itself read it from here.
 
 Bookings are case data under row-level security on PostgreSQL; these reads need
 every booking of a specialist whoever asks, so they run in
-:func:`~network.accounts.case_scope.system_scope` and select times only.
+:func:`~network.kernel.case_scope.system_scope` and select times only.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 from piccolo.query.methods.select import Select
 
-from network.accounts.case_scope import system_scope
 from network.consultations.tables import Assignment, Booking
 from network.db import among
+from network.kernel.case_scope import system_scope
 from network.lib.vocab import (
     AssignmentStatus,
     BookingStatus,

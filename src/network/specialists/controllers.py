@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.connection import ASGIConnection
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action
+from network.accounts.guards import ACTION_KEY, Ctx
+from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import NotFound
 from network.lib.timeparse import parse_instant
@@ -46,6 +45,7 @@ class SpecialistController(Controller):
     )
     async def slots(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         from_: Annotated[
@@ -56,10 +56,8 @@ class SpecialistController(Controller):
         """Bookable slots in [from, to), in Europe/Stockholm time with offsets: for those
         who could book the specialist (the specialist, and social workers and coordinators
         of their home municipality or of one a valid sharing agreement lets them serve)."""
-        principal = await signed_in_principal(request)
         return await services.readable_slots(
-            principal,
-            actor_of(request, principal),
+            ctx,
             specialist_id,
             parse_instant(from_, "from"),
             parse_instant(to, "to"),
@@ -75,63 +73,58 @@ class SpecialistEditController(Controller):
 
     @get("/profile", operation_id="getSpecialistProfile")
     async def profile(
-        self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+        self, ctx: Ctx, request: Request[Any, Any, Any], specialist_id: FromPath[int]
     ) -> schemas.ProfileOut:
         """The editable profile with weekly hours and absences."""
-        principal = await signed_in_principal(request)
-        await editing.authorize(principal, specialist_id)
+        await editing.authorize(ctx.principal, specialist_id)
         return await services.profile_for_editing(specialist_id)
 
     @put("/profile", operation_id="updateSpecialistProfile")
     async def update_profile(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         data: JSONBody[schemas.ProfileIn],
     ) -> schemas.ProfileOut:
         """Replace the profile and competences (send the version you read)."""
-        principal = await signed_in_principal(request)
-        await editing.update_profile(principal, actor_of(request, principal), specialist_id, data)
+        await editing.update_profile(ctx, specialist_id, data)
         return await services.profile_for_editing(specialist_id)
 
     @put("/hours", operation_id="replaceSpecialistHours")
     async def replace_hours(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         data: JSONBody[schemas.HoursIn],
     ) -> schemas.ProfileOut:
         """Replace the weekly hours (Europe/Stockholm wall-clock times)."""
-        principal = await signed_in_principal(request)
-        await editing.replace_hours(
-            principal, actor_of(request, principal), specialist_id, data.hours
-        )
+        await editing.replace_hours(ctx, specialist_id, data.hours)
         return await services.profile_for_editing(specialist_id)
 
     @post("/absences", operation_id="addSpecialistAbsence")
     async def add_absence(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         data: JSONBody[schemas.AbsenceCreate],
     ) -> schemas.ProfileOut:
         """Record an absence, optionally naming a stand-in for new offers."""
-        principal = await signed_in_principal(request)
-        await editing.add_absence(principal, actor_of(request, principal), specialist_id, data)
+        await editing.add_absence(ctx, specialist_id, data)
         return await services.profile_for_editing(specialist_id)
 
     @delete("/absences/{absence_id:int}", operation_id="deleteSpecialistAbsence")
     async def delete_absence(
         self,
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         specialist_id: FromPath[int],
         absence_id: FromPath[int],
     ) -> None:
         """Remove an absence."""
-        principal = await signed_in_principal(request)
-        await editing.delete_absence(
-            principal, actor_of(request, principal), specialist_id, absence_id
-        )
+        await editing.delete_absence(ctx, specialist_id, absence_id)
 
 
 class CalendarFeedController(Controller):
@@ -143,34 +136,30 @@ class CalendarFeedController(Controller):
 
     @get("/", operation_id="getCalendarFeed")
     async def status(
-        self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+        self, ctx: Ctx, request: Request[Any, Any, Any], specialist_id: FromPath[int]
     ) -> schemas.CalendarFeedOut:
         """Whether a feed is live, since when, and when a calendar last read it."""
-        principal = await signed_in_principal(request)
-        found = await calendar.feed_status(principal, specialist_id)
+        found = await calendar.feed_status(ctx.principal, specialist_id)
         return schemas.CalendarFeedOut(
             active=found.active, created_at=found.created_at, last_read_at=found.last_read_at
         )
 
     @post("/", operation_id="createCalendarFeed")
     async def create(
-        self, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+        self, ctx: Ctx, request: Request[Any, Any, Any], specialist_id: FromPath[int]
     ) -> schemas.CalendarFeedCreated:
         """A new secret feed address (shown once); any earlier address stops working."""
-        principal = await signed_in_principal(request)
-        token = await calendar.create_feed(principal, actor_of(request, principal), specialist_id)
-        return schemas.CalendarFeedCreated(url=feed_url(request, token), created_at=clock.now())
+        token = await calendar.create_feed(ctx, specialist_id)
+        return schemas.CalendarFeedCreated(
+            url=public_link(request, calendar.feed_path(token)), created_at=clock.now()
+        )
 
     @delete("/", operation_id="revokeCalendarFeed")
-    async def revoke(self, request: Request[Any, Any, Any], specialist_id: FromPath[int]) -> None:
+    async def revoke(
+        self, ctx: Ctx, request: Request[Any, Any, Any], specialist_id: FromPath[int]
+    ) -> None:
         """Stop the feed address from working."""
-        principal = await signed_in_principal(request)
-        await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
-
-
-def feed_url(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> str:
-    """The feed's address on NETWORK_PUBLIC_URL (never on the request's Host header)."""
-    return public_link(connection, f"/calendar/{token}/feed.ics")
+        await calendar.revoke_feed(ctx, specialist_id)
 
 
 class CalendarFeedPublic(Controller):

@@ -10,10 +10,10 @@ import itertools
 from datetime import UTC
 from typing import Any
 
-from network.accounts.policy import Action, Principal, Target, decide
-from network.audit.service import Actor, record
-from network.db import write_transaction
+from network.audit.services import record
 from network.directory.tables import CompetenceArea
+from network.kernel.context import Context
+from network.kernel.policy import Action, Principal, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.specialists import schemas
@@ -56,9 +56,7 @@ async def authorize(principal: Principal, specialist_id: int) -> dict[str, Any]:
     return row
 
 
-async def update_profile(
-    principal: Principal, actor: Actor, specialist_id: int, data: schemas.ProfileIn
-) -> int:
+async def update_profile(ctx: Context, specialist_id: int, data: schemas.ProfileIn) -> int:
     """Replace the profile and competences; returns the new version."""
     codes = [c.area for c in data.competences]
     if len(set(codes)) != len(codes):
@@ -72,8 +70,8 @@ async def update_profile(
     for index, code in enumerate(codes):
         if code not in known:
             raise InvalidInput(f"unknown area code {code!r}", field=f"competences[{index}].area")
-    async with write_transaction(SpecialistProfile._meta.db):
-        row = await authorize(principal, specialist_id)
+    async with ctx.work():
+        row = await authorize(ctx.principal, specialist_id)
         if row["version"] != data.version:
             raise Conflict(
                 f"the profile changed meanwhile (now version {row['version']}); reload it",
@@ -110,7 +108,7 @@ async def update_profile(
                 )
             )
         await record(
-            actor,
+            ctx.actor,
             "specialist.profile_update",
             "specialist",
             specialist_id,
@@ -130,13 +128,11 @@ def _check_hours(hours: list[schemas.Interval]) -> None:
             raise InvalidInput("overlaps another interval that day", field=f"hours[{index}]")
 
 
-async def replace_hours(
-    principal: Principal, actor: Actor, specialist_id: int, hours: list[schemas.Interval]
-) -> None:
+async def replace_hours(ctx: Context, specialist_id: int, hours: list[schemas.Interval]) -> None:
     """Replace the weekly hours (Europe/Stockholm wall-clock times)."""
     _check_hours(hours)
-    async with write_transaction(SpecialistProfile._meta.db):
-        row = await authorize(principal, specialist_id)
+    async with ctx.work():
+        row = await authorize(ctx.principal, specialist_id)
         await AvailabilityRule.delete().where(AvailabilityRule.specialist == specialist_id)
         if hours:
             await AvailabilityRule.insert(
@@ -151,7 +147,7 @@ async def replace_hours(
                 )
             )
         await record(
-            actor,
+            ctx.actor,
             "specialist.hours_update",
             "specialist",
             specialist_id,
@@ -161,9 +157,7 @@ async def replace_hours(
         )
 
 
-async def add_absence(
-    principal: Principal, actor: Actor, specialist_id: int, data: schemas.AbsenceCreate
-) -> int:
+async def add_absence(ctx: Context, specialist_id: int, data: schemas.AbsenceCreate) -> int:
     for name in ("starts_at", "ends_at"):
         if getattr(data, name).tzinfo is None:
             raise InvalidInput("needs a time zone offset, e.g. +01:00", field=name)
@@ -175,8 +169,8 @@ async def add_absence(
         SpecialistProfile.id == data.stand_in
     ):
         raise InvalidInput("no such specialist", field="stand_in")
-    async with write_transaction(SpecialistProfile._meta.db):
-        row = await authorize(principal, specialist_id)
+    async with ctx.work():
+        row = await authorize(ctx.principal, specialist_id)
         absence = Absence(
             specialist=specialist_id,
             starts_at=data.starts_at.astimezone(UTC),
@@ -188,7 +182,7 @@ async def add_absence(
         await absence.save()
         # The reason category is personal (sick leave): not in the log's detail.
         await record(
-            actor,
+            ctx.actor,
             "specialist.absence_add",
             "specialist",
             specialist_id,
@@ -198,11 +192,9 @@ async def add_absence(
     return int(absence.id)
 
 
-async def delete_absence(
-    principal: Principal, actor: Actor, specialist_id: int, absence_id: int
-) -> None:
-    async with write_transaction(SpecialistProfile._meta.db):
-        row = await authorize(principal, specialist_id)
+async def delete_absence(ctx: Context, specialist_id: int, absence_id: int) -> None:
+    async with ctx.work():
+        row = await authorize(ctx.principal, specialist_id)
         deleted = (
             await Absence.delete()
             .where((Absence.id == absence_id) & (Absence.specialist == specialist_id))
@@ -211,7 +203,7 @@ async def delete_absence(
         if not deleted:
             raise NotFound("no such absence of this specialist", field="absence_id", source="path")
         await record(
-            actor,
+            ctx.actor,
             "specialist.absence_delete",
             "specialist",
             specialist_id,

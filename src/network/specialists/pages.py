@@ -16,18 +16,18 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
-from network.accounts.policy import Action, Principal, visible_scope
+from network.accounts.guards import ACTION_KEY, Ctx
 from network.consultations.bookings import list_bookings
 from network.consultations.response_times import specialist_response_times
 from network.directory.services import list_areas
+from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.errors import DomainError, Forbidden, InvalidInput
 from network.lib.vocab import AbsenceReason, Role
 from network.scheduling import STOCKHOLM
+from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_bounds, week_load
-from network.specialists.controllers import feed_url
 from network.web.forms import form_fields, refused, to_struct
 from network.web.render import render
 
@@ -149,15 +149,14 @@ class SpecialistPages(Controller):
     include_in_schema = False
 
     @get("/", name="specialists", opt={ACTION_KEY: Action.SIGNED_IN})
-    async def index(self, request: AnyRequest) -> Template | Redirect:
+    async def index(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         """Coordinators: the specialists of their municipalities or county and their load.
         A specialist is sent to their own page."""
-        principal = await signed_in_principal(request)
-        if not principal.has(Role.COORDINATOR):
-            if principal.specialist_id is not None:
-                return Redirect(f"/specialists/{principal.specialist_id}", status_code=303)
+        if not ctx.principal.has(Role.COORDINATOR):
+            if ctx.principal.specialist_id is not None:
+                return Redirect(f"/specialists/{ctx.principal.specialist_id}", status_code=303)
             return await refused(request, Forbidden("only coordinators list specialists"))
-        scope = visible_scope(principal, Action.SPECIALIST_EDIT)
+        scope = visible_scope(ctx.principal, Action.SPECIALIST_EDIT)
         found: dict[int, schemas.Specialist] = {}
         for county in sorted(scope.counties):
             for item in await services.list_specialists(
@@ -183,6 +182,7 @@ class SpecialistPages(Controller):
 
     async def _page(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         specialist_id: int,
         *,
@@ -191,8 +191,7 @@ class SpecialistPages(Controller):
         form: dict[str, Any] | None = None,
         feed_address: str | None = None,
     ) -> Template:
-        principal = await signed_in_principal(request)
-        await editing.authorize(principal, specialist_id)
+        await editing.authorize(ctx.principal, specialist_id)
         profile = await services.profile_for_editing(specialist_id)
         today = clock.today()
         try:
@@ -201,14 +200,13 @@ class SpecialistPages(Controller):
             monday, error, section = parse_week(None, today), bad_week, "week"
         start, end = week_bounds(monday)
         bookings = await list_bookings(
-            principal,
-            actor_of(request, principal),
+            ctx,
             specialist_id=specialist_id,
             start=start,
             end=end,
         )
         load = (await week_load([specialist_id], monday)).get(specialist_id)
-        is_self = principal.specialist_id == specialist_id
+        is_self = ctx.principal.specialist_id == specialist_id
         colleagues = await services.list_specialists(
             area=None, municipality=None, county=profile.specialist.county
         )
@@ -230,7 +228,7 @@ class SpecialistPages(Controller):
             previous_week=_week_label(monday - timedelta(days=7)),
             next_week=_week_label(monday + timedelta(days=7)),
             is_self=is_self,
-            feed=await calendar.feed_status(principal, specialist_id) if is_self else None,
+            feed=await calendar.feed_status(ctx.principal, specialist_id) if is_self else None,
             feed_address=feed_address,
             error=error,
             section=section,
@@ -241,30 +239,32 @@ class SpecialistPages(Controller):
         return template
 
     @get("/{specialist_id:int}", name="specialist-page", opt={ACTION_KEY: Action.SPECIALIST_EDIT})
-    async def page(self, request: AnyRequest, specialist_id: FromPath[int]) -> Template:
+    async def page(self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]) -> Template:
         """One specialist's profile, hours, absences, week and calendar feed."""
         try:
-            return await self._page(request, specialist_id)
+            return await self._page(ctx, request, specialist_id)
         except DomainError as error:
             return await refused(request, error)
 
     async def _form(
         self,
+        ctx: Ctx,
         request: AnyRequest,
         specialist_id: int,
         section: str,
         action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
     ) -> Template | Redirect:
-        principal = await signed_in_principal(request)
         form: dict[str, Any] = await form_fields(request)
         try:
-            feed_address = await action(principal, form, list(form))
+            feed_address = await action(ctx.principal, form, list(form))
         except DomainError as error:
             if isinstance(error, Forbidden):
                 return await refused(request, error)
-            return await self._page(request, specialist_id, error=error, section=section, form=form)
+            return await self._page(
+                ctx, request, specialist_id, error=error, section=section, form=form
+            )
         if feed_address is not None:
-            return await self._page(request, specialist_id, feed_address=feed_address)
+            return await self._page(ctx, request, specialist_id, feed_address=feed_address)
         week = request.query_params.get("week")
         suffix = f"?week={week}" if week and _WEEK.match(week) else ""
         return Redirect(f"/specialists/{specialist_id}{suffix}#{section}", status_code=303)
@@ -275,17 +275,15 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def save_profile(
-        self, request: AnyRequest, specialist_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
     ) -> Template | Redirect:
         """The profile and competences form."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             data = _profile_from_form(form, keys)
-            await editing.update_profile(
-                principal, actor_of(request, principal), specialist_id, data
-            )
+            await editing.update_profile(ctx, specialist_id, data)
 
-        return await self._form(request, specialist_id, "profile", run)
+        return await self._form(ctx, request, specialist_id, "profile", run)
 
     @post(
         "/{specialist_id:int}/hours",
@@ -293,16 +291,14 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def save_hours(
-        self, request: AnyRequest, specialist_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
     ) -> Template | Redirect:
         """The weekly hours form: one line of intervals per weekday."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             hours = _hours_from_form(form)
             try:
-                await editing.replace_hours(
-                    principal, actor_of(request, principal), specialist_id, hours
-                )
+                await editing.replace_hours(ctx, specialist_id, hours)
             except InvalidInput as error:
                 index = re.search(r"hours\[(\d+)\]", error.field or "")
                 if index is None:
@@ -310,7 +306,7 @@ class SpecialistPages(Controller):
                 weekday = hours[int(index[1])].weekday
                 raise InvalidInput(error.message, field=f"hours_{weekday}") from None
 
-        return await self._form(request, specialist_id, "hours", run)
+        return await self._form(ctx, request, specialist_id, "hours", run)
 
     @post(
         "/{specialist_id:int}/absences",
@@ -318,15 +314,15 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def add_absence(
-        self, request: AnyRequest, specialist_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
     ) -> Template | Redirect:
         """The "add absence" form."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             data = _absence_from_form(form)
-            await editing.add_absence(principal, actor_of(request, principal), specialist_id, data)
+            await editing.add_absence(ctx, specialist_id, data)
 
-        return await self._form(request, specialist_id, "absences", run)
+        return await self._form(ctx, request, specialist_id, "absences", run)
 
     @post(
         "/{specialist_id:int}/absences/{absence_id:int}/remove",
@@ -334,16 +330,18 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def remove_absence(
-        self, request: AnyRequest, specialist_id: FromPath[int], absence_id: FromPath[int]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        specialist_id: FromPath[int],
+        absence_id: FromPath[int],
     ) -> Template | Redirect:
         """The "remove" button of one absence."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
-            await editing.delete_absence(
-                principal, actor_of(request, principal), specialist_id, absence_id
-            )
+            await editing.delete_absence(ctx, specialist_id, absence_id)
 
-        return await self._form(request, specialist_id, "absences", run)
+        return await self._form(ctx, request, specialist_id, "absences", run)
 
     @post(
         "/{specialist_id:int}/calendar-feed",
@@ -351,17 +349,15 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def create_feed(
-        self, request: AnyRequest, specialist_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
     ) -> Template | Redirect:
         """Make a new calendar address and show it once."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> str:
-            token = await calendar.create_feed(
-                principal, actor_of(request, principal), specialist_id
-            )
-            return feed_url(request, token)
+            token = await calendar.create_feed(ctx, specialist_id)
+            return public_link(request, calendar.feed_path(token))
 
-        return await self._form(request, specialist_id, "calendar", run)
+        return await self._form(ctx, request, specialist_id, "calendar", run)
 
     @post(
         "/{specialist_id:int}/calendar-feed/revoke",
@@ -369,11 +365,11 @@ class SpecialistPages(Controller):
         opt={ACTION_KEY: Action.SPECIALIST_EDIT},
     )
     async def revoke_feed(
-        self, request: AnyRequest, specialist_id: FromPath[int]
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
     ) -> Template | Redirect:
         """Stop the calendar address from working."""
 
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
-            await calendar.revoke_feed(principal, actor_of(request, principal), specialist_id)
+            await calendar.revoke_feed(ctx, specialist_id)
 
-        return await self._form(request, specialist_id, "calendar", run)
+        return await self._form(ctx, request, specialist_id, "calendar", run)

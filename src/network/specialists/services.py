@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from network.accounts.policy import Action, Principal, Target, decide
-from network.audit.service import Actor, record
+from network.audit.services import record
 from network.db import among
 from network.directory.tables import (
     AgreementArea,
@@ -19,6 +18,8 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.kernel.context import Context
+from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput, NotFound
@@ -300,17 +301,17 @@ async def served_places(specialist_id: int, day: date) -> list[Target]:
 
 
 async def readable_slots(
-    principal: Principal, actor: Actor, specialist_id: int, start: datetime, end: datetime
+    ctx: Context, specialist_id: int, start: datetime, end: datetime
 ) -> list[schemas.Slot]:
     """:func:`specialist_slots` for those who could book the specialist (the policy's
     ``slots.read`` in one of :func:`served_places`): the specialist themself, and social
     workers and coordinators of a municipality they serve. Others are refused (403, the
     specialist being listed to everyone), audited as denied."""
     places = await served_places(specialist_id, today())
-    if not any(decide(principal, Action.SLOTS_READ, place) for place in places):
+    if not any(decide(ctx.principal, Action.SLOTS_READ, place) for place in places):
         reason = "only those who could book this specialist see their free slots"
         await record(
-            actor,
+            ctx.actor,
             "access.denied",
             "specialist_slots",
             specialist_id,

@@ -8,8 +8,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from network.accounts.guards import ACTION_KEY
-from network.accounts.policy import Action
 from network.directory.services import county_overview
+from network.kernel.policy import Action
 from network.web.render import render
 
 __all__ = ("StartPage",)

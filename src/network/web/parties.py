@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from network.accounts.policy import Action, Principal, visible_scope
 from network.directory.services import list_counties, list_municipalities
+from network.kernel.policy import Action, Principal, visible_scope
 
 __all__ = ("parties_from_form", "party_choices")
 

@@ -11,7 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.response import Template
 
 from network.accounts.guards import current_principal
-from network.notifications.service import unread_count
+from network.notifications.services import unread_count
 from network.web.i18n import LANGUAGES, negotiate, translator
 
 __all__ = ("render",)

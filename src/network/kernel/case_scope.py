@@ -20,10 +20,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.querystring import QueryString
 
-from network.accounts.policy import Action, Principal, visible_scope
 from network.db import write_transaction
-from network.directory.tables import Municipality
+from network.kernel.policy import Action, Principal, visible_scope
 
 __all__ = (
     "CASE_TABLES",
@@ -41,23 +41,25 @@ CASE_TABLES = (
 )
 
 
-async def _apply_case_scope(principal: Principal) -> None:
+async def _apply_case_scope(engine: PostgresEngine, principal: Principal) -> None:
     """Name who is asking (PostgreSQL), in one statement: the ids of the
     municipalities whose cases ``principal`` may see (looked up from their codes in
     the same statement), their user id and their specialist id."""
     scope = visible_scope(principal, Action.CONSULTATION_READ)
-    await Municipality.raw(
-        "SELECT set_config('network.scope', '', true), "
-        "set_config('network.municipalities', COALESCE(("
-        "SELECT string_agg(m.id::text, ',' ORDER BY m.id) FROM municipality m "
-        "JOIN county c ON c.id = m.county "
-        "WHERE m.code = ANY({}::varchar[]) OR c.code = ANY({}::varchar[])), ''), true), "
-        "set_config('network.user_id', {}, true), "
-        "set_config('network.specialist_id', {}, true)",
-        sorted(scope.municipalities),
-        sorted(scope.counties),
-        str(principal.user_id),
-        "" if principal.specialist_id is None else str(principal.specialist_id),
+    await engine.run_querystring(
+        QueryString(
+            "SELECT set_config('network.scope', '', true), "
+            "set_config('network.municipalities', COALESCE(("
+            "SELECT string_agg(m.id::text, ',' ORDER BY m.id) FROM municipality m "
+            "JOIN county c ON c.id = m.county "
+            "WHERE m.code = ANY({}::varchar[]) OR c.code = ANY({}::varchar[])), ''), true), "
+            "set_config('network.user_id', {}, true), "
+            "set_config('network.specialist_id', {}, true)",
+            sorted(scope.municipalities),
+            sorted(scope.counties),
+            str(principal.user_id),
+            "" if principal.specialist_id is None else str(principal.specialist_id),
+        )
     )
 
 
@@ -86,7 +88,7 @@ async def case_transaction(engine: Any, principal: Principal) -> AsyncIterator[N
         if not isinstance(engine, PostgresEngine):
             yield
             return
-        await _apply_case_scope(principal)
+        await _apply_case_scope(engine, principal)
         token = _scope.set((engine.current_transaction.get(), ""))
         try:
             yield

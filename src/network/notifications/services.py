@@ -1,11 +1,10 @@
 """Telling people what happened: an inbox row, a live push, and optionally an e-mail.
 
-:func:`notify` is called by the consultation services inside their transaction,
-so the inbox rows commit or roll back with the change they announce. The push goes
-out at once on the channel ``user.<id>`` (Redis pub/sub when configured, so a
-browser connected to any process hears it); a push for a change that then rolls
-back only makes a browser re-read its inbox. E-mail, when ``NETWORK_SMTP_URL`` is
-set, is sent in the background and never holds up or breaks the request.
+:func:`notify` is called by the use cases inside their unit of work
+(:mod:`network.kernel.unit`), so the inbox rows commit or roll back with the change
+they announce, and the push and the e-mails (:class:`network.kernel.outbox.Outbox`)
+go out only once it has committed. Outside a unit of work the rows are written and
+nothing is pushed.
 
 No case text goes anywhere: a notification is its kind (a fixed, translated
 sentence), a link inside the app, and parameters from a short allowed list (an
@@ -14,18 +13,17 @@ area code, a meeting time).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar.channels import ChannelsPlugin
-
 from network.accounts.tables import User
 from network.db import insert_columns
 from network.directory.tables import CompetenceArea
+from network.kernel.outbox import Outbox
+from network.kernel.unit import current_unit
 from network.lib import clock
 from network.lib.vocab import NotificationKind
 from network.notifications.tables import Notification
@@ -34,9 +32,6 @@ __all__ = (
     "ALLOWED_PARAMS",
     "InboxItem",
     "Notice",
-    "Outbox",
-    "channel_for",
-    "configure",
     "inbox",
     "list_for",
     "mark_all_read",
@@ -61,26 +56,6 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
 }
-
-
-def channel_for(user_id: int) -> str:
-    return f"user.{user_id}"
-
-
-class Outbox:
-    """Where pushes and e-mails go: the running app's channels and mailer.
-
-    Set by the app while it runs (:func:`configure`); without one (a CLI pass, a
-    test of a service alone) notifications are still written to the inbox."""
-
-    channels: ChannelsPlugin | None = None
-    mailer: Any = None  # network.notifications.email.Mailer when SMTP is configured
-    tasks: set[asyncio.Task[None]] = set()
-
-
-def configure(channels: ChannelsPlugin | None, mailer: Any) -> None:
-    Outbox.channels = channels
-    Outbox.mailer = mailer
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,25 +110,32 @@ async def notify_many(kind: NotificationKind, object_type: str, notices: Sequenc
             Notification.created_at: [now] * len(rows),
         },
     )
-    for users, notice in told:
-        _push(users, {"kind": kind.value, "link": notice.link})
-    if Outbox.mailer is None or not told:
+    unit = current_unit()
+    if unit is None or not told:
         return
-    everyone = sorted({user for users, _ in told for user in users})
-    emails = {
-        row["id"]: row["email"]
-        for row in await User.select(User.id, User.email).where(
-            User.id.is_in(everyone) & (User.active.eq(True))
-        )
-    }
+    emails: dict[int, str] = {}
+    if unit.outbox.mailer is not None:
+        everyone = sorted({user for users, _ in told for user in users})
+        emails = {
+            row["id"]: row["email"]
+            for row in await User.select(User.id, User.email).where(
+                User.id.is_in(everyone) & (User.active.eq(True))
+            )
+        }
+    unit.after_commit(lambda: _deliver(unit.outbox, kind, told, emails))
+
+
+def _deliver(
+    outbox: Outbox,
+    kind: NotificationKind,
+    told: list[tuple[list[int], Notice]],
+    emails: dict[int, str],
+) -> None:
     for users, notice in told:
+        outbox.push(users, {"kind": kind.value, "link": notice.link})
         for user in users:
             if user in emails:
-                task = asyncio.get_running_loop().create_task(
-                    Outbox.mailer.send(emails[user], kind, notice.link, dict(notice.params))
-                )
-                Outbox.tasks.add(task)
-                task.add_done_callback(Outbox.tasks.discard)
+                outbox.mail(emails[user], kind, notice.link, notice.params)
 
 
 async def _area_names(code: str | None) -> tuple[str, str]:
@@ -165,15 +147,6 @@ async def _area_names(code: str | None) -> tuple[str, str]:
         .first()
     )
     return (row["name_sv"], row["name_en"]) if row else (code, code)
-
-
-def _push(users: list[int], payload: dict[str, str]) -> None:
-    if Outbox.channels is None:
-        return
-    try:
-        Outbox.channels.publish(payload, [channel_for(u) for u in users])
-    except RuntimeError:  # the channels plugin has stopped (the app is shutting down)
-        logger.warning("notification push skipped: channels not running")
 
 
 async def list_for(
