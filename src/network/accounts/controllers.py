@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from network.accounts import schemas
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
+from network.accounts.oidc import safe_next
 from network.accounts.policy import Action, Principal
 from network.accounts.principals import user_id_for_email
 from network.accounts.schemas import DevLoginForm
@@ -61,7 +62,7 @@ class DevLoginController(Controller):
             raise NotFoundException()
         user_id = await _demo_user(request, data.email)
         await sign_in(request, user_id, method="dev")
-        return Redirect("/", status_code=303)
+        return Redirect(safe_next(data.next), status_code=303)
 
 
 class SessionController(Controller):
