@@ -13,6 +13,9 @@ from network.lib.vocab import N_
 __all__ = ("SERVICE_MESSAGES",)
 
 SERVICE_MESSAGES: dict[str, str] = {
+    "you cannot change your own role bindings: another administrator must": N_(
+        "You cannot change your own roles: another administrator must do it."
+    ),
     "a new feed was made at the same moment; reload": N_(
         "A new calendar address was made at the same moment. Open the page again."
     ),
