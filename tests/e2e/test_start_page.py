@@ -55,7 +55,12 @@ def test_page_has_no_inline_scripts_and_a_strict_policy(browser: Any, server_url
         assert response is not None
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert page.locator("script:not([src])").count() == 0
-        assert page.locator("link[rel=stylesheet]").count() == 1
+        # The design system's theme and components, then the app's own sheet: all served here.
+        sheets = page.locator("link[rel=stylesheet]")
+        hrefs = [sheets.nth(i).get_attribute("href") or "" for i in range(sheets.count())]
+        assert hrefs[-1] == "/static/css/app.css"
+        assert all(h.startswith("/static/") for h in hrefs), hrefs
+        assert any("designsystemet" in h for h in hrefs), hrefs
         # The language is negotiated from these headers.
         vary = {v.strip().lower() for v in response.headers["vary"].split(",")}
         assert {"accept-language", "cookie"} <= vary

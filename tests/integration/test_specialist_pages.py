@@ -162,7 +162,10 @@ def test_profile_form_saves_and_a_refusal_keeps_the_input(
         data=profile_form(version + 1, title="Ny titel", level_1="7"),
     )
     assert refused.status_code == 400
-    assert "competences[1].level" in refused.text
+    # Named by the row's label in the page's language, linked to its control; never
+    # by the field's internal name.
+    assert "competences[1].level" not in refused.text
+    assert '<a href="#f-level_1">Nivå 2</a>' in refused.text
     assert 'value="Ny titel"' in refused.text  # the input is kept
     stale = client.post(
         f"/specialists/{specialist}/profile", data=profile_form(version, title="Gammal")
@@ -193,14 +196,16 @@ def test_hours_form(client: TestClient[Litestar], specialist: int) -> None:
     assert 'value="08:30-12:00, 13:00-16:00"' in page
 
     for text, message in (
-        ("8 till 12", "is not an interval"),
-        ("12:00-08:00", "ends before it starts"),
-        ("08:00-12:00, 11:00-13:00", "overlaps"),
-        ("25:00-26:00", "is not a time of day"),
+        ("8 till 12", "Skriv tider som 08:00-12:00"),
+        ("12:00-08:00", "Den slutar innan den börjar."),
+        ("08:00-12:00, 11:00-13:00", "Överlappar en annan tid samma dag."),
+        ("25:00-26:00", "En tid på dygnet ligger mellan 00:00 och 24:00."),
     ):
         refused = client.post(f"/specialists/{specialist}/hours", data={"hours_2": text})
         assert refused.status_code == 400, text
-        assert "hours_2" in refused.text
+        # The day's label in Swedish, linked to its field; the service's English and
+        # the field's internal name never reach the page.
+        assert '<a href="#f-hours_2">Onsdag</a>' in refused.text
         assert message in refused.text
         assert f'value="{text}"' in refused.text
     still = in_app(

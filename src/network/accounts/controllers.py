@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from network.accounts import admin, schemas, tokens
 from network.accounts.guards import ACTION_KEY, Ctx, actor_of
+from network.accounts.oidc import safe_next
 from network.accounts.principals import user_id_for_email
 from network.accounts.schemas import DevLoginForm
 from network.accounts.signin import sign_in, sign_out
@@ -64,7 +65,7 @@ class DevLoginController(Controller):
             raise NotFoundException()
         user_id = await _demo_user(request, data.email)
         await sign_in(request, user_id, method="dev")
-        return Redirect("/", status_code=303)
+        return Redirect(safe_next(data.next), status_code=303)
 
 
 class SessionController(Controller):

@@ -28,6 +28,7 @@ __all__ = (
     "ACTION_KEY",
     "actor_of",
     "current_principal",
+    "known_principal",
     "policy_guard",
     "signed_in_principal",
 )
@@ -58,6 +59,14 @@ async def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> P
             connection.clear_session()
     state[_PRINCIPAL] = principal
     return principal
+
+
+def known_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The principal this request has already loaded (by the guard or a handler), or
+    ``None``: for code that cannot wait, such as the error pages' header."""
+    state = connection.scope.get("state", {})
+    principal = state.get(_PRINCIPAL)
+    return principal if isinstance(principal, Principal) else None
 
 
 async def signed_in_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:

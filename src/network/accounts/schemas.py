@@ -36,6 +36,7 @@ class DevLoginForm(msgspec.Struct, kw_only=True):
     """The dev sign-in page's form (carries the CSRF field too)."""
 
     email: Email
+    next: str = ""  # where to go afterwards: a same-site path (``oidc.safe_next``)
     _csrf_token: str = ""
 
 

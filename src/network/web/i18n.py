@@ -14,9 +14,11 @@ else the ``lang`` cookie, else the ``Accept-Language`` header, else Swedish.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -55,11 +57,13 @@ from network.lib.vocab import (
     labelled,
 )
 from network.mentoring.schemas import Theme
+from network.web.messages import SERVICE_MESSAGES
 
 __all__ = (
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALES_DIR",
+    "Problem",
     "Translator",
     "negotiate",
     "translator",
@@ -141,7 +145,7 @@ FINDING_KINDS = {
     "email": N_("E-mail address"),
     "name": N_("Name"),
 }
-# Form fields as a refusal names them.
+# Form fields as a refusal names them (the page's label, never the field's name).
 FIELD_LABELS = {
     "summary": N_("The question"),
     "body": N_("Message"),
@@ -149,7 +153,111 @@ FIELD_LABELS = {
     "name": N_("Name"),
     "display_name": N_("Name"),
     "title": N_("Title"),
+    "email": N_("E-mail"),
+    "place": N_("Place"),
+    "role": N_("Role"),
+    "active": N_("Active"),
+    "area": N_("Competence area"),
+    "areas": N_("Competence areas"),
+    "competences": N_("Competences"),
+    "kind": N_("Kind"),
+    "mode": N_("Mode"),
+    "urgency": N_("Urgency"),
+    "language": N_("Language"),
+    "languages": N_("Languages"),
+    "latest_date": N_("Latest useful date"),
+    "named_specialist": N_("Specialist"),
+    "specialist": N_("Specialist"),
+    "start": N_("Time"),
+    "booking": N_("Booking"),
+    "request": N_("Request"),
+    "minutes": N_("Minutes"),
+    "starts_at": N_("Starts"),
+    "ends_at": N_("Ends"),
+    "stand_in": N_("Stand-in"),
+    "consultations_per_week": N_("Consultations and meetings a week"),
+    "mentees_capacity": N_("Mentees at a time"),
+    "slot_minutes": N_("Meeting length (minutes)"),
+    "buffer_minutes": N_("Pause between meetings (minutes)"),
+    "max_travel_km": N_("Longest journey for meetings on site (km)"),
+    "hours": N_("Weekly hours"),
+    "municipalities": N_("Municipalities"),
+    "municipality": N_("Municipality"),
+    "county": N_("County"),
+    "legal_form": N_("Legal form"),
+    "scopes": N_("Scope"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "cohort": N_("Cohort"),
+    "programme": N_("Programme"),
+    "themes": N_("Themes"),
+    "held_on": N_("Date"),
+    "status": N_("Status"),
+    "version": N_("Version"),
+    "week": N_("Week"),
+    "month": N_("Month"),
+    "k": N_("How many"),
+    "level": N_("Level"),
+    "note": N_("Note"),
 }
+# A validation library's message, by its shape, as a page says it (see ``explain``).
+_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"changed meanwhile"),
+        N_(
+            "Someone else changed it in the meantime. "
+            "Open the page again and make your change once more."
+        ),
+    ),
+    (
+        re.compile(r"needs a county or at least two municipalities"),
+        N_("Choose a county or at least two municipalities."),
+    ),
+    (re.compile(r"is listed twice"), N_("Listed twice.")),
+    (re.compile(r"is not an interval"), N_("Write times as 08:00-12:00, separated by commas.")),
+    (re.compile(r"is not a time of day"), N_("A time of day is between 00:00 and 24:00.")),
+    (re.compile(r"^unknown (county|kommunkod|area)"), N_("Choose one of the given values.")),
+    (
+        re.compile(r"only an accepted consultation can be booked"),
+        N_("Only an accepted consultation can be booked."),
+    ),
+    (re.compile(r"missing required field|is required"), N_("Fill this in.")),
+    (re.compile(r"Expected `int`|whole number"), N_("Enter a whole number.")),
+    (re.compile(r"Expected `(float|number)`"), N_("Enter a number.")),
+    (re.compile(r"Expected `date`|Invalid RFC3339 encoded date\b(?!time)"), N_("Enter a date.")),
+    (
+        re.compile(r"Expected `datetime`|RFC3339 encoded datetime|date and time"),
+        N_("Enter a date and a time."),
+    ),
+    (re.compile(r"Expected `str` of length <= \d+|length <="), N_("The text is too long.")),
+    (re.compile(r"of length >= \d+|length >="), N_("The text is too short.")),
+    (re.compile(r"Expected `.*` <= \d+|<= \d+"), N_("The number is too large.")),
+    (re.compile(r"Expected `.*` >= \d+|>= \d+"), N_("The number is too small.")),
+    (
+        re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),
+        N_("Choose one of the given values."),
+    ),
+)
+_INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<item>\w+))?$")
+_WEEKDAY_FIELD = re.compile(r"^hours_(?P<day>[0-6])$")
+# The controls' list fields as the forms name them per row (``competences[2].area``
+# is the select ``area_2``).
+_ROW_CONTROLS = {"competences": "{item}_{index}"}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One refused field as a page shows it: its label, a sentence in the page's
+    language, and the id of its control (``f-<name>``) for the error summary's link."""
+
+    field: str | None
+    label: str | None
+    message: str
+    anchor: str | None
+
+
 _compile_lock = threading.Lock()
 
 
@@ -201,6 +309,63 @@ class Translator:
     def day(self, value: date, pattern: str = "EEEE d MMMM") -> str:
         return format_date(value, pattern, locale=self.locale)
 
+    def say(self, message: str) -> str:
+        """A refusal's sentence in this language: the catalogue's sentence for the
+        service's text (``web/messages.py``), else one for the text's shape (a
+        validation library's), else a general one. Never the service's own text, which
+        is English and may name internal fields."""
+        known = SERVICE_MESSAGES.get(message.strip())
+        if known is not None:
+            return self.gettext(known)
+        for pattern, sentence in _SHAPES:
+            if pattern.search(message):
+                return self.gettext(sentence)
+        return self.gettext("Check this value.")
+
+    def label(self, field: str | None) -> tuple[str | None, str | None]:
+        """The label a page shows for ``field`` and the id of its control."""
+        if not field:
+            return None, None
+        weekday = _WEEKDAY_FIELD.match(field)
+        if weekday:
+            day = int(weekday["day"])
+            name = format_date(date(2024, 1, 1 + day), "EEEE", locale=self.locale)
+            return name.capitalize(), f"f-{field}"
+        row = _INDEXED.match(field)
+        if row:
+            base = row["item"] or row["list"]
+            label = FIELD_LABELS.get(base) or FIELD_LABELS.get(row["list"])
+            text = f"{self.gettext(label)} {int(row['index']) + 1}" if label else None
+            control = _ROW_CONTROLS.get(row["list"], "{list}")
+            anchor = "f-" + control.format(
+                list=row["list"], item=row["item"] or "", index=row["index"]
+            )
+            return text, anchor
+        label = FIELD_LABELS.get(field.split(".")[0])
+        return (self.gettext(label) if label else None), f"f-{field}"
+
+    def explain(self, error: object) -> list[Problem]:
+        """Every problem of a refusal (a ``DomainError``), as a page shows it."""
+        if error is None:
+            return []
+        listed = [e for e in getattr(error, "errors", None) or [] if "kind" not in e]
+        found = listed or [
+            {"field": getattr(error, "field", None), "message": getattr(error, "message", "")}
+        ]
+        problems = []
+        for item in found:
+            field = item.get("field")
+            label, anchor = self.label(str(field) if field else None)
+            problems.append(
+                Problem(
+                    field=str(field) if field else None,
+                    label=label,
+                    message=self.say(str(item.get("message", ""))),
+                    anchor=anchor,
+                )
+            )
+        return problems
+
     def context(self) -> dict[str, object]:
         gettext: Callable[[str], str] = self.gettext
         return {
@@ -226,6 +391,7 @@ class Translator:
             "finding_labels": FINDING_LABELS,
             "finding_kinds": FINDING_KINDS,
             "field_labels": FIELD_LABELS,
+            "explain": self.explain,
             "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,

@@ -14,7 +14,7 @@ from network.accounts.guards import current_principal
 from network.notifications.services import unread_count
 from network.web.i18n import LANGUAGES, negotiate, translator
 
-__all__ = ("render",)
+__all__ = ("other_language_url", "render")
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -47,7 +47,7 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
             "principal": principal,
             "unread": unread,
             "path": request.url.path,
-            "lang_switch_url": _other_language_url(request, language),
+            "lang_switch_url": other_language_url(request, language),
             "sign_in_url": request.app.state.get("sign_in_url"),
             **context,
         },
@@ -57,7 +57,7 @@ async def render(request: Request[Any, Any, Any], template_name: str, **context:
     )
 
 
-def _other_language_url(request: Request[Any, Any, Any], language: str) -> str:
+def other_language_url(request: Request[Any, Any, Any], language: str) -> str:
     """The same page in the other language, its other query parameters kept. A page
     shown in answer to a form (a refusal) has no address of its own to fetch again:
     the switch goes to the page the form was on (the same-origin Referer), else home."""
