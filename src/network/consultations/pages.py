@@ -38,6 +38,7 @@ from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
+from network.web.parties import place_names
 from network.web.render import render
 
 __all__ = ("ConsultationPages", "RoundPages")
@@ -79,6 +80,7 @@ class ConsultationPages(Controller):
             "consultations/index.html.j2",
             items=items,
             areas=areas,
+            place_names=await place_names(),
             may_create=ctx.principal.has(Role.SOCIAL_WORKER),
             may_run_rounds=ctx.principal.has(Role.COORDINATOR),
             declined=request.query_params.get("declined") == "1",

@@ -52,6 +52,7 @@ from network.lib.vocab import (
     REFERRAL_LABELS,
     ROLE_LABELS,
     ROUND_STATUS_LABELS,
+    SPOKEN_LANGUAGES,
     STATUS_LABELS,
     URGENCY_LABELS,
     labelled,
@@ -309,6 +310,21 @@ class Translator:
     def day(self, value: date, pattern: str = "EEEE d MMMM") -> str:
         return format_date(value, pattern, locale=self.locale)
 
+    def language_name(self, code: str) -> str:
+        """A language's name in this language ("arabiska"), the code if it has none."""
+        name = self.locale.languages.get(code)
+        return name if name else code
+
+    def language_choices(self, *also: str) -> list[tuple[str, str]]:
+        """The languages to pick from, ``(code, name)``: Swedish first, then by name,
+        with the codes ``also`` (stored ones outside the list) kept as choices."""
+        codes = dict.fromkeys([*SPOKEN_LANGUAGES, *(c for c in also if c)])
+        named = sorted(
+            ((code, self.language_name(code)) for code in codes if code != "sv"),
+            key=lambda pair: pair[1].casefold(),
+        )
+        return [("sv", self.language_name("sv")), *named]
+
     def say(self, message: str) -> str:
         """A refusal's sentence in this language: the catalogue's sentence for the
         service's text (``web/messages.py``), else one for the text's shape (a
@@ -392,6 +408,8 @@ class Translator:
             "finding_kinds": FINDING_KINDS,
             "field_labels": FIELD_LABELS,
             "explain": self.explain,
+            "language_name": self.language_name,
+            "language_choices": self.language_choices,
             "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,
