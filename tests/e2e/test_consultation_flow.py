@@ -54,7 +54,7 @@ def test_request_offer_accept_book_complete(
         form = page.locator("[data-testid=new-form]")
         form.get_by_label("Kompetensområde").select_option("honour_based_violence")
         form.get_by_label("Brådska").select_option("soon")
-        form.get_by_label("Språk för konsultationen (kod)").fill("ar")
+        form.get_by_label("Språk för konsultationen").select_option(label="Arabiska")
         form.get_by_label("Frågan, avidentifierad").fill(LEAKY)
         form.locator("[data-testid=submit]").click()
         page.wait_for_load_state()
@@ -73,8 +73,11 @@ def test_request_offer_accept_book_complete(
         table = page.locator("[data-testid=suggestions]")
         row = table.locator("tbody tr", has_text="Sara Specialist")
         assert row.count() == 1
+        assert "expert i området" in row.inner_text()
+        assert "din kommun har ingen egen specialist i området" in row.inner_text()  # Ydre
+        row.get_by_text("Visa poängen").click()  # the points, on demand
         assert "Kompetensnivå: 300" in row.inner_text()
-        assert "Ingen egen specialist: 150" in row.inner_text()  # none in Ydre
+        assert "Ingen egen specialist: 150" in row.inner_text()
         row.get_by_role("button", name="Erbjud").click()
         page.wait_for_load_state()
         assert page.locator("[data-testid=status]").inner_text() == "Erbjuden"

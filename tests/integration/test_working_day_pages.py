@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import time
 from html.parser import HTMLParser
 
 import pytest
@@ -16,12 +17,19 @@ from litestar.testing import TestClient
 from network.lib.vocab import Role
 from network.specialists.tables import SpecialistProfile
 from tests.support import SharedApp, in_app, sign_in
-from tests.support.cases import create_accepted_request
+from tests.support.cases import (
+    add_competence,
+    add_weekly_hours,
+    create_accepted_request,
+    create_county_agreement,
+)
 from tests.support.people import create_specialist_profile, create_user
 
 WORKER = "day.worker@demo.invalid"  # Ånge (2260)
 SPECIALIST = "day.specialist@demo.invalid"  # Sundsvall (2281)
 ADMIN = "day.admin@demo.invalid"  # county 22
+EXPERT = "day.expert@demo.invalid"  # Sundsvall (2281): fgm level 3, speaks Somali
+AREA = "fgm"
 ANGE, SUNDSVALL = "2260", "2281"
 
 
@@ -77,7 +85,21 @@ def people(migrated: None) -> dict[str, int]:
         request = await create_accepted_request(
             requester=worker, municipality=ANGE, specialist=specialist
         )
-        return {"worker": worker, "specialist": specialist, "admin": admin, "request": request}
+        await create_county_agreement("22", AREA)
+        expert_user = await create_user(EXPERT, Role.SPECIALIST, municipality=SUNDSVALL)
+        expert = await create_specialist_profile(expert_user, SUNDSVALL)
+        await add_competence(expert, AREA, 3)
+        await add_weekly_hours(expert, range(7), time(0), time(23, 59))
+        await SpecialistProfile.update({SpecialistProfile.languages: ["sv", "so"]}).where(
+            SpecialistProfile.id == expert
+        )
+        return {
+            "worker": worker,
+            "specialist": specialist,
+            "admin": admin,
+            "request": request,
+            "expert": expert,
+        }
 
     return asyncio.run(create())
 
@@ -154,3 +176,42 @@ def test_admin_picks_places_by_name(people: dict[str, int], shared_app: SharedAp
     assert row is not None
     assert f">{ANGE}<" not in row[1]
     assert "Ånge</span>" in row[1]
+
+
+def test_suggestions_give_reasons_in_words_and_points_on_demand(
+    people: dict[str, int], shared_app: SharedApp
+) -> None:
+    client = client_of(shared_app, WORKER)
+    opened = client.post(
+        "/api/v1/consultations",
+        json={
+            "area": AREA,
+            "summary": "Hur talar vi med flickan om resan i sommar?",
+            "urgency": "soon",
+            "language": "so",
+            "submit": True,
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    page = client.get(f"/consultations/{opened.json()['id']}")
+    row = re.search(rf'<tr data-specialist="{people["expert"]}">(.*?)</tr>', page.text, re.S)
+    assert row is not None, page.text[-3000:]
+    reasons = re.search(r'<ul class="reasons"[^>]*>(.*?)</ul>', row[1], re.S)
+    assert reasons is not None
+    said = [re.sub(r"\s+", " ", r).strip() for r in re.findall(r"<li>(.*?)</li>", reasons[1], re.S)]
+    assert said[0] == "expert i området"
+    assert re.fullmatch(r"\d+ km bort", said[1]), said
+    assert said[2].startswith("ledig tid ")
+    assert "talar somaliska" in said
+    assert "delar avtal med din kommun" in said
+    assert "din kommun har ingen egen specialist i området" in said
+    # The points are there on demand.
+    points = re.search(r"<details[^>]*>(.*?)</details>", row[1], re.S)
+    assert points is not None
+    assert "Visa poängen" in points[1]
+    assert "Kompetensnivå: 300" in points[1]
+
+    english = client.get(f"/consultations/{opened.json()['id']}", params={"lang": "en"}).text
+    assert "expert in the area" in english
+    assert re.search(r"\d+ km away", english)
+    assert "speaks Somali" in english

@@ -24,6 +24,7 @@ from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -36,7 +37,7 @@ from network.agreements.schemas import AgreementStatus
 from network.graph.assignment import CAPACITY_EXHAUSTED, NO_ELIGIBLE_SPECIALIST
 from network.graph.coverage import Status as CoverageStatus
 from network.graph.placement import Action as PlacementAction
-from network.lib.clock import STOCKHOLM
+from network.lib.clock import STOCKHOLM, today
 from network.lib.deidentified import marked_segments
 from network.lib.vocab import (
     ABSENCE_REASON_LABELS,
@@ -59,6 +60,7 @@ from network.lib.vocab import (
 )
 from network.mentoring.schemas import Theme
 from network.web.messages import SERVICE_MESSAGES
+from network.web.reasons import score_reasons
 
 __all__ = (
     "DEFAULT_LANGUAGE",
@@ -325,6 +327,17 @@ class Translator:
         )
         return [("sv", self.language_name("sv")), *named]
 
+    def reasons(self, parts: Mapping[str, int], **known: Any) -> list[str]:
+        """Why a specialist fits, in words (``web/reasons.score_reasons``)."""
+        return score_reasons(
+            self.gettext,
+            self.language_name,
+            self.number,
+            parts,
+            today=today(),
+            **known,
+        )
+
     def say(self, message: str) -> str:
         """A refusal's sentence in this language: the catalogue's sentence for the
         service's text (``web/messages.py``), else one for the text's shape (a
@@ -410,6 +423,7 @@ class Translator:
             "explain": self.explain,
             "language_name": self.language_name,
             "language_choices": self.language_choices,
+            "reasons": self.reasons,
             "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,
