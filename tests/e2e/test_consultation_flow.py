@@ -25,13 +25,16 @@ CLEAN = "Flickan berättar om en planerad resa till släkten. Hur bedömer vi ri
 
 def move_meeting_into_the_past(database_url: str, request_id: int) -> None:
     """Stand-in for time passing: the booked meeting took place two hours ago."""
-    from network.consultations.tables import Booking
+    from network.consultations.tables import Booking, ConsultationRequest
 
     async def move() -> None:
         start = datetime.now(UTC) - timedelta(hours=2)
         await Booking.update(
             {Booking.starts_at: start, Booking.ends_at: start + timedelta(minutes=45)}
         ).where((Booking.request == request_id) & (Booking.status == "booked"))
+        await ConsultationRequest.update({ConsultationRequest.meeting_at: start}).where(
+            ConsultationRequest.id == request_id
+        )
 
     def run() -> None:
         with using_database(database_url):
@@ -65,8 +68,9 @@ def test_request_offer_accept_book_complete(
         assert page.locator("[data-testid=summary]").input_value() == LEAKY
         page.locator("[data-testid=summary]").fill(CLEAN)
         page.locator("[data-testid=submit]").click()
-        page.wait_for_url(re.compile(r".*/consultations/\d+$"))
-        request_id = int(page.url.rsplit("/", 1)[1])
+        page.wait_for_url(re.compile(r".*/consultations/\d+\?notice=submitted$"))
+        assert page.locator("[data-testid=success]").inner_text() == "Förfrågan är skickad."
+        request_id = int(page.url.split("?")[0].rsplit("/", 1)[1])
         assert page.locator("[data-testid=status]").inner_text() == "Väntar på specialist"
 
         # Explained suggestions; offer to the demo specialist.

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from network.consultations.tables import ConsultationRequest
 from network.lib.vocab import Role
 from network.specialists.tables import SpecialistProfile
-from tests.support import SharedApp, in_app, sign_in
+from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import (
     add_competence,
     add_weekly_hours,
@@ -82,6 +83,7 @@ def people(migrated: None) -> dict[str, int]:
         owner = await create_user(SPECIALIST, Role.SPECIALIST, municipality=SUNDSVALL)
         admin = await create_user(ADMIN, Role.ADMIN, county="22")
         specialist = await create_specialist_profile(owner, SUNDSVALL)
+        await add_weekly_hours(specialist, range(7), time(0), time(23, 59))
         request = await create_accepted_request(
             requester=worker, municipality=ANGE, specialist=specialist
         )
@@ -215,3 +217,36 @@ def test_suggestions_give_reasons_in_words_and_points_on_demand(
     assert "expert in the area" in english
     assert re.search(r"\d+ km away", english)
     assert "speaks Somali" in english
+
+
+def test_after_booking_the_worker_sees_who_a_banner_and_the_survey_only_afterwards(
+    people: dict[str, int], shared_app: SharedApp
+) -> None:
+    client = client_of(shared_app, WORKER)
+    request = people["request"]
+    page = client.get(f"/consultations/{request}")
+    accepted_by = re.search(r'data-testid="accepted-by">([^<]*)<', page.text)
+    assert accepted_by is not None
+    assert accepted_by[1] == "day.specialist (Sundsvall)"
+    start = re.search(r'name="start" value="([^"]+)"', page.text)
+    assert start is not None, "no free times shown"
+    booked = client.post(
+        f"/consultations/{request}/book", data={"start": start[1]}, follow_redirects=False
+    )
+    assert booked.status_code == 303, booked.text[:300]
+    assert booked.headers["location"] == f"/consultations/{request}?notice=booked"
+    shown = client.get(booked.headers["location"]).text
+    assert 'data-testid="success">Mötet är bokat.<' in shown
+    assert 'data-testid="meeting-with">Med day.specialist (Sundsvall)<' in shown
+    assert 'data-testid="survey"' not in shown  # not before the meeting
+    assert 'data-testid="survey-later"' in shown
+    assert 'data-testid="success"' not in client.get(f"/consultations/{request}").text
+
+    async def meeting_in_the_past() -> None:
+        await ConsultationRequest.update(
+            {ConsultationRequest.meeting_at: datetime.now(UTC) - timedelta(hours=2)}
+        ).where(ConsultationRequest.id == request)
+
+    in_app_seeing_all(client, meeting_in_the_past)
+    after = client.get(f"/consultations/{request}").text
+    assert 'data-testid="survey"' in after
