@@ -129,6 +129,7 @@ def test_consultation_lists_and_forms_name_places_and_languages(
     assert next(iter(languages)) == "sv"  # Swedish first, then by name
     english = choices(client.get("/consultations/new", params={"lang": "en"}).text, "language")
     assert english["so"] == "Somali"
+    assert english["ckb"] == "Central Kurdish"  # only the first letter raised
 
 
 def test_profile_languages_are_ticked_by_name(

@@ -317,15 +317,21 @@ class Translator:
         name = self.locale.languages.get(code)
         return name if name else code
 
+    def language_label(self, code: str) -> str:
+        """A language's name as a label or a choice: its first letter upper case
+        ("Centralkurdiska", "Central Kurdish")."""
+        name = self.language_name(code)
+        return name[:1].upper() + name[1:]
+
     def language_choices(self, *also: str) -> list[tuple[str, str]]:
         """The languages to pick from, ``(code, name)``: Swedish first, then by name,
         with the codes ``also`` (stored ones outside the list) kept as choices."""
         codes = dict.fromkeys([*SPOKEN_LANGUAGES, *(c for c in also if c)])
         named = sorted(
-            ((code, self.language_name(code)) for code in codes if code != "sv"),
+            ((code, self.language_label(code)) for code in codes if code != "sv"),
             key=lambda pair: pair[1].casefold(),
         )
-        return [("sv", self.language_name("sv")), *named]
+        return [("sv", self.language_label("sv")), *named]
 
     def reasons(self, parts: Mapping[str, int], **known: Any) -> list[str]:
         """Why a specialist fits, in words (``web/reasons.score_reasons``)."""
@@ -423,6 +429,7 @@ class Translator:
             "explain": self.explain,
             "language_name": self.language_name,
             "language_choices": self.language_choices,
+            "language_label": self.language_label,
             "reasons": self.reasons,
             "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
