@@ -25,13 +25,16 @@ CLEAN = "Flickan berättar om en planerad resa till släkten. Hur bedömer vi ri
 
 def move_meeting_into_the_past(database_url: str, request_id: int) -> None:
     """Stand-in for time passing: the booked meeting took place two hours ago."""
-    from network.consultations.tables import Booking
+    from network.consultations.tables import Booking, ConsultationRequest
 
     async def move() -> None:
         start = datetime.now(UTC) - timedelta(hours=2)
         await Booking.update(
             {Booking.starts_at: start, Booking.ends_at: start + timedelta(minutes=45)}
         ).where((Booking.request == request_id) & (Booking.status == "booked"))
+        await ConsultationRequest.update({ConsultationRequest.meeting_at: start}).where(
+            ConsultationRequest.id == request_id
+        )
 
     def run() -> None:
         with using_database(database_url):
@@ -54,7 +57,7 @@ def test_request_offer_accept_book_complete(
         form = page.locator("[data-testid=new-form]")
         form.get_by_label("Kompetensområde").select_option("honour_based_violence")
         form.get_by_label("Brådska").select_option("soon")
-        form.get_by_label("Språk för konsultationen (kod)").fill("ar")
+        form.get_by_label("Språk för konsultationen").select_option(label="Arabiska")
         form.get_by_label("Frågan, avidentifierad").fill(LEAKY)
         form.locator("[data-testid=submit]").click()
         page.wait_for_load_state()
@@ -65,16 +68,20 @@ def test_request_offer_accept_book_complete(
         assert page.locator("[data-testid=summary]").input_value() == LEAKY
         page.locator("[data-testid=summary]").fill(CLEAN)
         page.locator("[data-testid=submit]").click()
-        page.wait_for_url(re.compile(r".*/consultations/\d+$"))
-        request_id = int(page.url.rsplit("/", 1)[1])
+        page.wait_for_url(re.compile(r".*/consultations/\d+\?notice=submitted$"))
+        assert page.locator("[data-testid=success]").inner_text() == "Förfrågan är skickad."
+        request_id = int(page.url.split("?")[0].rsplit("/", 1)[1])
         assert page.locator("[data-testid=status]").inner_text() == "Väntar på specialist"
 
         # Explained suggestions; offer to the demo specialist.
         table = page.locator("[data-testid=suggestions]")
         row = table.locator("tbody tr", has_text="Sara Specialist")
         assert row.count() == 1
+        assert "expert i området" in row.inner_text()
+        assert "din kommun har ingen egen specialist i området" in row.inner_text()  # Ydre
+        row.get_by_text("Visa poängen").click()  # the points, on demand
         assert "Kompetensnivå: 300" in row.inner_text()
-        assert "Ingen egen specialist: 150" in row.inner_text()  # none in Ydre
+        assert "Ingen egen specialist: 150" in row.inner_text()
         row.get_by_role("button", name="Erbjud").click()
         page.wait_for_load_state()
         assert page.locator("[data-testid=status]").inner_text() == "Erbjuden"

@@ -18,6 +18,7 @@ from network.kernel.policy import Action
 from network.lib.errors import DomainError, InvalidInput
 from network.lib.vocab import Role
 from network.web.forms import to_struct
+from network.web.parties import place_choices, place_names
 from network.web.render import render
 
 __all__ = ("AdminPages",)
@@ -64,6 +65,8 @@ class AdminPages(Controller):
             "admin/users.html.j2",
             users=await admin.list_users(ctx.principal, request.query_params.get("q")),
             roles=[r.value for r in Role],
+            places=await place_choices(),
+            place_names=await place_names(),
             error=error,
         )
         if error is not None:

@@ -35,9 +35,10 @@ from network.kernel.policy import Action, decide
 from network.lib import clock
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import ConsultationStatus, Role
+from network.lib.vocab import N_, ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
+from network.web.parties import place_names
 from network.web.render import render
 
 __all__ = ("ConsultationPages", "RoundPages")
@@ -45,6 +46,20 @@ __all__ = ("ConsultationPages", "RoundPages")
 AnyRequest = Request[Any, Any, Any]
 Act = Callable[[Context, dict[str, str]], Awaitable[Any]]
 SLOTS_SHOWN = 12
+# The success banner after a save: ``?notice=<key>`` on the page it leads to.
+NOTICES = {
+    "saved": N_("The draft is saved."),
+    "submitted": N_("The request is sent."),
+    "offered": N_("The request is offered to the specialist."),
+    "accepted": N_("You accepted the request."),
+    "booked": N_("The meeting is booked."),
+    "moved": N_("The meeting is moved."),
+    "unbooked": N_("The meeting is cancelled."),
+    "message": N_("The message is sent."),
+    "time": N_("The time is saved."),
+    "completed": N_("The consultation is completed. Thank you for answering the survey."),
+    "cancelled": N_("The request is withdrawn."),
+}
 
 
 def _draft(form: dict[str, str]) -> dict[str, Any]:
@@ -79,6 +94,7 @@ class ConsultationPages(Controller):
             "consultations/index.html.j2",
             items=items,
             areas=areas,
+            place_names=await place_names(),
             may_create=ctx.principal.has(Role.SOCIAL_WORKER),
             may_run_rounds=ctx.principal.has(Role.COORDINATOR),
             declined=request.query_params.get("declined") == "1",
@@ -122,7 +138,8 @@ class ConsultationPages(Controller):
             request_id = await opening.create_request(ctx, data)
         except DomainError as error:
             return await self._new_page(request, form=form, error=error)
-        return Redirect(f"/consultations/{request_id}", status_code=303)
+        notice = "submitted" if "submit" in form else "saved"
+        return Redirect(f"/consultations/{request_id}?notice={notice}", status_code=303)
 
     async def _detail(
         self,
@@ -168,6 +185,11 @@ class ConsultationPages(Controller):
                 end=item.meeting_at + timedelta(hours=4),
             )
             meeting = next((b for b in window if b.request == request_id), None)
+        parties = await specialist_names(
+            [s for s in (item.offered_to, item.accepted_by) if s is not None]
+        )
+        now = clock.now()
+        notice = request.query_params.get("notice") if error is None else None
         template = await render(
             request,
             "consultations/detail.html.j2",
@@ -176,6 +198,9 @@ class ConsultationPages(Controller):
             slots=slots,
             thread=thread,
             meeting=meeting,
+            parties=parties,
+            meeting_over=item.meeting_at is not None and item.meeting_at <= now,
+            notice=NOTICES.get(notice or ""),
             requester_side=requester_side,
             offered_to_me=is_specialist_offered,
             accepted_by_me=is_specialist_accepted,
@@ -203,6 +228,7 @@ class ConsultationPages(Controller):
         act: Act,
         *,
         then: str | None = None,
+        notice: str | None = None,
     ) -> Template | Redirect:
         """Run ``act`` with the submitted form; a refusal shows the request again with the
         form as typed; success goes to ``then`` (default: the request's page)."""
@@ -216,7 +242,8 @@ class ConsultationPages(Controller):
                 return await self._detail(ctx, request, request_id, error=error, form=form)
             except DomainError as unreadable:  # e.g. no longer visible after the action
                 return await refused(request, unreadable)
-        return Redirect(then or f"/consultations/{request_id}", status_code=303)
+        suffix = f"?notice={notice}" if notice in NOTICES else ""
+        return Redirect(then or f"/consultations/{request_id}{suffix}", status_code=303)
 
     @post(
         "/{request_id:int}/submit",
@@ -229,7 +256,7 @@ class ConsultationPages(Controller):
         async def act(ctx: Context, form: dict[str, str]) -> None:
             await opening.open_request(ctx, request_id)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="submitted")
 
     @post(
         "/{request_id:int}/offer",
@@ -247,7 +274,7 @@ class ConsultationPages(Controller):
                 int(chosen) if chosen.isdigit() else None,
             )
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="offered")
 
     @post(
         "/{request_id:int}/accept",
@@ -260,7 +287,7 @@ class ConsultationPages(Controller):
         async def act(ctx: Context, form: dict[str, str]) -> None:
             await responses.accept(ctx, request_id)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="accepted")
 
     @post(
         "/{request_id:int}/decline",
@@ -291,7 +318,7 @@ class ConsultationPages(Controller):
                 raise InvalidInput("choose one of the free times", field="start") from None
             await bookings.book(ctx, request_id=request_id, start=start)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="booked")
 
     @post(
         "/{request_id:int}/unbook",
@@ -307,7 +334,7 @@ class ConsultationPages(Controller):
             booking = _booking_id(form)
             await bookings.cancel(ctx, booking, form.get("reason", ""))
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="unbooked")
 
     @post(
         "/{request_id:int}/move",
@@ -331,7 +358,7 @@ class ConsultationPages(Controller):
                 reason=form.get("reason", ""),
             )
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="moved")
 
     @post(
         "/{request_id:int}/message",
@@ -349,7 +376,7 @@ class ConsultationPages(Controller):
             ).body
             await messages.post_message(ctx, request_id, body)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="message")
 
     @post(
         "/{request_id:int}/time",
@@ -363,7 +390,7 @@ class ConsultationPages(Controller):
             minutes = to_struct({"minutes": form.get("minutes", "")}, schemas.TimeLog).minutes
             await responses.log_time(ctx, request_id, minutes)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="time")
 
     @post(
         "/{request_id:int}/complete",
@@ -391,7 +418,7 @@ class ConsultationPages(Controller):
             )
             await completion.complete(ctx, request_id, survey)
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="completed")
 
     @post(
         "/{request_id:int}/cancel",
@@ -404,7 +431,7 @@ class ConsultationPages(Controller):
         async def act(ctx: Context, form: dict[str, str]) -> None:
             await requests.cancel(ctx, request_id, form.get("reason", ""))
 
-        return await self._act(ctx, request, request_id, act)
+        return await self._act(ctx, request, request_id, act, notice="cancelled")
 
 
 def _booking_id(form: dict[str, str]) -> int:

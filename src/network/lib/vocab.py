@@ -28,6 +28,7 @@ __all__ = (
     "REFERRAL_LABELS",
     "ROLE_LABELS",
     "ROUND_STATUS_LABELS",
+    "SPOKEN_LANGUAGES",
     "STATUS_LABELS",
     "URGENCY_LABELS",
     "AbsenceReason",
@@ -335,4 +336,40 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.TEST: N_("Test notification: notifications reach you."),
     },
+)
+
+
+# The languages a consultation or a specialist's profile is picked from (ISO 639-1
+# codes, as stored): Swedish, the national minority languages and the languages most
+# often needed in Swedish social services. Pages show them by name in the page's
+# language (Babel's names, ``web/i18n.Translator.language_name``); a stored code not
+# listed here is still shown and kept.
+SPOKEN_LANGUAGES = (
+    "sv",
+    "en",
+    "ar",
+    "so",
+    "fa",
+    "ps",
+    "ti",
+    "am",
+    "ku",
+    "ckb",
+    "tr",
+    "bs",
+    "sr",
+    "hr",
+    "sq",
+    "pl",
+    "ro",
+    "uk",
+    "ru",
+    "fi",
+    "se",
+    "yi",
+    "rom",
+    "es",
+    "fr",
+    "de",
+    "th",
 )

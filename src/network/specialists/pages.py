@@ -28,7 +28,7 @@ from network.scheduling import STOCKHOLM
 from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_bounds, week_load
-from network.web.forms import form_fields, refused, to_struct
+from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
 
 __all__ = ("SpecialistPages", "parse_week")
@@ -70,9 +70,17 @@ def _profile_from_form(form: dict[str, Any], keys: list[str]) -> schemas.Profile
                     "note": str(form.get(f"note_{index}", "")).strip(),
                 }
             )
-    languages = [
-        part.strip().lower() for part in str(form.get("languages", "")).split(",") if part.strip()
-    ]
+    # Ticked boxes (one value each); a comma-separated text (older clients) still works.
+    chosen = form.get("languages", [])
+    values = chosen if isinstance(chosen, list) else [chosen]
+    languages = list(
+        dict.fromkeys(
+            part.strip().lower()
+            for value in values
+            for part in str(value).split(",")
+            if part.strip()
+        )
+    )
     return to_struct(
         {
             "version": form.get("version", ""),
@@ -254,7 +262,7 @@ class SpecialistPages(Controller):
         section: str,
         action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
     ) -> Template | Redirect:
-        form: dict[str, Any] = await form_fields(request)
+        form: dict[str, Any] = await form_lists(request, "languages")
         try:
             feed_address = await action(ctx.principal, form, list(form))
         except DomainError as error:

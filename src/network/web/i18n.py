@@ -24,6 +24,7 @@ from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -36,7 +37,7 @@ from network.agreements.schemas import AgreementStatus
 from network.graph.assignment import CAPACITY_EXHAUSTED, NO_ELIGIBLE_SPECIALIST
 from network.graph.coverage import Status as CoverageStatus
 from network.graph.placement import Action as PlacementAction
-from network.lib.clock import STOCKHOLM
+from network.lib.clock import STOCKHOLM, today
 from network.lib.deidentified import marked_segments
 from network.lib.vocab import (
     ABSENCE_REASON_LABELS,
@@ -52,12 +53,14 @@ from network.lib.vocab import (
     REFERRAL_LABELS,
     ROLE_LABELS,
     ROUND_STATUS_LABELS,
+    SPOKEN_LANGUAGES,
     STATUS_LABELS,
     URGENCY_LABELS,
     labelled,
 )
 from network.mentoring.schemas import Theme
 from network.web.messages import SERVICE_MESSAGES
+from network.web.reasons import score_reasons
 
 __all__ = (
     "DEFAULT_LANGUAGE",
@@ -309,6 +312,38 @@ class Translator:
     def day(self, value: date, pattern: str = "EEEE d MMMM") -> str:
         return format_date(value, pattern, locale=self.locale)
 
+    def language_name(self, code: str) -> str:
+        """A language's name in this language ("arabiska"), the code if it has none."""
+        name = self.locale.languages.get(code)
+        return name if name else code
+
+    def language_label(self, code: str) -> str:
+        """A language's name as a label or a choice: its first letter upper case
+        ("Centralkurdiska", "Central Kurdish")."""
+        name = self.language_name(code)
+        return name[:1].upper() + name[1:]
+
+    def language_choices(self, *also: str) -> list[tuple[str, str]]:
+        """The languages to pick from, ``(code, name)``: Swedish first, then by name,
+        with the codes ``also`` (stored ones outside the list) kept as choices."""
+        codes = dict.fromkeys([*SPOKEN_LANGUAGES, *(c for c in also if c)])
+        named = sorted(
+            ((code, self.language_label(code)) for code in codes if code != "sv"),
+            key=lambda pair: pair[1].casefold(),
+        )
+        return [("sv", self.language_label("sv")), *named]
+
+    def reasons(self, parts: Mapping[str, int], **known: Any) -> list[str]:
+        """Why a specialist fits, in words (``web/reasons.score_reasons``)."""
+        return score_reasons(
+            self.gettext,
+            self.language_name,
+            self.number,
+            parts,
+            today=today(),
+            **known,
+        )
+
     def say(self, message: str) -> str:
         """A refusal's sentence in this language: the catalogue's sentence for the
         service's text (``web/messages.py``), else one for the text's shape (a
@@ -392,6 +427,10 @@ class Translator:
             "finding_kinds": FINDING_KINDS,
             "field_labels": FIELD_LABELS,
             "explain": self.explain,
+            "language_name": self.language_name,
+            "language_choices": self.language_choices,
+            "language_label": self.language_label,
+            "reasons": self.reasons,
             "marked_segments": marked_segments,
             "coverage_labels": COVERAGE_LABELS,
             "placement_labels": PLACEMENT_LABELS,
