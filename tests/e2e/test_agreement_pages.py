@@ -33,8 +33,11 @@ def test_coordinator_creates_and_ends_an_agreement(browser: Any, server_url: str
         form.locator("input[name=areas][value=npf]").check()
         form.locator("[data-testid=save-agreement]").click()
         page.wait_for_load_state()
-        # One party only: refused, the field named, the ticks kept.
-        assert "municipalities" in page.locator("[data-testid=error]").inner_text()
+        # One party only: refused, the field named by its label (never the internal
+        # name), the ticks kept.
+        refusal = page.locator("[data-testid=error]").inner_text()
+        assert "Kommuner" in refusal
+        assert "municipalities" not in refusal
         assert form.locator(f"input[name=municipalities][value='{YDRE}']").is_checked()
         assert form.locator("input[name=areas][value=npf]").is_checked()
         assert form.locator("input[name=name]").input_value() == "Ydre och Kinda: NPF"
