@@ -295,6 +295,21 @@ MATRIX.update(
             Case("GET", "/api/v1/coverage/weak-points", SETTLERS)
         ],
         ("GET", "/api/v1/coverage/trends"): [Case("GET", "/api/v1/coverage/trends", SETTLERS)],
+        ("GET", "/api/v1/coverage/outcomes"): [
+            Case(
+                "GET", "/api/v1/coverage/outcomes", SETTLERS, params={"county": "21"}, label="own"
+            ),
+            Case(
+                "GET",
+                "/api/v1/coverage/outcomes",
+                frozenset(),
+                params={"county": "25"},
+                label="other",
+            ),
+        ],
+        ("GET", "/api/v1/coverage/outcomes/export.csv"): [
+            Case("GET", "/api/v1/coverage/outcomes/export.csv", SETTLERS)
+        ],
         ("GET", "/api/v1/agreements"): [Case("GET", "/api/v1/agreements", SIGNED_IN)],
         ("GET", "/api/v1/agreements/{agreement_id:int}"): [
             Case("GET", "/api/v1/agreements/999999", SIGNED_IN)
@@ -458,6 +473,7 @@ MATRIX.update(
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
         ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
+        ("GET", "/coverage/outcomes"): [Case("GET", "/coverage/outcomes", SETTLERS)],
         # Pages: a specialist is sent on to their own page, a coordinator sees the list.
         ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],
         ("GET", "/specialists/{specialist_id:int}"): [Case("GET", "/specialists/999999", EDITORS)],

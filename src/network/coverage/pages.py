@@ -12,12 +12,14 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import services
+from network.coverage import outcomes, services
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
+from network.graph.outcomes import MEASURES
 from network.kernel.policy import Action
+from network.lib.clock import today
 from network.lib.errors import DomainError
 from network.web.forms import refused
 from network.web.render import render
@@ -229,5 +231,51 @@ class CoveragePages(Controller):
             **common,
             found=found,
             names=where.names,
+            query=lambda **changes: self._query(common, **changes),
+        )
+
+    @get("/outcomes", name="coverage-outcomes")
+    async def outcome_report(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        by: Text = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> Template:
+        """What the close-out surveys say, per area, county, municipality or month."""
+        try:
+            dimension = outcomes.Dimension(by or outcomes.Dimension.AREA)
+        except ValueError:
+            dimension = outcomes.Dimension.AREA
+        try:
+            common = await self._common(ctx, request, county, area)
+            found = await outcomes.outcomes(
+                ctx, by=dimension, county=common["county"], area=common["area"], year=year
+            )
+        except DomainError as error:
+            return await refused(request, error)
+        export = urlencode(
+            {
+                k: v
+                for k, v in {
+                    "county": common["county"],
+                    "area": common["area"],
+                    "year": found.year,
+                }.items()
+                if v
+            }
+        )
+        return await render(
+            request,
+            "coverage/outcomes.html.j2",
+            **common,
+            found=found,
+            by=dimension,
+            dimensions=list(outcomes.Dimension),
+            measures=MEASURES,
+            years=list(range(today().year, outcomes.FIRST_YEAR - 1, -1)),
+            export=export,
             query=lambda **changes: self._query(common, **changes),
         )

@@ -11,6 +11,8 @@ __all__ = (
     "CoverageOut",
     "DependenceOut",
     "MonthOut",
+    "OutcomeRowOut",
+    "OutcomesOut",
     "PickOut",
     "ProviderOut",
     "RecommendationOut",
@@ -108,3 +110,37 @@ class MonthOut(Schema):
     covered_share: float | None = None
     local_specialists: int | None = None
     local_hours: float | None = None
+
+
+class OutcomeRowOut(Schema):
+    """One group's close-out figures; null is suppressed (a count of 1–4, or a cell
+    hidden so that it cannot be derived from the total and the others)."""
+
+    key: str  # area code, county code, municipality code or YYYY-MM; "total"
+    name: str
+    due: int | None  # consultations due a close-out (meeting held or answer given)
+    responses: int | None  # closed out with the survey
+    response_rate: float | None
+    helpful_mean: float | None  # 1 (not at all) – 5 (very)
+    helpful: int | None  # answered 4 or 5
+    helpful_share: float | None
+    risk_changed: int | None
+    risk_changed_share: float | None
+    escalation_avoided: int | None
+    escalation_avoided_share: float | None
+    placement_avoided: int | None
+    placement_avoided_share: float | None
+    referral_avoided: int | None
+    referral_avoided_share: float | None
+    referral_made: int | None
+    referral_made_share: float | None
+    suppressed: bool
+
+
+class OutcomesOut(Schema):
+    by: Literal["area", "county", "municipality", "month"]
+    year: int
+    county: str | None
+    area: str | None
+    rows: list[OutcomeRowOut]
+    total: OutcomeRowOut
