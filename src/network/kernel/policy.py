@@ -241,13 +241,18 @@ def party_targets(county: str | None, members: Iterable[tuple[str, str]]) -> lis
     return [Target(municipality=code, county=in_county) for code, in_county in members]
 
 
-def holds_role_in(principal: Principal, targets: Iterable[Target]) -> bool:
-    """Whether one of ``principal``'s role bindings (any role) lies in one of ``targets``
-    (a municipality with its county): they are a user of one of those places."""
+def holds_role_in(
+    principal: Principal, targets: Iterable[Target], roles: Iterable[Role] | None = None
+) -> bool:
+    """Whether one of ``principal``'s role bindings (any role, or one of ``roles``) lies
+    in one of ``targets`` (a municipality with its county): they are a user of one of
+    those places."""
     places = list(targets)
+    wanted = None if roles is None else frozenset(roles)
     return any(
         binding.covers(target.municipality, target.county)
         for binding in principal.bindings
+        if wanted is None or binding.role in wanted
         for target in places
     )
 
