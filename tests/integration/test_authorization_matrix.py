@@ -307,6 +307,27 @@ MATRIX.update(
                 label="other",
             ),
         ],
+        ("GET", "/api/v1/workforce"): [Case("GET", "/api/v1/workforce", SETTLERS)],
+        # Own place: past the guard to a 400 (a future year), so nothing is written.
+        ("PUT", "/api/v1/workforce"): [
+            Case(
+                "PUT",
+                "/api/v1/workforce",
+                COORDINATOR,
+                body={"municipality": "2161", "year": 2100},
+                label="own",
+            ),
+            Case(
+                "PUT",
+                "/api/v1/workforce",
+                frozenset(),
+                body={"municipality": "2584", "year": 2020},
+                label="other",
+            ),
+        ],
+        ("POST", "/api/v1/workforce/import"): [
+            Case("POST", "/api/v1/workforce/import", COORDINATOR, body={})
+        ],
         ("GET", "/api/v1/coverage/outcomes/export.csv"): [
             Case("GET", "/api/v1/coverage/outcomes/export.csv", SETTLERS)
         ],
@@ -474,6 +495,18 @@ MATRIX.update(
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
         ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
         ("GET", "/coverage/outcomes"): [Case("GET", "/coverage/outcomes", SETTLERS)],
+        ("GET", "/coverage/workforce"): [Case("GET", "/coverage/workforce", SETTLERS)],
+        ("POST", "/coverage/workforce"): [
+            Case(
+                "POST",
+                "/coverage/workforce",
+                COORDINATOR,
+                form={"municipality": "2161", "year": "2100"},
+            )
+        ],
+        ("POST", "/coverage/workforce/import"): [
+            Case("POST", "/coverage/workforce/import", COORDINATOR, form={"county": "21"})
+        ],
         # Pages: a specialist is sent on to their own page, a coordinator sees the list.
         ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],
         ("GET", "/specialists/{specialist_id:int}"): [Case("GET", "/specialists/999999", EDITORS)],

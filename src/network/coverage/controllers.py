@@ -7,17 +7,18 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
-from litestar.params import QueryParameter
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import exports, outcomes, schemas, services
+from network.coverage import exports, outcomes, schemas, services, workforce
 from network.graph.coverage import Service
 from network.graph.outcomes import MEASURES, OutcomeRow
 from network.graph.resilience import Dependence
 from network.kernel.policy import Action
+from network.lib.errors import InvalidInput
 
-__all__ = ("CoverageController", "outcome_row_out", "report_out")
+__all__ = ("CoverageController", "WorkforceController", "outcome_row_out", "report_out")
 
 AnyRequest = Request[Any, Any, Any]
 County = Annotated[str | None, QueryParameter(pattern=r"^\d{2}$", description="county code")]
@@ -318,3 +319,57 @@ class CoverageController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
+
+
+class WorkforceController(Controller):
+    path = "/api/v1/workforce"
+    tags = ["coverage"]
+
+    @get("/", operation_id="getWorkforce", opt={ACTION_KEY: Action.COVERAGE_READ})
+    async def get_workforce(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        year: Year = None,
+        format_: Annotated[
+            str | None, QueryParameter(name="format", pattern=r"^(json|csv)$")
+        ] = None,
+        dialect: Dialect = "standard",
+    ) -> Response[list[schemas.WorkforceOut]]:
+        """Workforce indicators of child and youth social care per municipality and
+        year in your scope (``synthetic``: the demo's made-up figures);
+        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) in the
+        import layout, with the municipality's name."""
+        rows = await workforce.list_workforce(ctx, county=county, year=year)
+        if format_ == "csv":
+            return Response(
+                exports.workforce_csv(rows, dialect=dialect),  # type: ignore[arg-type]
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="workforce.csv"'},
+            )
+        return Response(rows)
+
+    @put("/", operation_id="putWorkforce", opt={ACTION_KEY: Action.WORKFORCE_EDIT})
+    async def put_workforce(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.WorkforceIn]
+    ) -> schemas.WorkforceOut:
+        """Enter or correct one municipality's figures of one year (its coordinators)."""
+        return await workforce.save_workforce(ctx, data)
+
+    @post(
+        "/import",
+        operation_id="importWorkforce",
+        opt={ACTION_KEY: Action.WORKFORCE_EDIT},
+        status_code=200,
+    )
+    async def import_workforce(self, ctx: Ctx, request: AnyRequest) -> schemas.WorkforceImportOut:
+        """A CSV body (``Content-Type: text/csv``) in the documented layout: saved all
+        or nothing; a 400 names every problem's row and column."""
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("the file is not UTF-8 text", field="file") from None
+        found = await workforce.import_csv(ctx, text)
+        return schemas.WorkforceImportOut(saved=found.saved, years=found.years)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from network.coverage.outcomes import Outcomes
+from network.coverage.schemas import WorkforceOut
 from network.coverage.services import Report, Row
+from network.coverage.workforce import COLUMNS as WORKFORCE_COLUMNS
 from network.graph.outcomes import MEASURES
 from network.lib.csvsafe import csv_text
 
@@ -21,6 +23,7 @@ __all__ = (
     "row_fields",
     "to_csv",
     "to_geojson",
+    "workforce_csv",
 )
 
 CSV_COLUMNS = (
@@ -136,3 +139,22 @@ def outcomes_csv(found: Outcomes, *, dialect: str = "standard") -> str:
         ]
 
     return csv_text(OUTCOME_COLUMNS, map(line, found.rows), dialect=dialect)
+
+
+def workforce_csv(rows: list[WorkforceOut], *, dialect: str = "standard") -> str:
+    """The workforce indicators in the import layout, with the municipality's name and
+    whether the row is synthetic (the demo's)."""
+    header = (WORKFORCE_COLUMNS[0], "municipality_name", *WORKFORCE_COLUMNS[1:], "synthetic")
+    return csv_text(
+        header,
+        (
+            [
+                r.municipality,
+                r.municipality_name,
+                *(getattr(r, c) for c in WORKFORCE_COLUMNS[1:]),
+                "true" if r.synthetic else "false",
+            ]
+            for r in rows
+        ),
+        dialect=dialect,
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
 
 from network.lib.schema import Schema
 
@@ -17,7 +20,13 @@ __all__ = (
     "ProviderOut",
     "RecommendationOut",
     "WeakPointsOut",
+    "WorkforceImportOut",
+    "WorkforceIn",
+    "WorkforceOut",
 )
+
+Count = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
 class ProviderOut(Schema):
@@ -144,3 +153,42 @@ class OutcomesOut(Schema):
     area: str | None
     rows: list[OutcomeRowOut]
     total: OutcomeRowOut
+
+
+class WorkforceIn(Schema):
+    """One municipality's child and youth social care workforce in one year; an
+    unknown figure is null."""
+
+    municipality: Annotated[str, msgspec.Meta(pattern=r"^\d{4}$", description="kommunkod")]
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    social_workers: Count | None = None
+    new_share: Annotated[Percent | None, msgspec.Meta(description="% under one year")] = None
+    turnover: Annotated[Percent | None, msgspec.Meta(description="% who left")] = None
+    vacancies: Count | None = None
+    agency_consultants: Count | None = None
+    sick_leave: Annotated[Percent | None, msgspec.Meta(description="% of hours")] = None
+    case_points: Annotated[float, msgspec.Meta(ge=0, le=1000)] | None = None
+
+
+class WorkforceOut(Schema):
+    """The figures as stored; ``synthetic``: made up for the demo."""
+
+    municipality: str
+    municipality_name: str
+    county: str
+    year: int
+    social_workers: int | None
+    new_share: float | None
+    turnover: float | None
+    vacancies: int | None
+    agency_consultants: int | None
+    sick_leave: float | None
+    case_points: float | None
+    source: Literal["form", "import", "synthetic"]
+    synthetic: bool
+    updated_at: datetime
+
+
+class WorkforceImportOut(Schema):
+    saved: int
+    years: list[int]

@@ -51,6 +51,7 @@ class Action(StrEnum):
     MENTORING_MANAGE = "mentoring.manage"
     COVERAGE_READ = "coverage.read"
     SETTLEMENT_READ = "settlement.read"  # hours given and received between municipalities
+    WORKFORCE_EDIT = "workforce.edit"  # a municipality's workforce indicators of a year
     AUDIT_READ = "audit.read"
     AUDIT_REVIEW = "audit.review"
     USER_MANAGE = "user.manage"
@@ -144,6 +145,7 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.MENTORING_MANAGE: (frozenset({Role.COORDINATOR}), True),
     Action.COVERAGE_READ: (frozenset({Role.ANALYST, Role.COORDINATOR, Role.ADMIN}), True),
     Action.SETTLEMENT_READ: (frozenset({Role.COORDINATOR, Role.ANALYST, Role.ADMIN}), True),
+    Action.WORKFORCE_EDIT: (frozenset({Role.COORDINATOR}), True),
     Action.AUDIT_READ: (frozenset({Role.ADMIN}), True),
     Action.AUDIT_REVIEW: (frozenset({Role.COORDINATOR}), True),
     Action.USER_MANAGE: (frozenset({Role.ADMIN}), True),
