@@ -19,6 +19,7 @@ from network.bootstrap import standalone
 from network.consultations.followup import FollowUp, follow_up
 from network.coverage.history import snapshot_if_due, take_snapshot
 from network.demo import DEMO_USERS, seed_if_empty
+from network.demo.extras import seed_demo_extras
 from network.directory.reference import load_reference_data
 from network.lib.clock import today
 from network.lib.pgroles import RoleSetupError, ServingRole, role_bypasses
@@ -125,7 +126,7 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=None, help="default 127.0.0.1")
 
 
-async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
+async def _prepare(args: argparse.Namespace, *, seed: bool, extras: bool = False) -> bool:
     """Migrate, load the reference data and (``seed``) seed the demo network if empty,
     as the owner of the schema (``NETWORK_DATABASE_OWNER_URL``); grant the serving role."""
 
@@ -141,6 +142,8 @@ async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
             k: v for k in ("specialists", "requests", "seed") if (v := getattr(args, k)) is not None
         }
         seeded = await seed_if_empty(progress=True, **options)
+        if seeded and extras:  # the demo's synthetic workforce figures and surveys
+            await seed_demo_extras(options.get("seed"))
 
         await snapshot_if_due()  # the coverage history starts with the network as seeded
         return seeded
@@ -149,7 +152,7 @@ async def _prepare(args: argparse.Namespace, *, seed: bool) -> bool:
 def _demo(args: argparse.Namespace) -> int:
 
     settings = get_settings()
-    seeded = asyncio.run(_prepare(args, seed=True))
+    seeded = asyncio.run(_prepare(args, seed=True, extras=True))
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Specialistnätet demo {'(newly seeded) ' if seeded else ''}on http://{host}:{port}/")

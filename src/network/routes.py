@@ -29,7 +29,7 @@ from network.consultations.controllers import (
     SettlementController,
 )
 from network.consultations.pages import ConsultationPages, RoundPages
-from network.coverage.controllers import CoverageController
+from network.coverage.controllers import CoverageController, WorkforceController
 from network.coverage.pages import CoveragePages
 from network.directory.controllers import DirectoryController
 from network.kernel.policy import Action
@@ -60,6 +60,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     ResponseTimeController,
     RoundController,
     CoverageController,
+    WorkforceController,
     AgreementController,
     MentoringController,
     CalendarFeedController,

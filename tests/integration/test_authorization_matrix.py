@@ -295,6 +295,42 @@ MATRIX.update(
             Case("GET", "/api/v1/coverage/weak-points", SETTLERS)
         ],
         ("GET", "/api/v1/coverage/trends"): [Case("GET", "/api/v1/coverage/trends", SETTLERS)],
+        ("GET", "/api/v1/coverage/outcomes"): [
+            Case(
+                "GET", "/api/v1/coverage/outcomes", SETTLERS, params={"county": "21"}, label="own"
+            ),
+            Case(
+                "GET",
+                "/api/v1/coverage/outcomes",
+                frozenset(),
+                params={"county": "25"},
+                label="other",
+            ),
+        ],
+        ("GET", "/api/v1/workforce"): [Case("GET", "/api/v1/workforce", SETTLERS)],
+        # Own place: past the guard to a 400 (a future year), so nothing is written.
+        ("PUT", "/api/v1/workforce"): [
+            Case(
+                "PUT",
+                "/api/v1/workforce",
+                COORDINATOR,
+                body={"municipality": "2161", "year": 2100},
+                label="own",
+            ),
+            Case(
+                "PUT",
+                "/api/v1/workforce",
+                frozenset(),
+                body={"municipality": "2584", "year": 2020},
+                label="other",
+            ),
+        ],
+        ("POST", "/api/v1/workforce/import"): [
+            Case("POST", "/api/v1/workforce/import", COORDINATOR, body={})
+        ],
+        ("GET", "/api/v1/coverage/outcomes/export.csv"): [
+            Case("GET", "/api/v1/coverage/outcomes/export.csv", SETTLERS)
+        ],
         ("GET", "/api/v1/agreements"): [Case("GET", "/api/v1/agreements", SIGNED_IN)],
         ("GET", "/api/v1/agreements/{agreement_id:int}"): [
             Case("GET", "/api/v1/agreements/999999", SIGNED_IN)
@@ -458,6 +494,19 @@ MATRIX.update(
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
         ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
+        ("GET", "/coverage/outcomes"): [Case("GET", "/coverage/outcomes", SETTLERS)],
+        ("GET", "/coverage/workforce"): [Case("GET", "/coverage/workforce", SETTLERS)],
+        ("POST", "/coverage/workforce"): [
+            Case(
+                "POST",
+                "/coverage/workforce",
+                COORDINATOR,
+                form={"municipality": "2161", "year": "2100"},
+            )
+        ],
+        ("POST", "/coverage/workforce/import"): [
+            Case("POST", "/coverage/workforce/import", COORDINATOR, form={"county": "21"})
+        ],
         # Pages: a specialist is sent on to their own page, a coordinator sees the list.
         ("GET", "/specialists"): [Case("GET", "/specialists", EDITORS)],
         ("GET", "/specialists/{specialist_id:int}"): [Case("GET", "/specialists/999999", EDITORS)],

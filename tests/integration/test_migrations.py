@@ -45,6 +45,7 @@ DOMAIN_TABLES = {
     "mentoring_meeting",
     "ladder_signoff",
     "coverage_snapshot",
+    "workforce_indicator",
 }
 
 

@@ -20,6 +20,7 @@ from tests.support.people import create_specialist_profile, create_user
 
 COORDINATOR = "settle.coordinator@demo.invalid"  # county 05
 FAR_COORDINATOR = "settle.far@demo.invalid"  # county 25
+ANALYST = "settle.analyst@demo.invalid"  # county 05
 WORKER = "settle.worker@demo.invalid"
 MONTH = "2026-09"
 
@@ -32,6 +33,7 @@ def world(migrated: None) -> None:
     async def create() -> None:
         await create_user(COORDINATOR, Role.COORDINATOR, county="05")
         await create_user(FAR_COORDINATOR, Role.COORDINATOR, county="25")
+        await create_user(ANALYST, Role.ANALYST, county="05")
         worker = await create_user(WORKER, Role.SOCIAL_WORKER, municipality="0512")
         user = await create_user("settle.specialist@demo.invalid", Role.SPECIALIST, county="05")
         specialist = await create_specialist_profile(user, "0580")
@@ -75,6 +77,7 @@ def test_coordinator_reads_the_months_settlement(client: TestClient[Litestar]) -
             "minutes": 105,
             "hours": 1.75,
             "amount": 1750,
+            "suppressed": False,
         }
     ]
     cheaper = client.get("/api/v1/settlements", params={"month": MONTH, "rate": 600}).json()
@@ -97,3 +100,27 @@ def test_others_see_nothing_or_are_refused(client: TestClient[Litestar]) -> None
     bad = client.get("/api/v1/settlements", params={"month": "2026-9"})
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "month"
+
+
+def test_an_analyst_sees_small_lines_suppressed_everywhere(client: TestClient[Litestar]) -> None:
+    """The coordinator invoices the line of 2 consultations exactly; an FoU analyst of
+    the same county sees no count, minutes, hours or amount of it, in JSON or CSV."""
+    sign_in(client, ANALYST)
+    body = client.get("/api/v1/settlements", params={"month": MONTH}).json()
+    assert body["lines"] == [
+        {
+            "giver": "0580",
+            "receiver": "0512",
+            "area": "lvu_investigation",
+            "consultations": None,
+            "minutes": None,
+            "hours": None,
+            "amount": None,
+            "suppressed": True,
+        }
+    ]
+    exported = client.get("/api/v1/settlements/export.csv", params={"month": MONTH})
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [(r["consultations"], r["minutes"], r["hours"], r["amount"]) for r in rows] == [
+        ("", "", "", "")
+    ]

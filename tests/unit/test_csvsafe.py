@@ -79,3 +79,12 @@ def test_the_settlement_export_neutralises_its_text_cells() -> None:
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [r["area"] for r in rows] == ["'" + payload for payload in PAYLOADS]
     assert {(r["hours"], r["amount"], r["rate"]) for r in rows} == {("1.50", "1500", "1000")}
+
+
+def test_the_swedish_dialect_uses_semicolons_and_decimal_commas() -> None:
+    text = csv_text(
+        ["name", "rate", "count"], [["=cmd", 0.857, 12], ["Å; Ö", None, -3]], dialect="sv"
+    )
+    assert text.startswith("\ufeff")
+    lines = text.removeprefix("\ufeff").split("\r\n")
+    assert lines[:3] == ["name;rate;count", "'=cmd;0,857;12", '"Å; Ö";;-3']

@@ -268,6 +268,7 @@ class SettlementController(Controller):
                     minutes=line.minutes,
                     hours=line.hours,
                     amount=line.amount,
+                    suppressed=line.suppressed,
                 )
                 for line in lines
             ],

@@ -192,13 +192,17 @@ class Survey(Schema):
 
 
 class SettlementLineOut(Schema):
+    """One line; for a reader who does not invoice it (an FoU analyst), a line of 1–4
+    consultations has its figures null (``suppressed``)."""
+
     giver: str
     receiver: str
     area: str
-    consultations: int
-    minutes: int
-    hours: float
-    amount: int
+    consultations: int | None
+    minutes: int | None
+    hours: float | None
+    amount: int | None
+    suppressed: bool = False
 
 
 class Settlement(Schema):

@@ -5,13 +5,19 @@ The giver is the specialist's home municipality, the receiver the municipality t
 request came from; only completed consultations with logged minutes count, in the
 month (Europe/Stockholm) they were completed, and only across borders. Pure
 aggregation (:func:`settle`) plus a loader that reads times and codes, no case text.
+
+The coordinators and administrators of the giving or receiving municipality see
+their lines exactly (they invoice them). Anyone else who may read a line (an FoU
+analyst) sees it with small numbers suppressed: a line of 1–4 consultations shows no
+count, minutes, hours or amount (:mod:`network.privacy.small_numbers`); the lines
+have no total, so no hidden line can be derived from the others.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -20,13 +26,15 @@ from network.consultations.tables import Assignment, ConsultationRequest
 from network.directory.tables import Municipality
 from network.kernel.case_scope import system_scope
 from network.kernel.context import Context
-from network.kernel.policy import Action, visible_scope
+from network.kernel.policy import Action, Target, holds_role_in, visible_scope
 from network.lib.csvsafe import csv_text
 from network.lib.errors import Forbidden, InvalidInput
-from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role
+from network.privacy.small_numbers import small
 from network.scheduling import STOCKHOLM
 
 __all__ = (
+    "INVOICING_ROLES",
     "Given",
     "SettlementLine",
     "month_bounds",
@@ -34,6 +42,9 @@ __all__ = (
     "settlement_for",
     "to_csv",
 )
+
+
+INVOICING_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +62,14 @@ class SettlementLine:
     giver: str
     receiver: str
     area: str
-    consultations: int
-    minutes: int
-    hours: float
-    amount: int  # whole kronor, rounded half up
+    consultations: int | None  # None: suppressed (1–4, shown so only to those who invoice)
+    minutes: int | None
+    hours: float | None
+    amount: int | None  # whole kronor, rounded half up
+
+    @property
+    def suppressed(self) -> bool:
+        return self.consultations is None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -135,7 +150,17 @@ async def settlement_for(ctx: Context, *, month: str, hourly_rate: int) -> list[
     def mine(code: str) -> bool:
         return code in scope.municipalities or counties.get(code) in scope.counties
 
-    visible = [line for line in lines if mine(line.giver) or mine(line.receiver)]
+    def exact(line: SettlementLine) -> bool:
+        places = [Target(code, counties.get(code)) for code in (line.giver, line.receiver)]
+        return holds_role_in(ctx.principal, places, INVOICING_ROLES)
+
+    visible = [
+        line
+        if exact(line) or not small(line.consultations or 0)
+        else replace(line, consultations=None, minutes=None, hours=None, amount=None)
+        for line in lines
+        if mine(line.giver) or mine(line.receiver)
+    ]
     await record(
         ctx.actor,
         "settlement.read",
@@ -170,7 +195,7 @@ def to_csv(lines: Iterable[SettlementLine], *, month: str, hourly_rate: int) -> 
                 line.area,
                 line.consultations,
                 line.minutes,
-                Decimal(f"{line.hours:.2f}"),  # a number, written as 1.50
+                None if line.hours is None else Decimal(f"{line.hours:.2f}"),  # written 1.50
                 hourly_rate,
                 line.amount,
             ]

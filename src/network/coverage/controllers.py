@@ -7,16 +7,18 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
-from litestar.params import QueryParameter
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import exports, schemas, services
+from network.coverage import exports, outcomes, schemas, services, workforce
 from network.graph.coverage import Service
+from network.graph.outcomes import MEASURES, OutcomeRow
 from network.graph.resilience import Dependence
 from network.kernel.policy import Action
+from network.lib.errors import InvalidInput
 
-__all__ = ("CoverageController", "report_out")
+__all__ = ("CoverageController", "WorkforceController", "outcome_row_out", "report_out")
 
 AnyRequest = Request[Any, Any, Any]
 County = Annotated[str | None, QueryParameter(pattern=r"^\d{2}$", description="county code")]
@@ -37,6 +39,14 @@ Format = Annotated[
     ),
 ]
 GEOJSON = "application/geo+json"
+Year = Annotated[int | None, QueryParameter(ge=2000, le=2100, description="default: this year")]
+Dialect = Annotated[
+    str,
+    QueryParameter(
+        pattern=r"^(standard|sv)$",
+        description="standard (comma, decimal point) or sv (semicolon, decimal comma)",
+    ),
+]
 
 
 def _format(request: AnyRequest, explicit: str | None) -> str:
@@ -76,6 +86,21 @@ def report_out(report: services.Report) -> list[schemas.CoverageOut]:
         ]
         out.append(schemas.CoverageOut(**fields))
     return out
+
+
+def outcome_row_out(row: OutcomeRow, name: str) -> schemas.OutcomeRowOut:
+    fields: dict[str, Any] = {m: row.counts[m] for m in MEASURES}
+    fields.update({f"{m}_share": row.shares[m] for m in MEASURES})
+    return schemas.OutcomeRowOut(
+        key=row.key or "total",
+        name=name,
+        due=row.due,
+        responses=row.responses,
+        response_rate=row.response_rate,
+        helpful_mean=row.helpful_mean,
+        suppressed=row.suppressed,
+        **fields,
+    )
 
 
 class CoverageController(Controller):
@@ -242,3 +267,109 @@ class CoverageController(Controller):
             )
             for p in points
         ]
+
+    @get("/outcomes", operation_id="getOutcomes")
+    async def get_outcomes(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        by: Annotated[
+            outcomes.Dimension,
+            QueryParameter(description="rows per area, county, municipality or month"),
+        ] = outcomes.Dimension.AREA,
+        county: County = None,
+        area: Area = None,
+        year: Year = None,
+    ) -> schemas.OutcomesOut:
+        """What the close-out surveys of a year say, in your scope: consultations due a
+        close-out, responses and the response rate, mean helpfulness, and how many
+        changed the risk assessment, avoided an escalation, a placement or a referral,
+        or led to a referral, with their shares of the responses. Counts of 1–4 are
+        null, and so are further cells where a hidden one could be derived as the
+        total minus the others shown."""
+        found = await outcomes.outcomes(ctx, by=by, county=county, area=area, year=year)
+        return schemas.OutcomesOut(
+            by=found.by.value,
+            year=found.year,
+            county=found.county,
+            area=found.area,
+            rows=[outcome_row_out(r, found.labels.get(r.key, r.key)) for r in found.rows],
+            total=outcome_row_out(found.total, "Totalt"),
+        )
+
+    @get("/outcomes/export.csv", operation_id="exportOutcomes", media_type="text/csv")
+    async def export_outcomes(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        year: Year = None,
+        dialect: Dialect = "standard",
+    ) -> Response[str]:
+        """The outcome report per municipality as CSV, the municipality's code and name
+        in every row; ``dialect=sv`` for semicolons and decimal commas. Suppressed
+        figures are empty fields."""
+        found = await outcomes.outcomes(
+            ctx, by=outcomes.Dimension.MUNICIPALITY, county=county, area=area, year=year
+        )
+        name = f"outcomes-{county or 'all'}-{area or 'all'}-{found.year}"
+        return Response(
+            exports.outcomes_csv(found, dialect=dialect),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+
+
+class WorkforceController(Controller):
+    path = "/api/v1/workforce"
+    tags = ["coverage"]
+
+    @get("/", operation_id="getWorkforce", opt={ACTION_KEY: Action.COVERAGE_READ})
+    async def get_workforce(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        year: Year = None,
+        format_: Annotated[
+            str | None, QueryParameter(name="format", pattern=r"^(json|csv)$")
+        ] = None,
+        dialect: Dialect = "standard",
+    ) -> Response[list[schemas.WorkforceOut]]:
+        """Workforce indicators of child and youth social care per municipality and
+        year in your scope (``synthetic``: the demo's made-up figures);
+        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) in the
+        import layout, with the municipality's name."""
+        rows = await workforce.list_workforce(ctx, county=county, year=year)
+        if format_ == "csv":
+            return Response(
+                exports.workforce_csv(rows, dialect=dialect),  # type: ignore[arg-type]
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="workforce.csv"'},
+            )
+        return Response(rows)
+
+    @put("/", operation_id="putWorkforce", opt={ACTION_KEY: Action.WORKFORCE_EDIT})
+    async def put_workforce(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.WorkforceIn]
+    ) -> schemas.WorkforceOut:
+        """Enter or correct one municipality's figures of one year (its coordinators)."""
+        return await workforce.save_workforce(ctx, data)
+
+    @post(
+        "/import",
+        operation_id="importWorkforce",
+        opt={ACTION_KEY: Action.WORKFORCE_EDIT},
+        status_code=200,
+    )
+    async def import_workforce(self, ctx: Ctx, request: AnyRequest) -> schemas.WorkforceImportOut:
+        """A CSV body (``Content-Type: text/csv``) in the documented layout: saved all
+        or nothing; a 400 names every problem's row and column."""
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("the file is not UTF-8 text", field="file") from None
+        found = await workforce.import_csv(ctx, text)
+        return schemas.WorkforceImportOut(saved=found.saved, years=found.years)

@@ -9,10 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from network.coverage.outcomes import Outcomes
+from network.coverage.schemas import WorkforceOut
 from network.coverage.services import Report, Row
+from network.coverage.workforce import COLUMNS as WORKFORCE_COLUMNS
+from network.graph.outcomes import MEASURES
 from network.lib.csvsafe import csv_text
 
-__all__ = ("CSV_COLUMNS", "row_fields", "to_csv", "to_geojson")
+__all__ = (
+    "CSV_COLUMNS",
+    "OUTCOME_COLUMNS",
+    "outcomes_csv",
+    "row_fields",
+    "to_csv",
+    "to_geojson",
+    "workforce_csv",
+)
 
 CSV_COLUMNS = (
     "municipality",
@@ -86,3 +98,63 @@ def to_geojson(report: Report, boundaries: Mapping[str, Any]) -> dict[str, Any]:
             for row in report.rows
         ],
     }
+
+
+OUTCOME_COLUMNS = (
+    "municipality",
+    "municipality_name",
+    "county",
+    "county_name",
+    "year",
+    "area",
+    "due",
+    "responses",
+    "response_rate",
+    "helpful_mean",
+    *(name for measure in MEASURES for name in (measure, f"{measure}_share")),
+    "suppressed",
+)
+
+
+def outcomes_csv(found: Outcomes, *, dialect: str = "standard") -> str:
+    """The outcome report per municipality: the municipality's code and name (and its
+    county's) in every row, so that it joins Kolada and SCB tables; a suppressed
+    figure is an empty field. ``dialect="sv"``: semicolons and decimal commas."""
+
+    def line(row: Any) -> list[Any]:
+        county = found.county_of.get(row.key, "")
+        return [
+            row.key,
+            found.labels.get(row.key, row.key),
+            county,
+            found.county_names.get(county, ""),
+            found.year,
+            found.area or "all",
+            row.due,
+            row.responses,
+            row.response_rate,
+            row.helpful_mean,
+            *(value for m in MEASURES for value in (row.counts[m], row.shares[m])),
+            "true" if row.suppressed else "false",
+        ]
+
+    return csv_text(OUTCOME_COLUMNS, map(line, found.rows), dialect=dialect)
+
+
+def workforce_csv(rows: list[WorkforceOut], *, dialect: str = "standard") -> str:
+    """The workforce indicators in the import layout, with the municipality's name and
+    whether the row is synthetic (the demo's)."""
+    header = (WORKFORCE_COLUMNS[0], "municipality_name", *WORKFORCE_COLUMNS[1:], "synthetic")
+    return csv_text(
+        header,
+        (
+            [
+                r.municipality,
+                r.municipality_name,
+                *(getattr(r, c) for c in WORKFORCE_COLUMNS[1:]),
+                "true" if r.synthetic else "false",
+            ]
+            for r in rows
+        ),
+        dialect=dialect,
+    )

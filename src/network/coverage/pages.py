@@ -7,19 +7,23 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import services
+from network.coverage import outcomes, services, workforce
+from network.coverage.schemas import WorkforceIn
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
-from network.kernel.policy import Action
-from network.lib.errors import DomainError
-from network.web.forms import refused
+from network.graph.outcomes import MEASURES
+from network.kernel.policy import Action, Target, decide
+from network.lib.clock import today
+from network.lib.errors import DomainError, InvalidInput
+from network.web.forms import refused, to_struct
 from network.web.render import render
 
 __all__ = ("CoveragePages", "bars")
@@ -230,4 +234,181 @@ class CoveragePages(Controller):
             found=found,
             names=where.names,
             query=lambda **changes: self._query(common, **changes),
+        )
+
+    @get("/outcomes", name="coverage-outcomes")
+    async def outcome_report(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        by: Text = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> Template:
+        """What the close-out surveys say, per area, county, municipality or month."""
+        try:
+            dimension = outcomes.Dimension(by or outcomes.Dimension.AREA)
+        except ValueError:
+            dimension = outcomes.Dimension.AREA
+        try:
+            common = await self._common(ctx, request, county, area)
+            found = await outcomes.outcomes(
+                ctx, by=dimension, county=common["county"], area=common["area"], year=year
+            )
+        except DomainError as error:
+            return await refused(request, error)
+        export = urlencode(
+            {
+                k: v
+                for k, v in {
+                    "county": common["county"],
+                    "area": common["area"],
+                    "year": found.year,
+                }.items()
+                if v
+            }
+        )
+        return await render(
+            request,
+            "coverage/outcomes.html.j2",
+            **common,
+            found=found,
+            by=dimension,
+            dimensions=list(outcomes.Dimension),
+            measures=MEASURES,
+            years=list(range(today().year, outcomes.FIRST_YEAR - 1, -1)),
+            export=export,
+            query=lambda **changes: self._query(common, **changes),
+        )
+
+    async def _workforce_page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: str | None,
+        year: int | None,
+        *,
+        form: dict[str, Any] | None = None,
+        error: DomainError | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        common = await self._common(ctx, request, county, None)
+        # A refused form comes back without the coverage columns: reading coverage is
+        # audited, and a refusal stores nothing.
+        rows = [] if error else (await services.report(ctx, county=common["county"])).rows
+        where = await services.places_for(ctx.principal)
+        codes = sorted(where.within(common["county"]))
+        every = await workforce.list_workforce(ctx, county=common["county"])
+        years = sorted({r.year for r in every}, reverse=True)
+        chosen = year if year is not None else (years[0] if years else today().year - 1)
+        figures = {r.municipality: r for r in every if r.year == chosen}
+        covered: dict[str, int] = {}
+        areas_total: dict[str, int] = {}
+        for row in rows:
+            code = row.cell.municipality
+            areas_total[code] = areas_total.get(code, 0) + 1
+            covered[code] = covered.get(code, 0) + int(row.cell.covered)
+        editable = [
+            code
+            for code in codes
+            if decide(ctx.principal, Action.WORKFORCE_EDIT, Target(code, where.county_of[code]))
+        ]
+        template = await render(
+            request,
+            "coverage/workforce.html.j2",
+            **common,
+            year=chosen,
+            years=sorted({*years, chosen, today().year - 1, today().year}, reverse=True),
+            codes=codes,
+            names=where.names,
+            figures=figures,
+            covered=covered,
+            areas_total=areas_total,
+            with_coverage=bool(rows),
+            synthetic=any(r.synthetic for r in figures.values()),
+            editable=editable,
+            fields=workforce.FIELDS,
+            columns=workforce.COLUMNS,
+            form=form or {"year": chosen},
+            error=error,
+            query=lambda **changes: self._query(common, **changes),
+        )
+        template.status_code = status_code
+        return template
+
+    @get("/workforce", name="coverage-workforce")
+    async def workforce_page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> Template:
+        """Workforce indicators per municipality beside its coverage; coordinators also
+        get the form and the CSV import."""
+        try:
+            return await self._workforce_page(ctx, request, county, year)
+        except DomainError as error:
+            return await refused(request, error)
+
+    @post("/workforce", name="coverage-workforce-save", opt={ACTION_KEY: Action.WORKFORCE_EDIT})
+    async def workforce_save(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Save one municipality's figures of one year from the form."""
+        form = {k: v for k, v in (await request.form()).items() if k != "_csrf_token"}
+        county = form.pop("county", None)
+        data = {
+            k: (v.strip().replace(",", ".") if isinstance(v, str) else v) for k, v in form.items()
+        }
+        try:
+            saved = await workforce.save_workforce(
+                ctx, to_struct({k: v for k, v in data.items() if v != ""}, WorkforceIn)
+            )
+        except DomainError as error:
+            try:
+                return await self._workforce_page(
+                    ctx, request, county, None, form=form, error=error, status_code=400
+                )
+            except DomainError as again:
+                return await refused(request, again)
+        return Redirect(
+            f"/coverage/workforce?county={saved.county}&year={saved.year}&saved={saved.municipality}",
+            status_code=303,
+        )
+
+    @post(
+        "/workforce/import",
+        name="coverage-workforce-import",
+        opt={ACTION_KEY: Action.WORKFORCE_EDIT},
+    )
+    async def workforce_import(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Import a CSV file in the documented layout: all rows or none."""
+        form = await request.form()
+        county = form.get("county")
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput("choose a CSV file", field="file")
+            content = await upload.read()
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidInput("the file is not UTF-8 text", field="file") from None
+            found = await workforce.import_csv(ctx, text)
+        except DomainError as error:
+            try:
+                return await self._workforce_page(
+                    ctx,
+                    request,
+                    county if isinstance(county, str) else None,
+                    None,
+                    error=error,
+                    status_code=400,
+                )
+            except DomainError as again:
+                return await refused(request, again)
+        year = found.years[-1] if found.years else ""
+        return Redirect(
+            f"/coverage/workforce?county={county or ''}&year={year}&imported={found.saved}",
+            status_code=303,
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
 
 from network.lib.schema import Schema
 
@@ -11,11 +14,19 @@ __all__ = (
     "CoverageOut",
     "DependenceOut",
     "MonthOut",
+    "OutcomeRowOut",
+    "OutcomesOut",
     "PickOut",
     "ProviderOut",
     "RecommendationOut",
     "WeakPointsOut",
+    "WorkforceImportOut",
+    "WorkforceIn",
+    "WorkforceOut",
 )
+
+Count = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
 class ProviderOut(Schema):
@@ -108,3 +119,76 @@ class MonthOut(Schema):
     covered_share: float | None = None
     local_specialists: int | None = None
     local_hours: float | None = None
+
+
+class OutcomeRowOut(Schema):
+    """One group's close-out figures; null is suppressed (a count of 1–4, or a cell
+    hidden so that it cannot be derived from the total and the others)."""
+
+    key: str  # area code, county code, municipality code or YYYY-MM; "total"
+    name: str
+    due: int | None  # consultations due a close-out (meeting held or answer given)
+    responses: int | None  # closed out with the survey
+    response_rate: float | None
+    helpful_mean: float | None  # 1 (not at all) – 5 (very)
+    helpful: int | None  # answered 4 or 5
+    helpful_share: float | None
+    risk_changed: int | None
+    risk_changed_share: float | None
+    escalation_avoided: int | None
+    escalation_avoided_share: float | None
+    placement_avoided: int | None
+    placement_avoided_share: float | None
+    referral_avoided: int | None
+    referral_avoided_share: float | None
+    referral_made: int | None
+    referral_made_share: float | None
+    suppressed: bool
+
+
+class OutcomesOut(Schema):
+    by: Literal["area", "county", "municipality", "month"]
+    year: int
+    county: str | None
+    area: str | None
+    rows: list[OutcomeRowOut]
+    total: OutcomeRowOut
+
+
+class WorkforceIn(Schema):
+    """One municipality's child and youth social care workforce in one year; an
+    unknown figure is null."""
+
+    municipality: Annotated[str, msgspec.Meta(pattern=r"^\d{4}$", description="kommunkod")]
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    social_workers: Count | None = None
+    new_share: Annotated[Percent | None, msgspec.Meta(description="% under one year")] = None
+    turnover: Annotated[Percent | None, msgspec.Meta(description="% who left")] = None
+    vacancies: Count | None = None
+    agency_consultants: Count | None = None
+    sick_leave: Annotated[Percent | None, msgspec.Meta(description="% of hours")] = None
+    case_points: Annotated[float, msgspec.Meta(ge=0, le=1000)] | None = None
+
+
+class WorkforceOut(Schema):
+    """The figures as stored; ``synthetic``: made up for the demo."""
+
+    municipality: str
+    municipality_name: str
+    county: str
+    year: int
+    social_workers: int | None
+    new_share: float | None
+    turnover: float | None
+    vacancies: int | None
+    agency_consultants: int | None
+    sick_leave: float | None
+    case_points: float | None
+    source: Literal["form", "import", "synthetic"]
+    synthetic: bool
+    updated_at: datetime
+
+
+class WorkforceImportOut(Schema):
+    saved: int
+    years: list[int]

@@ -51,6 +51,7 @@ class Action(StrEnum):
     MENTORING_MANAGE = "mentoring.manage"
     COVERAGE_READ = "coverage.read"
     SETTLEMENT_READ = "settlement.read"  # hours given and received between municipalities
+    WORKFORCE_EDIT = "workforce.edit"  # a municipality's workforce indicators of a year
     AUDIT_READ = "audit.read"
     AUDIT_REVIEW = "audit.review"
     USER_MANAGE = "user.manage"
@@ -144,6 +145,7 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.MENTORING_MANAGE: (frozenset({Role.COORDINATOR}), True),
     Action.COVERAGE_READ: (frozenset({Role.ANALYST, Role.COORDINATOR, Role.ADMIN}), True),
     Action.SETTLEMENT_READ: (frozenset({Role.COORDINATOR, Role.ANALYST, Role.ADMIN}), True),
+    Action.WORKFORCE_EDIT: (frozenset({Role.COORDINATOR}), True),
     Action.AUDIT_READ: (frozenset({Role.ADMIN}), True),
     Action.AUDIT_REVIEW: (frozenset({Role.COORDINATOR}), True),
     Action.USER_MANAGE: (frozenset({Role.ADMIN}), True),
@@ -241,13 +243,18 @@ def party_targets(county: str | None, members: Iterable[tuple[str, str]]) -> lis
     return [Target(municipality=code, county=in_county) for code, in_county in members]
 
 
-def holds_role_in(principal: Principal, targets: Iterable[Target]) -> bool:
-    """Whether one of ``principal``'s role bindings (any role) lies in one of ``targets``
-    (a municipality with its county): they are a user of one of those places."""
+def holds_role_in(
+    principal: Principal, targets: Iterable[Target], roles: Iterable[Role] | None = None
+) -> bool:
+    """Whether one of ``principal``'s role bindings (any role, or one of ``roles``) lies
+    in one of ``targets`` (a municipality with its county): they are a user of one of
+    those places."""
     places = list(targets)
+    wanted = None if roles is None else frozenset(roles)
     return any(
         binding.covers(target.municipality, target.county)
         for binding in principal.bindings
+        if wanted is None or binding.role in wanted
         for target in places
     )
 

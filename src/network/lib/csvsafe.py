@@ -8,6 +8,10 @@ app writes (``int``, ``float``, ``Decimal``) are left as numbers: a negative cou
 stays ``-3``, not ``'-3``. Lines end in CRLF (RFC 4180): the csv module quotes a
 line break inside a field only when it is part of the line ending, so with ``\n``
 alone a carriage return in a name would go out unquoted and split the row.
+
+Two dialects: ``standard`` (comma, decimal point) and ``sv``, the Swedish
+spreadsheet convention (semicolon, decimal comma, and a byte-order mark so that
+Excel reads the file as UTF-8).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-__all__ = ("FORMULA_STARTS", "csv_text", "neutralise")
+__all__ = ("DIALECTS", "FORMULA_STARTS", "csv_text", "neutralise")
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
+DIALECTS = ("standard", "sv")
 
 
 def neutralise(value: object) -> object:
@@ -34,10 +39,28 @@ def neutralise(value: object) -> object:
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A whole CSV document: ``header``, then ``rows``, every cell through :func:`neutralise`."""
+def _swedish(value: object) -> object:
+    """A number with a decimal comma (``1,75``); anything else as it is."""
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
+
+
+def csv_text(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, dialect: str = "standard"
+) -> str:
+    """A whole CSV document: ``header``, then ``rows``, every cell through
+    :func:`neutralise`; ``dialect="sv"``: semicolons and decimal commas."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect!r}")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in header])
-    writer.writerows([neutralise(value) for value in row] for row in rows)
+    if dialect == "sv":
+        out.write("\ufeff")
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([neutralise(name) for name in header])
+        writer.writerows([_swedish(neutralise(value)) for value in row] for row in rows)
+    else:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([neutralise(name) for name in header])
+        writer.writerows([neutralise(value) for value in row] for row in rows)
     return out.getvalue()

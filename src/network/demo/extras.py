@@ -1,0 +1,170 @@
+"""Synthetic figures for the FoU views of the demo, marked as synthetic:
+
+- workforce indicators for every municipality for the last two years (the
+  ``synthetic`` flag is set, and the page says so): headcounts in proportion to the
+  population, with smaller municipalities more often short of experienced staff,
+  more reliant on agency consultants and with higher turnover, as the articles this
+  platform grew from describe;
+- closed consultations with their close-out surveys in the focus county this year,
+  so that the outcome reports have something to show (no case text beyond a fixed
+  demo sentence, no requester).
+
+Deterministic: equal inputs and seed give equal rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from network.consultations.tables import ConsultationRequest, Feedback
+from network.coverage.tables import WorkforceIndicator
+from network.demo.generator import DEFAULT_SEED, FOCUS_AREA, FOCUS_COUNTY, SECOND_AREA
+from network.demo.model import MunicipalityLike
+from network.demo.seed import load_generator_inputs, stockholm_today
+from network.directory.tables import CompetenceArea, Municipality
+from network.kernel.case_scope import system_transaction
+from network.lib.vocab import ConsultationKind, ConsultationStatus, Referral
+
+__all__ = ("seed_demo_extras", "seed_extras", "synthetic_surveys", "synthetic_workforce")
+
+SURVEY_SUMMARY = "Syntetisk demokonsultation (avslutad)."
+
+
+def synthetic_workforce(
+    municipalities: Sequence[MunicipalityLike], today: date, seed: int
+) -> list[dict[str, Any]]:
+    """Rows of ``WorkforceIndicator`` for last year and the year before."""
+    rows = []
+    for place in sorted(municipalities, key=lambda m: m.code):
+        rng = random.Random(f"{seed}:workforce:{place.code}")
+        small = place.population < 15_000
+        base = max(2, round(place.population / 1100 * rng.uniform(0.8, 1.2)))
+        for year in (today.year - 2, today.year - 1):
+            workers = max(2, round(base * rng.uniform(0.92, 1.08)))
+            rows.append(
+                {
+                    "municipality": place.code,
+                    "year": year,
+                    "social_workers": workers,
+                    "new_share": round(rng.uniform(18, 45) if small else rng.uniform(8, 30), 1),
+                    "turnover": round(rng.uniform(15, 45) if small else rng.uniform(8, 28), 1),
+                    "vacancies": round(workers * rng.uniform(0, 0.15)),
+                    "agency_consultants": round(
+                        workers * (rng.uniform(0.05, 0.3) if small else rng.uniform(0, 0.1))
+                    ),
+                    "sick_leave": round(rng.uniform(4, 11), 1),
+                    "case_points": round(rng.uniform(35, 75), 1),
+                    "source": "synthetic",
+                    "synthetic": True,
+                }
+            )
+    return rows
+
+
+def synthetic_surveys(
+    municipalities: Sequence[MunicipalityLike], today: date, seed: int
+) -> list[dict[str, Any]]:
+    """Closed consultations of this year in the focus county, each with its survey:
+    municipality code, area code, when it closed and the answers."""
+    rng = random.Random(f"{seed}:surveys")
+    places = sorted(
+        (m for m in municipalities if m.county_code == FOCUS_COUNTY), key=lambda m: m.code
+    )
+    days = max((today - date(today.year, 1, 1)).days, 1)
+    found = []
+    for place in places:
+        count = round(min(60, 3 + place.population / 4000) * rng.uniform(0.6, 1.3))
+        for _ in range(count):
+            area = rng.choices((FOCUS_AREA, SECOND_AREA, "domestic_violence"), (5, 3, 2))[0]
+            changed = rng.random() < (0.45 if area == FOCUS_AREA else 0.3)
+            closed = datetime.combine(
+                date(today.year, 1, 1) + timedelta(days=rng.randrange(days)), time(10), UTC
+            )
+            found.append(
+                {
+                    "municipality": place.code,
+                    "area": area,
+                    "closed_at": closed,
+                    "helpful": rng.choices((2, 3, 4, 5), (1, 2, 4, 4))[0],
+                    "changed_risk_assessment": changed,
+                    "escalation_avoided": rng.random() < 0.35,
+                    "placement_avoided": changed and rng.random() < 0.4,
+                    "referral_avoided": rng.random() < 0.15,
+                    "referral_made": rng.choices(
+                        (Referral.NONE, Referral.BARNAHUS, Referral.BUP, Referral.POLICE),
+                        (7, 1, 1, 1),
+                    )[0].value,
+                }
+            )
+    return found
+
+
+async def seed_extras(municipalities: Sequence[MunicipalityLike], today: date, seed: int) -> None:
+    """Insert the synthetic workforce and surveys (inside the caller's transaction)."""
+    now = datetime.now(UTC)
+    workforce = synthetic_workforce(municipalities, today, seed)
+    if workforce:
+        await WorkforceIndicator.insert(
+            *(WorkforceIndicator(updated_at=now, **row) for row in workforce)
+        )
+    surveys = synthetic_surveys(municipalities, today, seed)
+    if not surveys:
+        return
+    town = {
+        r["code"]: r["id"] for r in await Municipality.select(Municipality.code, Municipality.id)
+    }
+    topic = {
+        r["code"]: r["id"]
+        for r in await CompetenceArea.select(CompetenceArea.code, CompetenceArea.id)
+    }
+    requests = [
+        ConsultationRequest(
+            area=topic[s["area"]],
+            origin_municipality=town[s["municipality"]],
+            requester=None,
+            kind=ConsultationKind.MEETING,
+            summary=SURVEY_SUMMARY,
+            status=ConsultationStatus.COMPLETED,
+            created_at=s["closed_at"] - timedelta(days=12),
+            opened_at=s["closed_at"] - timedelta(days=12),
+            accepted_at=s["closed_at"] - timedelta(days=10),
+            meeting_at=s["closed_at"] - timedelta(days=1),
+            closed_at=s["closed_at"],
+            minutes_spent=60,
+        )
+        for s in surveys
+    ]
+    saved = await ConsultationRequest.insert(*requests).returning(ConsultationRequest.id)
+    await Feedback.insert(
+        *(
+            Feedback(
+                request=row["id"],
+                origin_municipality=town[s["municipality"]],
+                author=None,
+                helpful=s["helpful"],
+                changed_risk_assessment=s["changed_risk_assessment"],
+                escalation_avoided=s["escalation_avoided"],
+                placement_avoided=s["placement_avoided"],
+                referral_avoided=s["referral_avoided"],
+                referral_made=s["referral_made"],
+                created_at=s["closed_at"],
+            )
+            for row, s in zip(saved, surveys, strict=True)
+        )
+    )
+
+
+async def seed_demo_extras(seed: int | None = None, today: date | None = None) -> None:
+    """The synthetic workforce and surveys of the ``network demo`` (not ``network
+    seed``, whose counts other tools rely on), once, right after the demo was seeded."""
+    engine = WorkforceIndicator._meta.db
+    async with system_transaction(engine):
+        if await WorkforceIndicator.count() > 0:
+            return
+        municipalities, _, _ = await load_generator_inputs()
+        await seed_extras(
+            municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
+        )
