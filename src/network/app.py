@@ -12,13 +12,13 @@ from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 
 from network.accounts.guards import policy_guard, provide_context
 from network.accounts.oidc_controllers import oidc_client_for
 from network.accounts.sessions import make_session_config
 from network.bootstrap import build_runtime, running
 from network.routes import route_handlers
+from network.server.api_docs import LocalScalarRenderPlugin
 from network.server.bodies import checked_bodies
 from network.server.clients import client_address_middleware
 from network.server.errors import exception_handlers
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             description="Sharing specialist social workers across Swedish municipalities.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[LocalScalarRenderPlugin()],
         ),
         state=State(
             {

@@ -15,26 +15,53 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope
 from network.accounts.sessions import SESSION_COOKIE
 from network.settings import Settings
 
-__all__ = ("CSRF_COOKIE", "CSRF_HEADER", "csrf_middleware", "rate_limits", "security_headers")
+__all__ = (
+    "API_DOCS_CONTENT_SECURITY_POLICY",
+    "CONTENT_SECURITY_POLICY",
+    "CSRF_COOKIE",
+    "CSRF_HEADER",
+    "csrf_middleware",
+    "rate_limits",
+    "security_headers",
+)
 
 CSRF_COOKIE = "__Host-csrftoken"
 CSRF_HEADER = "x-csrftoken"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+
+def _policy(style_src: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            f"style-src {style_src}",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
+CONTENT_SECURITY_POLICY = _policy("'self'")
+# The API documentation (`server/api_docs.py`): Scalar, served from /static like every
+# script, writes its styles into the page at run time. Scripts stay 'self' only.
+API_DOCS_CONTENT_SECURITY_POLICY = _policy("'self' 'unsafe-inline'")
+API_DOCS_PREFIX = "/schema"
+_API_DOCUMENTS = ("/schema/openapi.json", "/schema/openapi.yaml", "/schema/openapi.yml")
+
+
+def _policy_for(path: str) -> str:
+    """The API documentation's pages get the wider style policy; all else the strict one."""
+    if (path == API_DOCS_PREFIX or path.startswith(API_DOCS_PREFIX + "/")) and (
+        path not in _API_DOCUMENTS
+    ):
+        return API_DOCS_CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY
 
 
 def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
@@ -45,7 +72,6 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
     from routing or an error handler included. A header a response sets itself wins.
     """
     headers = {
-        "content-security-policy": CONTENT_SECURITY_POLICY,
         "x-content-type-options": "nosniff",
         "referrer-policy": "same-origin",
         "x-frame-options": "DENY",
@@ -58,6 +84,8 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
     async def add_headers(message: Message, scope: Scope) -> None:
         if scope["type"] == ScopeType.HTTP and message["type"] == "http.response.start":
             mutable = MutableScopeHeaders.from_message(message)
+            if "content-security-policy" not in mutable:
+                mutable["content-security-policy"] = _policy_for(scope["path"])
             for name, value in headers.items():
                 if name not in mutable:
                     mutable[name] = value

@@ -1,0 +1,137 @@
+"""In Chromium, as each demo role: follow every same-origin link reachable from "/"
+(a few pages of each kind, bounded), and fail on any 5xx, any navigation that
+answers raw JSON, and any English or internal text on the Swedish pages. On the way,
+the role's main page is checked with axe-core (WCAG 2.1 AA: no serious or critical
+violation) and photographed at 1280 and 390 px (issue 21, item 9)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter, deque
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.axe import serious_violations
+from tests.support.crawl import INTERNAL_TEXTS, english_phrases, link_key, should_follow
+from tests.support.pages import sign_in_page
+
+# Each role's main page: where its working day starts in the menu (photographed).
+MAIN_PAGES = {
+    "social_worker": "/consultations",
+    "specialist": "/specialists/",
+    "coordinator": "/rounds",
+    "analyst": "/coverage",
+    "admin": "/admin/users",
+}
+ROLES = tuple(MAIN_PAGES)
+MAX_PAGES = 150  # per role
+PER_KIND = 2  # pages of one kind (ids left out) per role
+WIDTHS = (1280, 390)
+SCREENSHOTS = Path(
+    os.environ.get("NETWORK_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="network-screenshots-")
+)
+
+# Also the links of the coverage map (SVG: its ``a.href`` is no string).
+_LINKS = (
+    "() => Array.from(document.querySelectorAll('a[href]'),"
+    " a => new URL(a.getAttribute('href'), document.baseURI).href)"
+)
+
+
+_MENU = (
+    "() => Array.from(document.querySelectorAll('header nav a[href]'),"
+    " a => new URL(a.getAttribute('href'), document.baseURI).href)"
+)
+
+
+@pytest.fixture(scope="module")
+def phrases() -> tuple[str, ...]:
+    found = english_phrases()
+    assert len(found) > 50, "the catalogue's English phrases were not found"
+    return found
+
+
+def _problems_of(page: Any, path: str, phrases: tuple[str, ...]) -> list[str]:
+    problems = []
+    if page.evaluate("document.documentElement.lang") != "sv":
+        problems.append(f"{path}: <html lang> is not sv")
+    text = page.locator("body").inner_text()
+    for phrase in (*INTERNAL_TEXTS, *phrases):
+        if phrase in text:
+            problems.append(f"{path}: English or internal text on a Swedish page: {phrase!r}")
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches(
+    browser: Any, server_url: str, role: str, phrases: tuple[str, ...]
+) -> None:
+    origin = urlsplit(server_url).netloc
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        sign_in_page(page, server_url, role)
+        page.goto(f"{server_url}/?lang=sv")  # Swedish, remembered in the cookie
+        menu = [should_follow(h, origin) for h in page.evaluate(_MENU)]
+        main = next(p for p in menu if p and p.startswith(MAIN_PAGES[role]))
+        page.goto(f"{server_url}{main}")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"{role}-{width}.png"))
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(f"{server_url}/")
+        # axe on the main page and each page of the role's menu (their forms included).
+        checked = {"/", *menu} - {None}
+
+        seen = {"/"}
+        kinds: Counter[str] = Counter({"/": 1})
+        queue = deque(["/"])
+        visited = 0
+        while queue and visited < MAX_PAGES:
+            path = queue.popleft()
+            response = page.goto(f"{server_url}{path}")
+            visited += 1
+            assert response is not None, path
+            if response.status >= 500:
+                problems.append(f"{path}: {response.status}")
+                continue
+            content_type = response.headers.get("content-type", "")
+            if "html" not in content_type:
+                problems.append(f"{path}: a navigation answered {content_type or 'no type'}")
+                continue
+            problems += _problems_of(page, path, phrases)
+            if path in checked:
+                problems += [f"{path} axe: {v}" for v in serious_violations(page)]
+            for href in page.evaluate(_LINKS):
+                target = should_follow(href, origin)
+                if target is None or target in seen or kinds[link_key(target)] >= PER_KIND:
+                    continue
+                seen.add(target)
+                kinds[link_key(target)] += 1
+                queue.append(target)
+        assert visited > 3, f"{role}: only {visited} pages reached"
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_accessibility_check_finds_what_it_must(browser: Any) -> None:
+    """axe, as the crawler runs it, reports an unlabelled field and grey-on-grey text."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<html lang="sv"><body><main><h1>Test</h1>'
+            '<p style="color:#bbb;background:#ccc">Svag text</p>'
+            '<input type="text"></main></body></html>'
+        )
+        found = " ".join(serious_violations(page))
+    finally:
+        page.close()
+    assert "color-contrast" in found
+    assert "label" in found
