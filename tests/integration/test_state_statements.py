@@ -1,0 +1,225 @@
+"""The suggestion path reads the specialists' changing state (this week's load, who is
+away, the inputs of their next free slots) in hand-written statements
+(:func:`network.consultations.network_loader.current_state`, ``slot_inputs``). They
+must answer exactly as the Piccolo queries they replace, which stay in use elsewhere
+(``capacity.week_used``, ``services.availabilities``): compared here on the
+configured engine, inside a social worker's case transaction (row-level security on
+PostgreSQL hides other municipalities' bookings unless the reads widen the scope)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from network.accounts.case_scope import case_transaction, system_scope
+from network.accounts.principals import load_principal
+from network.consultations.network_loader import (
+    NEXT_FREE_HORIZON_DAYS,
+    competent_in,
+    current_state,
+    next_free_slots,
+    slot_inputs,
+)
+from network.consultations.tables import Booking, ConsultationRequest
+from network.lib.vocab import (
+    AssignmentStatus,
+    BookingStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    Role,
+)
+from network.scheduling import STOCKHOLM, next_free_slot
+from network.specialists.capacity import week_bounds, week_used
+from network.specialists.services import availabilities
+from network.specialists.tables import Absence, AvailabilityOverride
+from tests.support import SharedApp, in_app
+from tests.support.cases import add_competence, add_weekly_hours, create_accepted_request
+from tests.support.people import create_specialist_profile, create_user
+
+AREA = "npf"
+HOME = "2262"  # Timrå; the worker's requests come from Sundsvall (2281)
+OTHER = "2281"
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def ids(migrated: None) -> dict[str, int]:
+    async def create() -> dict[str, int]:
+        found = {
+            "worker": await create_user(
+                "state.worker@demo.invalid", Role.SOCIAL_WORKER, municipality=OTHER
+            ),
+            "stranger": await create_user(
+                "state.stranger@demo.invalid", Role.SOCIAL_WORKER, municipality="0180"
+            ),
+        }
+        for key in ("booked", "written", "away", "later", "idle", "elsewhere"):
+            email = f"state.{key}@demo.invalid"
+            user = await create_user(email, Role.SPECIALIST, municipality=HOME)
+            home = OTHER if key == "elsewhere" else HOME
+            found[key] = await create_specialist_profile(user, home)
+            await add_competence(found[key], AREA, 2)
+            await add_weekly_hours(found[key], range(5), time(8), time(16))
+        await add_weekly_hours(found["booked"], (5,), time(10), time(12))
+        # Bookings this week, last week and next week; one cancelled; made by
+        # another municipality's request (row-level security hides it from the worker).
+        request = await create_accepted_request(
+            requester=found["stranger"], municipality="0180", specialist=found["booked"]
+        )
+        monday, _ = week_bounds(NOW.astimezone(STOCKHOLM).date())
+        for hours, status in ((58, "booked"), (59, "booked"), (80, "cancelled"), (-100, "booked")):
+            starts = monday + timedelta(hours=hours)
+            await Booking(
+                specialist=found["booked"],
+                request=request if hours == 58 else None,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=45),
+                status=BookingStatus(status),
+                created_at=NOW,
+            ).save()
+        # Written consultations accepted now: two count, a cancelled one does not.
+        for status in (*[ConsultationStatus.ACCEPTED] * 2, ConsultationStatus.CANCELLED):
+            await create_accepted_request(
+                requester=found["stranger"],
+                municipality="0180",
+                specialist=found["written"],
+                kind=ConsultationKind.WRITTEN,
+                status=status,
+            )
+        await create_accepted_request(
+            requester=found["stranger"],
+            municipality="0180",
+            specialist=found["written"],
+            kind=ConsultationKind.WRITTEN,
+            assignment=AssignmentStatus.OFFERED,
+        )
+        for key, start, end in (
+            ("away", NOW - timedelta(days=1), NOW + timedelta(days=3)),
+            ("later", NOW + timedelta(days=2), NOW + timedelta(days=9)),
+        ):
+            await Absence(
+                specialist=found[key], starts_at=start, ends_at=end, created_at=NOW
+            ).save()
+        today = NOW.astimezone(STOCKHOLM).date()
+        await AvailabilityOverride.insert(
+            AvailabilityOverride(specialist=found["idle"], on_date=today, closed=True),
+            AvailabilityOverride(
+                specialist=found["idle"],
+                on_date=today + timedelta(days=1),
+                start_time=time(9),
+                end_time=time(10, 30),
+            ),
+        )
+        return found
+
+    return asyncio.run(_seeing_all(create))
+
+
+async def _seeing_all(create: Any) -> dict[str, int]:
+    async with system_scope(ConsultationRequest._meta.db):
+        found: dict[str, int] = await create()
+        return found
+
+
+@pytest.fixture
+def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
+    return shared_app.client()
+
+
+def as_worker(client: TestClient[Litestar], ids: dict[str, int], work: Any) -> Any:
+    """``work()`` inside the worker's case transaction, as a suggestion runs."""
+
+    async def run() -> Any:
+        principal = await load_principal(ids["worker"])
+        assert principal is not None
+        async with case_transaction(ConsultationRequest._meta.db, principal):
+            return await work()
+
+    return in_app(client, run)
+
+
+async def old_state(homes: list[str] | None) -> tuple[dict[int, int], frozenset[int]]:
+    """What ``current_state`` read before: Piccolo's queries."""
+    competent = competent_in([AREA], homes)
+    away = await Absence.select(Absence.specialist).where(
+        Absence.specialist.is_in(competent) & (Absence.starts_at <= NOW) & (Absence.ends_at > NOW)
+    )
+    used = await week_used(competent, NOW.astimezone(STOCKHOLM).date())
+    return used, frozenset(row["specialist"] for row in away)
+
+
+@pytest.mark.parametrize("homes", [None, [HOME], [OTHER], []])
+def test_the_state_statement_answers_as_the_queries_it_replaces(
+    client: TestClient[Litestar], ids: dict[str, int], homes: list[str] | None
+) -> None:
+    new = as_worker(client, ids, lambda: current_state([AREA], NOW, homes))
+    used, absent = as_worker(client, ids, lambda: old_state(homes))
+    assert (new.used, new.absent) == (used, absent)
+    if homes is None or homes == [HOME]:
+        # The data are there to be found (row-level security did not hide them).
+        assert used[ids["booked"]] == 2
+        assert used[ids["written"]] == 2
+        assert absent == {ids["away"]}
+    if homes == [OTHER]:
+        assert not used
+        assert not absent
+
+
+async def old_next_free(wanted: list[int]) -> dict[int, datetime | None]:
+    horizon = NOW + timedelta(days=NEXT_FREE_HORIZON_DAYS)
+    found = await availabilities(wanted, NOW, horizon)
+    return {
+        i: None
+        if i not in found
+        else next_free_slot(
+            found[i].weekly,
+            found[i].overrides,
+            found[i].absences,
+            found[i].bookings,
+            found[i].rules,
+            now=NOW,
+            horizon_days=NEXT_FREE_HORIZON_DAYS,
+            used_per_week=found[i].used,
+        )
+        for i in wanted
+    }
+
+
+def _sorted(found: dict[int, Any]) -> dict[int, Any]:
+    return {
+        i: (
+            sorted(a.weekly, key=repr),
+            sorted(a.overrides, key=repr),
+            sorted(a.absences, key=repr),
+            a.bookings,
+            sorted(a.written, key=repr),
+            a.rules,
+        )
+        for i, a in found.items()
+    }
+
+
+def test_the_slot_statement_answers_as_the_queries_it_replaces(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    wanted = sorted(ids[k] for k in ("booked", "written", "away", "later", "idle", "elsewhere"))
+    wanted.append(2**31 - 1)  # no such specialist
+    horizon = NOW + timedelta(days=NEXT_FREE_HORIZON_DAYS)
+    new = as_worker(client, ids, lambda: slot_inputs(wanted, NOW, horizon))
+    old = as_worker(client, ids, lambda: availabilities(wanted, NOW, horizon))
+    assert _sorted(new) == _sorted(old)
+    assert len(new[ids["booked"]].bookings) >= 2  # this week's two (last week's too, early on)
+    assert len(new[ids["written"]].written) == 2
+    assert len(new[ids["idle"]].overrides) == 2
+    assert len(new[ids["later"]].absences) == 1
+    assert len(new[ids["booked"]].weekly) == 6
+    assert 2**31 - 1 not in new
+    slots = as_worker(client, ids, lambda: next_free_slots(wanted, NOW))
+    assert slots == as_worker(client, ids, lambda: old_next_free(wanted))
+    assert slots[2**31 - 1] is None
+    assert slots[ids["booked"]] is not None
