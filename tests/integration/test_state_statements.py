@@ -1,23 +1,33 @@
-"""The suggestion path reads the specialists' changing state (this week's load, who is
-away, the inputs of their next free slots) in hand-written statements
+"""The suggestion path reads the request (``access.load_requests``) and the
+specialists' changing state (this week's load, who is away, the inputs of their next
+free slots) in hand-written statements
 (:func:`network.consultations.network_loader.current_state`, ``slot_inputs``). They
-must answer exactly as the Piccolo queries they replace, which stay in use elsewhere
-(``capacity.week_used``, ``services.availabilities``): compared here on the
-configured engine, inside a social worker's case transaction (row-level security on
-PostgreSQL hides other municipalities' bookings unless the reads widen the scope)."""
+must answer exactly as the Piccolo queries they replace (``capacity.week_used`` and
+``services.availabilities`` stay in use elsewhere; the request's old queries are
+copied here): compared on the configured engine, inside a user's case transaction
+(row-level security on PostgreSQL hides other municipalities' cases unless the
+reads widen the scope)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from piccolo.engine.postgres import PostgresEngine
 
 from network.accounts.case_scope import case_transaction, system_scope
 from network.accounts.principals import load_principal
+from network.consultations.access import (
+    LIVE_ASSIGNMENTS,
+    TURNED_DOWN,
+    RequestRow,
+    load_requests,
+)
 from network.consultations.network_loader import (
     NEXT_FREE_HORIZON_DAYS,
     competent_in,
@@ -25,7 +35,7 @@ from network.consultations.network_loader import (
     next_free_slots,
     slot_inputs,
 )
-from network.consultations.tables import Booking, ConsultationRequest
+from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.lib.vocab import (
     AssignmentStatus,
     BookingStatus,
@@ -38,7 +48,12 @@ from network.specialists.capacity import week_bounds, week_used
 from network.specialists.services import availabilities
 from network.specialists.tables import Absence, AvailabilityOverride
 from tests.support import SharedApp, in_app
-from tests.support.cases import add_competence, add_weekly_hours, create_accepted_request
+from tests.support.cases import (
+    add_competence,
+    add_weekly_hours,
+    create_accepted_request,
+    seeing_all,
+)
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "npf"
@@ -133,9 +148,14 @@ def client(ids: dict[str, int], shared_app: SharedApp) -> TestClient[Litestar]:
 
 def as_worker(client: TestClient[Litestar], ids: dict[str, int], work: Any) -> Any:
     """``work()`` inside the worker's case transaction, as a suggestion runs."""
+    return as_user(client, ids["worker"], work)
+
+
+def as_user(client: TestClient[Litestar], user: int, work: Any) -> Any:
+    """``work()`` inside ``user``'s case transaction."""
 
     async def run() -> Any:
-        principal = await load_principal(ids["worker"])
+        principal = await load_principal(user)
         assert principal is not None
         async with case_transaction(ConsultationRequest._meta.db, principal):
             return await work()
@@ -223,3 +243,79 @@ def test_the_slot_statement_answers_as_the_queries_it_replaces(
     assert slots == as_worker(client, ids, lambda: old_next_free(wanted))
     assert slots[2**31 - 1] is None
     assert slots[ids["booked"]] is not None
+
+
+async def old_load_requests(request_ids: list[int]) -> list[RequestRow]:
+    """What ``access.load_requests`` read before: two Piccolo queries."""
+    rows: dict[int, dict[str, Any]] = {}
+    assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in await ConsultationRequest.select(
+        ConsultationRequest.id,
+        ConsultationRequest.status,
+        ConsultationRequest.kind,
+        ConsultationRequest.mode,
+        ConsultationRequest.urgency,
+        ConsultationRequest.language,
+        ConsultationRequest.area.as_alias("area_id"),
+        ConsultationRequest.area._.code.as_alias("area"),
+        ConsultationRequest.origin_municipality.as_alias("origin_id"),
+        ConsultationRequest.origin_municipality._.code.as_alias("municipality"),
+        ConsultationRequest.origin_municipality._.county._.code.as_alias("county"),
+        ConsultationRequest.requester,
+        ConsultationRequest.named_specialist,
+        ConsultationRequest.latest_date,
+        ConsultationRequest.opened_at,
+        ConsultationRequest.first_answer_at,
+        ConsultationRequest.version,
+    ).where(ConsultationRequest.id.is_in(request_ids)):
+        rows[row["id"]] = row
+    for a in await Assignment.select(
+        Assignment.request, Assignment.specialist, Assignment.status
+    ).where(
+        Assignment.request.is_in(request_ids)
+        & Assignment.status.is_in([*LIVE_ASSIGNMENTS, *TURNED_DOWN])
+    ):
+        assignments[a["request"]].append(a)
+    live = {
+        i: {a["status"]: a["specialist"] for a in found if a["status"] in LIVE_ASSIGNMENTS}
+        for i, found in assignments.items()
+    }
+    return [
+        RequestRow(
+            **rows[i],
+            offered_to=live.get(i, {}).get(AssignmentStatus.OFFERED),
+            accepted_by=live.get(i, {}).get(AssignmentStatus.ACCEPTED),
+            turned_down=frozenset(
+                a["specialist"] for a in assignments[i] if a["status"] in TURNED_DOWN
+            ),
+        )
+        for i in request_ids
+        if i in rows
+    ]
+
+
+def test_the_request_statement_answers_as_the_queries_it_replaces(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """As the stranger (whose municipality's requests they are) and as the worker,
+    who may see none of them: row-level security filters the one statement as it
+    filtered the two queries."""
+
+    async def requests() -> list[int]:
+        rows = await ConsultationRequest.select(ConsultationRequest.id).where(
+            ConsultationRequest.requester == ids["stranger"]
+        )
+        return [row["id"] for row in rows]
+
+    found = in_app(client, lambda: seeing_all(requests))
+    assert len(found) == 5
+    wanted = [*found, 2**31 - 1]
+    seen = {}
+    for who in ("stranger", "worker"):
+        seen[who] = as_user(client, ids[who], lambda: load_requests(wanted))
+        assert seen[who] == as_user(client, ids[who], lambda: old_load_requests(wanted))
+    assert [r.id for r in seen["stranger"]] == found
+    assert {r.accepted_by for r in seen["stranger"]} == {ids["booked"], ids["written"], None}
+    assert any(r.offered_to == ids["written"] for r in seen["stranger"])
+    if isinstance(ConsultationRequest._meta.db, PostgresEngine):
+        assert seen["worker"] == []

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, overload
+from datetime import datetime, timedelta
+from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.methods.select import Select
 
 from network.accounts.case_scope import system_scope
 from network.consultations.access import RequestRow
+from network.db import as_date, as_instant, as_time, one_of
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -189,26 +189,18 @@ async def current_state(
 # (``{}``); every value is a parameter (hence their S608 exemptions).
 
 
-def _one_of(engine: Any, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
-    """``<column> <this>`` tests membership of ``values``: one array parameter on
-    PostgreSQL (``= ANY``), an ``IN`` list on SQLite."""
-    if isinstance(engine, PostgresEngine):
-        return f"= ANY({{}}::{kind}[])", [list(values)]
-    return f"IN ({', '.join('{}' for _ in values)})", list(values)
-
-
 def _competent_sql(
     engine: Any, areas: Sequence[str], homes: Collection[str] | None
 ) -> tuple[str, list[Any]]:
     """A subquery of the ids of the specialists competent in ``areas`` (at home in
     ``homes``, when given): what :func:`competent_in` selects."""
-    in_areas, args = _one_of(engine, list(areas) or [""], "varchar")
+    in_areas, args = one_of(engine, list(areas) or [""], "varchar")
     sql = (
         "SELECT sc.specialist FROM specialist_competence sc "  # noqa: S608
         f"JOIN competence_area ca ON ca.id = sc.area WHERE ca.code {in_areas}"
     )
     if homes is not None:
-        in_homes, more = _one_of(engine, sorted(homes) or [""], "varchar")
+        in_homes, more = one_of(engine, sorted(homes) or [""], "varchar")
         sql += (
             " AND sc.specialist IN (SELECT p.id FROM specialist_profile p "  # noqa: S608
             f"JOIN municipality m ON m.id = p.home_municipality WHERE m.code {in_homes})"
@@ -235,7 +227,7 @@ def _state_sql(
     )
     args += [*some, BookingStatus.BOOKED.value, start, end]
     competent, some = _competent_sql(engine, areas, homes)
-    not_counted, more = _one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
+    not_counted, more = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
     parts.append(
         "SELECT a.specialist, count(*), 0 FROM assignment a "  # noqa: S608
         "JOIN consultation_request r ON r.id = a.request "
@@ -345,18 +337,18 @@ async def slot_inputs(
                 slot_minutes=row["i1"], buffer_minutes=row["i2"], weekly_capacity=row["i3"]
             )
         elif kind == _RULE:
-            hours = WeeklyHours(row["i1"], _time(row["h1"]), _time(row["h2"]))
+            hours = WeeklyHours(row["i1"], as_time(row["h1"]), as_time(row["h2"]))
             weekly[who].append((row["i3"], hours))
         elif kind == _OVERRIDE:
             override = DateOverride(
-                _date(row["d"]), bool(int(row["flag"])), _time(row["h1"]), _time(row["h2"])
+                as_date(row["d"]), bool(int(row["flag"])), as_time(row["h1"]), as_time(row["h2"])
             )
             overrides[who].append((row["i3"], override))
         elif kind == _WRITTEN:
-            at = _instant(row["t1"])
+            at = as_instant(row["t1"])
             written[who].append(Busy(at, at))
         else:
-            busy = Busy(_instant(row["t1"]), _instant(row["t2"]))
+            busy = Busy(as_instant(row["t1"]), as_instant(row["t2"]))
             (absences if kind == _ABSENCE else bookings)[who].append(busy)
     for found in bookings.values():
         found.sort(key=lambda busy: busy.start)
@@ -371,28 +363,6 @@ async def slot_inputs(
         )
         for who, rule in sorted(rules.items())
     }
-
-
-@overload
-def _time(value: None) -> None: ...
-@overload
-def _time(value: time | str) -> time: ...
-def _time(value: time | str | None) -> time | None:
-    """A time as PostgreSQL gives it, or as SQLite stores it (text)."""
-    return time.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _date(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _instant(value: datetime | str) -> datetime:
-    """An instant as PostgreSQL gives it, or as SQLite stores it (text, in UTC: as
-    Piccolo's own reads convert it)."""
-    if isinstance(value, datetime):
-        return value
-    found = datetime.fromisoformat(value)
-    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
 
 
 def _slots_sql(
@@ -415,7 +385,7 @@ def _slots_sql(
     args: list[Any] = []
 
     def among_ids(column: str) -> str:
-        fragment, more = _one_of(engine, list(ids), "bigint")
+        fragment, more = one_of(engine, list(ids), "bigint")
         args.extend(more)
         return f"{column} {fragment}"
 
@@ -449,7 +419,7 @@ def _slots_sql(
         "AND x.status = {} AND x.starts_at < {} AND x.ends_at > {}"
     )
     args += [BookingStatus.BOOKED.value, around[1], around[0]]
-    not_counted = _one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
+    not_counted = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
     parts.append(
         f"SELECT 5, x.specialist, {nothing_i}, r.accepted_at, {no['t']}, {no['d']}, "  # noqa: S608
         f"{nothing_h}, {no['b']} FROM assignment x "
