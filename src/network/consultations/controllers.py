@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 
 from network.accounts.guards import ACTION_KEY, actor_of, signed_in_principal
 from network.accounts.policy import Action
@@ -359,10 +360,23 @@ class RoundController(Controller):
         )
 
     @get("/{round_id:int}/problem", operation_id="getRoundProblem")
-    async def problem(self, request: AnyRequest, round_id: FromPath[int]) -> dict[str, Any]:
+    async def problem(
+        self,
+        request: AnyRequest,
+        round_id: FromPath[int],
+        layout: Annotated[
+            Literal["edges", "columns"],
+            QueryParameter(description="edges (the default): a list of objects; columns: arrays"),
+        ] = "edges",
+    ) -> Stream:
         """The round's problem instance: ``requests``, ``specialists`` (with
         ``capacity``) and ``edges`` (``request``, ``specialist``, integer ``score``).
         Maximising the sum of the chosen edges' scores, each request at most once and
-        each specialist at most ``capacity`` times, gives the round's ``total_score``."""
+        each specialist at most ``capacity`` times, gives the round's ``total_score``.
+        With ``layout=columns``, ``edges`` is three arrays (``request``, ``specialist``,
+        ``score``) of a third of the size. Streamed (gzip when accepted)."""
         principal = await signed_in_principal(request)
-        return await rounds.problem_of(principal, actor_of(request, principal), round_id)
+        pieces = await rounds.problem_json(
+            principal, actor_of(request, principal), round_id, layout
+        )
+        return Stream(pieces, media_type=MediaType.JSON)

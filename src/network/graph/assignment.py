@@ -30,6 +30,8 @@ from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
+import orjson
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -45,6 +47,7 @@ from network.graph.model import Network, RequestInfo
 
 __all__ = (
     "CAPACITY_EXHAUSTED",
+    "LAYOUTS",
     "NO_ELIGIBLE_SPECIALIST",
     "EdgeRows",
     "Placement",
@@ -53,6 +56,7 @@ __all__ = (
     "build_problem",
     "check_solution",
     "exported",
+    "exported_json",
     "pack_pairs",
     "positions",
     "solve",
@@ -175,13 +179,20 @@ class RoundProblem:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoundProblem:
-        """An instance from its JSON form; refuses edges to unknown nodes."""
+        """An instance from its JSON form (either layout of :func:`exported_json`);
+        refuses edges to unknown nodes."""
         requests = tuple(int(r) for r in data["requests"])
         capacities = {int(s["id"]): int(s["capacity"]) for s in data["specialists"]}
         known = set(requests)
+        given = data["edges"]
+        triples: Iterable[tuple[Any, Any, Any]]
+        if isinstance(given, Mapping):  # the columns layout
+            triples = zip(given["request"], given["specialist"], given["score"], strict=True)
+        else:
+            triples = ((e["request"], e["specialist"], e["score"]) for e in given)
         edges = []
-        for edge in data["edges"]:
-            r, s, w = int(edge["request"]), int(edge["specialist"]), int(edge["score"])
+        for request, specialist, points in triples:
+            r, s, w = int(request), int(specialist), int(points)
             if r not in known or s not in capacities:
                 raise ValueError(f"edge ({r}, {s}) names an unknown request or specialist")
             edges.append((r, s, w))
@@ -259,6 +270,102 @@ def exported(stored: Mapping[str, Any], pairs: bytes | None = None) -> dict[str,
         "specialists": stored["specialists"],
         "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in edges],
     }
+
+
+# The layouts of the exported JSON (:func:`exported_json`).
+LAYOUTS = ("edges", "columns")
+# Pairs per piece of the exported JSON: a few hundred kilobytes of text each.
+EXPORT_CHUNK = 1 << 16
+
+
+def _pair_columns(
+    stored: Mapping[str, Any], pairs: bytes | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Mapping[str, Any]] | None:
+    """The pairs of a kept instance as (request ids by position, specialist ids by
+    position, the ``request``/``specialist`` position and ``score`` columns); ``None``
+    for an instance kept in the exported form already."""
+    if pairs is not None:
+        requests = np.asarray(stored["requests"], dtype=np.int64)
+        specialists = np.asarray([s["id"] for s in stored["specialists"]], dtype=np.int64)
+        with np.load(io.BytesIO(pairs)) as archive:
+            columns = {name: archive[name] for name in ("request", "specialist", "score")}
+        return requests, specialists, columns
+    if "pairs" in stored:
+        kept = stored["pairs"]
+        columns = {name: np.asarray(kept[name], dtype=np.int64) for name in kept}
+        requests, request_at = np.unique(columns["request"], return_inverse=True)
+        specialists, specialist_at = np.unique(columns["specialist"], return_inverse=True)
+        columns |= {"request": request_at, "specialist": specialist_at}
+        return requests, specialists, columns
+    return None
+
+
+def _ints(values: Any) -> bytes:
+    """A JSON array of integers, without its brackets."""
+    return orjson.dumps(
+        np.ascontiguousarray(values, dtype=np.int64), option=orjson.OPT_SERIALIZE_NUMPY
+    )[1:-1]
+
+
+def exported_json(
+    stored: Mapping[str, Any],
+    pairs: bytes | None = None,
+    *,
+    layout: str = "edges",
+    chunk: int = EXPORT_CHUNK,
+) -> Iterator[bytes]:
+    """:func:`exported` as JSON text, in pieces of at most ``chunk`` pairs each, so
+    that a national instance (millions of pairs) is never whole in memory.
+
+    ``edges`` is the documented form, ``{"requests", "specialists", "edges": [{"request",
+    "specialist", "score"}, ...]}``; ``columns`` the same instance with ``edges`` as
+    three equally long arrays, ``{"request": [...], "specialist": [...], "score":
+    [...]}`` (a third of the text), and ``"layout": "columns"`` first. Both are plain
+    JSON that ``json.load`` reads whole."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    found = _pair_columns(stored, pairs)
+    if found is None:
+        whole = dict(stored)
+        if layout == "columns":
+            edges = whole.pop("edges")
+            whole = {"layout": "columns", **whole}
+            whole["edges"] = {
+                name: [edge[name] for edge in edges] for name in ("request", "specialist", "score")
+            }
+        yield orjson.dumps(whole)
+        return
+    requests, specialists, columns = found
+    head = {"requests": stored["requests"], "specialists": stored["specialists"]}
+    if layout == "columns":
+        head = {"layout": "columns", **head}
+    yield orjson.dumps(head)[:-1]
+    total = len(columns["score"])
+    if layout == "columns":
+        yield b',"edges":{'
+        for number, name in enumerate(("request", "specialist", "score")):
+            yield b'"%s":[' % name.encode() if number == 0 else b'],"%s":[' % name.encode()
+            for start in range(0, total, chunk):
+                piece = columns[name][start : start + chunk]
+                if name != "score":
+                    piece = (requests if name == "request" else specialists)[piece]
+                yield (b"," if start else b"") + _ints(piece)
+        yield b"]}}"
+        return
+    yield b',"edges":['
+    for start in range(0, total, chunk):
+        end = start + chunk
+        rows = [
+            {"request": r, "specialist": s, "score": w}
+            for r, s, w in zip(
+                requests[columns["request"][start:end]].tolist(),
+                specialists[columns["specialist"][start:end]].tolist(),
+                columns["score"][start:end].tolist(),
+                strict=True,
+            )
+        ]
+        yield (b"," if start else b"") + orjson.dumps(rows)[1:-1]
+    yield b"]}"
 
 
 @dataclass(frozen=True, slots=True)
