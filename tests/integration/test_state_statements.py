@@ -32,6 +32,7 @@ from network.consultations.network_loader import (
     NEXT_FREE_HORIZON_DAYS,
     competent_in,
     current_state,
+    first_free,
     next_free_slots,
     slot_inputs,
 )
@@ -43,7 +44,7 @@ from network.lib.vocab import (
     ConsultationStatus,
     Role,
 )
-from network.scheduling import STOCKHOLM, next_free_slot
+from network.scheduling import STOCKHOLM
 from network.specialists.capacity import week_bounds, week_used
 from network.specialists.services import availabilities
 from network.specialists.tables import Absence, AvailabilityOverride
@@ -192,22 +193,7 @@ def test_the_state_statement_answers_as_the_queries_it_replaces(
 
 async def old_next_free(wanted: list[int]) -> dict[int, datetime | None]:
     horizon = NOW + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    found = await availabilities(wanted, NOW, horizon)
-    return {
-        i: None
-        if i not in found
-        else next_free_slot(
-            found[i].weekly,
-            found[i].overrides,
-            found[i].absences,
-            found[i].bookings,
-            found[i].rules,
-            now=NOW,
-            horizon_days=NEXT_FREE_HORIZON_DAYS,
-            used_per_week=found[i].used,
-        )
-        for i in wanted
-    }
+    return first_free(await availabilities(wanted, NOW, horizon), wanted, NOW)
 
 
 def _sorted(found: dict[int, Any]) -> dict[int, Any]:

@@ -9,7 +9,7 @@ slot, computed only for specialists who are otherwise eligible.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +44,7 @@ __all__ = (
     "agreements_on",
     "competent_in",
     "current_state",
+    "first_free",
     "load_network",
     "next_free_slots",
     "places",
@@ -286,7 +287,14 @@ async def next_free_slots(
     no such specialist)."""
     wanted = sorted(set(specialist_ids))
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    found = await slot_inputs(wanted, now, horizon)
+    return first_free(await slot_inputs(wanted, now, horizon), wanted, now)
+
+
+def first_free(
+    found: Mapping[int, Availability], wanted: Iterable[int], now: datetime
+) -> dict[int, datetime | None]:
+    """The first free slot from ``now`` within the horizon of each of ``wanted``,
+    from what was read of them (``None``: none, or nothing read)."""
     return {
         specialist_id: None
         if specialist_id not in found
