@@ -14,8 +14,9 @@ health probes' own CPU is included: the figure errs high). Then one client asks
 ``serial`` times one at a time: the latency without queueing, and the CPU per
 suggestion with nothing else running.
 
-Cookies are kept by hand: the session and CSRF cookies are ``Secure``, which an HTTP
-client rightly does not send over the plain loopback connection of the bench.
+Cookies are kept by hand (``tests.support.http``): the session and CSRF cookies are
+``Secure``, which an HTTP client rightly does not send over the plain loopback
+connection of the bench.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from typing import Any
 
 import httpx
+from tests.support.http import cookie_headers, keep_cookies
 
 __all__ = ("Figures", "run")
 
@@ -60,9 +61,7 @@ class Person:
         self.retried = 0
 
     async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if "__Host-csrftoken" in self.cookies:
-            headers["x-csrftoken"] = self.cookies["__Host-csrftoken"]
+        headers = cookie_headers(self.cookies)
         self.turn = (self.turn + 1) % len(self.hosts)
         try:
             response = await self.client.request(
@@ -77,12 +76,7 @@ class Person:
             response = await self.client.request(
                 method, f"{self.hosts[self.turn]}{path}", headers=headers, **kwargs
             )
-        for header in response.headers.get_list("set-cookie"):
-            for key, morsel in SimpleCookie(header).items():
-                if morsel.value == "null" or morsel["max-age"] == "0":
-                    self.cookies.pop(key, None)
-                else:
-                    self.cookies[key] = morsel.value
+        keep_cookies(self.cookies, response)
         return response
 
     async def sign_in(self) -> None:
