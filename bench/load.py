@@ -15,9 +15,18 @@ a load balancer; one on the embedded default), and runs Locust headless on
   all of them asking in the same moment of each second (a burst of 50 at once).
 
 With ``--warmup S`` the same users first run ``S`` seconds unreported, so the figures
-are those of processes that have served a while. Prints throughput and p50/p95/p99
-latency per endpoint and the error rate, which must be 0 (the command exits 1
-otherwise).
+are those of processes that have served a while.
+
+``--client asyncio`` (suggestions only) drives the same users with an independent
+asyncio + httpx client instead of Locust (``bench/suggest.py``): one request a second
+each from a random start, ``/health`` probed in the same run, the app processes' CPU
+per suggestion, and the latency one request at a time.
+
+On PostgreSQL the app processes serve as the serving role ``network_app`` (row-level
+security in force, as in production); the database is seeded by its owner.
+
+Prints throughput and p50/p95/p99 latency per endpoint and the error rate, which
+must be 0 (the command exits 1 otherwise).
 
 The clients all come from one address, so the benchmark raises the per-address
 rate limits for its app processes; everything else is the production code path
@@ -135,6 +144,21 @@ def report(stats_csv: Path, users: int, seconds: int, processes: int, kind: str)
     return failures == 0 and count > 0
 
 
+async def serving_role(owner_url: str) -> dict[str, str]:
+    """The environment of app processes that serve the scratch database as the serving
+    role ``network_app`` (created and granted by the owner, as ``network migrate``
+    does), not as its owner, which may bypass row-level security."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from network.lib.pgroles import prepare_serving_role
+
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    serving = urlunsplit(parts._replace(netloc=f"network_app@{host}"))
+    await prepare_serving_role(owner_url, serving)
+    return {"NETWORK_DATABASE_URL": serving, "NETWORK_DATABASE_OWNER_URL": owner_url}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench load")
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="mix")
@@ -148,11 +172,22 @@ def main(argv: list[str]) -> int:
         help="suggestions: ask at a constant pace, all users in the same moment of each second",
     )
     parser.add_argument("--spawn-rate", type=int, default=50)
+    parser.add_argument(
+        "--client",
+        choices=("locust", "asyncio"),
+        default="locust",
+        help="suggestions: Locust, or the independent asyncio client (bench/suggest.py)",
+    )
+    parser.add_argument("--health-rate", type=float, default=5.0, help="asyncio: probes/s")
+    parser.add_argument("--serial", type=int, default=200, help="asyncio: one-at-a-time asks")
     parser.add_argument("--specialists", type=int, default=2500)
     parser.add_argument("--requests", type=int, default=6000)
     args = parser.parse_args(argv)
 
-    from tests.support.server import running_server
+    from tests.support.server import server_process
+
+    if args.client == "asyncio" and args.scenario != "suggestions":
+        parser.error("--client asyncio runs the suggestions scenario only")
 
     redis = os.environ.get("NETWORK_REDIS_URL")
     processes = 2 if redis else 1
@@ -173,8 +208,32 @@ def main(argv: list[str]) -> int:
             "NETWORK_RATE_LIMIT_WRITES": "1000000",
             "NETWORK_LOG_LEVEL": "WARNING",
         }
+        if postgres:
+            env |= asyncio.run(serving_role(os.environ["NETWORK_DATABASE_URL"]))
         with ExitStack() as stack:
-            hosts = [stack.enter_context(running_server(**env)) for _ in range(processes)]
+            servers = [stack.enter_context(server_process(None, **env)) for _ in range(processes)]
+            hosts = [url for url, _ in servers]
+            if args.client == "asyncio":
+                from bench import suggest
+
+                figures = suggest.run(
+                    hosts,
+                    [process.pid for _, process in servers],
+                    [person["email"] for person in people["social_worker"]],
+                    seconds=args.seconds,
+                    warmup=args.warmup,
+                    health_rate=args.health_rate,
+                    serial=args.serial,
+                )
+                stack.close()
+                kind = "PostgreSQL + Redis" if postgres and redis else "PostgreSQL"
+                kind = kind if postgres else "SQLite"
+                title = (
+                    f"{kind}, {processes} app process(es), {args.specialists} specialists; "
+                    f"Python {platform.python_version()}, {os.cpu_count()} cores, "
+                    f"{platform.machine()}, {date.today()}"
+                )
+                return 0 if suggest.report(figures, title) else 1
             locust_env = {
                 **os.environ,
                 "BENCH_LOAD_PEOPLE": str(work / "people.json"),

@@ -14,6 +14,13 @@ code paths, prepared statements and the place-distance table are new), then agai
 as a running service makes it. Each reads everything from the database again.
 The second preview is committed. ``--requests 85000`` gives Stockholm's county
 the 20,000 waiting requests of the issue's largest target.
+
+Then the round's problem export (``GET /api/v1/rounds/{id}/problem``'s use case) is
+read to the end in a fresh process per way, timing it and the peak memory it adds
+to the process (``VmHWM`` reset before, less ``VmRSS`` before): streamed in either
+layout, plain and gzip-compressed as the app compresses it (level 9), against the
+baseline of the whole body built at once (``exported`` encoded by msgspec, what the
+endpoint returned before it streamed).
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ import os
 import platform
 import resource
 import time
+import zlib
 from collections import Counter
 from datetime import date
+from multiprocessing.queues import Queue
+from typing import Any
 
 from bench.database import scratch
 
@@ -49,12 +59,95 @@ def _seed_in_child(specialists: int, requests: int) -> None:
     asyncio.run(_seed(specialists, requests))
 
 
-async def run(specialists: int) -> list[tuple[str, str]]:
+def _memory(field: str) -> int:
+    """A ``/proc/self/status`` figure, in bytes."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    raise LookupError(field)
+
+
+def _reset_peak() -> None:
+    """Start the peak memory (``VmHWM``) again from the current."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
+
+
+async def _export(way: str, round_id: int, user: int) -> tuple[float, int, int]:
+    """Read the round's export one ``way`` to the end: seconds, bytes, peak bytes added."""
+    import msgspec
+
+    from network.accounts.principals import load_principal
+    from network.bootstrap import build_runtime
+    from network.consultations import rounds
+    from network.consultations.tables import ConsultationRequest
+    from network.db import close_pool, open_pool
+    from network.kernel.context import Actor, Context
+    from network.settings import get_settings
+
+    engine = ConsultationRequest._meta.db
+    await open_pool(engine, get_settings())
+    try:
+        principal = await load_principal(user)
+        assert principal is not None
+        actor = Actor(user_id=principal.user_id, email=principal.email, role="coordinator")
+        ctx = Context(principal, actor, build_runtime(get_settings()).runtime)
+        before = _memory("VmRSS")
+        _reset_peak()
+        started = time.perf_counter()
+        if way == "whole":
+            size = len(msgspec.json.encode(await rounds.problem_of(ctx, round_id)))
+        else:
+            layout, _, packed = way.partition("+")
+            pieces = await rounds.problem_json(ctx, round_id, layout)
+            # As the app compresses: gzip at CompressionConfig's default level, 9.
+            gzip = zlib.compressobj(9, zlib.DEFLATED, 31) if packed else None
+            size = 0
+            for piece in pieces:
+                size += len(gzip.compress(piece) if gzip else piece)
+            size += len(gzip.flush()) if gzip else 0
+        took = time.perf_counter() - started
+        return took, size, _memory("VmHWM") - before
+    finally:
+        await close_pool(engine)
+
+
+def _export_in_child(way: str, round_id: int, user: int, out: Queue[Any]) -> None:
+    out.put(asyncio.run(_export(way, round_id, user)))
+
+
+EXPORTS = ("columns", "edges", "columns+gzip", "edges+gzip", "whole")
+
+
+def exports(round_id: int, user: int, ways: tuple[str, ...] = EXPORTS) -> list[tuple[str, str]]:
+    """Each way of :func:`_export` in a fresh process: a row of the report each."""
+    context = multiprocessing.get_context("spawn")
+    rows = []
+    for way in ways:
+        out: Queue[Any] = context.Queue()
+        child = context.Process(target=_export_in_child, args=(way, round_id, user, out))
+        child.start()
+        took, size, peak = out.get()
+        child.join()
+        name = "baseline: the whole body at once" if way == "whole" else f"streamed, {way}"
+        rows.append(
+            (
+                f"export {name}",
+                f"{took:.2f} s, {size / 1e6:.0f} MB, peak RSS added {peak / 2**20:.0f} MiB",
+            )
+        )
+    return rows
+
+
+async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
+    """The report's rows; the round's id and its coordinator's user id."""
     from network.accounts.principals import load_principal, user_id_for_email
     from network.bootstrap import build_runtime
     from network.consultations import rounds
     from network.consultations.tables import ConsultationRequest
     from network.db import close_pool, open_pool
+    from network.graph.assignment import RoundProblem, solve
     from network.kernel.context import Actor, Context
     from network.settings import get_settings
 
@@ -86,27 +179,46 @@ async def run(specialists: int) -> list[tuple[str, str]]:
         started = time.perf_counter()
         committed = await rounds.commit(ctx, preview.id)
         commit_time = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # The baseline: a plain OR-tools solve (every pair at once) of the same
+        # instance, as anyone re-solving the export would make it.
+        problem = RoundProblem.from_json(await rounds.problem_of(ctx, preview.id))
+        started = time.perf_counter()
+        plain = solve(problem, candidates=None)
+        plain_time = time.perf_counter() - started
+        assert plain.total_score == preview.total_score, (plain.total_score, preview.total_score)
     finally:
         await close_pool(engine)
     offered = sum(1 for a in committed.assignments if a.status == "offered")
     placed = min(size, rounds.MAX_REQUESTS)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return [
-        ("county", f"{county}: {size} waiting requests, {specialists} specialists"),
-        ("round", f"{placed} requests, {len(preview.assignments)} proposals, {offered} offers"),
-        ("preview, first in the process", f"{cold:.2f} s"),
-        ("preview (load, build, solve, store)", f"{warm:.2f} s"),
-        ("commit (offers, notifications, audit)", f"{commit_time:.2f} s"),
-        ("end to end", f"{warm + commit_time:.2f} s"),
-        ("end to end, first in the process", f"{cold + commit_time:.2f} s"),
-        ("peak RSS of the round's process", f"{peak:.0f} MiB"),
-    ]
+    return (
+        [
+            ("county", f"{county}: {size} waiting requests, {specialists} specialists"),
+            ("round", f"{placed} requests, {len(preview.assignments)} proposals, {offered} offers"),
+            ("preview, first in the process", f"{cold:.2f} s"),
+            ("preview (load, build, solve, store)", f"{warm:.2f} s"),
+            ("commit (offers, notifications, audit)", f"{commit_time:.2f} s"),
+            ("end to end", f"{warm + commit_time:.2f} s"),
+            ("end to end, first in the process", f"{cold + commit_time:.2f} s"),
+            (
+                "baseline: plain OR-tools solve of the same instance",
+                f"{plain_time:.2f} s ({len(problem.edges):,} pairs); end to end / it: "
+                f"{(warm + commit_time) / plain_time:.1f}×",
+            ),
+            ("peak RSS of the round's process", f"{peak:.0f} MiB"),
+        ],
+        preview.id,
+        user,
+    )
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench rounds")
     parser.add_argument("--specialists", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=22_000)
+    parser.add_argument(
+        "--no-exports", dest="exports", action="store_false", help="skip the export timings"
+    )
     args = parser.parse_args(argv)
     with scratch() as (_, postgres):
         child = multiprocessing.get_context("spawn").Process(
@@ -116,7 +228,9 @@ def main(argv: list[str]) -> int:
         child.join()
         if child.exitcode != 0:
             raise SystemExit(f"seeding failed (exit code {child.exitcode})")
-        rows = asyncio.run(run(args.specialists))
+        rows, round_id, user = asyncio.run(run(args.specialists))
+        if args.exports:
+            rows += exports(round_id, user)
     kind = "PostgreSQL" if postgres else "SQLite"
     print(
         f"# bench rounds on {kind}, Python {platform.python_version()}, "

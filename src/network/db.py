@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar, overload
 
 import anyio
 from piccolo.columns.combination import WhereRaw
@@ -79,6 +80,47 @@ def among(column: Any, ids: Sequence[int]) -> Any:
     return column.is_in(list(ids))
 
 
+def one_of(engine: Any, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
+    """For a hand-written statement: ``<column> <this>`` tests membership of
+    ``values`` (of the PostgreSQL type ``kind``), with its parameters: one array
+    parameter on PostgreSQL (``= ANY``), an ``IN`` list on SQLite."""
+    if isinstance(engine, PostgresEngine):
+        return f"= ANY({{}}::{kind}[])", [list(values)]
+    return f"IN ({', '.join('{}' for _ in values)})", list(values)
+
+
+# What hand-written statements read back: PostgreSQL gives Python values, SQLite the
+# text Piccolo stored (instants in UTC), which these turn into what Piccolo's own
+# reads give.
+
+
+@overload
+def as_time(value: None) -> None: ...
+@overload
+def as_time(value: time | str) -> time: ...
+def as_time(value: time | str | None) -> time | None:
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+@overload
+def as_date(value: None) -> None: ...
+@overload
+def as_date(value: date | str) -> date: ...
+def as_date(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@overload
+def as_instant(value: None) -> None: ...
+@overload
+def as_instant(value: datetime | str) -> datetime: ...
+def as_instant(value: datetime | str | None) -> datetime | None:
+    if not isinstance(value, str):
+        return value
+    found = datetime.fromisoformat(value)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
 # Ids in one IN list: far under the drivers' caps, with room for other parameters.
 IN_LIST = 5000
 
@@ -92,6 +134,9 @@ def id_chunks(ids: Sequence[T]) -> Iterator[list[T]]:
 __all__ = (
     "DatabaseUnavailable",
     "among",
+    "as_date",
+    "as_instant",
+    "as_time",
     "check_row_security",
     "close_pool",
     "id_chunks",
@@ -99,6 +144,7 @@ __all__ = (
     "insert_columns",
     "is_unique_violation",
     "make_engine",
+    "one_of",
     "open_pool",
     "ping",
     "write_transaction",

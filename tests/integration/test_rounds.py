@@ -6,6 +6,7 @@ county's coordinators see it; one round at a time."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import time
 
 import pytest
@@ -14,8 +15,8 @@ from litestar.testing import TestClient
 
 from network.consultations.access import load_requests
 from network.consultations.requests import set_statuses
-from network.consultations.tables import ConsultationRequest
-from network.graph.assignment import RoundProblem, solve
+from network.consultations.tables import AssignmentRound, ConsultationRequest
+from network.graph.assignment import RoundProblem, exported, solve
 from network.kernel.case_scope import system_scope, system_transaction
 from network.kernel.locks import Locks
 from network.lib.errors import Conflict
@@ -107,6 +108,34 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     assert set(instance) == {"requests", "specialists", "edges"}
     resolved = solve(RoundProblem.from_json(instance), method="networkx")
     assert resolved.total_score == body["total_score"]
+    # Streamed, gzip when accepted, and equal to the instance the round keeps.
+    kept = in_app(
+        client,
+        lambda: (
+            AssignmentRound.select(AssignmentRound.problem, AssignmentRound.pairs)
+            .where(AssignmentRound.id == body["id"])
+            .output(load_json=True)
+            .first()
+        ),
+    )
+    assert instance == exported(kept["problem"], kept["pairs"])
+    assert problem.headers["content-encoding"] == "gzip"
+    assert "content-length" not in problem.headers  # streamed
+    plain = client.get(
+        f"/api/v1/rounds/{body['id']}/problem", headers={"accept-encoding": "identity"}
+    )
+    assert "content-encoding" not in plain.headers
+    assert json.loads(plain.content) == instance
+    columns = client.get(f"/api/v1/rounds/{body['id']}/problem", params={"layout": "columns"})
+    assert columns.status_code == 200
+    edges = columns.json()["edges"]
+    assert [
+        {"request": r, "specialist": s, "score": w}
+        for r, s, w in zip(edges["request"], edges["specialist"], edges["score"], strict=True)
+    ] == instance["edges"]
+    assert RoundProblem.from_json(columns.json()) == RoundProblem.from_json(instance)
+    refused = client.get(f"/api/v1/rounds/{body['id']}/problem", params={"layout": "rows"})
+    assert refused.status_code == 400
 
     committed = client.post(f"/api/v1/rounds/{body['id']}/commit")
     assert committed.status_code == 200, committed.text

@@ -13,7 +13,26 @@ import httpx
 
 from network.server.security import CSRF_COOKIE, CSRF_HEADER
 
-__all__ = ("Browser", "NotificationStream")
+__all__ = ("Browser", "NotificationStream", "cookie_headers", "keep_cookies")
+
+
+def cookie_headers(cookies: dict[str, str]) -> dict[str, str]:
+    """The headers a browser would send with ``cookies`` on a trusted loopback origin
+    (httpx would not send Secure cookies over plain http), the CSRF cookie echoed."""
+    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    if CSRF_COOKIE in cookies:
+        headers[CSRF_HEADER] = cookies[CSRF_COOKIE]
+    return headers
+
+
+def keep_cookies(cookies: dict[str, str], response: httpx.Response) -> None:
+    """Keep (or drop) in ``cookies`` what ``response`` sets."""
+    for header in response.headers.get_list("set-cookie"):
+        for name, morsel in SimpleCookie(header).items():
+            if morsel.value == "null" or morsel["max-age"] == "0":
+                cookies.pop(name, None)
+            else:
+                cookies[name] = morsel.value
 
 
 class Browser:
@@ -24,16 +43,10 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if CSRF_COOKIE in self.cookies:
-            headers[CSRF_HEADER] = self.cookies[CSRF_COOKIE]
-        response = httpx.request(method, url, headers=headers, timeout=10, **kwargs)
-        for header in response.headers.get_list("set-cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value == "null" or morsel["max-age"] == "0":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        response = httpx.request(
+            method, url, headers=cookie_headers(self.cookies), timeout=10, **kwargs
+        )
+        keep_cookies(self.cookies, response)
         return response
 
     def sign_in(self, url: str, email: str) -> None:

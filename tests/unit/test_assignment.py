@@ -22,6 +22,7 @@ from network.graph.assignment import (
     build_problem,
     check_solution,
     exported,
+    exported_json,
     positions,
     solve,
 )
@@ -154,6 +155,51 @@ def test_problem_json_round_trip_and_validation() -> None:
     data["edges"].append({"request": 99, "specialist": 1, "score": 5})
     with pytest.raises(ValueError, match="unknown"):
         RoundProblem.from_json(data)
+
+
+def as_edges(columns: dict[str, object]) -> dict[str, object]:
+    """The ``columns`` layout of an export in the documented ``edges`` layout."""
+    found = dict(columns)
+    assert found.pop("layout") == "columns"
+    edges = found["edges"]
+    assert isinstance(edges, dict)
+    found["edges"] = [
+        {"request": r, "specialist": s, "score": w}
+        for r, s, w in zip(edges["request"], edges["specialist"], edges["score"], strict=True)
+    ]
+    return found
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_the_streamed_export_is_the_same_instance_in_either_layout(chunk: int) -> None:
+    """The export in pieces (``GET /api/v1/rounds/{id}/problem`` streams them) is
+    plain JSON that equals the whole export, from each form a round may be kept in."""
+    problem = random_problem(random.Random(11), requests=6, specialists=4, density=0.6)
+    empty = RoundProblem(requests=(1,), capacities={2: 1}, edges=())
+    for instance in (problem, empty, as_array_backed(problem)):
+        header, pairs = instance.to_stored()
+        data = exported(header, pairs)
+        legacy = {
+            **header,
+            "pairs": {
+                "request": [e["request"] for e in data["edges"]],
+                "specialist": [e["specialist"] for e in data["edges"]],
+                "score": [e["score"] for e in data["edges"]],
+            },
+        }
+        for stored, packed in ((header, pairs), (legacy, None), (data, None)):
+            pieces = list(exported_json(stored, packed, chunk=chunk))
+            assert json.loads(b"".join(pieces)) == data
+            columns = json.loads(
+                b"".join(exported_json(stored, packed, layout="columns", chunk=chunk))
+            )
+            assert next(iter(columns)) == "layout"
+            assert as_edges(columns) == data
+            assert RoundProblem.from_json(columns) == RoundProblem.from_json(data)
+        if len(data["edges"]) > chunk:  # in pieces, not whole
+            assert len(list(exported_json(header, pairs, chunk=chunk))) > 3
+    with pytest.raises(ValueError, match="layout"):
+        next(exported_json(header, pairs, layout="rows"))
 
 
 def test_packed_pairs_take_the_smallest_types_that_hold_them() -> None:

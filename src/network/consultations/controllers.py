@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.consultations import (
@@ -349,13 +350,23 @@ class RoundController(Controller):
 
     @get("/{round_id:int}/problem", operation_id="getRoundProblem")
     async def problem(
-        self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]
-    ) -> dict[str, Any]:
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        round_id: FromPath[int],
+        layout: Annotated[
+            Literal["edges", "columns"],
+            QueryParameter(description="edges (the default): a list of objects; columns: arrays"),
+        ] = "edges",
+    ) -> Stream:
         """The round's problem instance: ``requests``, ``specialists`` (with
         ``capacity``) and ``edges`` (``request``, ``specialist``, integer ``score``).
         Maximising the sum of the chosen edges' scores, each request at most once and
-        each specialist at most ``capacity`` times, gives the round's ``total_score``."""
-        return await rounds.problem_of(ctx, round_id)
+        each specialist at most ``capacity`` times, gives the round's ``total_score``.
+        With ``layout=columns``, ``edges`` is three arrays (``request``, ``specialist``,
+        ``score``) of a third of the size. Streamed (gzip when accepted)."""
+        pieces = await rounds.problem_json(ctx, round_id, layout)
+        return Stream(pieces, media_type=MediaType.JSON)
 
 
 Instant = Annotated[str, QueryParameter(max_length=64, description="ISO 8601 with offset")]

@@ -8,8 +8,8 @@ slot, computed only for specialists who are otherwise eligible.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from piccolo.query.methods.select import Select
 
 from network.consultations.access import RequestRow
+from network.db import as_date, as_instant, as_time, one_of
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -24,21 +25,31 @@ from network.directory.tables import (
     SharingAgreement,
 )
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
-from network.lib.vocab import AgreementScope
-from network.scheduling import STOCKHOLM, next_free_slot
-from network.specialists.capacity import week_used
-from network.specialists.services import availabilities
-from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
+from network.kernel.case_scope import system_scope
+from network.lib.vocab import AgreementScope, AssignmentStatus, BookingStatus, ConsultationKind
+from network.scheduling import (
+    STOCKHOLM,
+    Busy,
+    DateOverride,
+    SlotRules,
+    WeeklyHours,
+    next_free_slot,
+)
+from network.specialists.capacity import WRITTEN_NOT_COUNTED, week_bounds
+from network.specialists.services import Availability
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = (
     "State",
     "agreements_on",
     "competent_in",
     "current_state",
+    "first_free",
     "load_network",
     "next_free_slots",
     "places",
     "request_info",
+    "slot_inputs",
     "static_specialists",
 )
 
@@ -159,15 +170,87 @@ async def current_state(
     areas: Iterable[str], now: datetime, homes: Collection[str] | None = None
 ) -> State:
     """:class:`State` of the specialists competent in ``areas`` (at home in
-    ``homes``, when given)."""
-    competent = competent_in(areas, homes)
-    away = await Absence.select(Absence.specialist).where(
-        Absence.specialist.is_in(competent) & (Absence.starts_at <= now) & (Absence.ends_at > now)
+    ``homes``, when given): one hand-written statement (see :func:`_state_sql`)."""
+    engine = SpecialistProfile._meta.db
+    sql, args = _state_sql(engine, sorted(set(areas)), homes, now)
+    used: Counter[int] = Counter()
+    absent: set[int] = set()
+    # Counts of every specialist's bookings, whoever asks (times and ids only).
+    async with system_scope(engine):
+        rows = await SpecialistProfile.raw(sql, *args)
+    for row in rows:
+        if row["away"]:
+            absent.add(row["specialist"])
+        else:
+            used[row["specialist"]] += row["n"]
+    return State(used=dict(used), absent=frozenset(absent))
+
+
+# The hand-written statements below interpolate only fixed SQL and placeholders
+# (``{}``); every value is a parameter (hence their S608 exemptions).
+
+
+def _competent_sql(
+    engine: Any, areas: Sequence[str], homes: Collection[str] | None
+) -> tuple[str, list[Any]]:
+    """A subquery of the ids of the specialists competent in ``areas`` (at home in
+    ``homes``, when given): what :func:`competent_in` selects."""
+    in_areas, args = one_of(engine, list(areas) or [""], "varchar")
+    sql = (
+        "SELECT sc.specialist FROM specialist_competence sc "  # noqa: S608
+        f"JOIN competence_area ca ON ca.id = sc.area WHERE ca.code {in_areas}"
     )
-    return State(
-        used=await week_used(competent, now.astimezone(STOCKHOLM).date()),
-        absent=frozenset(row["specialist"] for row in away),
+    if homes is not None:
+        in_homes, more = one_of(engine, sorted(homes) or [""], "varchar")
+        sql += (
+            " AND sc.specialist IN (SELECT p.id FROM specialist_profile p "  # noqa: S608
+            f"JOIN municipality m ON m.id = p.home_municipality WHERE m.code {in_homes})"
+        )
+        args += more
+    return sql, args
+
+
+def _state_sql(
+    engine: Any, areas: Sequence[str], homes: Collection[str] | None, now: datetime
+) -> tuple[str, list[Any]]:
+    """One statement for :func:`current_state`, the same on both engines: per
+    specialist, the live bookings and the accepted written consultations that use
+    this week's capacity (as :func:`network.specialists.capacity.week_used` counts
+    them), and a row for each who is away at ``now`` (``away`` 1)."""
+    start, end = week_bounds(now.astimezone(STOCKHOLM).date())
+    parts: list[str] = []
+    args: list[Any] = []
+    competent, some = _competent_sql(engine, areas, homes)
+    parts.append(
+        "SELECT b.specialist AS specialist, count(*) AS n, 0 AS away FROM booking b "  # noqa: S608
+        f"WHERE b.specialist IN ({competent}) AND b.status = {{}} "
+        "AND b.starts_at >= {} AND b.starts_at < {} GROUP BY b.specialist"
     )
+    args += [*some, BookingStatus.BOOKED.value, start, end]
+    competent, some = _competent_sql(engine, areas, homes)
+    not_counted, more = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
+    parts.append(
+        "SELECT a.specialist, count(*), 0 FROM assignment a "  # noqa: S608
+        "JOIN consultation_request r ON r.id = a.request "
+        f"WHERE a.specialist IN ({competent}) AND a.status = {{}} AND r.kind = {{}} "
+        f"AND NOT (r.status {not_counted}) "
+        "AND r.accepted_at >= {} AND r.accepted_at < {} GROUP BY a.specialist"
+    )
+    args += [
+        *some,
+        AssignmentStatus.ACCEPTED.value,
+        ConsultationKind.WRITTEN.value,
+        *more,
+        start,
+        end,
+    ]
+    competent, some = _competent_sql(engine, areas, homes)
+    parts.append(
+        "SELECT DISTINCT x.specialist, 0, 1 FROM absence x "  # noqa: S608
+        f"WHERE x.specialist IN ({competent}) AND x.starts_at <= {{}} AND x.ends_at > {{}}"
+    )
+    args += [*some, now, now]
+    return " UNION ALL ".join(parts), args
 
 
 async def load_network(requests: Iterable[RequestInfo], *, now: datetime) -> Network:
@@ -204,7 +287,14 @@ async def next_free_slots(
     no such specialist)."""
     wanted = sorted(set(specialist_ids))
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    found = await availabilities(wanted, now, horizon)
+    return first_free(await slot_inputs(wanted, now, horizon), wanted, now)
+
+
+def first_free(
+    found: Mapping[int, Availability], wanted: Iterable[int], now: datetime
+) -> dict[int, datetime | None]:
+    """The first free slot from ``now`` within the horizon of each of ``wanted``,
+    from what was read of them (``None``: none, or nothing read)."""
     return {
         specialist_id: None
         if specialist_id not in found
@@ -220,3 +310,135 @@ async def next_free_slots(
         )
         for specialist_id in wanted
     }
+
+
+# The kinds of row of :func:`_slots_sql`.
+_PROFILE, _RULE, _OVERRIDE, _ABSENCE, _BOOKING, _WRITTEN = range(6)
+# Ids in one statement of :func:`slot_inputs` (SQLite: six IN lists of them).
+_SLOT_CHUNK = 1000
+
+
+async def slot_inputs(
+    specialist_ids: Sequence[int], start: datetime, end: datetime
+) -> dict[int, Availability]:
+    """What :func:`network.specialists.services.availabilities` reads (in six
+    queries), in one hand-written statement per thousand specialists: their rules,
+    hours, date overrides, absences in [start, end), and the live bookings and
+    accepted written consultations a week either side."""
+    engine = SpecialistProfile._meta.db
+    rows: list[dict[str, Any]] = []
+    async with system_scope(engine):  # every specialist's bookings (times only)
+        for chunk in range(0, len(specialist_ids), _SLOT_CHUNK):
+            ids = specialist_ids[chunk : chunk + _SLOT_CHUNK]
+            sql, args = _slots_sql(engine, ids, start, end)
+            rows += await SpecialistProfile.raw(sql, *args)
+    rules: dict[int, SlotRules] = {}
+    weekly: dict[int, list[tuple[int, WeeklyHours]]] = defaultdict(list)
+    overrides: dict[int, list[tuple[int, DateOverride]]] = defaultdict(list)
+    absences: dict[int, list[Busy]] = defaultdict(list)
+    bookings: dict[int, list[Busy]] = defaultdict(list)
+    written: dict[int, list[Busy]] = defaultdict(list)
+    for row in rows:
+        who, kind = row["specialist"], row["kind"]
+        if kind == _PROFILE:
+            rules[who] = SlotRules(
+                slot_minutes=row["i1"], buffer_minutes=row["i2"], weekly_capacity=row["i3"]
+            )
+        elif kind == _RULE:
+            hours = WeeklyHours(row["i1"], as_time(row["h1"]), as_time(row["h2"]))
+            weekly[who].append((row["i3"], hours))
+        elif kind == _OVERRIDE:
+            override = DateOverride(
+                as_date(row["d"]), bool(int(row["flag"])), as_time(row["h1"]), as_time(row["h2"])
+            )
+            overrides[who].append((row["i3"], override))
+        elif kind == _WRITTEN:
+            at = as_instant(row["t1"])
+            written[who].append(Busy(at, at))
+        else:
+            busy = Busy(as_instant(row["t1"]), as_instant(row["t2"]))
+            (absences if kind == _ABSENCE else bookings)[who].append(busy)
+    for found in bookings.values():
+        found.sort(key=lambda busy: busy.start)
+    return {
+        who: Availability(
+            weekly=[hours for _, hours in sorted(weekly[who], key=lambda x: x[0])],
+            overrides=[o for _, o in sorted(overrides[who], key=lambda x: x[0])],
+            absences=absences[who],
+            bookings=bookings.get(who, []),
+            written=written.get(who, []),
+            rules=rule,
+        )
+        for who, rule in sorted(rules.items())
+    }
+
+
+def _slots_sql(
+    engine: Any, ids: Sequence[int], start: datetime, end: datetime
+) -> tuple[str, list[Any]]:
+    """One statement for :func:`slot_inputs`: a row per profile, weekly rule, date
+    override, absence, booking and written consultation, told apart by ``kind``
+    (the same on both engines: typed NULLs by ``CAST``)."""
+    around = (start - timedelta(days=7), end + timedelta(days=7))
+    no = {
+        "i": "CAST(NULL AS integer)",
+        "t": "CAST(NULL AS timestamptz)",
+        "d": "CAST(NULL AS date)",
+        "h": "CAST(NULL AS time)",
+        "b": "CAST(NULL AS boolean)",
+    }
+
+    ints = ("i1", "i2", "i3")
+    parts: list[str] = []
+    args: list[Any] = []
+
+    def among_ids(column: str) -> str:
+        fragment, more = one_of(engine, list(ids), "bigint")
+        args.extend(more)
+        return f"{column} {fragment}"
+
+    nothing_i = ", ".join(f"{no['i']} AS {n}" for n in ints)
+    nothing_t = f"{no['t']} AS t1, {no['t']} AS t2"
+    nothing_h = f"{no['h']} AS h1, {no['h']} AS h2"
+    parts.append(
+        "SELECT 0 AS kind, p.id AS specialist, p.slot_minutes AS i1, p.buffer_minutes AS i2, "  # noqa: S608
+        f"p.consultations_per_week AS i3, {nothing_t}, {no['d']} AS d, {nothing_h}, "
+        f"{no['b']} AS flag FROM specialist_profile p WHERE {among_ids('p.id')}"
+    )
+    parts.append(
+        f"SELECT 1, x.specialist, x.weekday, {no['i']}, x.id, {no['t']}, {no['t']}, "  # noqa: S608
+        f"{no['d']}, x.start_time, x.end_time, {no['b']} "
+        f"FROM availability_rule x WHERE {among_ids('x.specialist')}"
+    )
+    parts.append(
+        f"SELECT 2, x.specialist, {no['i']}, {no['i']}, x.id, {no['t']}, {no['t']}, "  # noqa: S608
+        "x.on_date, x.start_time, x.end_time, x.closed "
+        f"FROM availability_override x WHERE {among_ids('x.specialist')}"
+    )
+    parts.append(
+        f"SELECT 3, x.specialist, {nothing_i}, x.starts_at, x.ends_at, {no['d']}, "  # noqa: S608
+        f"{nothing_h}, {no['b']} FROM absence x WHERE {among_ids('x.specialist')} "
+        "AND x.ends_at > {} AND x.starts_at < {}"
+    )
+    args += [start, end]
+    parts.append(
+        f"SELECT 4, x.specialist, {nothing_i}, x.starts_at, x.ends_at, {no['d']}, "  # noqa: S608
+        f"{nothing_h}, {no['b']} FROM booking x WHERE {among_ids('x.specialist')} "
+        "AND x.status = {} AND x.starts_at < {} AND x.ends_at > {}"
+    )
+    args += [BookingStatus.BOOKED.value, around[1], around[0]]
+    not_counted = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
+    parts.append(
+        f"SELECT 5, x.specialist, {nothing_i}, r.accepted_at, {no['t']}, {no['d']}, "  # noqa: S608
+        f"{nothing_h}, {no['b']} FROM assignment x "
+        f"JOIN consultation_request r ON r.id = x.request WHERE {among_ids('x.specialist')} "
+        f"AND x.status = {{}} AND r.kind = {{}} AND NOT (r.status {not_counted[0]}) "
+        "AND r.accepted_at >= {} AND r.accepted_at < {}"
+    )
+    args += [
+        AssignmentStatus.ACCEPTED.value,
+        ConsultationKind.WRITTEN.value,
+        *not_counted[1],
+        *around,
+    ]
+    return " UNION ALL ".join(parts), args

@@ -27,6 +27,7 @@ from network.consultations.notices import tell_offered
 from network.consultations.requests import audit, set_status
 from network.consultations.snapshots import AreaSnapshot, area_snapshot
 from network.consultations.tables import Assignment, ConsultationRequest
+from network.db import one_of
 from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
 from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
 from network.graph.model import SpecialistInfo
@@ -48,6 +49,14 @@ OFFER_TIME_LIMIT = {
     "planned": timedelta(days=3),
 }
 MAX_SUGGESTIONS = 20
+# Who the suggested specialists are; ``{}``: the ids' condition (``db.one_of``).
+_PEOPLE_SQL = (
+    "SELECT p.id, u.display_name AS name, p.title, m.code AS home_municipality, "
+    "m.name AS home_municipality_name FROM specialist_profile p "
+    'LEFT JOIN app_user u ON u.id = p."user" '
+    "LEFT JOIN municipality m ON m.id = p.home_municipality "
+    "WHERE p.id {}"
+)
 
 
 @dataclass(frozen=True)
@@ -93,15 +102,13 @@ async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
 async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
     found, network = best.found, best.snapshot.network
     ids = [s.specialist for s in found] or [0]
+    wanted, args = one_of(SpecialistProfile._meta.db, ids, "bigint")
     people = {
         row["id"]: row
-        for row in await SpecialistProfile.select(
-            SpecialistProfile.id,
-            SpecialistProfile.user._.display_name.as_alias("name"),
-            SpecialistProfile.title,
-            SpecialistProfile.home_municipality._.code.as_alias("home_municipality"),
-            SpecialistProfile.home_municipality._.name.as_alias("home_municipality_name"),
-        ).where(SpecialistProfile.id.is_in(ids))
+        for row in await SpecialistProfile.raw(
+            _PEOPLE_SQL.format(wanted),
+            *args,
+        )
     }
     today = clock.today()
     result = []

@@ -12,6 +12,7 @@ when Redis is configured).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from network.consultations.requests import set_statuses
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
 from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
-from network.graph.assignment import exported, solve
+from network.graph.assignment import LAYOUTS, exported, exported_json, solve
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
 from network.kernel.context import Context
 from network.kernel.policy import Action, Principal, Target, decide
@@ -35,7 +36,7 @@ from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 
-__all__ = ("MAX_REQUESTS", "commit", "get_round", "preview", "problem_of")
+__all__ = ("MAX_REQUESTS", "commit", "get_round", "preview", "problem_json", "problem_of")
 
 MAX_REQUESTS = 20_000
 BUSY = "a batch round is running already; try again when it has finished"
@@ -263,6 +264,21 @@ async def get_round(ctx: Context, round_id: int, *, audited: bool = True) -> sch
 
 async def problem_of(ctx: Context, round_id: int) -> dict[str, Any]:
     """The round's problem instance, for anyone to re-solve (ids and scores only)."""
+    row = await _problem_row(ctx, round_id)
+    return exported(row["problem"], row["pairs"])
+
+
+async def problem_json(ctx: Context, round_id: int, layout: str = "edges") -> Iterator[bytes]:
+    """:func:`problem_of` as JSON text in pieces (:func:`exported_json`): a national
+    round's millions of pairs are never whole in memory. Access is decided, and the
+    reading audited, before the first piece."""
+    if layout not in LAYOUTS:
+        raise InvalidInput(f"must be one of {', '.join(LAYOUTS)}", field="layout", source="query")
+    row = await _problem_row(ctx, round_id)
+    return exported_json(row["problem"], row["pairs"], layout=layout)
+
+
+async def _problem_row(ctx: Context, round_id: int) -> dict[str, Any]:
     async with refusals_audited(ctx.actor):
         await _round_row(ctx.principal, round_id)
     row = (
@@ -273,7 +289,7 @@ async def problem_of(ctx: Context, round_id: int) -> dict[str, Any]:
     )
     assert row is not None
     await record(ctx.actor, "round.problem", "round", round_id)
-    return exported(row["problem"], row["pairs"])
+    return row
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
+import orjson
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -45,6 +47,7 @@ from network.graph.model import Network, RequestInfo
 
 __all__ = (
     "CAPACITY_EXHAUSTED",
+    "LAYOUTS",
     "NO_ELIGIBLE_SPECIALIST",
     "EdgeRows",
     "Placement",
@@ -53,6 +56,7 @@ __all__ = (
     "build_problem",
     "check_solution",
     "exported",
+    "exported_json",
     "pack_pairs",
     "positions",
     "solve",
@@ -160,6 +164,12 @@ class RoundProblem:
         labels[own] = int(labels.max(initial=0)) + 1 + np.arange(len(own))
         return labels
 
+    def edges_as_array(self) -> Any:
+        """The pairs as an (n, 3) integer array: ``edge_array``, or made from ``edges``."""
+        if self.edge_array is not None:
+            return self.edge_array
+        return np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
+
     def indexed(self) -> tuple[Any, Any, Any]:
         """The pairs as positions: of each pair's request in ``requests`` and of its
         specialist among the specialists sorted by id (-1: not among them); and
@@ -167,21 +177,26 @@ class RoundProblem:
         ids = np.asarray(sorted(self.capacities), dtype=np.int64)
         if self.pair_index is not None:
             return self.pair_index[0], self.pair_index[1], ids
-        array = self.edge_array
-        if array is None:
-            array = np.asarray(self.edges, dtype=np.int64).reshape(-1, 3)
+        array = self.edges_as_array()
         requests = np.asarray(self.requests, dtype=np.int64)
         return positions(requests, array[:, 0]), positions(ids, array[:, 1]), ids
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoundProblem:
-        """An instance from its JSON form; refuses edges to unknown nodes."""
+        """An instance from its JSON form (either layout of :func:`exported_json`);
+        refuses edges to unknown nodes."""
         requests = tuple(int(r) for r in data["requests"])
         capacities = {int(s["id"]): int(s["capacity"]) for s in data["specialists"]}
         known = set(requests)
+        given = data["edges"]
+        triples: Iterable[tuple[Any, Any, Any]]
+        if isinstance(given, Mapping):  # the columns layout
+            triples = zip(given["request"], given["specialist"], given["score"], strict=True)
+        else:
+            triples = ((e["request"], e["specialist"], e["score"]) for e in given)
         edges = []
-        for edge in data["edges"]:
-            r, s, w = int(edge["request"]), int(edge["specialist"]), int(edge["score"])
+        for request, specialist, points in triples:
+            r, s, w = int(request), int(specialist), int(points)
             if r not in known or s not in capacities:
                 raise ValueError(f"edge ({r}, {s}) names an unknown request or specialist")
             edges.append((r, s, w))
@@ -218,9 +233,7 @@ def pack_pairs(problem: RoundProblem) -> bytes:
     format) of three columns: ``request`` (position in ``requests``), ``specialist``
     (position in the specialists sorted by id) and ``score``, each in the smallest
     integer type that holds it."""
-    array = problem.edge_array
-    if array is None:
-        array = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
+    array = problem.edges_as_array()
     row, column, _ = problem.indexed()
     if len(row) and (row.min() < 0 or column.min() < 0):
         raise ValueError("a pair names an unknown request or specialist")
@@ -259,6 +272,102 @@ def exported(stored: Mapping[str, Any], pairs: bytes | None = None) -> dict[str,
         "specialists": stored["specialists"],
         "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in edges],
     }
+
+
+# The layouts of the exported JSON (:func:`exported_json`).
+LAYOUTS = ("edges", "columns")
+# Pairs per piece of the exported JSON: a few hundred kilobytes of text each.
+EXPORT_CHUNK = 1 << 16
+
+
+def _pair_columns(
+    stored: Mapping[str, Any], pairs: bytes | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Mapping[str, Any]] | None:
+    """The pairs of a kept instance as (request ids by position, specialist ids by
+    position, the ``request``/``specialist`` position and ``score`` columns); ``None``
+    for an instance kept in the exported form already."""
+    if pairs is not None:
+        requests = np.asarray(stored["requests"], dtype=np.int64)
+        specialists = np.asarray([s["id"] for s in stored["specialists"]], dtype=np.int64)
+        with np.load(io.BytesIO(pairs)) as archive:
+            columns = {name: archive[name] for name in ("request", "specialist", "score")}
+        return requests, specialists, columns
+    if "pairs" in stored:
+        kept = stored["pairs"]
+        columns = {name: np.asarray(kept[name], dtype=np.int64) for name in kept}
+        requests, request_at = np.unique(columns["request"], return_inverse=True)
+        specialists, specialist_at = np.unique(columns["specialist"], return_inverse=True)
+        columns |= {"request": request_at, "specialist": specialist_at}
+        return requests, specialists, columns
+    return None
+
+
+def _ints(values: Any) -> bytes:
+    """A JSON array of integers, without its brackets."""
+    return orjson.dumps(
+        np.ascontiguousarray(values, dtype=np.int64), option=orjson.OPT_SERIALIZE_NUMPY
+    )[1:-1]
+
+
+def exported_json(
+    stored: Mapping[str, Any],
+    pairs: bytes | None = None,
+    *,
+    layout: str = "edges",
+    chunk: int = EXPORT_CHUNK,
+) -> Iterator[bytes]:
+    """:func:`exported` as JSON text, in pieces of at most ``chunk`` pairs each, so
+    that a national instance (millions of pairs) is never whole in memory.
+
+    ``edges`` is the documented form, ``{"requests", "specialists", "edges": [{"request",
+    "specialist", "score"}, ...]}``; ``columns`` the same instance with ``edges`` as
+    three equally long arrays, ``{"request": [...], "specialist": [...], "score":
+    [...]}`` (a third of the text), and ``"layout": "columns"`` first. Both are plain
+    JSON that ``json.load`` reads whole."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    found = _pair_columns(stored, pairs)
+    if found is None:
+        whole = dict(stored)
+        if layout == "columns":
+            edges = whole.pop("edges")
+            whole = {"layout": "columns", **whole}
+            whole["edges"] = {
+                name: [edge[name] for edge in edges] for name in ("request", "specialist", "score")
+            }
+        yield orjson.dumps(whole)
+        return
+    requests, specialists, columns = found
+    head = {"requests": stored["requests"], "specialists": stored["specialists"]}
+    if layout == "columns":
+        head = {"layout": "columns", **head}
+    yield orjson.dumps(head)[:-1]
+    total = len(columns["score"])
+    if layout == "columns":
+        yield b',"edges":{'
+        for number, name in enumerate(("request", "specialist", "score")):
+            yield b'"%s":[' % name.encode() if number == 0 else b'],"%s":[' % name.encode()
+            for start in range(0, total, chunk):
+                piece = columns[name][start : start + chunk]
+                if name != "score":
+                    piece = (requests if name == "request" else specialists)[piece]
+                yield (b"," if start else b"") + _ints(piece)
+        yield b"]}}"
+        return
+    yield b',"edges":['
+    for start in range(0, total, chunk):
+        end = start + chunk
+        rows = [
+            {"request": r, "specialist": s, "score": w}
+            for r, s, w in zip(
+                requests[columns["request"][start:end]].tolist(),
+                specialists[columns["specialist"][start:end]].tolist(),
+                columns["score"][start:end].tolist(),
+                strict=True,
+            )
+        ]
+        yield (b"," if start else b"") + orjson.dumps(rows)[1:-1]
+    yield b"]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,44 +438,55 @@ def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
 
 
 def _solve_scipy(problem: RoundProblem) -> list[Placement]:
-    rows = {r: i for i, r in enumerate(problem.requests)}
-    degree: dict[int, int] = defaultdict(int)
-    for _, s, _ in problem.edges:
-        degree[s] += 1
-    # A specialist never needs more slot columns than requests that could use them.
-    slots: dict[int, range] = {}
-    column = 0
-    for specialist, capacity in sorted(problem.capacities.items()):
-        count = min(capacity, degree.get(specialist, 0))
-        if count > 0:
-            slots[specialist] = range(column, column + count)
-            column += count
-    usable = [(r, s, w) for r, s, w in problem.edges if s in slots and r in rows]
-    if not usable:
+    """The slot graph (one column per unit of a specialist's capacity that requests
+    could use, plus one "unplaced" column per request), built with numpy and solved
+    by scipy's LAPJVsp."""
+    if not problem.requests or not problem.edges:
         return []
-    dummy = column  # request i's "unplaced" column is dummy + i
+    edges = problem.edges_as_array()
+    row, column, ids = problem.indexed()
+    known = (row >= 0) & (column >= 0)
+    row, column, score = row[known], column[known], edges[known, 2]
+    capacity = np.asarray([problem.capacities[i] for i in ids.tolist()], dtype=np.int64)
+    # A specialist never needs more slot columns than requests that could use them.
+    slots = np.minimum(np.maximum(capacity, 0), np.bincount(column, minlength=len(ids)))
+    usable = slots[column] > 0
+    row, column, score = row[usable], column[usable], score[usable]
+    if not len(row):
+        return []
+    first = np.cumsum(slots) - slots  # each specialist's first slot column
+    dummy = int(slots.sum())  # request i's "unplaced" column is dummy + i
+    per = slots[column]  # each pair once per slot of its specialist
+    within = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    n = len(problem.requests)
     # Weights are score + 1 and 1 for "unplaced": every full matching places each
     # request somewhere, so this maximum equals the maximum of the scores alone.
-    row_index = [rows[r] for r, s, _ in usable for _ in slots[s]]
-    col_index = [c for _, s, _ in usable for c in slots[s]]
-    weight = [w + 1 for _, s, w in usable for _ in slots[s]]
-    n = len(problem.requests)
-    row_index.extend(range(n))
-    col_index.extend(range(dummy, dummy + n))
-    weight.extend([1] * n)
     matrix = csr_matrix(
-        (np.asarray(weight, dtype=np.float64), (row_index, col_index)),
+        (
+            np.concatenate([np.repeat(score + 1, per), np.ones(n, dtype=np.int64)]).astype(
+                np.float64
+            ),
+            (
+                np.concatenate([np.repeat(row, per), np.arange(n)]),
+                np.concatenate([np.repeat(first[column], per) + within, dummy + np.arange(n)]),
+            ),
+        ),
         shape=(n, dummy + n),
     )
     matched_rows, matched_cols = min_weight_full_bipartite_matching(matrix, maximize=True)
-    owner = {c: s for s, columns in slots.items() for c in columns}
-    scores = {(r, s): w for r, s, w in usable}
-    placements = []
-    for row, col in zip(matched_rows.tolist(), matched_cols.tolist(), strict=True):
-        if col < dummy:
-            request, specialist = problem.requests[row], owner[col]
-            placements.append(Placement(request, specialist, scores[(request, specialist)]))
-    return placements
+    placed = matched_cols < dummy
+    rows, specialists = (
+        matched_rows[placed],
+        np.repeat(np.arange(len(ids)), slots)[matched_cols[placed]],
+    )
+    # Each placed pair's score: found among the pairs by a key (the last, as a dict would).
+    keys = row * len(ids) + column
+    order = np.argsort(keys, kind="stable")
+    at = order[np.searchsorted(keys[order], rows * len(ids) + specialists, side="right") - 1]
+    return [
+        Placement(problem.requests[r], int(ids[c]), int(w))
+        for r, c, w in zip(rows.tolist(), specialists.tolist(), score[at].tolist(), strict=True)
+    ]
 
 
 def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placement]:
@@ -375,9 +495,7 @@ def _solve_ortools(problem: RoundProblem, candidates: int | None) -> list[Placem
     on all (:mod:`network.graph.candidates`), solved by OR-tools' network simplex."""
     if not problem.requests or not problem.edges:
         return []
-    edges = problem.edge_array
-    if edges is None:
-        edges = np.asarray(problem.edges, dtype=np.int64).reshape(-1, 3)
+    edges = problem.edges_as_array()
     row, column, ids = problem.indexed()
     capacity = np.asarray([problem.capacities[i] for i in ids.tolist()], dtype=np.int64)
     # Only the specialists with capacity left, numbered anew.

@@ -36,6 +36,7 @@ from network.scheduling import STOCKHOLM, Away, Busy, offer_recipient
 from network.specialists.tables import Absence, SpecialistProfile
 
 __all__ = (
+    "WRITTEN_NOT_COUNTED",
     "WeekLoad",
     "booked_times",
     "offer_recipients",
@@ -46,7 +47,7 @@ __all__ = (
 )
 
 # A written consultation cancelled after acceptance gives its week back.
-_NOT_COUNTED = (ConsultationStatus.CANCELLED,)
+WRITTEN_NOT_COUNTED = (ConsultationStatus.CANCELLED,)
 
 
 async def booked_times(
@@ -75,7 +76,7 @@ async def booked_times(
 
 def _written_accepted(specialists: list[int] | Select[Any], start: datetime, end: datetime) -> Any:
     """The assignments of written consultations that ``specialists`` accepted in
-    [start, end) and that still count (see :data:`_NOT_COUNTED`)."""
+    [start, end) and that still count (see :data:`WRITTEN_NOT_COUNTED`)."""
     return (
         (
             among(Assignment.specialist, specialists)
@@ -84,7 +85,7 @@ def _written_accepted(specialists: list[int] | Select[Any], start: datetime, end
         )
         & (Assignment.status == AssignmentStatus.ACCEPTED)
         & (Assignment.request._.kind == ConsultationKind.WRITTEN)
-        & Assignment.request._.status.not_in(list(_NOT_COUNTED))
+        & Assignment.request._.status.not_in(list(WRITTEN_NOT_COUNTED))
         & (Assignment.request._.accepted_at >= start)
         & (Assignment.request._.accepted_at < end)
     )
