@@ -106,6 +106,8 @@ def test_a_conference_through_the_api_and_the_pages(
     assert shown.status_code == 200
     assert answer in shown.text
     assert "Navets rekommendation" in shown.text
+    series_page = worker().get(f"/conferences/{series['id']}?lang=sv")
+    assert "Varje månad, 90 min" in series_page.text
     hub_page = hub().get(f"/conferences/sessions/{session_id}?lang=en")
     assert "Record attendance" in hub_page.text
 

@@ -43,7 +43,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import BookingStatus
+from network.lib.vocab import BookingStatus, Cadence
 from network.scheduling import STOCKHOLM
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
@@ -195,7 +195,7 @@ async def _series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.Seri
             hub=s.hub,
             hub_name=s.hub_name,
             home_municipality=schemas.Place(code=s.home, name=s.home_name),
-            cadence=s.cadence,  # type: ignore[arg-type]
+            cadence=Cadence(s.cadence),
             duration_minutes=s.duration_minutes,
             mode=s.mode,
             capacity=s.capacity,
