@@ -21,7 +21,7 @@ from datetime import datetime
 
 from network.audit.services import record
 from network.conferences import schemas
-from network.conferences.tables import ConferenceSignup
+from network.conferences.tables import ConferenceSession, ConferenceSignup
 from network.consultations.settlement import Given, month_bounds, settle
 from network.directory.tables import Municipality
 from network.kernel.context import Context
@@ -41,37 +41,44 @@ def shares(minutes: int, attendees: int) -> list[int]:
 
 
 async def _given(start: datetime, end: datetime) -> list[Given]:
+    sessions = {
+        row["id"]: row
+        for row in await ConferenceSession.select(
+            ConferenceSession.id,
+            ConferenceSession.series._.duration_minutes.as_alias("duration"),
+            ConferenceSession.series._.home_municipality._.code.as_alias("giver"),
+            ConferenceSession.series._.area._.code.as_alias("area"),
+        ).where(
+            ConferenceSession.attendance_recorded_at.is_not_null()
+            & (ConferenceSession.starts_at >= start)
+            & (ConferenceSession.starts_at < end)
+        )
+    }
     rows = (
         await ConferenceSignup.select(
             ConferenceSignup.session,
-            ConferenceSignup.session._.series._.duration_minutes.as_alias("duration"),
-            ConferenceSignup.session._.series._.home_municipality._.code.as_alias("giver"),
-            ConferenceSignup.session._.series._.area._.code.as_alias("area"),
             ConferenceSignup.municipality._.code.as_alias("receiver"),
         )
         .where(
             ConferenceSignup.attended.eq(True)
-            & ConferenceSignup.session._.attendance_recorded_at.is_not_null()
-            & (ConferenceSignup.session._.starts_at >= start)
-            & (ConferenceSignup.session._.starts_at < end)
+            & ConferenceSignup.session.is_in(sorted(sessions) or [0])
         )
         .order_by(ConferenceSignup.session)
         .order_by(ConferenceSignup.created_at)
         .order_by(ConferenceSignup.id)
     )
-    by_session: dict[int, list[dict[str, object]]] = defaultdict(list)
+    by_session: dict[int, list[str]] = defaultdict(list)
     for row in rows:
-        by_session[int(row["session"])].append(row)
+        by_session[row["session"]].append(row["receiver"])
     given: list[Given] = []
-    for attendees in by_session.values():
-        duration = int(str(attendees[0]["duration"]))
-        for row, minutes in zip(attendees, shares(duration, len(attendees)), strict=True):
+    for session_id, receivers in by_session.items():
+        session = sessions[session_id]
+        for receiver, minutes in zip(
+            receivers, shares(session["duration"], len(receivers)), strict=True
+        ):
             given.append(
                 Given(
-                    giver=str(row["giver"]),
-                    receiver=str(row["receiver"]),
-                    area=str(row["area"]),
-                    minutes=minutes,
+                    giver=session["giver"], receiver=receiver, area=session["area"], minutes=minutes
                 )
             )
     return given
