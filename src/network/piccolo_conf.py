@@ -42,5 +42,6 @@ APP_REGISTRY = AppRegistry(
         "network.mentoring.piccolo_app",
         "network.notifications.piccolo_app",
         "network.coverage.piccolo_app",
+        "network.conferences.piccolo_app",
     ]
 )

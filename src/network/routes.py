@@ -21,6 +21,8 @@ from network.accounts.pages import AdminPages
 from network.agreements.controllers import AgreementController
 from network.agreements.pages import AgreementPages
 from network.audit.controllers import AuditController, ReviewController
+from network.conferences.controllers import ConferenceController
+from network.conferences.pages import ConferencePages
 from network.consultations.controllers import (
     BookingController,
     ConsultationController,
@@ -63,6 +65,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     WorkforceController,
     AgreementController,
     MentoringController,
+    ConferenceController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -83,6 +86,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     CoveragePages,
     AgreementPages,
     MentoringPages,
+    ConferencePages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

@@ -34,6 +34,8 @@ MANAGERS = frozenset({"coordinator", "admin"})  # of sharing agreements
 MENTORING = frozenset({"social_worker", "specialist"})  # mentees and mentors
 _COHORT = {"name": "K", "start_date": "2026-09-01", "end_date": "2026-12-31"}
 _MEETING = {"held_on": "2026-09-01", "minutes": 30, "themes": ["documentation"]}
+_SERIES = {"title": "T", "area": "no_such_area", "municipalities": ["2161"]}
+_SESSION = {"start": "2030-01-07T10:00:00+01:00", "topic": "T"}
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -489,6 +491,86 @@ MATRIX.update(
         ],
         ("POST", "/mentoring/pairs/{request_id:int}/signoff"): [
             Case("POST", "/mentoring/pairs/999999/signoff", MENTORING, form={"step": "1"})
+        ],
+        # Group case conferences: hubs (specialists) and coordinators manage, social
+        # workers join; series 999999 and session 999999 do not exist (404 past the guard).
+        ("GET", "/api/v1/conferences"): [Case("GET", "/api/v1/conferences", SIGNED_IN)],
+        ("POST", "/api/v1/conferences"): [
+            Case("POST", "/api/v1/conferences", EDITORS, body=_SERIES)
+        ],
+        ("GET", "/api/v1/conferences/{series_id:int}"): [
+            Case("GET", "/api/v1/conferences/999999", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/conferences/{series_id:int}/sessions"): [
+            Case("POST", "/api/v1/conferences/999999/sessions", EDITORS, body=_SESSION)
+        ],
+        ("GET", "/api/v1/conferences/sessions/{session_id:int}"): [
+            Case("GET", "/api/v1/conferences/sessions/999999", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/conferences/sessions/{session_id:int}/signup"): [
+            Case("POST", "/api/v1/conferences/sessions/999999/signup", SOCIAL_WORKER)
+        ],
+        ("POST", "/api/v1/conferences/sessions/{session_id:int}/cases"): [
+            Case(
+                "POST",
+                "/api/v1/conferences/sessions/999999/cases",
+                SOCIAL_WORKER,
+                body={"question": "Q?", "presentation": "P."},
+            )
+        ],
+        ("PUT", "/api/v1/conferences/sessions/{session_id:int}/attendance"): [
+            Case(
+                "PUT",
+                "/api/v1/conferences/sessions/999999/attendance",
+                EDITORS,
+                body={"present": []},
+            )
+        ],
+        ("PUT", "/api/v1/conferences/cases/{case_id:int}/recommendation"): [
+            Case(
+                "PUT",
+                "/api/v1/conferences/cases/999999/recommendation",
+                EDITORS,
+                body={"recommendation": "R."},
+            )
+        ],
+        ("GET", "/api/v1/conferences/settlement"): [
+            Case("GET", "/api/v1/conferences/settlement", SETTLERS, params={"month": "2026-10"})
+        ],
+        ("GET", "/conferences"): [Case("GET", "/conferences", SIGNED_IN)],
+        ("GET", "/conferences/{series_id:int}"): [Case("GET", "/conferences/999999", SIGNED_IN)],
+        ("POST", "/conferences/{series_id:int}/sessions"): [
+            Case(
+                "POST",
+                "/conferences/999999/sessions",
+                EDITORS,
+                form={"start": "2030-01-07T10:00", "topic": "T"},
+            )
+        ],
+        ("GET", "/conferences/sessions/{session_id:int}"): [
+            Case("GET", "/conferences/sessions/999999", SIGNED_IN)
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/signup"): [
+            Case("POST", "/conferences/sessions/999999/signup", SOCIAL_WORKER)
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/cases"): [
+            Case(
+                "POST",
+                "/conferences/sessions/999999/cases",
+                SOCIAL_WORKER,
+                form={"question": "Q?", "presentation": "P."},
+            )
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/attendance"): [
+            Case("POST", "/conferences/sessions/999999/attendance", EDITORS, form={})
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/cases/{case_id:int}/recommendation"): [
+            Case(
+                "POST",
+                "/conferences/sessions/999999/cases/999999/recommendation",
+                EDITORS,
+                form={"recommendation": "R."},
+            )
         ],
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],

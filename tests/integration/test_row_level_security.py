@@ -169,7 +169,8 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
     url = str(database["url"])
 
     async def check() -> None:
-        # Case data: the requests, and every table that points at a request.
+        # Case data: the requests, every table that points at a request, and the
+        # de-identified cases presented at group case conferences.
         referencing = await _admin(
             "SELECT DISTINCT tc.table_name FROM information_schema.table_constraints tc "
             "JOIN information_schema.constraint_column_usage ccu "
@@ -177,7 +178,7 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
             "WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'consultation_request'",
             url=url,
         )
-        case_tables = {"consultation_request"} | {r[0] for r in referencing}
+        case_tables = {"consultation_request", "conference_case"} | {r[0] for r in referencing}
         assert case_tables == set(CASE_TABLES)
         rows = await _admin(
             "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "

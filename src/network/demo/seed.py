@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -21,13 +21,22 @@ from piccolo.engine.postgres import PostgresEngine
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from network.accounts.tables import RoleBinding, User
-from network.consultations.tables import ConsultationRequest
+from network.conferences.tables import (
+    ConferenceCase,
+    ConferenceSeries,
+    ConferenceSession,
+    ConferenceSignup,
+    SeriesMunicipality,
+)
+from network.consultations.tables import Booking, ConsultationRequest
 from network.db import insert_chunks
+from network.demo import texts
 from network.demo.generator import (
     DEFAULT_MENTORING_REQUESTS,
     DEFAULT_REQUESTS,
     DEFAULT_SEED,
     DEFAULT_SPECIALISTS,
+    FOCUS_AREA,
     generate_network,
 )
 from network.demo.model import DemoNetwork, SeedCounts
@@ -43,6 +52,8 @@ from network.directory.tables import (
 from network.kernel.case_scope import system_transaction
 from network.lib import clock
 from network.lib.clock import STOCKHOLM
+from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
+from network.lib.vocab import BookingStatus, Role
 from network.mentoring.tables import (
     MentoringCohort,
     MentoringProgramme,
@@ -159,6 +170,8 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
         _require("competence area", _area_codes(network), area_ids)
         with steps.running():
             counts = await _write(network, steps, county_ids, municipality_ids, area_ids)
+        if FOCUS_AREA in area_ids:
+            await _seed_conference(area_ids[FOCUS_AREA])
     if isinstance(engine, PostgresEngine):
         # Statistics for the planner now, not when autovacuum comes by: a national
         # seed is tens of thousands of rows in tables that were empty.
@@ -465,6 +478,100 @@ async def _write(
         consultations=len(consultation_rows),
         mentoring_requests=len(mentoring_rows),
     )
+
+
+async def _seed_conference(area: int) -> None:
+    """One case conference series of the demo specialist (the hub) in the focus area,
+    serving the focus county's municipalities that have social workers (the demo social
+    worker's first, at least three): a past session with attendance, a case and its
+    recommendation, and an upcoming one the demo social worker has signed up for. Each
+    session holds the hub's time as a booking, as one scheduled in the app does."""
+    hub = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.home_municipality.as_alias("home"),
+            SpecialistProfile.home_municipality._.county.as_alias("county"),
+        )
+        .where(SpecialistProfile.user._.email == SPECIALIST_EMAIL)
+        .first()
+    )
+    if hub is None:
+        return
+    workers = (
+        await RoleBinding.select(
+            RoleBinding.user, RoleBinding.user._.email.as_alias("email"), RoleBinding.municipality
+        )
+        .where(
+            (RoleBinding.role == Role.SOCIAL_WORKER)
+            & (RoleBinding.municipality._.county == hub["county"])
+        )
+        .order_by(RoleBinding.user)
+    )
+    by_place: dict[int, list[dict[str, Any]]] = {}
+    for row in sorted(workers, key=lambda r: r["email"] != SOCIAL_WORKER_EMAIL):
+        by_place.setdefault(row["municipality"], []).append(row)
+    places = list(by_place)[:5]
+    if len(places) < 3:
+        return
+    now = clock.now()
+    series = ConferenceSeries(
+        title="Hedersrelaterat våld – länets fallkonferens",
+        area=area,
+        hub=hub["id"],
+        home_municipality=hub["home"],
+        duration_minutes=90,
+        capacity=12,
+        created_at=now - timedelta(days=60),
+    )
+    await series.save()
+    for place in sorted({*places, hub["home"]}):
+        await SeriesMunicipality(series=series.id, municipality=place).save()
+    attendees = [by_place[place][0] for place in places]
+    today = now.astimezone(STOCKHOLM).date()
+    for weeks, topic in ((-3, "Riskbedömning med PATRIARK"), (2, "Samtal med barn om heder")):
+        day = today - timedelta(days=today.weekday() - 2) + timedelta(weeks=weeks)  # Wednesday
+        start = datetime.combine(day, time(13, 5), tzinfo=STOCKHOLM).astimezone(UTC)
+        end = start + timedelta(minutes=90)
+        booking = Booking(
+            specialist=hub["id"],
+            origin_municipality=hub["home"],
+            starts_at=start,
+            ends_at=end,
+            status=BookingStatus.BOOKED,
+            created_at=now,
+        )
+        await booking.save()
+        past = weeks < 0
+        session = ConferenceSession(
+            series=series.id,
+            starts_at=start,
+            ends_at=end,
+            topic=topic,
+            booking=booking.id,
+            attendance_recorded_at=end if past else None,
+            created_at=now,
+        )
+        await session.save()
+        for person in attendees if past else attendees[:1]:
+            await ConferenceSignup(
+                session=session.id,
+                user=person["user"],
+                municipality=person["municipality"],
+                attended=True if past else None,
+                created_at=start - timedelta(days=7),
+            ).save()
+        if past:
+            await ConferenceCase(
+                session=session.id,
+                presenter=attendees[0]["user"],
+                origin_municipality=attendees[0]["municipality"],
+                specialist=hub["id"],
+                question="Hur bedömer vi risken när en flicka berättar om en resa i sommar?",
+                presentation=texts.CONFERENCE_CASE,
+                recommendation=texts.CONFERENCE_ANSWER,
+                recommended_at=end,
+                created_at=start - timedelta(days=3),
+            ).save()
 
 
 # --------------------------------------------------------------------------- entry point

@@ -11,6 +11,8 @@ __all__ = (
     "AGE_GROUPS",
     "CLOSINGS",
     "CONCERNS",
+    "CONFERENCE_ANSWER",
+    "CONFERENCE_CASE",
     "FIRST_NAMES",
     "GENERIC_CONCERNS",
     "GENERIC_QUESTIONS",
@@ -248,4 +250,16 @@ CLOSINGS = (
     "Handläggaren är ny i tjänsten.",
     "Ärendet har avidentifierats.",
     "Vi har inte haft ett liknande ärende tidigare.",
+)
+
+# The demo case conference: a de-identified case and the hub's recommendation.
+CONFERENCE_CASE = (
+    "Flicka i tonåren berättar för skolkuratorn att familjen planerar en resa till "
+    "släktingar i sommar och att hon är rädd att inte få komma tillbaka. Hon vill inte "
+    "att vårdnadshavarna får veta att hon har berättat."
+)
+CONFERENCE_ANSWER = (
+    "Gör en strukturerad riskbedömning i dag och planera skyddet innan resan. Prata med "
+    "flickan ensam, ta inte kontakt med vårdnadshavarna innan risken är bedömd, och "
+    "kontakta länsstyrelsens kompetensteam om hedersrelaterat våld för stöd."
 )

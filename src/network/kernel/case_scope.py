@@ -38,6 +38,7 @@ CASE_TABLES = (
     "booking",
     "feedback",
     "consultation_message",
+    "conference_case",
 )
 
 

@@ -56,6 +56,8 @@ class Action(StrEnum):
     AUDIT_REVIEW = "audit.review"
     USER_MANAGE = "user.manage"
     TOKEN_MANAGE = "token.manage"  # one's own API tokens, from a signed-in session only
+    CONFERENCE_MANAGE = "conference.manage"  # a hub's case conference series and sessions
+    CONFERENCE_JOIN = "conference.join"  # sign up for a session, present a case there
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,10 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.AUDIT_READ: (frozenset({Role.ADMIN}), True),
     Action.AUDIT_REVIEW: (frozenset({Role.COORDINATOR}), True),
     Action.USER_MANAGE: (frozenset({Role.ADMIN}), True),
+    # In the scope of the hub's home municipality; the hub themself too (below).
+    Action.CONFERENCE_MANAGE: (frozenset({Role.COORDINATOR}), True),
+    # In the scope of a municipality the series serves.
+    Action.CONFERENCE_JOIN: (frozenset({Role.SOCIAL_WORKER}), True),
 }
 
 # Actions where the specialist named on the object may act on it.
@@ -159,6 +165,7 @@ _SPECIALIST_SELF = frozenset(
         Action.CONSULTATION_RESPOND,
         Action.BOOKING_WRITE,
         Action.SLOTS_READ,
+        Action.CONFERENCE_MANAGE,
     }
 )
 

@@ -18,6 +18,7 @@ __all__ = (
     "ABSENCE_REASON_LABELS",
     "AGREEMENT_SCOPE_LABELS",
     "ASSIGNMENT_LABELS",
+    "CADENCE_LABELS",
     "CONSTRAINT_LABELS",
     "KIND_LABELS",
     "LEGAL_FORM_LABELS",
@@ -36,6 +37,7 @@ __all__ = (
     "AssignmentStatus",
     "AuditOutcome",
     "BookingStatus",
+    "Cadence",
     "ConsultationKind",
     "ConsultationStatus",
     "LegalForm",
@@ -186,6 +188,14 @@ class NotificationKind(StrEnum):
     MENTOR_MATCHED = "mentoring.matched"
     ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
     TEST = "test"
+    CONFERENCE_ANSWER = "conference.answer"  # the hub's recommendation on a presented case
+
+
+class Cadence(StrEnum):
+    """How often a group case conference series meets."""
+
+    MONTHLY = "monthly"
+    FORTNIGHTLY = "fortnightly"
 
 
 class Referral(StrEnum):
@@ -335,6 +345,16 @@ NOTICE_LABELS = labelled(
             "A role that reads case data was granted: {role} in {place}"
         ),
         NotificationKind.TEST: N_("Test notification: notifications reach you."),
+        NotificationKind.CONFERENCE_ANSWER: N_(
+            "The hub answered the case you presented at a case conference: {area}"
+        ),
+    },
+)
+CADENCE_LABELS = labelled(
+    Cadence,
+    {
+        Cadence.MONTHLY: N_("Monthly"),
+        Cadence.FORTNIGHTLY: N_("Every other week"),
     },
 )
 

@@ -55,6 +55,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.MENTOR_MATCHED: frozenset(),
     NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
+    NotificationKind.CONFERENCE_ANSWER: frozenset({"area"}),
 }
 
 

@@ -1,0 +1,155 @@
+"""Loading a conference series or session and deciding who may manage or join it.
+
+A series is seen by its hub and by anyone holding a role in its hub's home
+municipality or in a municipality it serves (others get the same 404 as for a
+missing id). It is managed by its hub and by coordinators of the hub's home
+municipality (``conference.manage``), and joined by social workers of a served
+municipality (``conference.join``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+from network.conferences.tables import ConferenceSeries, ConferenceSession, SeriesMunicipality
+from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
+from network.lib.errors import NotFound
+
+__all__ = (
+    "SeriesRow",
+    "joining_place",
+    "load_series",
+    "load_session",
+    "lock_session",
+    "may_manage",
+    "may_see",
+    "series_rows",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRow:
+    id: int
+    title: str
+    area_id: int
+    area: str
+    area_name_sv: str
+    area_name_en: str
+    hub: int
+    hub_user: int | None
+    hub_name: str | None
+    home_id: int
+    home: str
+    home_name: str
+    home_county: str
+    cadence: str
+    duration_minutes: int
+    mode: str
+    capacity: int
+    served: tuple[tuple[int, str, str, str], ...]  # (id, code, name, county)
+
+    def home_target(self) -> Target:
+        return Target(
+            municipality=self.home, county=self.home_county, specialist_ids=frozenset({self.hub})
+        )
+
+    def served_targets(self) -> list[Target]:
+        return [Target(municipality=code, county=county) for _, code, _, county in self.served]
+
+
+async def series_rows(condition: Any = None) -> list[SeriesRow]:
+    """The series matching ``condition`` (every series when ``None``), with their places."""
+    query = ConferenceSeries.select(
+        ConferenceSeries.id,
+        ConferenceSeries.title,
+        ConferenceSeries.area.as_alias("area_id"),
+        ConferenceSeries.area._.code.as_alias("area"),
+        ConferenceSeries.area._.name_sv.as_alias("area_name_sv"),
+        ConferenceSeries.area._.name_en.as_alias("area_name_en"),
+        ConferenceSeries.hub,
+        ConferenceSeries.hub._.user.as_alias("hub_user"),
+        ConferenceSeries.hub._.user._.display_name.as_alias("hub_name"),
+        ConferenceSeries.home_municipality.as_alias("home_id"),
+        ConferenceSeries.home_municipality._.code.as_alias("home"),
+        ConferenceSeries.home_municipality._.name.as_alias("home_name"),
+        ConferenceSeries.home_municipality._.county._.code.as_alias("home_county"),
+        ConferenceSeries.cadence,
+        ConferenceSeries.duration_minutes,
+        ConferenceSeries.mode,
+        ConferenceSeries.capacity,
+    ).order_by(ConferenceSeries.id)
+    if condition is not None:
+        query = query.where(condition)
+    rows = await query
+    ids = [row["id"] for row in rows] or [0]
+    served: dict[int, list[tuple[int, str, str, str]]] = {}
+    for place in (
+        await SeriesMunicipality.select(
+            SeriesMunicipality.series,
+            SeriesMunicipality.municipality.as_alias("id"),
+            SeriesMunicipality.municipality._.code.as_alias("code"),
+            SeriesMunicipality.municipality._.name.as_alias("name"),
+            SeriesMunicipality.municipality._.county._.code.as_alias("county"),
+        )
+        .where(SeriesMunicipality.series.is_in(ids))
+        .order_by(SeriesMunicipality.municipality._.name)
+    ):
+        served.setdefault(place["series"], []).append(
+            (place["id"], place["code"], place["name"], place["county"])
+        )
+    return [SeriesRow(**row, served=tuple(served.get(row["id"], []))) for row in rows]
+
+
+def may_see(principal: Principal, series: SeriesRow) -> bool:
+    return principal.specialist_id == series.hub or holds_role_in(
+        principal, [series.home_target(), *series.served_targets()]
+    )
+
+
+def may_manage(principal: Principal, series: SeriesRow) -> bool:
+    return bool(decide(principal, Action.CONFERENCE_MANAGE, series.home_target()))
+
+
+def joining_place(principal: Principal, series: SeriesRow) -> tuple[int, str] | None:
+    """The served municipality (id, code) in which ``principal`` may join, if any."""
+    for municipality_id, code, _, county in series.served:
+        target = Target(municipality=code, county=county)
+        if any(b.municipality == code for b in principal.bindings) and decide(
+            principal, Action.CONFERENCE_JOIN, target
+        ):
+            return municipality_id, code
+    return None
+
+
+async def load_series(
+    principal: Principal, series_id: int, *, field: str = "series_id"
+) -> SeriesRow:
+    found = await series_rows(ConferenceSeries.id == series_id)
+    if not found or not may_see(principal, found[0]):
+        raise NotFound("no such conference series", field=field, source="path")
+    return found[0]
+
+
+async def load_session(
+    principal: Principal, session_id: int, *, field: str = "session_id"
+) -> tuple[dict[str, Any], SeriesRow]:
+    """The session's row and its series, or one 404 for missing and not visible."""
+    row = await ConferenceSession.select().where(ConferenceSession.id == session_id).first()
+    if row is None:
+        raise NotFound("no such conference session", field=field, source="path")
+    found = await series_rows(ConferenceSeries.id == row["series"])
+    if not found or not may_see(principal, found[0]):
+        raise NotFound("no such conference session", field=field, source="path")
+    return row, found[0]
+
+
+async def lock_session(session_id: int) -> None:
+    """Hold the session's row until the transaction ends (PostgreSQL; SQLite has one
+    writer at a time), so that seat and case counts taken next stay true."""
+    query = ConferenceSession.select(ConferenceSession.id).where(ConferenceSession.id == session_id)
+    if isinstance(ConferenceSession._meta.db, PostgresEngine):
+        query = query.lock_rows()
+    await query.first()

@@ -1,0 +1,130 @@
+"""The group case conference API: series, sessions, sign-ups, cases,
+recommendations, attendance and the settlement shared by attendance."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from network.accounts.guards import ACTION_KEY, Ctx
+from network.conferences import cases, participation, schemas, series, settlement
+from network.kernel.policy import Action
+from network.lib.deidentified import CASE_TEXTS
+
+__all__ = ("ConferenceController",)
+
+AnyRequest = Request[Any, Any, Any]
+SIGNED_IN = {ACTION_KEY: Action.SIGNED_IN}
+MANAGE = {ACTION_KEY: Action.CONFERENCE_MANAGE}
+JOIN = {ACTION_KEY: Action.CONFERENCE_JOIN}
+Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Rate = Annotated[int | None, QueryParameter(ge=0, le=100_000)]
+
+
+class ConferenceController(Controller):
+    path = "/api/v1/conferences"
+    tags = ["conferences"]
+
+    @get("/", operation_id="listConferenceSeries", opt=SIGNED_IN)
+    async def list_series(self, ctx: Ctx, request: AnyRequest) -> list[schemas.SeriesOut]:
+        """The series you may see: your own as hub, and those of the places you work in."""
+        return await series.list_series(ctx)
+
+    @post("/", operation_id="createConferenceSeries", opt=MANAGE)
+    async def create_series(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.SeriesIn]
+    ) -> schemas.SeriesOut:
+        """A new series; the served municipalities must be under agreement with the hub's."""
+        return await series.create_series(ctx, data)
+
+    @get("/{series_id:int}", operation_id="getConferenceSeries", opt=SIGNED_IN)
+    async def get_series(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> schemas.SeriesOut:
+        """One series with its sessions and the seats left in each."""
+        return await series.get_series(ctx, series_id)
+
+    @post("/{series_id:int}/sessions", operation_id="scheduleConferenceSession", opt=MANAGE)
+    async def schedule(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        series_id: FromPath[int],
+        data: JSONBody[schemas.SessionIn],
+    ) -> schemas.SessionOut:
+        """A dated session with its teaching topic, booked in the hub's calendar."""
+        return await series.schedule_session(ctx, series_id, data)
+
+    @get("/sessions/{session_id:int}", operation_id="getConferenceSession", opt=SIGNED_IN)
+    async def get_session(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> schemas.SessionDetail:
+        """A session: the roster and every case for the hub, your own seat and cases
+        otherwise (reading case texts is audited)."""
+        return await cases.session_detail(ctx, session_id)
+
+    @post("/sessions/{session_id:int}/signup", operation_id="signUpForConference", opt=JOIN)
+    async def sign_up(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> schemas.SessionOut:
+        """Take a seat (social workers of a served municipality; 409 when full)."""
+        return await participation.sign_up(ctx, session_id)
+
+    @post(
+        "/sessions/{session_id:int}/cases",
+        operation_id="presentConferenceCase",
+        opt={**JOIN, CASE_TEXTS: frozenset({"question", "presentation"})},
+    )
+    async def present(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        session_id: FromPath[int],
+        data: JSONBody[schemas.CaseIn],
+    ) -> schemas.CaseOut:
+        """A de-identified case for the session (at most two a session)."""
+        return await cases.submit_case(ctx, session_id, data)
+
+    @put(
+        "/sessions/{session_id:int}/attendance",
+        operation_id="recordConferenceAttendance",
+        opt=MANAGE,
+    )
+    async def attendance(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        session_id: FromPath[int],
+        data: JSONBody[schemas.AttendanceIn],
+    ) -> list[schemas.SignupOut]:
+        """Who attended, once the session has started."""
+        return await participation.record_attendance(ctx, session_id, data)
+
+    @put(
+        "/cases/{case_id:int}/recommendation",
+        operation_id="recommendOnConferenceCase",
+        opt={**MANAGE, CASE_TEXTS: frozenset({"recommendation"})},
+    )
+    async def recommend(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        case_id: FromPath[int],
+        data: JSONBody[schemas.RecommendationIn],
+    ) -> schemas.CaseOut:
+        """The hub's recommendation on a presented case; the presenter is told."""
+        return await cases.recommend(ctx, case_id, data)
+
+    @get(
+        "/settlement",
+        operation_id="getConferenceSettlement",
+        opt={ACTION_KEY: Action.SETTLEMENT_READ},
+    )
+    async def get_settlement(
+        self, ctx: Ctx, request: AnyRequest, month: Month, rate: Rate = None
+    ) -> list[schemas.SettlementLineOut]:
+        """The month's conference time shared by attendance between municipalities."""
+        hourly = rate if rate is not None else request.app.state.settings.settlement_hourly_rate
+        return await settlement.conference_settlement(ctx, month=month, hourly_rate=hourly)

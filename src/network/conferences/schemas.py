@@ -1,0 +1,159 @@
+"""API shapes of group case conferences: series, sessions, sign-ups, presented cases,
+recommendations, attendance and the settlement by attendance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
+from network.lib.vocab import Cadence
+
+__all__ = (
+    "AttendanceIn",
+    "CaseIn",
+    "CaseOut",
+    "Place",
+    "RecommendationIn",
+    "SeriesIn",
+    "SeriesOut",
+    "SessionDetail",
+    "SessionIn",
+    "SessionOut",
+    "SettlementLineOut",
+    "SignupOut",
+)
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+Topic = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_TEXT)]
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_TEXT)]
+CaseText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
+Kommunkod = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
+
+
+class SeriesIn(Schema):
+    """A conference series: the hub (a specialist; their own id when a specialist makes
+    it), the area, how often and how long, video or on site, seats per session and the
+    municipalities served (the hub's own, or under an agreement with it)."""
+
+    title: Title
+    area: AreaCode
+    municipalities: Annotated[list[Kommunkod], msgspec.Meta(min_length=1, max_length=60)]
+    cadence: Cadence = Cadence.MONTHLY
+    duration_minutes: Annotated[int, msgspec.Meta(ge=30, le=240)] = 90
+    mode: Literal["video", "on_site"] = "video"
+    capacity: Annotated[int, msgspec.Meta(ge=2, le=100)] = 12
+    hub: Id | None = None
+
+
+class SessionIn(Schema):
+    """One dated session with its short teaching topic; it books the hub's time."""
+
+    start: Annotated[Instant, msgspec.Meta(description="ISO 8601 with offset")]
+    topic: Topic
+
+
+class CaseIn(Schema):
+    """A de-identified case to present at a session (the guard applies to both texts)."""
+
+    question: Question
+    presentation: CaseText
+
+
+class RecommendationIn(Schema):
+    recommendation: CaseText
+
+
+class AttendanceIn(Schema):
+    """The users who attended; every other sign-up of the session did not."""
+
+    present: Annotated[list[Id], msgspec.Meta(max_length=100)]
+
+
+class Place(Schema):
+    code: str
+    name: str
+
+
+class SessionOut(Schema):
+    id: int
+    series: int
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    seats_taken: int
+    seats_left: int
+    cases: int
+    signed_up: bool  # the asking user
+    attendance_recorded: bool
+
+
+class SeriesOut(Schema):
+    id: int
+    title: str
+    area: str
+    area_name_sv: str
+    area_name_en: str
+    hub: int
+    hub_name: str | None
+    home_municipality: Place
+    cadence: Cadence
+    duration_minutes: int
+    mode: str
+    capacity: int
+    municipalities: list[Place]
+    sessions: list[SessionOut]
+    may_manage: bool
+    may_join: bool
+
+
+class SignupOut(Schema):
+    user: int
+    name: str | None
+    municipality: Place
+    attended: bool | None
+
+
+class CaseOut(Schema):
+    id: int
+    session: int
+    presenter: int | None
+    presenter_name: str | None
+    municipality: Place | None
+    question: str
+    presentation: str
+    recommendation: str | None
+    recommended_at: datetime | None
+    created_at: datetime
+
+
+class SessionDetail(Schema):
+    """A session as its reader may see it: the roster and every case for the hub and
+    those who manage the series; a social worker's own seat and cases otherwise."""
+
+    session: SessionOut
+    series: int
+    series_title: str
+    area: str
+    hub: int
+    hub_name: str | None
+    mode: str
+    signups: list[SignupOut]
+    cases: list[CaseOut]
+    may_manage: bool
+    is_hub: bool
+    may_join: bool
+
+
+class SettlementLineOut(Schema):
+    """Conference time given by the hub's municipality to an attendee's, in a month."""
+
+    giver: str
+    receiver: str
+    area: str
+    attendances: int
+    minutes: int
+    hours: float
+    amount: int
