@@ -153,7 +153,10 @@ class SettlementLineOut(Schema):
     giver: str
     receiver: str
     area: str
-    attendances: int
-    minutes: int
-    hours: float
-    amount: int
+    # Empty, and ``suppressed``, for a line of 1-4 attendances read by someone who
+    # invoices neither side (small numbers: docs/security.md).
+    attendances: int | None
+    minutes: int | None
+    hours: float | None
+    amount: int | None
+    suppressed: bool = False

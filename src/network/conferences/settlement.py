@@ -16,17 +16,13 @@ consultations, and are summed at the same hourly rate by the same :func:`settle`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from network.audit.services import record
 from network.conferences import schemas
 from network.conferences.tables import ConferenceSession, ConferenceSignup
-from network.consultations.settlement import Given, month_bounds, settle
-from network.directory.tables import Municipality
+from network.consultations.settlement import Given, month_bounds, settle, shown_to
 from network.kernel.context import Context
-from network.kernel.policy import Action, visible_scope
-from network.lib.errors import Forbidden
 
 __all__ = ("conference_settlement", "shares")
 
@@ -84,29 +80,13 @@ async def _given(start: datetime, end: datetime) -> list[Given]:
     return given
 
 
-async def _counties_of(codes: Iterable[str]) -> dict[str, str]:
-    rows = await Municipality.select(
-        Municipality.code, Municipality.county._.code.as_alias("county")
-    ).where(Municipality.code.is_in(sorted(set(codes)) or [""]))
-    return {row["code"]: row["county"] for row in rows}
-
-
 async def conference_settlement(
     ctx: Context, *, month: str, hourly_rate: int
 ) -> list[schemas.SettlementLineOut]:
     """The month's conference lines that concern a municipality in the reader's scope."""
-    scope = visible_scope(ctx.principal, Action.SETTLEMENT_READ)
-    if scope.empty:
-        raise Forbidden("no role of yours may read settlements")
     start, end = month_bounds(month)
     async with ctx.work():
-        lines = settle(await _given(start, end), hourly_rate)
-        counties = await _counties_of([code for line in lines for code in line.key[:2]])
-
-        def mine(code: str) -> bool:
-            return code in scope.municipalities or counties.get(code) in scope.counties
-
-        visible = [line for line in lines if mine(line.giver) or mine(line.receiver)]
+        visible = await shown_to(ctx, settle(await _given(start, end), hourly_rate))
         await record(
             ctx.actor,
             "conference_settlement.read",
@@ -123,6 +103,7 @@ async def conference_settlement(
             minutes=line.minutes,
             hours=line.hours,
             amount=line.amount,
+            suppressed=line.suppressed,
         )
         for line in visible
     ]

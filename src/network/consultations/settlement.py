@@ -40,6 +40,7 @@ __all__ = (
     "month_bounds",
     "settle",
     "settlement_for",
+    "shown_to",
     "to_csv",
 )
 
@@ -140,11 +141,25 @@ async def _counties_of(codes: Iterable[str]) -> dict[str, str]:
 
 async def settlement_for(ctx: Context, *, month: str, hourly_rate: int) -> list[SettlementLine]:
     """The month's lines that concern a municipality in ``ctx.principal``'s scope."""
+    start, end = month_bounds(month)
+    visible = await shown_to(ctx, settle(await _given(start, end), hourly_rate))
+    await record(
+        ctx.actor,
+        "settlement.read",
+        "settlement",
+        month,
+        detail={"lines": len(visible), "rate": hourly_rate},
+    )
+    return visible
+
+
+async def shown_to(ctx: Context, lines: list[SettlementLine]) -> list[SettlementLine]:
+    """The ``lines`` that concern a municipality in ``ctx.principal``'s scope, exact for
+    those who invoice either side and with small numbers suppressed for anyone else
+    (the one rule for every settlement: consultations and conferences)."""
     scope = visible_scope(ctx.principal, Action.SETTLEMENT_READ)
     if scope.empty:
         raise Forbidden("no role of yours may read settlements")
-    start, end = month_bounds(month)
-    lines = settle(await _given(start, end), hourly_rate)
     counties = await _counties_of([code for line in lines for code in line.key[:2]])
 
     def mine(code: str) -> bool:
@@ -154,21 +169,13 @@ async def settlement_for(ctx: Context, *, month: str, hourly_rate: int) -> list[
         places = [Target(code, counties.get(code)) for code in (line.giver, line.receiver)]
         return holds_role_in(ctx.principal, places, INVOICING_ROLES)
 
-    visible = [
+    return [
         line
         if exact(line) or not small(line.consultations or 0)
         else replace(line, consultations=None, minutes=None, hours=None, amount=None)
         for line in lines
         if mine(line.giver) or mine(line.receiver)
     ]
-    await record(
-        ctx.actor,
-        "settlement.read",
-        "settlement",
-        month,
-        detail={"lines": len(visible), "rate": hourly_rate},
-    )
-    return visible
 
 
 CSV_COLUMNS = (
