@@ -1,5 +1,6 @@
 """The layout holds on a phone: at 390 and 360 px no page of a role's main menu is
-wider than the screen, and the header keeps the brand and its tools on one line."""
+wider than the screen, and the header keeps the brand and its tools on one line,
+side by side without overlapping."""
 
 from __future__ import annotations
 
@@ -39,5 +40,9 @@ def test_no_page_of_the_menu_is_wider_than_a_phone(
                 # One line: the tools sit beside the brand, not wrapped below it.
                 assert tools["y"] < brand["y"] + brand["height"], f"{role} {href}"
                 assert tools["height"] < 2.2 * brand["height"], f"{role} {href}: header wraps"
+                # ... and beside it, not over it (the tools once spilled over the brand).
+                inbox = page.locator(".header-tools > *").first.bounding_box()
+                assert inbox is not None
+                assert brand["x"] + brand["width"] <= inbox["x"], f"{role} {href}: overlap"
         finally:
             context.close()
