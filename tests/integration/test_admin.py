@@ -156,3 +156,30 @@ def test_admin_page_lists_and_adds(client: TestClient[Litestar]) -> None:
     )
     assert refused.status_code == 403
     assert 'role="alert"' in refused.text
+
+
+def test_search_ignores_case_and_swedish_letters_and_wildcards(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    made = client.post(
+        "/api/v1/users",
+        json={
+            "email": "asa.ostlund@demo.invalid",
+            "display_name": "Åsa Östlund",
+            "role": "social_worker",
+            "municipality": "2161",
+        },
+    )
+    assert made.status_code == 201, made.text
+
+    def found(q: str) -> list[str]:
+        answer = client.get("/api/v1/users", params={"q": q})
+        assert answer.status_code == 200, answer.text
+        return [u["email"] for u in answer.json()]
+
+    assert found("ÅSA ÖST") == ["asa.ostlund@demo.invalid"]
+    assert found("OSTLUND@DEMO") == ["asa.ostlund@demo.invalid"]
+    assert found("%") == []  # a LIKE wildcard is a plain character
+    page = client.get("/admin/users", params={"q": "åsa"})
+    assert page.status_code == 200
+    assert "asa.ostlund@demo.invalid" in page.text
