@@ -47,6 +47,7 @@ def ids(migrated: None) -> dict[str, int]:
         await add_weekly_hours(hub, range(5), time(8), time(17))
         found = {"hub_user": hub_user, "hub": hub}
         found["coordinator"] = await create_user(COORDINATOR, Role.COORDINATOR, county="05")
+        found["analyst"] = await create_user("conf.analyst@demo.invalid", Role.ANALYST, county="05")
         found["far"] = await create_user(FAR, Role.SOCIAL_WORKER, municipality="2584")
         for code, email in WORKERS.items():
             found[code] = await create_user(email, Role.SOCIAL_WORKER, municipality=code)
@@ -142,6 +143,16 @@ async def test_a_monthly_conference_runs_end_to_end(ids: dict[str, int]) -> None
         "0561": 30,
     }
     assert mine["0512"].amount == 500
+
+    # An analyst invoices neither side: a line of one attendance is shown empty.
+    analyst = await ctx(ids["analyst"])
+    seen = await settlement.conference_settlement(analyst, month=month, hourly_rate=1000)
+    theirs = {line.receiver: line for line in seen if line.giver == "0580" and line.area == AREA}
+    assert set(theirs) >= {"0512", "0583", "0561"}
+    for code in ("0512", "0583", "0561"):
+        line = theirs[code]
+        assert line.suppressed
+        assert (line.attendances, line.minutes, line.hours, line.amount) == (None,) * 4
 
 
 async def test_served_places_must_be_under_an_agreement_with_the_hub(
