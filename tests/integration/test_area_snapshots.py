@@ -134,13 +134,14 @@ def test_a_change_behind_the_apps_back_is_seen_by_the_next_suggestion(
     assert set(suggested(client, request)) >= {ids["first"], ids["second"]}
     assert ids["late"] not in suggested(client, request)
     now = datetime.now(UTC)
-    kept = in_app(client, lambda: area_snapshot(AREA, now))
-    assert in_app(client, lambda: area_snapshot(AREA, now)) is kept  # kept, not reloaded
+    app_kept = client.app.state.runtime.kept  # what this app keeps between requests
+    kept = in_app(client, lambda: area_snapshot(app_kept, AREA, now))
+    assert in_app(client, lambda: area_snapshot(app_kept, AREA, now)) is kept  # not reloaded
 
     # A direct insert, as a seed or an import would make it: no service says so.
     in_app(client, lambda: add_competence(ids["late"], AREA, 3))
     assert ids["late"] in suggested(client, request)
-    assert in_app(client, lambda: area_snapshot(AREA, now)) is not kept
+    assert in_app(client, lambda: area_snapshot(app_kept, AREA, now)) is not kept
 
     # A hand-made statement.
     raw(client, "UPDATE specialist_profile SET accepts_new = {} WHERE id = {}", False, ids["first"])
@@ -181,7 +182,7 @@ def test_many_at_once_after_a_change_share_one_load_without_starving_the_pool(
     raw(client, "UPDATE specialist_profile SET title = title WHERE id = {}", ids["first"])
     principal = in_app(client, lambda: load_principal(ids["worker"]))
     assert principal is not None
-    ctx = context_of(principal)
+    ctx = context_of(principal, client.app.state.runtime)
     callers = 3 * get_settings().pg_pool_max
 
     async def at_once() -> list[list[int]]:

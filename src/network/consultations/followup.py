@@ -28,6 +28,7 @@ from network.consultations.offers import make_offer, ranked
 from network.consultations.requests import set_status
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.kernel.context import Actor, Runtime
+from network.kernel.kept import Kept
 from network.lib import clock
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
 from network.scheduling import STOCKHOLM
@@ -46,7 +47,7 @@ class FollowUp:
     purged: int = 0
 
 
-async def _expire_offers(now: datetime) -> tuple[int, int]:
+async def _expire_offers(kept: Kept, now: datetime) -> tuple[int, int]:
     due = await Assignment.select(Assignment.id, Assignment.request).where(
         (Assignment.status == AssignmentStatus.OFFERED) & (Assignment.expires_at <= now)
     )
@@ -60,7 +61,7 @@ async def _expire_offers(now: datetime) -> tuple[int, int]:
         request = await load_request(row["request"])
         await _audit("consultation.offer_expired", request)
         await tell_requester(request, NotificationKind.OFFER_EXPIRED)
-        found = (await ranked(request, 1, now)).found
+        found = (await ranked(kept, request, 1, now)).found
         if found:
             await make_offer(request, found[0].specialist, found[0].breakdown, now=now)
             await _audit("consultation.offer", request, specialist=found[0].specialist)
@@ -127,7 +128,7 @@ async def follow_up(
     """One pass of every step, each its own unit of work."""
     now = now or clock.now()
     async with runtime.system_work():
-        expired, passed_on = await _expire_offers(now)
+        expired, passed_on = await _expire_offers(runtime.kept, now)
     async with runtime.system_work():
         requests_expired = await _expire_requests(now)
     async with runtime.system_work():

@@ -33,6 +33,7 @@ from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, scor
 from network.graph.model import SpecialistInfo
 from network.kernel.case_scope import system_scope
 from network.kernel.context import Context
+from network.kernel.kept import Kept
 from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput
@@ -74,13 +75,13 @@ class Ranked:
         )
 
 
-async def ranked(request: RequestRow, k: int, now: datetime) -> Ranked:
+async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Ranked:
     """The ``k`` best eligible specialists for ``request``, over the area's kept
     snapshot and its state now; next free slots are looked up only for the
     specialists that could make the top ``k`` (see
     :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
-    snapshot = await area_snapshot(info.area, now)
+    snapshot = await area_snapshot(kept, info.area, now)
     excluded = request.turned_down
     slots: dict[int, datetime | None] = {}
     # Counts and times of every specialist's bookings only (one widening for all
@@ -150,7 +151,7 @@ async def suggestions(ctx: Context, request_id: int, *, k: int = 5) -> list[sche
             raise Conflict(
                 f"a {request.status} request is not waiting for a specialist", field="status"
             )
-        best = await ranked(request, k, now)
+        best = await ranked(ctx.runtime.kept, request, k, now)
         await audit(ctx.actor, "consultation.suggestions", request, shown=len(best.found))
         return await _describe(best, request)
 
@@ -194,7 +195,7 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
         info = request_info(request)
         stand_in_for: int | None = None
         if specialist_id is None:
-            best = await ranked(request, 1, now)
+            best = await ranked(ctx.runtime.kept, request, 1, now)
             if not best.found:
                 raise Conflict("no eligible specialist is free to take it", field="specialist")
             chosen = best.found[0].specialist
@@ -213,7 +214,7 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
                 if info.named_specialist == specialist_id:
                     # The stand-in takes the offers meant for the named specialist.
                     info = replace(info, named_specialist=chosen)
-            snapshot = await area_snapshot(info.area, now)
+            snapshot = await area_snapshot(ctx.runtime.kept, info.area, now)
             network = snapshot.network
             target = snapshot.specialist(chosen, await current_state([info.area], now))
         who = "their stand-in " if stand_in_for is not None else ""

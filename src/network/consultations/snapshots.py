@@ -1,11 +1,12 @@
-"""Each process keeps the static part of an area's network, ready for matching.
+"""Each app keeps the static part of an area's network, ready for matching.
 
 Suggestions are asked for often and over thousands of specialists; what they read
 of the specialists' profiles, competences, places and agreements changes rarely.
-A process keeps, per area, that part as a :class:`~network.graph.model.Network`
-and its matching arrays (:func:`network.graph.fastmatch.prepare`), stamped with the
-``network`` data version read before loading it and the Stockholm day (agreements
-are valid by the day). Every use reads the data version (one primary-key read) and
+The app keeps (in its runtime's :class:`~network.kernel.kept.Kept`), per area, that
+part as a :class:`~network.graph.model.Network` and its matching arrays
+(:func:`network.graph.fastmatch.prepare`), stamped with the ``network`` data
+version read before loading it and the Stockholm day (agreements are valid by the
+day). Every use reads the data version (one primary-key read) and
 reloads when it moved: database triggers raise it with every change to those
 tables, so a snapshot is never used after a change has committed, whoever made it.
 
@@ -18,7 +19,6 @@ Requests that find the same snapshot missing at once share one load.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -30,10 +30,10 @@ from network.consultations.network_loader import (
     places,
     static_specialists,
 )
-from network.directory.tables import DataVersion
 from network.directory.versions import NETWORK, data_version
 from network.graph.fastmatch import Arrays, prepare
 from network.graph.model import Agreement, Network, Place, SpecialistInfo
+from network.kernel.kept import Kept
 from network.scheduling import STOCKHOLM
 
 __all__ = ("AreaSnapshot", "area_snapshot")
@@ -65,14 +65,6 @@ class AreaSnapshot:
         )
 
 
-# By database engine and area (a test process may use more than one database).
-_kept: dict[tuple[int, str], AreaSnapshot] = {}
-# The loads under way, by event loop: their keys, and an event set when each ends.
-_loading: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[tuple[int, str, int, date], asyncio.Event]
-] = weakref.WeakKeyDictionary()
-
-
 def _build(
     found: list[Place], agreements: list[Agreement], people: list[SpecialistInfo], day: date
 ) -> tuple[Network, Arrays]:
@@ -80,21 +72,22 @@ def _build(
     return network, prepare(network, day)
 
 
-async def _load(place: tuple[int, str], version: int, day: date) -> AreaSnapshot:
+async def _load(kept: Kept, place: tuple[str, str], version: int, day: date) -> AreaSnapshot:
     area = place[1]
     rows = (await places(), await agreements_on(day), await static_specialists([area]))
     # A national area's arrays take a few hundred milliseconds to build: in a worker
     # thread, so the process goes on answering meanwhile.
     network, arrays = await anyio.to_thread.run_sync(_build, *rows, day)
     snapshot = AreaSnapshot(area=area, version=version, day=day, network=network, arrays=arrays)
-    kept = _kept.get(place)
-    if kept is None or (kept.version, kept.day) <= (version, day):
-        _kept[place] = snapshot
+    known = kept.values.get(place)
+    if known is None or (known.version, known.day) <= (version, day):
+        kept.values[place] = snapshot
     return snapshot
 
 
-async def area_snapshot(area: str, now: datetime) -> AreaSnapshot:
-    """The current snapshot of ``area``, loaded if the data moved since it was kept.
+async def area_snapshot(kept: Kept, area: str, now: datetime) -> AreaSnapshot:
+    """The current snapshot of ``area``, loaded if the data moved since it was kept
+    (in ``kept``: the runtime's, ``ctx.runtime.kept``).
 
     The load runs in the caller's transaction (on its connection: waiting for
     another from the pool while holding one could exhaust the pool); callers that
@@ -102,20 +95,20 @@ async def area_snapshot(area: str, now: datetime) -> AreaSnapshot:
     it did not finish (its caller gave up or failed)."""
     version = await data_version(NETWORK)
     day = now.astimezone(STOCKHOLM).date()
-    place = (id(DataVersion._meta.db), area)
-    pending = _loading.setdefault(asyncio.get_running_loop(), {})
+    place = ("area-snapshot", area)
+    pending = kept.loading()
     key = (*place, version, day)
     while True:
-        kept = _kept.get(place)
-        if kept is not None and kept.day == day and kept.version >= version:
-            return kept  # (a newer one is as good: the data moved after we asked)
+        known = kept.values.get(place)
+        if isinstance(known, AreaSnapshot) and known.day == day and known.version >= version:
+            return known  # (a newer one is as good: the data moved after we asked)
         loading = pending.get(key)
         if loading is None:
             break
         await loading.wait()
     done = pending[key] = asyncio.Event()
     try:
-        return await _load(place, version, day)
+        return await _load(kept, place, version, day)
     finally:
         del pending[key]
         done.set()

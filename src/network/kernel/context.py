@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
 
 from network.kernel.cache import Cache
 from network.kernel.case_scope import case_transaction, system_transaction
+from network.kernel.kept import Kept
 from network.kernel.locks import Locks
 from network.kernel.outbox import Outbox
 from network.kernel.policy import Principal
@@ -41,8 +42,8 @@ class Actor:
 @dataclass(frozen=True, slots=True, eq=False)
 class Runtime:
     """The app's services: its database engine (every table is bound to it), Redis
-    (``None`` on the embedded default), the derived-data cache, the named locks and
-    the outbox of notifications."""
+    (``None`` on the embedded default), the derived-data cache, the named locks, the
+    outbox of notifications, and what the process keeps between requests."""
 
     settings: Settings
     engine: Any  # piccolo.engine.base.Engine
@@ -50,6 +51,7 @@ class Runtime:
     cache: Cache
     locks: Locks
     outbox: Outbox
+    kept: Kept = field(default_factory=Kept)
 
     @asynccontextmanager
     async def system_work(self) -> AsyncIterator[UnitOfWork]:
