@@ -182,17 +182,9 @@ def migrated_database(tag: str) -> str:
 @contextmanager
 def using_database(url: str) -> Iterator[None]:
     """Point every Piccolo table at the database ``url`` inside the block."""
+    from network.bootstrap import bind_tables
     from network.db import make_engine
-    from network.piccolo_conf import APP_REGISTRY
     from network.settings import Settings
 
-    engine = make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))
-    tables = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
-    saved = [(table, table._meta._db) for table in tables]
-    for table in tables:
-        table._meta.db = engine
-    try:
+    with bind_tables(make_engine(Settings.from_env({"NETWORK_DATABASE_URL": url}))):
         yield
-    finally:
-        for table, db in saved:
-            table._meta._db = db

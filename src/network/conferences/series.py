@@ -16,8 +16,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from network.audit.services import record
 from network.conferences import schemas
 from network.conferences.access import (
@@ -47,7 +45,7 @@ from network.lib.vocab import BookingStatus, Cadence
 from network.scheduling import STOCKHOLM
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
-from network.specialists.services import served_places
+from network.specialists.services import locked_profile, served_places
 from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
 
 __all__ = ("create_series", "get_series", "list_series", "schedule_session", "session_out")
@@ -221,27 +219,18 @@ async def get_series(ctx: Context, series_id: int) -> schemas.SeriesOut:
         return (await _series_out(ctx, [await load_series(ctx.principal, series_id)]))[0]
 
 
-async def _lock_hub(hub: int) -> dict[str, Any]:
-    query = SpecialistProfile.select(
-        SpecialistProfile.id,
-        SpecialistProfile.buffer_minutes,
-        SpecialistProfile.consultations_per_week,
-        SpecialistProfile.offers_video,
-        SpecialistProfile.offers_on_site,
-    ).where(SpecialistProfile.id == hub)
-    if isinstance(SpecialistProfile._meta.db, PostgresEngine):
-        query = query.lock_rows()
-    row = await query.first()
-    if row is None:
-        raise NotFound("the hub specialist no longer exists", field="series_id", source="path")
-    return row
-
-
 async def _book_hub(
     series: SeriesRow, start: datetime, end: datetime, user_id: int | None, now: datetime
 ) -> int:
     """A live booking of the hub for [start, end), or :class:`Conflict` naming ``start``."""
-    hub = await _lock_hub(series.hub)
+    hub = await locked_profile(
+        series.hub,
+        SpecialistProfile.buffer_minutes,
+        SpecialistProfile.consultations_per_week,
+        SpecialistProfile.offers_video,
+        SpecialistProfile.offers_on_site,
+        missing=NotFound("the hub specialist no longer exists", field="series_id", source="path"),
+    )
     if start < now:
         raise Conflict("is in the past", field="start")
     if not hub[f"offers_{series.mode}"]:

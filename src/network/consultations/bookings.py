@@ -21,8 +21,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from network.audit.services import record
 from network.consultations import schemas
 from network.consultations.access import (
@@ -52,29 +50,12 @@ from network.lib.vocab import (
     NotificationKind,
 )
 from network.scheduling.slots import iso_week
-from network.specialists.services import availability
+from network.specialists.services import availability, locked_profile
 from network.specialists.tables import SpecialistProfile
 
 __all__ = ("book", "cancel", "list_bookings", "reschedule")
 
 MAX_LIST_RANGE = timedelta(days=92)
-
-
-async def _lock_specialist(specialist_id: int) -> dict[str, Any]:
-    """The specialist's profile, locked until the transaction ends (PostgreSQL)."""
-    query = SpecialistProfile.select(
-        SpecialistProfile.id,
-        SpecialistProfile.slot_minutes,
-        SpecialistProfile.offers_phone,
-        SpecialistProfile.offers_video,
-        SpecialistProfile.offers_on_site,
-    ).where(SpecialistProfile.id == specialist_id)
-    if isinstance(SpecialistProfile._meta.db, PostgresEngine):
-        query = query.lock_rows()
-    row = await query.first()
-    if row is None:
-        raise NotFound("the accepting specialist no longer exists", field="request")
-    return row
 
 
 def _offers(profile: dict[str, Any], mode: str) -> bool:
@@ -111,7 +92,14 @@ def _aware(value: datetime, field: str) -> datetime:
 async def _insert(
     request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
 ) -> int:
-    profile = await _lock_specialist(specialist_id)
+    profile = await locked_profile(
+        specialist_id,
+        SpecialistProfile.slot_minutes,
+        SpecialistProfile.offers_phone,
+        SpecialistProfile.offers_video,
+        SpecialistProfile.offers_on_site,
+        missing=NotFound("the accepting specialist no longer exists", field="request"),
+    )
     if not _offers(profile, mode):
         raise InvalidInput(f"the specialist does not offer {mode} meetings", field="mode")
     slot = timedelta(minutes=profile["slot_minutes"])

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
 from network.audit.services import record
 from network.db import among
 from network.directory.tables import (
@@ -47,6 +49,7 @@ __all__ = (
     "Availability",
     "availability",
     "list_specialists",
+    "locked_profile",
     "profile_for_editing",
     "readable_slots",
     "served_places",
@@ -380,3 +383,18 @@ async def specialist_names(ids: list[int]) -> dict[int, str]:
         SpecialistProfile.home_municipality._.name.as_alias("home"),
     ).where(SpecialistProfile.id.is_in(sorted(set(ids)) or [0]))
     return {row["id"]: f"{row['name']} ({row['home']})" for row in rows}
+
+
+async def locked_profile(specialist_id: int, *columns: Any, missing: NotFound) -> dict[str, Any]:
+    """The specialist's profile (``id`` and ``columns``), locked until the transaction
+    ends on PostgreSQL, so that two bookings of one specialist's time queue up; a
+    ``missing`` (naming the caller's field) raised when there is none."""
+    query = SpecialistProfile.select(SpecialistProfile.id, *columns).where(
+        SpecialistProfile.id == specialist_id
+    )
+    if isinstance(SpecialistProfile._meta.db, PostgresEngine):
+        query = query.lock_rows()
+    row = await query.first()
+    if row is None:
+        raise missing
+    return dict(row)
