@@ -168,6 +168,11 @@ def test_the_page_shows_figures_beside_coverage_and_takes_form_and_file(
     )
     assert refused.status_code == 400
     assert 'data-testid="workforce-error"' in refused.text
+    shown = re.search(r'data-testid="workforce-error">(.*?)</div>', refused.text, re.S)
+    assert shown is not None
+    text = re.sub(r"<[^>]+>", "", shown.group(1))  # what the reader sees
+    assert re.search(r"(Sick leave|Sjukfrånvaro) \(%\)", text)  # the field's label
+    assert "sick_leave" not in text  # never its internal name
     assert 'value="230"' in refused.text  # the form comes back as typed
 
     upload = f"municipality,year,social_workers,turnover\n0382,{YEAR},17,25.5\n0330,{YEAR},8,150\n"
@@ -178,7 +183,7 @@ def test_the_page_shows_figures_beside_coverage_and_takes_form_and_file(
         follow_redirects=False,
     )
     assert bad.status_code == 400, bad.text
-    assert re.search(r"(Row|Rad) 3, (column|kolumn) <code>turnover</code>", bad.text)
+    assert re.search(r"(Row|Rad) 3, (column|kolumn) turnover:", bad.text)
     good = client.post(
         "/coverage/workforce/import",
         data={"_csrf_token": token, "county": "03"},

@@ -198,6 +198,14 @@ FIELD_LABELS = {
     "programme": N_("Programme"),
     "themes": N_("Themes"),
     "held_on": N_("Date"),
+    "year": N_("Year"),
+    "social_workers": N_("Social workers"),
+    "new_share": N_("Under one year (%)"),
+    "turnover": N_("Turnover (%)"),
+    "vacancies": N_("Vacancies"),
+    "agency_consultants": N_("Agency consultants"),
+    "sick_leave": N_("Sick leave (%)"),
+    "case_points": N_("Case points per social worker"),
     "status": N_("Status"),
     "version": N_("Version"),
     "week": N_("Week"),
@@ -392,6 +400,10 @@ class Translator:
         for item in found:
             field = item.get("field")
             label, anchor = self.label(str(field) if field else None)
+            if item.get("row") is not None:  # a problem of an imported file's row
+                label = f"{self.gettext('Row')} {item['row']}, {self.gettext('column')} "
+                label += str(item.get("column") or "")
+                anchor = None
             problems.append(
                 Problem(
                     field=str(field) if field else None,
