@@ -173,6 +173,7 @@ def test_the_page_shows_figures_beside_coverage_and_takes_form_and_file(
     text = re.sub(r"<[^>]+>", "", shown.group(1))  # what the reader sees
     assert re.search(r"(Sick leave|Sjukfrånvaro) \(%\)", text)  # the field's label
     assert "sick_leave" not in text  # never its internal name
+    assert re.search(r"(The number is too large|Talet är för stort)", text)  # not "a number"
     assert 'value="230"' in refused.text  # the form comes back as typed
 
     upload = f"municipality,year,social_workers,turnover\n0382,{YEAR},17,25.5\n0330,{YEAR},8,150\n"

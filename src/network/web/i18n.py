@@ -236,6 +236,11 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("Only an accepted consultation can be booked."),
     ),
     (re.compile(r"missing required field|is required"), N_("Fill this in.")),
+    (re.compile(r"percentage from 0 to 100"), N_("Enter a percentage from 0 to 100.")),
+    (re.compile(r"must be a year from 2000"), N_("Enter a year from 2000 to this year.")),
+    # A range before a type: "Expected `float` <= 100.0" is a number too large.
+    (re.compile(r"Expected `.*` <= \d+|<= \d+"), N_("The number is too large.")),
+    (re.compile(r"Expected `.*` >= \d+|>= \d+"), N_("The number is too small.")),
     (re.compile(r"Expected `int`|whole number"), N_("Enter a whole number.")),
     (re.compile(r"Expected `(float|number)`"), N_("Enter a number.")),
     (re.compile(r"Expected `date`|Invalid RFC3339 encoded date\b(?!time)"), N_("Enter a date.")),
@@ -245,8 +250,6 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"Expected `str` of length <= \d+|length <="), N_("The text is too long.")),
     (re.compile(r"of length >= \d+|length >="), N_("The text is too short.")),
-    (re.compile(r"Expected `.*` <= \d+|<= \d+"), N_("The number is too large.")),
-    (re.compile(r"Expected `.*` >= \d+|>= \d+"), N_("The number is too small.")),
     (
         re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),
         N_("Choose one of the given values."),
