@@ -183,3 +183,4 @@ def test_search_ignores_case_and_swedish_letters_and_wildcards(
     page = client.get("/admin/users", params={"q": "åsa"})
     assert page.status_code == 200
     assert "asa.ostlund@demo.invalid" in page.text
+    assert 'name="q" type="search" maxlength="100" value="åsa"' in page.text  # kept in the box
