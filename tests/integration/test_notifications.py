@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time as clock
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -78,7 +78,12 @@ def test_offers_and_answers_reach_the_people_concerned(
     offer = next(n for n in notices if n["object_id"] == request_id)
     assert offer["kind"] == "offer.new"
     assert offer["link"] == f"/consultations/{request_id}"
-    assert offer["params"] == {"area": AREA}
+    # What and when: the area, the urgency and by when to answer (a day when soon).
+    assert set(offer["params"]) == {"area", "urgency", "deadline"}
+    assert offer["params"]["area"] == AREA
+    assert offer["params"]["urgency"] == "soon"
+    left = datetime.fromisoformat(offer["params"]["deadline"]) - datetime.now(UTC)
+    assert timedelta(hours=23) < left <= timedelta(hours=24)
     assert SUMMARY not in str(notices)
     page = client.get("/inbox")
     assert "Ny förfrågan om konsultation: " in page.text

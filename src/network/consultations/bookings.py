@@ -41,7 +41,8 @@ from network.kernel.context import Actor, Context
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.deidentified import required_text
-from network.lib.errors import Conflict, InvalidInput, NotFound
+from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.meeting import details_for_mode
 from network.lib.vocab import (
     BookingStatus,
     ConsultationKind,
@@ -53,13 +54,21 @@ from network.scheduling.slots import iso_week
 from network.specialists.services import availability, locked_profile
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("book", "cancel", "list_bookings", "reschedule")
+__all__ = ("book", "cancel", "list_bookings", "reschedule", "set_meeting_details")
 
 MAX_LIST_RANGE = timedelta(days=92)
 
 
 def _offers(profile: dict[str, Any], mode: str) -> bool:
     return bool(profile.get(f"offers_{mode}", False))
+
+
+# The profile's default meeting details for each mode, copied to a new booking.
+DEFAULT_DETAILS = {
+    MeetingMode.VIDEO.value: SpecialistProfile.meeting_video_url,
+    MeetingMode.PHONE.value: SpecialistProfile.meeting_phone,
+    MeetingMode.ON_SITE.value: SpecialistProfile.meeting_place,
+}
 
 
 async def _check_free(specialist_id: int, start: datetime, slot: timedelta, now: datetime) -> None:
@@ -90,14 +99,24 @@ def _aware(value: datetime, field: str) -> datetime:
 
 
 async def _insert(
-    request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
+    request: RequestRow,
+    specialist_id: int,
+    start: datetime,
+    mode: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    details: str | None = None,
 ) -> int:
+    """Write the booking; its meeting details are ``details`` (a moved booking keeps
+    its own), else the specialist's default for ``mode``."""
     profile = await locked_profile(
         specialist_id,
         SpecialistProfile.slot_minutes,
         SpecialistProfile.offers_phone,
         SpecialistProfile.offers_video,
         SpecialistProfile.offers_on_site,
+        *DEFAULT_DETAILS.values(),
         missing=NotFound("the accepting specialist no longer exists", field="request"),
     )
     if not _offers(profile, mode):
@@ -114,6 +133,7 @@ async def _insert(
         status=BookingStatus.BOOKED,
         created_by=actor.user_id,
         created_at=now,
+        meeting_details=details or _default_details(profile, mode),
     )
     try:
         await booking.save()
@@ -123,6 +143,11 @@ async def _insert(
         raise
     await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
     return int(booking.id)
+
+
+def _default_details(profile: dict[str, Any], mode: str) -> str | None:
+    column = DEFAULT_DETAILS.get(mode)
+    return profile.get(column._meta.name) if column is not None else None
 
 
 async def book(
@@ -163,8 +188,16 @@ async def book(
             county=request.county,
             detail={"request": request.id, "specialist": request.accepted_by},
         )
-        await tell_booking(request, request.accepted_by, NotificationKind.BOOKING_CREATED, start)
-        return await _stored(booking_id)
+        stored = await _stored(booking_id)
+        await tell_booking(
+            request,
+            request.accepted_by,
+            NotificationKind.BOOKING_CREATED,
+            start,
+            mode=stored.mode,
+            details=stored.meeting_details,
+        )
+        return stored
 
 
 async def _live_booking(principal: Principal, booking_id: int) -> tuple[dict[str, Any], RequestRow]:
@@ -178,6 +211,7 @@ async def _live_booking(principal: Principal, booking_id: int) -> tuple[dict[str
             Booking.status,
             Booking.mode,
             Booking.starts_at,
+            Booking.meeting_details,
         )
         .where(Booking.id == booking_id)
         .first()
@@ -249,7 +283,13 @@ async def reschedule(
         booking, request = await _live_booking(ctx.principal, booking_id)
         await _cancel_row(booking_id, reason, now)
         new_id = await _insert(
-            request, booking["specialist"], start, booking["mode"], ctx.actor, now
+            request,
+            booking["specialist"],
+            start,
+            booking["mode"],
+            ctx.actor,
+            now,
+            details=booking["meeting_details"],
         )
         await record(
             ctx.actor,
@@ -260,8 +300,47 @@ async def reschedule(
             county=request.county,
             detail={"request": request.id, "replaces": booking_id},
         )
-        await tell_booking(request, booking["specialist"], NotificationKind.BOOKING_MOVED, start)
-        return await _stored(new_id)
+        stored = await _stored(new_id)
+        await tell_booking(
+            request,
+            booking["specialist"],
+            NotificationKind.BOOKING_MOVED,
+            start,
+            mode=stored.mode,
+            details=stored.meeting_details,
+        )
+        return stored
+
+
+async def set_meeting_details(ctx: Context, booking_id: int, details: str) -> schemas.BookingOut:
+    """The booking's specialist says how to meet (checked for the booking's mode: an
+    https link, a phone number or a place; empty clears it); the requester is told."""
+    async with case_work(ctx):
+        booking, request = await _live_booking(ctx.principal, booking_id)
+        if ctx.principal.specialist_id != booking["specialist"]:
+            raise Forbidden("only the booking's specialist may change how to meet")
+        checked = details_for_mode(booking["mode"], "meeting_details", details)
+        await Booking.update({Booking.meeting_details: checked}).where(Booking.id == booking_id)
+        await record(
+            ctx.actor,
+            "booking.meeting_details",
+            "booking",
+            booking_id,
+            municipality=request.municipality,
+            county=request.county,
+            detail={"request": request.id, "given": checked is not None},
+        )
+        stored = await _stored(booking_id)
+        await tell_booking(
+            request,
+            booking["specialist"],
+            NotificationKind.BOOKING_DETAILS,
+            booking["starts_at"],
+            mode=stored.mode,
+            details=stored.meeting_details,
+            only_requester=True,
+        )
+        return stored
 
 
 async def list_bookings(
@@ -322,6 +401,7 @@ async def _rows(condition: Any) -> list[dict[str, Any]]:
             Booking.status,
             Booking.origin_municipality._.code.as_alias("origin_municipality"),
             Booking.origin_municipality._.name.as_alias("origin_municipality_name"),
+            Booking.meeting_details,
         )
         .where(condition)
         .order_by(Booking.starts_at)

@@ -424,6 +424,18 @@ class BookingController(Controller):
         """Cancel a booking with a reason; the consultation can be booked again."""
         await bookings.cancel(ctx, booking_id, data.reason)
 
+    @put("/{booking_id:int}/meeting-details", operation_id="setBookingMeetingDetails")
+    async def meeting_details(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[int],
+        data: JSONBody[schemas.BookingMeetingDetails],
+    ) -> schemas.BookingOut:
+        """The booking's specialist says how to meet, for the booking's mode: an https
+        video link, a phone number or a place (empty clears it); the requester is told."""
+        return await bookings.set_meeting_details(ctx, booking_id, data.details)
+
     @post(
         "/{booking_id:int}/reschedule", operation_id="rescheduleBooking", opt={CASE_TEXTS: REASON}
     )

@@ -1,7 +1,9 @@
 """Who is told what when a consultation moves on (see :mod:`network.notifications`).
 
 Offers go to the specialist; answers and expiries to the requester; bookings and
-messages to the other side. Only the area code and a meeting time travel along.
+messages to the other side. What travels along is what a line needs to say what and
+when: the area code and urgency, an offer's deadline, a meeting's time, mode and the
+specialist's meeting details (a link, a work phone or a place); never case text.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ async def _tell(
         object_type="consultation",
         object_id=request.id,
         link=_link(request),
-        params={"area": request.area, **params},
+        params={"area": request.area, "urgency": request.urgency, **params},
     )
 
 
@@ -52,8 +54,8 @@ def _link(request: Asked) -> str:
     return f"/consultations/{request.id}"
 
 
-async def tell_offered(request: RequestRow, specialist_id: int) -> None:
-    await tell_offered_many([(request, specialist_id)])
+async def tell_offered(request: RequestRow, specialist_id: int, deadline: datetime) -> None:
+    await tell_offered_many([(request, specialist_id, deadline)])
 
 
 class Asked(Protocol):
@@ -65,10 +67,14 @@ class Asked(Protocol):
     @property
     def area(self) -> str: ...
 
+    @property
+    def urgency(self) -> str: ...
 
-async def tell_offered_many(offers: Sequence[tuple[Asked, int]]) -> None:
-    """Tell each specialist of their offer (a batch round's thousands at once)."""
-    ids = sorted({specialist for _, specialist in offers}) or [0]
+
+async def tell_offered_many(offers: Sequence[tuple[Asked, int, datetime]]) -> None:
+    """Tell each specialist of their offer and by when to answer it (a batch round's
+    thousands at once)."""
+    ids = sorted({specialist for _, specialist, _ in offers}) or [0]
     users = {
         row["id"]: row["user"]
         for row in await SpecialistProfile.select(
@@ -79,8 +85,17 @@ async def tell_offered_many(offers: Sequence[tuple[Asked, int]]) -> None:
         NotificationKind.OFFER_NEW,
         "consultation",
         [
-            Notice((users.get(specialist),), request.id, _link(request), {"area": request.area})
-            for request, specialist in offers
+            Notice(
+                (users.get(specialist),),
+                request.id,
+                _link(request),
+                {
+                    "area": request.area,
+                    "urgency": request.urgency,
+                    "deadline": deadline.isoformat(),
+                },
+            )
+            for request, specialist, deadline in offers
         ],
     )
 
@@ -90,10 +105,26 @@ async def tell_requester(request: RequestRow, kind: NotificationKind) -> None:
 
 
 async def tell_booking(
-    request: RequestRow, specialist_id: int, kind: NotificationKind, start: datetime
+    request: RequestRow,
+    specialist_id: int,
+    kind: NotificationKind,
+    start: datetime,
+    *,
+    mode: str | None = None,
+    details: str | None = None,
+    only_requester: bool = False,
 ) -> None:
-    users = [request.requester, await _user_of(specialist_id)]
-    await _tell(users, kind, request, start=start.isoformat())
+    """Tell both sides (or only the requester) of a booking's change, with the
+    meeting's time and, when known, its mode and how to meet."""
+    users = [request.requester]
+    if not only_requester:
+        users.append(await _user_of(specialist_id))
+    extra = {"start": start.isoformat()}
+    if mode:
+        extra["mode"] = mode
+    if details:
+        extra["how"] = details
+    await _tell(users, kind, request, **extra)
 
 
 async def tell_message(request: RequestRow, *, from_specialist: bool) -> None:

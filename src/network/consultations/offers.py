@@ -166,6 +166,7 @@ async def make_offer(
 ) -> int:
     """Write the offer (inside the caller's transaction): the request is now offered."""
     check_transition(request.status, ConsultationStatus.OFFERED)
+    deadline = now + OFFER_TIME_LIMIT.get(request.urgency, OFFER_TIME_LIMIT["planned"])
     assignment = Assignment(
         request=request.id,
         specialist=specialist_id,
@@ -175,11 +176,11 @@ async def make_offer(
         breakdown=breakdown.as_dict(),
         status=AssignmentStatus.OFFERED,
         created_at=now,
-        expires_at=now + OFFER_TIME_LIMIT.get(request.urgency, OFFER_TIME_LIMIT["planned"]),
+        expires_at=deadline,
     )
     await assignment.save()
     await set_status(request, ConsultationStatus.OFFERED)
-    await tell_offered(request, specialist_id)
+    await tell_offered(request, specialist_id, deadline)
     return int(assignment.id)
 
 

@@ -54,6 +54,7 @@ NOTICES = {
     "accepted": N_("You accepted the request."),
     "booked": N_("The meeting is booked."),
     "moved": N_("The meeting is moved."),
+    "details": N_("How to meet is saved."),
     "unbooked": N_("The meeting is cancelled."),
     "message": N_("The message is sent."),
     "time": N_("The time is saved."),
@@ -359,6 +360,24 @@ class ConsultationPages(Controller):
             )
 
         return await self._act(ctx, request, request_id, act, notice="moved")
+
+    @post(
+        "/{request_id:int}/meeting-details",
+        name="consultation-meeting-details",
+        opt={ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True},
+    )
+    async def meeting_details(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The booking's specialist says how to meet (a link, a phone number, a place)."""
+
+        async def act(ctx: Context, form: dict[str, str]) -> None:
+            details = to_struct(
+                {"details": form.get("meeting_details", "")}, schemas.BookingMeetingDetails
+            ).details
+            await bookings.set_meeting_details(ctx, _booking_id(form), details)
+
+        return await self._act(ctx, request, request_id, act, notice="details")
 
     @post(
         "/{request_id:int}/message",

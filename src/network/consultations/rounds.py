@@ -350,7 +350,15 @@ async def commit(ctx: Context, round_id: int) -> schemas.RoundOut:
                     }
                 ).where(among(Assignment.id, chunk))
         await set_statuses([loaded[p["request"]] for p in fresh], ConsultationStatus.OFFERED)
-        await tell_offered_many([(loaded[p["request"]], p["specialist"]) for p in fresh])
+        limits = {
+            p["request"]: OFFER_TIME_LIMIT.get(
+                loaded[p["request"]].urgency, OFFER_TIME_LIMIT["planned"]
+            )
+            for p in fresh
+        }
+        await tell_offered_many(
+            [(loaded[p["request"]], p["specialist"], now + limits[p["request"]]) for p in fresh]
+        )
         await AssignmentRound.update(
             {AssignmentRound.status: RoundStatus.COMMITTED, AssignmentRound.committed_at: now}
         ).where(AssignmentRound.id == round_id)

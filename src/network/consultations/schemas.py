@@ -13,6 +13,7 @@ from network.lib.vocab import Referral
 __all__ = (
     "BookingCancel",
     "BookingCreate",
+    "BookingMeetingDetails",
     "BookingOut",
     "BookingReschedule",
     "Consultation",
@@ -57,6 +58,13 @@ class BookingReschedule(Schema):
     reason: Reason
 
 
+class BookingMeetingDetails(Schema):
+    """How to meet for the booking's mode: an https video link, a phone number or a
+    place (empty: none given). Only the booking's specialist changes it."""
+
+    details: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
 class BookingOut(Schema):
     id: int
     specialist: int
@@ -71,6 +79,7 @@ class BookingOut(Schema):
     status: str
     origin_municipality: str | None
     origin_municipality_name: str | None
+    meeting_details: str | None = None
 
 
 Summary = Annotated[

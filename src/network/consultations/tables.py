@@ -138,6 +138,9 @@ class Booking(Table):
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
     cancel_reason = Varchar(length=500, null=True, default=None)
+    # How to meet, for the booking's mode (a video link, a phone number or a place):
+    # copied from the specialist's profile at booking, editable by the specialist.
+    meeting_details = Varchar(length=300, null=True, default=None)
 
 
 class Feedback(Table):

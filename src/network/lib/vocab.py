@@ -184,6 +184,7 @@ class NotificationKind(StrEnum):
     BOOKING_CREATED = "booking.created"
     BOOKING_CANCELLED = "booking.cancelled"
     BOOKING_MOVED = "booking.moved"
+    BOOKING_DETAILS = "booking.details"  # the specialist changed how to meet
     MESSAGE_NEW = "message.new"
     MENTOR_MATCHED = "mentoring.matched"
     ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
@@ -339,6 +340,7 @@ NOTICE_LABELS = labelled(
         NotificationKind.BOOKING_CREATED: N_("Meeting booked {start}: {area}"),
         NotificationKind.BOOKING_CANCELLED: N_("Meeting cancelled {start}: {area}"),
         NotificationKind.BOOKING_MOVED: N_("Meeting moved to {start}: {area}"),
+        NotificationKind.BOOKING_DETAILS: N_("How to meet was changed for {start}: {area}"),
         NotificationKind.MESSAGE_NEW: N_("New message in a written consultation: {area}"),
         NotificationKind.MENTOR_MATCHED: N_("You have a mentoring pair: see who and the ladder"),
         NotificationKind.ROLE_GRANTED: N_(

@@ -34,21 +34,28 @@ def compose(
     area_sv, area_en = area_names
     start = params.get("start")
     moment = datetime.fromisoformat(start) if start else None
+    deadline = params.get("deadline")
+    answer_by = datetime.fromisoformat(deadline) if deadline else None
     lines = {}
     for language, area in (("sv", area_sv), ("en", area_en)):
         words = translator(language)
         when = words.when(moment) if moment else ""
         role = params.get("role", "")
-        lines[language] = words.gettext(NOTICE_LABELS[kind.value]).format(
+        line = words.gettext(NOTICE_LABELS[kind.value]).format(
             area=area,
             start=when,
             role=words.gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else role,
             place=params.get("place", ""),
         )
+        if answer_by is not None:
+            line += " · " + words.gettext("Answer by %(when)s") % {"when": words.when(answer_by)}
+        if params.get("how"):
+            line += " · " + words.gettext("How to meet") + ": " + params["how"]
+        lines[language] = line
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = f"Specialistnätet: {lines['sv']}"
+    message["Subject"] = f"Specialistnätet: {lines['sv'].split(' · ')[0]}"
     message.set_content(
         f"{lines['sv']}\n{url}\n\n{lines['en']}\n{url}\n\n"
         "Det här meddelandet innehåller inga uppgifter om ärendet; logga in för att se det.\n"

@@ -43,15 +43,17 @@ __all__ = (
 
 logger = logging.getLogger("network.notifications")
 
+_BOOKING = frozenset({"area", "urgency", "start", "mode", "how"})
 ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
-    NotificationKind.OFFER_NEW: frozenset({"area"}),
-    NotificationKind.OFFER_ACCEPTED: frozenset({"area"}),
-    NotificationKind.OFFER_DECLINED: frozenset({"area"}),
-    NotificationKind.OFFER_EXPIRED: frozenset({"area"}),
-    NotificationKind.BOOKING_CREATED: frozenset({"area", "start"}),
-    NotificationKind.BOOKING_CANCELLED: frozenset({"area", "start"}),
-    NotificationKind.BOOKING_MOVED: frozenset({"area", "start"}),
-    NotificationKind.MESSAGE_NEW: frozenset({"area"}),
+    NotificationKind.OFFER_NEW: frozenset({"area", "urgency", "deadline"}),
+    NotificationKind.OFFER_ACCEPTED: frozenset({"area", "urgency"}),
+    NotificationKind.OFFER_DECLINED: frozenset({"area", "urgency"}),
+    NotificationKind.OFFER_EXPIRED: frozenset({"area", "urgency"}),
+    NotificationKind.BOOKING_CREATED: _BOOKING,
+    NotificationKind.BOOKING_CANCELLED: _BOOKING,
+    NotificationKind.BOOKING_MOVED: _BOOKING,
+    NotificationKind.BOOKING_DETAILS: _BOOKING,
+    NotificationKind.MESSAGE_NEW: frozenset({"area", "urgency"}),
     NotificationKind.MENTOR_MATCHED: frozenset(),
     NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
@@ -151,11 +153,30 @@ async def _area_names(code: str | None) -> tuple[str, str]:
 
 
 async def list_for(
-    user_id: int, *, unread_only: bool = False, limit: int = 50, offset: int = 0
+    user_id: int,
+    *,
+    unread_only: bool = False,
+    unread_first: bool = False,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The user's notifications, newest first; with ``unread_first`` the unread ones
+    come before the read ones (each newest first)."""
     condition: Any = Notification.recipient == user_id
     if unread_only:
         condition = condition & Notification.read_at.is_null()
+    if not unread_first or unread_only:
+        return await _page(condition, limit, offset)
+    unread = await _page(condition & Notification.read_at.is_null(), limit + offset, 0)
+    read = await _page(
+        condition & Notification.read_at.is_not_null(), max(limit + offset - len(unread), 0), 0
+    )
+    return [*unread, *read][offset : offset + limit]
+
+
+async def _page(condition: Any, limit: int, offset: int) -> list[dict[str, Any]]:
+    if limit <= 0:
+        return []
     rows = (
         await Notification.select(
             Notification.id,
@@ -191,6 +212,10 @@ class InboxItem:
     start: datetime | None
     role: str | None
     place: str | None
+    urgency: str | None = None
+    deadline: datetime | None = None
+    mode: str | None = None
+    how: str | None = None
 
 
 def _instant(value: object) -> datetime | None:
@@ -204,7 +229,7 @@ def _instant(value: object) -> datetime | None:
 
 
 async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
-    """Your notifications, newest first, ready for a page."""
+    """Your notifications, unread first, newest first within each, ready for a page."""
     return [
         InboxItem(
             id=row["id"],
@@ -216,8 +241,12 @@ async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
             start=_instant(row["params"].get("start")),
             role=row["params"].get("role"),
             place=row["params"].get("place"),
+            urgency=row["params"].get("urgency"),
+            deadline=_instant(row["params"].get("deadline")),
+            mode=row["params"].get("mode"),
+            how=row["params"].get("how"),
         )
-        for row in await list_for(user_id, limit=limit)
+        for row in await list_for(user_id, limit=limit, unread_first=True)
     ]
 
 

@@ -56,6 +56,7 @@ class FeedEvent:
     summary: str
     url: str | None = None
     location: str | None = None
+    how: str | None = None  # how to meet: the booking's video link, phone or place
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,14 @@ def build_calendar(events: Sequence[FeedEvent], *, now: datetime) -> bytes:
         event.add("summary", item.summary)
         if item.location:
             event.add("location", item.location)
+        lines = []
+        if item.how:
+            lines.append(f"Så möts ni / How to meet: {item.how}")
         if item.url:
             event.add("url", item.url)
-            event.add("description", f"Detaljer i Specialistnätet / Details: {item.url}")
+            lines.append(f"Detaljer i Specialistnätet / Details: {item.url}")
+        if lines:
+            event.add("description", "\n".join(lines))
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -214,6 +220,7 @@ async def feed_for_token(
             Booking.starts_at,
             Booking.ends_at,
             Booking.mode,
+            Booking.meeting_details,
             Booking.request._.area._.name_sv.as_alias("area"),
         ).where(
             (Booking.specialist == specialist_id)
@@ -233,7 +240,12 @@ async def feed_for_token(
             start=b["starts_at"],
             end=b["ends_at"],
             summary=f"Konsultation: {b['area'] or 'möte'} ({_mode(b['mode'])})",
-            location=_mode(b["mode"]),
+            location=(
+                f"{_mode(b['mode'])}: {b['meeting_details']}"
+                if b["meeting_details"]
+                else _mode(b["mode"])
+            ),
+            how=b["meeting_details"],
             url=f"{base}/specialists/{specialist_id}?week={_week_of(b['starts_at'])}",
         )
         for b in bookings

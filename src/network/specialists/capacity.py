@@ -37,10 +37,12 @@ from network.specialists.tables import Absence, SpecialistProfile
 
 __all__ = (
     "WRITTEN_NOT_COUNTED",
+    "WeekEntry",
     "WeekLoad",
     "booked_times",
     "offer_recipients",
     "week_bounds",
+    "week_entries",
     "week_load",
     "week_used",
     "written_taken",
@@ -128,6 +130,17 @@ class WeekLoad:
         return max(self.capacity - self.used, 0)
 
 
+def _booked_in(specialists: list[int] | Select[Any], start: datetime, end: datetime) -> Any:
+    """The live bookings of ``specialists`` that start in [start, end): each uses one
+    of its week's budget."""
+    return (
+        Booking.specialist.is_in(specialists)
+        & (Booking.status == BookingStatus.BOOKED)
+        & (Booking.starts_at >= start)
+        & (Booking.starts_at < end)
+    )
+
+
 async def week_used(specialists: list[int] | Select[Any], day: date) -> dict[int, int]:
     """How much of their weekly capacity each of ``specialists`` (ids, or a query
     selecting them) has used in the ISO week holding ``day``; nobody listed: none.
@@ -142,12 +155,7 @@ async def week_used(specialists: list[int] | Select[Any], day: date) -> dict[int
     async with system_scope(Booking._meta.db):
         booked = (
             Booking.select(Booking.specialist, Count(alias="n"))
-            .where(
-                Booking.specialist.is_in(specialists)
-                & (Booking.status == BookingStatus.BOOKED)
-                & (Booking.starts_at >= start)
-                & (Booking.starts_at < end)
-            )
+            .where(_booked_in(specialists, start, end))
             .group_by(Booking.specialist)
         )
         written = (
@@ -173,6 +181,81 @@ async def week_load(specialist_ids: Iterable[int], day: date) -> dict[int, WeekL
         row["id"]: WeekLoad(capacity=row["consultations_per_week"], used=used.get(row["id"], 0))
         for row in capacities
     }
+
+
+@dataclass(frozen=True, slots=True)
+class WeekEntry:
+    """One thing that uses a week's budget, as "my week" lists it: a booked meeting
+    (of a consultation, or of a group case conference when ``request`` is ``None``)
+    or an accepted written consultation (``kind`` ``"written"``, at its acceptance,
+    with no end). Names and times only, no case text."""
+
+    kind: str  # "meeting", "conference" or "written"
+    at: datetime
+    ends_at: datetime | None
+    request: int | None
+    mode: str | None
+    area: str | None
+    area_name_sv: str | None
+    area_name_en: str | None
+    municipality_name: str | None
+    meeting_details: str | None = None
+
+
+async def week_entries(specialist_id: int, day: date) -> list[WeekEntry]:
+    """Everything that :func:`week_used` counts for ``specialist_id`` in the ISO week
+    holding ``day`` (the same conditions), in time order: the list a page shows
+    next to the figure, so that the two always agree."""
+    start, end = week_bounds(day)
+    async with system_scope(Booking._meta.db):
+        booked = await Booking.select(
+            Booking.starts_at,
+            Booking.ends_at,
+            Booking.request,
+            Booking.mode,
+            Booking.meeting_details,
+            Booking.request._.area._.code.as_alias("area"),
+            Booking.request._.area._.name_sv.as_alias("area_name_sv"),
+            Booking.request._.area._.name_en.as_alias("area_name_en"),
+            Booking.origin_municipality._.name.as_alias("municipality_name"),
+        ).where(_booked_in([specialist_id], start, end))
+        written = await Assignment.select(
+            Assignment.request,
+            Assignment.request._.accepted_at.as_alias("at"),
+            Assignment.request._.area._.code.as_alias("area"),
+            Assignment.request._.area._.name_sv.as_alias("area_name_sv"),
+            Assignment.request._.area._.name_en.as_alias("area_name_en"),
+            Assignment.request._.origin_municipality._.name.as_alias("municipality_name"),
+        ).where(_written_accepted([specialist_id], start, end))
+    entries = [
+        WeekEntry(
+            kind="meeting" if row["request"] is not None else "conference",
+            at=row["starts_at"],
+            ends_at=row["ends_at"],
+            request=row["request"],
+            mode=row["mode"],
+            area=row["area"],
+            area_name_sv=row["area_name_sv"],
+            area_name_en=row["area_name_en"],
+            municipality_name=row["municipality_name"],
+            meeting_details=row["meeting_details"],
+        )
+        for row in booked
+    ] + [
+        WeekEntry(
+            kind="written",
+            at=row["at"],
+            ends_at=None,
+            request=row["request"],
+            mode=None,
+            area=row["area"],
+            area_name_sv=row["area_name_sv"],
+            area_name_en=row["area_name_en"],
+            municipality_name=row["municipality_name"],
+        )
+        for row in written
+    ]
+    return sorted(entries, key=lambda e: (e.at, e.kind, e.request or 0))
 
 
 async def offer_recipients(specialist_ids: Iterable[int], at: datetime) -> dict[int, int | None]:

@@ -91,6 +91,19 @@ class SpecialistEditController(Controller):
         await editing.update_profile(ctx, specialist_id, data)
         return await services.profile_for_editing(specialist_id)
 
+    @put("/meeting-details", operation_id="setSpecialistMeetingDetails")
+    async def meeting_details(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        specialist_id: FromPath[int],
+        data: JSONBody[schemas.MeetingDetailsIn],
+    ) -> schemas.MeetingDetails:
+        """The default meeting details copied to new bookings: an https video-meeting
+        link, a work phone number for meetings, a place for meetings on site (an empty
+        text clears one)."""
+        return await editing.set_meeting_details(ctx, specialist_id, data)
+
     @put("/hours", operation_id="replaceSpecialistHours")
     async def replace_hours(
         self,

@@ -16,6 +16,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Principal, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.meeting import meeting_phone, meeting_place, video_url
 from network.specialists import schemas
 from network.specialists.tables import (
     Absence,
@@ -29,6 +30,7 @@ __all__ = (
     "authorize",
     "delete_absence",
     "replace_hours",
+    "set_meeting_details",
     "update_profile",
 )
 
@@ -116,6 +118,55 @@ async def update_profile(ctx: Context, specialist_id: int, data: schemas.Profile
             county=row["county"],
         )
     return data.version + 1
+
+
+async def set_meeting_details(
+    ctx: Context, specialist_id: int, data: schemas.MeetingDetailsIn
+) -> schemas.MeetingDetails:
+    """Replace the default meeting details (an empty one clears it); all three are
+    checked before anything is written, and every problem is named with its field."""
+    checked: dict[str, str | None] = {}
+    problems: list[InvalidInput] = []
+    checks = (("video_url", video_url), ("phone", meeting_phone), ("place", meeting_place))
+    for name, check in checks:
+        try:
+            checked[name] = check(name, getattr(data, name))
+        except InvalidInput as problem:
+            problems.append(problem)
+    if problems:
+        first = problems[0]
+        raise InvalidInput(
+            first.message,
+            field=first.field,
+            errors=[{"field": p.field, "message": p.message} for p in problems]
+            if len(problems) > 1
+            else (),
+        )
+    details = schemas.MeetingDetails(**checked)
+    async with ctx.work():
+        row = await authorize(ctx.principal, specialist_id)
+        await SpecialistProfile.update(
+            {
+                SpecialistProfile.meeting_video_url: details.video_url,
+                SpecialistProfile.meeting_phone: details.phone,
+                SpecialistProfile.meeting_place: details.place,
+                SpecialistProfile.updated_at: clock.now(),
+            }
+        ).where(SpecialistProfile.id == specialist_id)
+        await record(
+            ctx.actor,
+            "specialist.meeting_details_update",
+            "specialist",
+            specialist_id,
+            municipality=row["municipality"],
+            county=row["county"],
+            detail={
+                "video_url": details.video_url is not None,
+                "phone": details.phone is not None,
+                "place": details.place is not None,
+            },
+        )
+    return details
 
 
 def _check_hours(hours: list[schemas.Interval]) -> None:

@@ -17,17 +17,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.consultations.bookings import list_bookings
 from network.consultations.response_times import specialist_response_times
 from network.directory.services import list_areas
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.errors import DomainError, Forbidden, InvalidInput
-from network.lib.vocab import AbsenceReason, Role
+from network.lib.vocab import N_, AbsenceReason, Role
 from network.scheduling import STOCKHOLM
 from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
-from network.specialists.capacity import week_bounds, week_load
+from network.specialists.capacity import week_load
+from network.specialists.week import my_week, time_left, urgency_tag
 from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
 
@@ -36,6 +36,12 @@ __all__ = ("SpecialistPages", "parse_week")
 AnyRequest = Request[Any, Any, Any]
 WEEKDAYS = range(7)
 BLANK_COMPETENCE_ROWS = 3
+# What uses a week's capacity, as "my week" names it (``capacity.WeekEntry.kind``).
+WEEK_ENTRY_LABELS = {
+    "meeting": N_("Consultation meeting"),
+    "conference": N_("Group case conference"),
+    "written": N_("Written consultation"),
+}
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -206,14 +212,8 @@ class SpecialistPages(Controller):
             monday = parse_week(request.query_params.get("week"), today)
         except InvalidInput as bad_week:
             monday, error, section = parse_week(None, today), bad_week, "week"
-        start, end = week_bounds(monday)
-        bookings = await list_bookings(
-            ctx,
-            specialist_id=specialist_id,
-            start=start,
-            end=end,
-        )
-        load = (await week_load([specialist_id], monday)).get(specialist_id)
+        week_view = await my_week(ctx, specialist_id, monday)
+        now = clock.now()
         is_self = ctx.principal.specialist_id == specialist_id
         colleagues = await services.list_specialists(
             area=None, municipality=None, county=profile.specialist.county
@@ -229,8 +229,20 @@ class SpecialistPages(Controller):
             hours_text=_hours_text(profile),
             reasons=[r.value for r in AbsenceReason],
             colleagues=[c for c in colleagues if c.id != specialist_id],
-            bookings=bookings,
-            load=load,
+            offers=[
+                (
+                    offer,
+                    time_left(offer.deadline, now),
+                    urgency_tag(offer.deadline, offer.urgency, now),
+                )
+                for offer in week_view.offers
+            ],
+            entries=[
+                (entry, entry.at.astimezone(STOCKHOLM).date() == now.astimezone(STOCKHOLM).date())
+                for entry in week_view.entries
+            ],
+            week_entry_labels=WEEK_ENTRY_LABELS,
+            load=week_view.load,
             week=_week_label(monday),
             week_days=[monday + timedelta(days=i) for i in range(7)],
             previous_week=_week_label(monday - timedelta(days=7)),
@@ -240,6 +252,7 @@ class SpecialistPages(Controller):
             feed_address=feed_address,
             error=error,
             section=section,
+            saved=request.query_params.get("saved") if error is None else None,
             form=form or {},
         )
         if error is not None:
@@ -274,8 +287,10 @@ class SpecialistPages(Controller):
         if feed_address is not None:
             return await self._page(ctx, request, specialist_id, feed_address=feed_address)
         week = request.query_params.get("week")
-        suffix = f"?week={week}" if week and _WEEK.match(week) else ""
-        return Redirect(f"/specialists/{specialist_id}{suffix}#{section}", status_code=303)
+        suffix = f"&week={week}" if week and _WEEK.match(week) else ""
+        return Redirect(
+            f"/specialists/{specialist_id}?saved={section}{suffix}#{section}", status_code=303
+        )
 
     @post(
         "/{specialist_id:int}/profile",
@@ -292,6 +307,25 @@ class SpecialistPages(Controller):
             await editing.update_profile(ctx, specialist_id, data)
 
         return await self._form(ctx, request, specialist_id, "profile", run)
+
+    @post(
+        "/{specialist_id:int}/meeting-details",
+        name="specialist-meeting-details-form",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def save_meeting_details(
+        self, ctx: Ctx, request: AnyRequest, specialist_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The default meeting details form: video link, phone for meetings, place."""
+
+        async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
+            data = to_struct(
+                {name: str(form.get(name, "")) for name in ("video_url", "phone", "place")},
+                schemas.MeetingDetailsIn,
+            )
+            await editing.set_meeting_details(ctx, specialist_id, data)
+
+        return await self._form(ctx, request, specialist_id, "meeting", run)
 
     @post(
         "/{specialist_id:int}/hours",

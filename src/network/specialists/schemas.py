@@ -18,6 +18,8 @@ __all__ = (
     "CompetenceIn",
     "HoursIn",
     "Interval",
+    "MeetingDetails",
+    "MeetingDetailsIn",
     "ProfileIn",
     "ProfileOut",
     "Slot",
@@ -102,6 +104,23 @@ class AbsenceOut(Schema):
     stand_in: int | None
 
 
+class MeetingDetailsIn(Schema):
+    """The specialist's default meeting details; an empty text clears one. Checked
+    further by :mod:`network.lib.meeting` (https link, phone number, plain place)."""
+
+    video_url: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    place: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class MeetingDetails(Schema):
+    """How to meet the specialist, by mode (``None``: not given)."""
+
+    video_url: str | None = None
+    phone: str | None = None
+    place: str | None = None
+
+
 class ProfileOut(Schema):
     """Everything the profile editor shows, including what only the specialist and
     their coordinators see (absences with reasons)."""
@@ -113,6 +132,7 @@ class ProfileOut(Schema):
     hours: list[Interval]
     absences: list[AbsenceOut]
     notes: dict[str, str] = {}  # competence area → the specialist's note on it
+    meeting: MeetingDetails = msgspec.field(default_factory=MeetingDetails)
 
 
 class CalendarFeedOut(Schema):

@@ -335,6 +335,9 @@ async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
             SpecialistProfile.version,
             SpecialistProfile.slot_minutes,
             SpecialistProfile.buffer_minutes,
+            SpecialistProfile.meeting_video_url,
+            SpecialistProfile.meeting_phone,
+            SpecialistProfile.meeting_place,
         )
         .where(SpecialistProfile.id == specialist_id)
         .first()
@@ -371,7 +374,12 @@ async def profile_for_editing(specialist_id: int) -> schemas.ProfileOut:
             )
             for a in absences
         ],
-        notes={row["area"]: row["note"] for row in notes if row["note"]},
+        notes={n["area"]: n["note"] for n in notes if n["note"]},
+        meeting=schemas.MeetingDetails(
+            video_url=row["meeting_video_url"],
+            phone=row["meeting_phone"],
+            place=row["meeting_place"],
+        ),
     )
 
 

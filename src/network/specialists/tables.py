@@ -51,6 +51,12 @@ class SpecialistProfile(Table):
     slot_minutes = SmallInt(default=45)
     buffer_minutes = SmallInt(default=15)
     accepts_new = Boolean(default=True)
+    # Default meeting details, copied to a booking of that mode (the specialist's work
+    # contacts, never client data): an https video-meeting link, a phone number for
+    # meetings, a place or address for meetings on site.
+    meeting_video_url = Varchar(length=300, null=True, default=None)
+    meeting_phone = Varchar(length=40, null=True, default=None)
+    meeting_place = Varchar(length=200, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     version = Integer(default=1)

@@ -159,6 +159,9 @@ FIELD_LABELS = {
     "title": N_("Title"),
     "email": N_("E-mail"),
     "place": N_("Place"),
+    "video_url": N_("Video-meeting link"),
+    "phone": N_("Phone number for meetings"),
+    "meeting_details": N_("How to meet"),
     "role": N_("Role"),
     "active": N_("Active"),
     "area": N_("Competence area"),
@@ -248,7 +251,10 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"Expected `datetime`|RFC3339 encoded datetime|date and time"),
         N_("Enter a date and a time."),
     ),
-    (re.compile(r"Expected `str` of length <= \d+|length <="), N_("The text is too long.")),
+    (
+        re.compile(r"Expected `str` of length <= \d+|length <=|is longer than \d+ characters"),
+        N_("The text is too long."),
+    ),
     (re.compile(r"of length >= \d+|length >="), N_("The text is too short.")),
     (
         re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),

@@ -13,6 +13,22 @@ from network.lib.vocab import N_
 __all__ = ("SERVICE_MESSAGES",)
 
 SERVICE_MESSAGES: dict[str, str] = {
+    "must start with https:// (a secure video-meeting link)": N_(
+        "Must start with https:// (a secure video-meeting link)."
+    ),
+    "must name the video service's host, e.g. https://meet.example.se/room": N_(
+        "Must name the video service's host, e.g. https://meet.example.se/room."
+    ),
+    "must not hold a user name or password": N_("A link must not hold a user name or password."),
+    "must be one address without spaces": N_("Write one address without spaces."),
+    "is not a web address": N_("This is not a web address."),
+    "must be a phone number such as 010-123 45 67 or +46 10 123 45 67": N_(
+        "Enter a phone number such as 010-123 45 67 or +46 10 123 45 67."
+    ),
+    "must be plain text on one line": N_("Write plain text on one line."),
+    "only the booking's specialist may change how to meet": N_(
+        "Only the booking's specialist may change how to meet."
+    ),
     "you cannot change your own role bindings: another administrator must": N_(
         "You cannot change your own roles: another administrator must do it."
     ),
