@@ -256,11 +256,15 @@ async def _write(
             "slot_minutes": s.slot_minutes,
             "buffer_minutes": s.buffer_minutes,
             "accepts_new": True,
+            # Synthetic meeting details (the .invalid host never resolves).
+            "meeting_video_url": f"https://video.example.invalid/rum/{index + 1}",
+            "meeting_phone": f"010-{100 + index % 900} {index % 100:02d} 00",
+            "meeting_place": None,
             "created_at": s.created_at,
             "updated_at": s.created_at,
             "version": 1,
         }
-        for s in network.specialists
+        for index, s in enumerate(network.specialists)
     ]
     returned = await _insert(
         SpecialistProfile,

@@ -29,7 +29,7 @@ VIDEO_URL_MAX = 300
 PHONE_MAX = 40
 PLACE_MAX = 200
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ()-]*$")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
