@@ -135,6 +135,9 @@ def test_a_refused_meeting_details_form_names_each_field_and_keeps_what_was_type
     assert '<a href="#f-phone">Telefonnummer för möten</a>: Ange ett telefonnummer' in summary[1]
     assert 'value="http://video.example.se/rum"' in refused.text
     assert 'value="ring mig"' in refused.text
+    for control in ("f-video_url", "f-phone"):  # both marked for assistive technology
+        assert re.search(rf'id="{control}"[^>]*aria-invalid="true"', refused.text), control
+    assert not re.search(r'id="f-place"[^>]*aria-invalid', refused.text)
     assert 'value="Kontoret"' in refused.text
     # Nothing half-written.
     assert stored_details(client, people["specialist"]) == {
