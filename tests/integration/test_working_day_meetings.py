@@ -348,3 +348,92 @@ def test_notifications_say_what_and_when_unread_first(
     assert 'data-testid="notice-deadline">Svara senast' in offer[1]  # the deadline
     assert "Ny förfrågan om konsultation" in offer[1]  # what happened
     assert "LVU-utredning och tvångsvård" in offer[1]  # the area
+
+
+def test_the_worker_edits_a_draft_and_sends_it(
+    people: dict[str, int], shared_app: SharedApp
+) -> None:
+    """The social worker could save a draft but not change it on the page."""
+    client = client_of(shared_app, WORKER)
+    first = "Hur planerar vi samtalet med den unga om skolan?"
+    saved = client.post(
+        "/consultations/new",
+        data={"area": "lvu_investigation", "summary": first, "draft": "1"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text[:500]
+    request = int(re.search(r"/consultations/(\d+)", saved.headers["location"])[1])  # type: ignore[index]
+    detail = client.get(f"/consultations/{request}").text
+    assert f'href="/consultations/{request}/edit"' in detail
+
+    form = client.get(f"/consultations/{request}/edit").text
+    assert "<h1>Ändra utkastet" in form
+    assert first in form
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert version is not None
+
+    changed = "Hur planerar vi samtalet med den unga om skolan och fritiden?"
+    refused = client.post(
+        f"/consultations/{request}/edit",
+        data={
+            "area": "lvu_investigation",
+            "summary": changed + " Ring 070-123 45 67.",
+            "urgency": "soon",
+            "version": version[1],
+        },
+    )
+    assert refused.status_code == 400
+    assert "Ring 070-123 45 67." in refused.text  # every word kept
+    assert 'data-testid="error"' in refused.text
+
+    def stored() -> dict[str, object] | None:
+        from network.consultations.tables import ConsultationRequest
+
+        return in_app_seeing_all(
+            client,
+            lambda: (
+                ConsultationRequest.select(
+                    ConsultationRequest.summary,
+                    ConsultationRequest.urgency,
+                    ConsultationRequest.status,
+                    ConsultationRequest.version,
+                )
+                .where(ConsultationRequest.id == request)
+                .first()
+            ),
+        )
+
+    assert stored() == {"summary": first, "urgency": "planned", "status": "draft", "version": 1}
+    ok = client.post(
+        f"/consultations/{request}/edit",
+        data={
+            "area": "lvu_investigation",
+            "summary": changed,
+            "urgency": "soon",
+            "version": version[1],
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    assert ok.headers["location"] == f"/consultations/{request}?notice=saved"
+    assert stored() == {"summary": changed, "urgency": "soon", "status": "draft", "version": 2}
+    # A form read before that save is refused, not applied over it.
+    stale = client.post(
+        f"/consultations/{request}/edit",
+        data={"area": "lvu_investigation", "summary": first, "version": version[1]},
+    )
+    assert stale.status_code == 409
+    sent = client.post(
+        f"/consultations/{request}/edit",
+        data={
+            "area": "lvu_investigation",
+            "summary": changed,
+            "urgency": "soon",
+            "version": "2",
+            "submit": "1",
+        },
+        follow_redirects=False,
+    )
+    assert sent.headers["location"] == f"/consultations/{request}?notice=submitted"
+    assert stored()["status"] == "open"  # type: ignore[index]
+    assert client.get(f"/consultations/{request}/edit").status_code == 409

@@ -34,7 +34,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, decide
 from network.lib import clock
 from network.lib.deidentified import FORM_CHECKED
-from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
+from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import N_, ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
@@ -107,6 +107,7 @@ class ConsultationPages(Controller):
         *,
         form: dict[str, Any] | None = None,
         error: DomainError | None = None,
+        editing: int | None = None,
     ) -> Template:
         template = await render(
             request,
@@ -114,6 +115,7 @@ class ConsultationPages(Controller):
             areas=await list_areas(),
             form=form or {},
             error=error,
+            editing=editing,
         )
         if error is not None:
             template.status_code = error.status_code
@@ -139,6 +141,61 @@ class ConsultationPages(Controller):
             request_id = await opening.create_request(ctx, data)
         except DomainError as error:
             return await self._new_page(request, form=form, error=error)
+        notice = "submitted" if "submit" in form else "saved"
+        return Redirect(f"/consultations/{request_id}?notice={notice}", status_code=303)
+
+    @get(
+        "/{request_id:int}/edit",
+        name="consultation-edit",
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE},
+    )
+    async def edit(self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]) -> Template:
+        """The draft in the new-request form, to change it and save or send it."""
+        try:
+            item = await requests.get(ctx, request_id)
+            if item.status != ConsultationStatus.DRAFT:
+                raise Conflict(f"a {item.status} request is not a draft", field="status")
+        except DomainError as error:
+            return await refused(request, error)
+        form = {
+            "area": item.area,
+            "kind": item.kind,
+            "urgency": item.urgency,
+            "mode": item.mode,
+            "language": item.language,
+            "latest_date": item.latest_date.isoformat() if item.latest_date else "",
+            "summary": item.summary,
+            "version": str(item.version),
+            "named_specialist": str(item.named_specialist or ""),
+        }
+        return await self._new_page(request, form=form, editing=request_id)
+
+    @post(
+        "/{request_id:int}/edit",
+        name="consultation-edit-save",
+        opt={ACTION_KEY: Action.CONSULTATION_UPDATE, FORM_CHECKED: True},
+    )
+    async def save_edit(
+        self, ctx: Ctx, request: AnyRequest, request_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Save the changed draft, or save and send it; a refusal keeps every word."""
+        form = await form_fields(request)
+        try:
+            fields = _draft(form)
+            fields.pop("submit")
+            data = to_struct(fields, schemas.ConsultationDraft, case_texts=frozenset({"summary"}))
+            version = form.get("version", "")
+            if not version.isdigit():
+                raise InvalidInput(
+                    "reload the page: the draft's version is missing", field="version"
+                )
+            await requests.update(ctx, request_id, data, int(version))
+            if "submit" in form:
+                await opening.open_request(ctx, request_id)
+        except DomainError as error:
+            if isinstance(error, Forbidden | NotFound):
+                return await refused(request, error)
+            return await self._new_page(request, form=form, error=error, editing=request_id)
         notice = "submitted" if "submit" in form else "saved"
         return Redirect(f"/consultations/{request_id}?notice={notice}", status_code=303)
 

@@ -26,6 +26,9 @@ SERVICE_MESSAGES: dict[str, str] = {
         "Enter a phone number such as 010-123 45 67 or +46 10 123 45 67."
     ),
     "must be plain text on one line": N_("Write plain text on one line."),
+    "reload the page: the draft's version is missing": N_(
+        "Open the page again: the draft's version is missing."
+    ),
     "only the booking's specialist may change how to meet": N_(
         "Only the booking's specialist may change how to meet."
     ),
