@@ -208,6 +208,14 @@ def test_the_worker_sees_whom_and_how_to_meet_after_booking(
     assert link is not None
     assert link[1] == LINK  # copied from the profile at booking
     assert 'data-testid="meeting-details-form"' not in shown  # only the specialist edits
+    # The survey only after the meeting: not offered on the page, refused by the API.
+    assert 'data-testid="survey"' not in shown
+    early = client.post(
+        f"/api/v1/consultations/{request}/complete",
+        json={"helpful": 4, "changed_risk_assessment": True},
+    )
+    assert early.status_code == 409, early.text
+    assert "not taken place" in early.text
     notice = next(
         n
         for n in client.get("/api/v1/notifications").json()
