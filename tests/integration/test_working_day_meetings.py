@@ -341,6 +341,20 @@ def test_notifications_say_what_and_when_unread_first(
                 created_at=now,
                 read_at=now,
             ),
+            Notification(
+                recipient=user["user"],
+                kind="offer.new",
+                object_type="consultation",
+                object_id=people["written"],
+                link=f"/consultations/{people['written']}",
+                params={
+                    "area": "lvu_investigation",
+                    "urgency": "soon",
+                    "deadline": (now - timedelta(hours=1)).isoformat(),
+                },
+                created_at=now - timedelta(days=1),
+                read_at=now,
+            ),
         )
 
     in_app(client, notices)
@@ -356,6 +370,8 @@ def test_notifications_say_what_and_when_unread_first(
     assert 'data-testid="notice-deadline">Svara senast' in offer[1]  # the deadline
     assert "Ny förfrågan om konsultation" in offer[1]  # what happened
     assert "LVU-utredning och tvångsvård" in offer[1]  # the area
+    assert "tiden har gått ut" not in offer[1]
+    assert page.count("(tiden har gått ut)") == 1  # the old offer's deadline has passed
 
 
 def test_the_worker_edits_a_draft_and_sends_it(

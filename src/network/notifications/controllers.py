@@ -16,6 +16,7 @@ from network.accounts.guards import ACTION_KEY, Ctx
 from network.directory.services import list_areas
 from network.kernel.outbox import channel_for
 from network.kernel.policy import Action
+from network.lib import clock
 from network.lib.errors import NotFound
 from network.lib.vocab import NotificationKind
 from network.notifications import services
@@ -117,6 +118,7 @@ class InboxPage(Controller):
             request,
             "notifications/inbox.html.j2",
             notices=await services.inbox(ctx.principal.user_id, limit=100),
+            now=clock.now(),
             areas={a.code: a for a in await list_areas()},
         )
 
