@@ -90,6 +90,47 @@ def test_specialist_keeps_profile_hours_absences_and_calendar(
         context.close()
 
 
+def test_meeting_details_refused_in_place_then_saved(browser: Any, server_url: str) -> None:
+    """The "how to meet" form: a refusal names both fields and keeps what was typed;
+    a good save shows the success banner and the stored values."""
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    try:
+        sign_in(page, server_url, "specialist")
+        page.locator("[data-testid=nav-my-week]").click()
+        page.wait_for_load_state()
+        form = page.locator("[data-testid=meeting-form]")
+        form.get_by_label("Länk till videomöte").fill("http://video.example.se/rum")
+        form.get_by_label("Telefonnummer för möten").fill("ring mig")
+        form.get_by_role("button", name="Spara hur ni möts").click()
+        page.wait_for_load_state()
+        items = page.locator("[data-testid=meeting-error] [data-testid=error-item]")
+        assert items.count() == 2
+        assert items.nth(0).inner_text().startswith("Länk till videomöte: Måste börja med https://")
+        assert (
+            items.nth(1).inner_text().startswith("Telefonnummer för möten: Ange ett telefonnummer")
+        )
+        form = page.locator("[data-testid=meeting-form]")
+        assert (
+            form.get_by_label("Länk till videomöte").input_value() == "http://video.example.se/rum"
+        )
+        assert form.get_by_label("Telefonnummer för möten").input_value() == "ring mig"
+        assert form.get_by_label("Länk till videomöte").get_attribute("aria-invalid") == "true"
+
+        form.get_by_label("Länk till videomöte").fill("https://video.example.se/rum/7")
+        form.get_by_label("Telefonnummer för möten").fill("010-123 45 67")
+        form.get_by_role("button", name="Spara hur ni möts").click()
+        page.wait_for_load_state()
+        assert page.locator("#meeting [data-testid=success]").inner_text() == "Sparat."
+        form = page.locator("[data-testid=meeting-form]")
+        assert form.get_by_label("Länk till videomöte").input_value() == (
+            "https://video.example.se/rum/7"
+        )
+        assert page.locator("[data-testid=offers], [data-testid=no-offers]").count() == 1
+    finally:
+        context.close()
+
+
 def test_coordinator_sees_the_countys_specialists_and_their_load(
     browser: Any, server_url: str
 ) -> None:
