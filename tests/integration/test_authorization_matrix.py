@@ -195,6 +195,12 @@ MATRIX.update(
                 body={"start": "2027-03-01T09:00:00+01:00", "reason": "x"},
             )
         ],
+        ("PUT", "/api/v1/bookings/{booking_id:int}/meeting-details"): [
+            Case("PUT", "/api/v1/bookings/999999/meeting-details", BOOKERS, body={"details": ""})
+        ],
+        ("PUT", "/api/v1/specialists/{specialist_id:int}/meeting-details"): [
+            Case("PUT", "/api/v1/specialists/999999/meeting-details", EDITORS, body={})
+        ],
         ("GET", "/api/v1/specialists/{specialist_id:int}/calendar-feed"): [
             Case("GET", "/api/v1/specialists/999999/calendar-feed", EDITORS)
         ],
@@ -626,6 +632,20 @@ MATRIX.update(
             )
         ],
         ("GET", "/consultations/{request_id:int}"): [Case("GET", "/consultations/999999", READERS)],
+        ("GET", "/consultations/{request_id:int}/edit"): [
+            Case("GET", "/consultations/999999/edit", REQUESTERS)
+        ],
+        ("POST", "/consultations/{request_id:int}/edit"): [
+            Case(
+                "POST",
+                "/consultations/999999/edit",
+                REQUESTERS,
+                form={"area": "lvu_investigation", "summary": "Matrisfråga", "version": "1"},
+            )
+        ],
+        ("POST", "/specialists/{specialist_id:int}/meeting-details"): [
+            Case("POST", "/specialists/999999/meeting-details", EDITORS, form={"phone": ""})
+        ],
         **{
             ("POST", f"/consultations/{{request_id:int}}/{action}"): [
                 Case("POST", f"/consultations/999999/{action}", allowed, form={"reason": "x"})
@@ -641,6 +661,7 @@ MATRIX.update(
                 ("book", BOOKERS),
                 ("unbook", BOOKERS),
                 ("move", BOOKERS),
+                ("meeting-details", BOOKERS),
                 ("message", READERS),
             )
         },

@@ -42,7 +42,7 @@ from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from network.lib.meeting import details_for_mode
+from network.lib.meeting import details_for_mode, meeting_place
 from network.lib.vocab import (
     BookingStatus,
     ConsultationKind,
@@ -312,14 +312,18 @@ async def reschedule(
         return stored
 
 
-async def set_meeting_details(ctx: Context, booking_id: int, details: str) -> schemas.BookingOut:
+async def set_meeting_details(
+    ctx: Context, booking_id: int, details: str, *, field: str = "details"
+) -> schemas.BookingOut:
     """The booking's specialist says how to meet (checked for the booking's mode: an
-    https link, a phone number or a place; empty clears it); the requester is told."""
+    https link, a phone number or a place; empty clears it); the requester is told.
+    A refusal names ``field`` (the API's ``details``, the page's own name)."""
+    meeting_place(field, details)  # plain text on one line, whatever the mode
     async with case_work(ctx):
         booking, request = await _live_booking(ctx.principal, booking_id)
         if ctx.principal.specialist_id != booking["specialist"]:
             raise Forbidden("only the booking's specialist may change how to meet")
-        checked = details_for_mode(booking["mode"], "meeting_details", details)
+        checked = details_for_mode(booking["mode"], field, details)
         await Booking.update({Booking.meeting_details: checked}).where(Booking.id == booking_id)
         await record(
             ctx.actor,

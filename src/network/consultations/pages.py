@@ -432,7 +432,9 @@ class ConsultationPages(Controller):
             details = to_struct(
                 {"details": form.get("meeting_details", "")}, schemas.BookingMeetingDetails
             ).details
-            await bookings.set_meeting_details(ctx, _booking_id(form), details)
+            await bookings.set_meeting_details(
+                ctx, _booking_id(form), details, field="meeting_details"
+            )
 
         return await self._act(ctx, request, request_id, act, notice="details")
 
