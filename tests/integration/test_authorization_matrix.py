@@ -724,6 +724,13 @@ MATRIX.update(
         ("POST", "/admin/users/{user_id:int}/active"): [
             Case("POST", "/admin/users/999999/active", ADMIN, form={"active": "true"})
         ],
+        ("GET", "/admin/users/{user_id:int}"): [Case("GET", "/admin/users/999999", ADMIN)],
+        ("GET", "/admin/users/{user_id:int}/disable"): [
+            Case("GET", "/admin/users/999999/disable", ADMIN)
+        ],
+        # The API lets everyone read their own entries; the page is the administrator's.
+        ("GET", "/admin/audit"): [Case("GET", "/admin/audit", ADMIN)],
+        ("GET", "/admin/audit/export.csv"): [Case("GET", "/admin/audit/export.csv", ADMIN)],
     }
 )
 

@@ -1,0 +1,80 @@
+"""Paging a page's list: ``?page=N`` read and checked, and the links of the pager
+(``ui.pager`` in ``_components.html.j2``), the page's other query parameters kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+
+from network.lib.errors import InvalidInput
+
+__all__ = ("MAX_PAGE", "Paging", "page_number")
+
+MAX_PAGE = 100_000
+
+
+def page_number(request: Request[Any, Any, Any]) -> int:
+    """The ``page`` query parameter (1 when absent); anything but a whole number from
+    1 to 100,000 is refused, naming the field."""
+    raw = request.query_params.get("page", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise InvalidInput(
+            f"must be a whole number from 1 to {MAX_PAGE}", field="page", source="query"
+        )
+    return int(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Where a page of ``per_page`` rows lies in ``total`` rows, and its links."""
+
+    number: int
+    per_page: int
+    total: int
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, request: Request[Any, Any, Any], *, per_page: int, total: int) -> Paging:
+        kept = tuple(
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")
+        )
+        return cls(page_number(request), per_page, total, request.url.path, kept)
+
+    @staticmethod
+    def offset_of(request: Request[Any, Any, Any], per_page: int) -> int:
+        return (page_number(request) - 1) * per_page
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_row(self) -> int:
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last_row(self) -> int:
+        return min(self.offset + self.per_page, self.total)
+
+    def url(self, number: int) -> str:
+        """This list's address at page ``number``."""
+        query = [*self.query, *([("page", str(number))] if number > 1 else [])]
+        return f"{self.path}?{urlencode(query)}" if query else self.path
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.pages else None
