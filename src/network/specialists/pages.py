@@ -23,7 +23,7 @@ from network.directory.services import list_areas
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.errors import DomainError, Forbidden, InvalidInput
-from network.lib.vocab import AbsenceReason, Role
+from network.lib.vocab import N_, AbsenceReason, Role
 from network.scheduling import STOCKHOLM
 from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
@@ -37,6 +37,15 @@ AnyRequest = Request[Any, Any, Any]
 WEEKDAYS = range(7)
 BLANK_COMPETENCE_ROWS = 3
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# The success banner after a save: ``?notice=<key>`` on the page, shown in the
+# section the form belongs to (the redirect goes to its anchor).
+NOTICES = {
+    "profile": ("profile", N_("The profile is saved.")),
+    "hours": ("hours", N_("The weekly hours are saved.")),
+    "absence-added": ("absences", N_("The absence is saved.")),
+    "absence-removed": ("absences", N_("The absence is removed.")),
+    "feed-revoked": ("calendar", N_("The calendar address no longer works.")),
+}
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -238,6 +247,7 @@ class SpecialistPages(Controller):
             is_self=is_self,
             feed=await calendar.feed_status(ctx.principal, specialist_id) if is_self else None,
             feed_address=feed_address,
+            notice=None if error else NOTICES.get(request.query_params.get("notice", "")),
             error=error,
             section=section,
             form=form or {},
@@ -261,6 +271,8 @@ class SpecialistPages(Controller):
         specialist_id: int,
         section: str,
         action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
+        *,
+        notice: str | None = None,
     ) -> Template | Redirect:
         form: dict[str, Any] = await form_lists(request, "languages")
         try:
@@ -274,7 +286,9 @@ class SpecialistPages(Controller):
         if feed_address is not None:
             return await self._page(ctx, request, specialist_id, feed_address=feed_address)
         week = request.query_params.get("week")
-        suffix = f"?week={week}" if week and _WEEK.match(week) else ""
+        query = [f"week={week}"] if week and _WEEK.match(week) else []
+        query += [f"notice={notice}"] if notice in NOTICES else []
+        suffix = f"?{'&'.join(query)}" if query else ""
         return Redirect(f"/specialists/{specialist_id}{suffix}#{section}", status_code=303)
 
     @post(
@@ -291,7 +305,7 @@ class SpecialistPages(Controller):
             data = _profile_from_form(form, keys)
             await editing.update_profile(ctx, specialist_id, data)
 
-        return await self._form(ctx, request, specialist_id, "profile", run)
+        return await self._form(ctx, request, specialist_id, "profile", run, notice="profile")
 
     @post(
         "/{specialist_id:int}/hours",
@@ -314,7 +328,7 @@ class SpecialistPages(Controller):
                 weekday = hours[int(index[1])].weekday
                 raise InvalidInput(error.message, field=f"hours_{weekday}") from None
 
-        return await self._form(ctx, request, specialist_id, "hours", run)
+        return await self._form(ctx, request, specialist_id, "hours", run, notice="hours")
 
     @post(
         "/{specialist_id:int}/absences",
@@ -330,7 +344,9 @@ class SpecialistPages(Controller):
             data = _absence_from_form(form)
             await editing.add_absence(ctx, specialist_id, data)
 
-        return await self._form(ctx, request, specialist_id, "absences", run)
+        return await self._form(
+            ctx, request, specialist_id, "absences", run, notice="absence-added"
+        )
 
     @post(
         "/{specialist_id:int}/absences/{absence_id:int}/remove",
@@ -349,7 +365,9 @@ class SpecialistPages(Controller):
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             await editing.delete_absence(ctx, specialist_id, absence_id)
 
-        return await self._form(ctx, request, specialist_id, "absences", run)
+        return await self._form(
+            ctx, request, specialist_id, "absences", run, notice="absence-removed"
+        )
 
     @post(
         "/{specialist_id:int}/calendar-feed",
@@ -380,4 +398,4 @@ class SpecialistPages(Controller):
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             await calendar.revoke_feed(ctx, specialist_id)
 
-        return await self._form(ctx, request, specialist_id, "calendar", run)
+        return await self._form(ctx, request, specialist_id, "calendar", run, notice="feed-revoked")
