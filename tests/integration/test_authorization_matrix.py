@@ -275,6 +275,7 @@ MATRIX.update(
             Case("POST", "/api/v1/rounds", COORDINATOR, body={"county": "21"}, label="own"),
             Case("POST", "/api/v1/rounds", frozenset(), body={"county": "25"}, label="other"),
         ],
+        ("GET", "/api/v1/rounds"): [Case("GET", "/api/v1/rounds", COORDINATOR)],
         ("GET", "/api/v1/rounds/{round_id:int}"): [
             Case("GET", "/api/v1/rounds/999999", COORDINATOR)
         ],

@@ -16,15 +16,15 @@ __all__ = ("MAX_PAGE", "Paging", "page_number")
 MAX_PAGE = 100_000
 
 
-def page_number(request: Request[Any, Any, Any]) -> int:
-    """The ``page`` query parameter (1 when absent); anything but a whole number from
-    1 to 100,000 is refused, naming the field."""
-    raw = request.query_params.get("page", "").strip()
+def page_number(request: Request[Any, Any, Any], param: str = "page") -> int:
+    """The ``page`` query parameter (or ``param``; 1 when absent); anything but a whole
+    number from 1 to 100,000 is refused, naming the field."""
+    raw = request.query_params.get(param, "").strip()
     if not raw:
         return 1
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         raise InvalidInput(
-            f"must be a whole number from 1 to {MAX_PAGE}", field="page", source="query"
+            f"must be a whole number from 1 to {MAX_PAGE}", field=param, source="query"
         )
     return int(raw)
 
@@ -38,17 +38,30 @@ class Paging:
     total: int
     path: str
     query: tuple[tuple[str, str], ...] = ()
+    param: str = "page"
+    fragment: str = ""
 
     @classmethod
-    def of(cls, request: Request[Any, Any, Any], *, per_page: int, total: int) -> Paging:
+    def of(
+        cls,
+        request: Request[Any, Any, Any],
+        *,
+        per_page: int,
+        total: int,
+        param: str = "page",
+        fragment: str = "",
+    ) -> Paging:
+        """The paging of ``request``'s list; ``param`` names its page parameter (two
+        lists on one page page apart), ``fragment`` the anchor its links go to."""
         kept = tuple(
-            (k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")
+            (k, v) for k, v in request.query_params.multi_items() if k not in (param, "lang")
         )
-        return cls(page_number(request), per_page, total, request.url.path, kept)
+        number = page_number(request, param)
+        return cls(number, per_page, total, request.url.path, kept, param, fragment)
 
     @staticmethod
-    def offset_of(request: Request[Any, Any, Any], per_page: int) -> int:
-        return (page_number(request) - 1) * per_page
+    def offset_of(request: Request[Any, Any, Any], per_page: int, param: str = "page") -> int:
+        return (page_number(request, param) - 1) * per_page
 
     @property
     def offset(self) -> int:
@@ -68,8 +81,9 @@ class Paging:
 
     def url(self, number: int) -> str:
         """This list's address at page ``number``."""
-        query = [*self.query, *([("page", str(number))] if number > 1 else [])]
-        return f"{self.path}?{urlencode(query)}" if query else self.path
+        query = [*self.query, *([(self.param, str(number))] if number > 1 else [])]
+        anchor = f"#{self.fragment}" if self.fragment else ""
+        return (f"{self.path}?{urlencode(query)}" if query else self.path) + anchor
 
     @property
     def previous_url(self) -> str | None:
