@@ -23,6 +23,7 @@ PLACED_AREA = "criminal_networks"  # one specialist with room for one, by a coun
 NO_DEAL_AREA = "placement_foster_care"  # a specialist in Halmstad, no agreement
 BUSY_AREA = "mental_health_self_harm"  # a specialist in Hylte who takes no new requests
 COORDINATOR = "hylte.coordinator@demo.invalid"
+OTHER_COORDINATOR = "laholm.coordinator@demo.invalid"
 WORKER = "hylte.worker@demo.invalid"
 HYLTE, HALMSTAD = "1315", "1380"
 
@@ -31,6 +32,7 @@ HYLTE, HALMSTAD = "1315", "1380"
 def ids(migrated: None) -> dict[str, int]:
     async def create() -> dict[str, int]:
         await create_user(COORDINATOR, Role.COORDINATOR, municipality=HYLTE)
+        await create_user(OTHER_COORDINATOR, Role.COORDINATOR, municipality="1381")
         found = {"worker": await create_user(WORKER, Role.SOCIAL_WORKER, municipality=HYLTE)}
         await create_county_agreement("13", PLACED_AREA)
         for key, home, area in (
@@ -149,9 +151,7 @@ def test_the_round_history_pages_and_names_who_ran_each(client: TestClient[Lites
 def test_another_places_coordinator_sees_none_of_these_rounds(
     client: TestClient[Litestar],
 ) -> None:
-    other = "laholm.coordinator@demo.invalid"
-    asyncio.run(create_user(other, Role.COORDINATOR, municipality="1381"))
-    sign_in(client, other)
+    sign_in(client, OTHER_COORDINATOR)
     page = client.get("/rounds")
     assert page.status_code == 200
     assert "hylte.coordinator" not in page.text
