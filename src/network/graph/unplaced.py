@@ -92,7 +92,7 @@ def _nearest(network: Network, origin: str, homes: Collection[str]) -> str | Non
 
 def _explain(
     request: RequestInfo,
-    candidates: Iterable[SpecialistInfo],
+    candidates: Mapping[str, list[SpecialistInfo]],
     network: Network,
     *,
     now: datetime,
@@ -100,27 +100,38 @@ def _explain(
     refused: Collection[int],
     area_homes: Collection[str],
 ) -> Why:
+    """``candidates``: the area's specialists by home municipality."""
     deadline = request.latest_date
-    stage = 0
+    needs_time = request.kind == "meeting" and deadline is not None
+    # Only specialists at home where an agreement on the area reaches the origin (or
+    # at the origin itself) may serve it; any other of the area's gets no further.
+    reach = network.homes_serving([(request.area, request.origin)])
+    stage = 1 if any(home not in reach for home in candidates) else 0
     eligible: list[SpecialistInfo] = []
-    for specialist in candidates:
-        rule = eligibility(request, specialist, network, now=now)
-        if rule is None:
-            stage = _ELIGIBLE
-            eligible.append(specialist)
-        elif rule in _STAGE:
-            stage = max(stage, _STAGE[rule])
+    for home in sorted(reach & candidates.keys()):
+        for specialist in candidates[home]:
+            if request.named_specialist not in (None, specialist.id):
+                continue
+            rule = eligibility(request, specialist, network, now=now)
+            if rule is None:
+                stage = _ELIGIBLE
+                eligible.append(specialist)
+                free = next_free.get(specialist.id, specialist.next_free)
+                in_time = not needs_time or (
+                    free is not None and deadline is not None and free.date() <= deadline
+                )
+                if specialist.id not in refused and in_time:
+                    # A willing candidate in time: the round gave them other requests.
+                    return Why(Cause.ALL_CANDIDATES_FULL)
+            elif rule in _STAGE:
+                stage = max(stage, _STAGE[rule])
     if request.named_specialist is not None and not eligible:
         return Why(Cause.NAMED_UNAVAILABLE)
     if stage == _ELIGIBLE:
-        willing = [s for s in eligible if s.id not in refused]
-        if not willing:
+        # No willing candidate in time (else the loop had answered).
+        if all(s.id in refused for s in eligible):
             return Why(Cause.DECLINED_BY_ALL)
-        if request.kind == "meeting" and deadline is not None:
-            firsts = [next_free.get(s.id, s.next_free) for s in willing]
-            if not any(free is not None and free.date() <= deadline for free in firsts):
-                return Why(Cause.NO_TIME_BEFORE_DEADLINE, deadline=deadline)
-        return Why(Cause.ALL_CANDIDATES_FULL)
+        return Why(Cause.NO_TIME_BEFORE_DEADLINE, deadline=deadline)
     if stage == 3:
         return Why(Cause.MODE_NOT_OFFERED)
     if stage == 2:
@@ -151,10 +162,10 @@ def explain_unplaced(
     free = next_free or {}
     refusals = turned_down or {}
     homes = area_homes or {}
-    by_area: dict[str, list[SpecialistInfo]] = defaultdict(list)
+    by_area: dict[str, dict[str, list[SpecialistInfo]]] = defaultdict(lambda: defaultdict(list))
     for specialist in network.specialists.values():
         for area in specialist.competences:
-            by_area[area].append(specialist)
+            by_area[area][specialist.home].append(specialist)
     found: dict[int, Why] = {}
     known: dict[tuple[object, ...], Why] = {}
     for n, request in enumerate(requests):
@@ -173,7 +184,7 @@ def explain_unplaced(
         if key not in known:
             known[key] = _explain(
                 request,
-                by_area.get(request.area, ()),
+                by_area.get(request.area, {}),
                 network,
                 now=now,
                 next_free=free,
