@@ -1,8 +1,8 @@
-"""In Chromium, as each demo role: follow every same-origin link reachable from "/"
-(a few pages of each kind, bounded), and fail on any 5xx, any navigation that
-answers raw JSON, and any English or internal text on the Swedish pages. On the way,
-the role's main page is checked with axe-core (WCAG 2.1 AA: no serious or critical
-violation) and photographed at 1280 and 390 px (issue 21, item 9).
+"""In Chromium, as each demo role: follow every same-origin link and search or filter
+form reachable from "/" (a few pages of each kind, bounded), and fail on any 5xx, any
+navigation that answers raw JSON, and any English or internal text on the Swedish
+pages. On the way, the role's main page is checked with axe-core (WCAG 2.1 AA: no
+serious or critical violation) and photographed at 1280 and 390 px (issue 21, item 9).
 
 Before the crawl, one of each kind of object is made through the pages, as people
 make them (booking, offer, decline, message, absence, round), so that the crawl
@@ -45,6 +45,14 @@ SCREENSHOTS = Path(
 _LINKS = (
     "() => Array.from(document.querySelectorAll('a[href]'),"
     " a => new URL(a.getAttribute('href'), document.baseURI).href)"
+)
+
+# Each search and filter form (method GET) as submitted with what it shows: safe to
+# follow like a link. Forms that change things (POST) are made in ``made`` instead.
+_GET_FORMS = (
+    "() => Array.from(document.querySelectorAll('form[method=get i]'), f => {"
+    " const u = new URL(f.getAttribute('action') || document.location.href, document.baseURI);"
+    " u.search = new URLSearchParams(new FormData(f)).toString(); return u.href; })"
 )
 
 
@@ -201,7 +209,7 @@ def test_every_page_a_role_reaches(
             problems += _problems_of(page, path, phrases)
             if path in checked:
                 problems += [f"{path} axe: {v}" for v in serious_violations(page)]
-            for href in page.evaluate(_LINKS):
+            for href in [*page.evaluate(_LINKS), *page.evaluate(_GET_FORMS)]:
                 target = should_follow(href, origin)
                 if target is None or target in seen or kinds[link_key(target)] >= PER_KIND:
                     continue
