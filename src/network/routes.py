@@ -21,6 +21,7 @@ from network.accounts.pages import AdminPages
 from network.agreements.controllers import AgreementController
 from network.agreements.pages import AgreementPages
 from network.audit.controllers import AuditController, ReviewController
+from network.audit.pages import AuditPages
 from network.conferences.controllers import ConferenceController
 from network.conferences.pages import ConferencePages
 from network.consultations.controllers import (
@@ -79,6 +80,7 @@ API: tuple[ControllerRouterHandler, ...] = (
 PAGES: tuple[ControllerRouterHandler, ...] = (
     StartPage,
     AdminPages,
+    AuditPages,
     InboxPage,
     SpecialistPages,
     ConsultationPages,

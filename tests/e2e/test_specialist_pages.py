@@ -121,7 +121,10 @@ def test_meeting_details_refused_in_place_then_saved(browser: Any, server_url: s
         form.get_by_label("Telefonnummer för möten").fill("010-123 45 67")
         form.get_by_role("button", name="Spara hur ni möts").click()
         page.wait_for_load_state()
-        assert page.locator("#meeting [data-testid=success]").inner_text() == "Sparat."
+        assert (
+            page.locator("#meeting [data-testid=success]").inner_text()
+            == "Mötesuppgifterna är sparade."
+        )
         form = page.locator("[data-testid=meeting-form]")
         assert form.get_by_label("Länk till videomöte").input_value() == (
             "https://video.example.se/rum/7"

@@ -130,8 +130,13 @@ def test_bad_user_requests_name_the_field(
 
 def test_cannot_disable_oneself(client: TestClient[Litestar], ids: dict[str, int]) -> None:
     response = client.patch(f"/api/v1/users/{ids[ADMIN]}", json={"active": False})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "active"
+    denied = client.get("/api/v1/audit", params={"limit": 50}).json()["items"]
+    assert any(
+        (e["action"], e["outcome"], e["object_id"]) == ("user.disable", "denied", str(ids[ADMIN]))
+        for e in denied
+    )
 
 
 def test_admin_page_lists_and_adds(client: TestClient[Litestar]) -> None:

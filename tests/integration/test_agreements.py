@@ -291,15 +291,20 @@ def test_pages_create_show_errors_and_end(client: TestClient[Litestar]) -> None:
     assert 'value="Sidformulär"' in bad.text  # the form keeps what was typed
     made = client.post("/agreements/new", data=form, follow_redirects=False)
     assert made.status_code == 303
-    where = made.headers["location"]
-    shown = client.get(where)
+    where, notice = made.headers["location"].split("?")
+    assert notice == "notice=created"
+    shown = client.get(made.headers["location"])
     assert shown.status_code == 200
     assert "Sidformulär" in shown.text
+    assert "Avtalet är sparat." in shown.text  # the success banner
+    assert 'data-testid="success"' not in client.get(where).text
     assert 'data-testid="end-form"' in shown.text
     listed = client.get("/agreements", params={"county": "24"})
     assert f'href="{where}"' in listed.text
     ended = client.post(f"{where}/end", data={"end_on": "2026-03-01"}, follow_redirects=False)
     assert ended.status_code == 303
+    assert ended.headers["location"] == f"{where}?notice=ended"
+    assert "Avtalet är avslutat." in client.get(ended.headers["location"]).text
     agreement = client.get(f"/api/v1{where}").json()
     assert agreement["valid_to"] == "2026-03-01"
     assert agreement["status"] == "ended"

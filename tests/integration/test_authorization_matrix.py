@@ -281,6 +281,7 @@ MATRIX.update(
             Case("POST", "/api/v1/rounds", COORDINATOR, body={"county": "21"}, label="own"),
             Case("POST", "/api/v1/rounds", frozenset(), body={"county": "25"}, label="other"),
         ],
+        ("GET", "/api/v1/rounds"): [Case("GET", "/api/v1/rounds", COORDINATOR)],
         ("GET", "/api/v1/rounds/{round_id:int}"): [
             Case("GET", "/api/v1/rounds/999999", COORDINATOR)
         ],
@@ -745,6 +746,13 @@ MATRIX.update(
         ("POST", "/admin/users/{user_id:int}/active"): [
             Case("POST", "/admin/users/999999/active", ADMIN, form={"active": "true"})
         ],
+        ("GET", "/admin/users/{user_id:int}"): [Case("GET", "/admin/users/999999", ADMIN)],
+        ("GET", "/admin/users/{user_id:int}/disable"): [
+            Case("GET", "/admin/users/999999/disable", ADMIN)
+        ],
+        # The API lets everyone read their own entries; the page is the administrator's.
+        ("GET", "/admin/audit"): [Case("GET", "/admin/audit", ADMIN)],
+        ("GET", "/admin/audit/export.csv"): [Case("GET", "/admin/audit/export.csv", ADMIN)],
     }
 )
 

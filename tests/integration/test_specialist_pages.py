@@ -156,12 +156,19 @@ def test_profile_form_saves_and_a_refusal_keeps_the_input(
     ]
     # The note is shown again, so saving the form keeps it.
     assert 'value="Nationella kompetensteamet"' in client.get(f"/specialists/{specialist}").text
+    # A banner in the section saved says so (none before the save: the bug report).
+    assert saved.headers["location"] == f"/specialists/{specialist}?notice=profile#profile"
+    assert 'data-testid="success"' not in client.get(f"/specialists/{specialist}").text
+    banner = client.get(saved.headers["location"]).text
+    assert 'data-testid="success"' in banner
+    assert "Profilen är sparad." in banner
 
     refused = client.post(
         f"/specialists/{specialist}/profile",
         data=profile_form(version + 1, title="Ny titel", level_1="7"),
     )
     assert refused.status_code == 400
+    assert 'data-testid="success"' not in refused.text
     # Named by the row's label in the page's language, linked to its control; never
     # by the field's internal name.
     assert "competences[1].level" not in refused.text
@@ -246,6 +253,9 @@ def test_absence_form_adds_and_removes(client: TestClient[Litestar], specialist:
     )
     assert removed.status_code == 303
     assert in_app(client, lambda: Absence.count().where(Absence.specialist == specialist)) == 0
+    assert "notice=absence-added" in added.headers["location"]
+    shown = client.get(removed.headers["location"]).text
+    assert "Frånvaron är borttagen." in shown
 
 
 def test_calendar_address_is_shown_once_and_works(

@@ -152,9 +152,9 @@ def test_a_refused_meeting_details_form_names_each_field_and_keeps_what_was_type
         follow_redirects=False,
     )
     assert saved.status_code == 303, saved.text[:500]
-    assert saved.headers["location"] == f"{page}?saved=meeting#meeting"
+    assert saved.headers["location"] == f"{page}?notice=meeting#meeting"
     shown = client.get(saved.headers["location"]).text
-    assert 'data-testid="success">Sparat.<' in shown
+    assert 'data-testid="success">Mötesuppgifterna är sparade.<' in shown
     assert f'value="{LINK}"' in shown
     assert stored_details(client, people["specialist"]) == {
         "meeting_video_url": LINK,

@@ -45,7 +45,10 @@ __all__ = (
     "resolve_place",
     "revoke_role",
     "set_active",
+    "users_page",
 )
+
+OWN_ACCOUNT = "you cannot disable your own account: another administrator must"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +150,11 @@ async def _bindings(user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return by_user
 
 
-async def list_users(
-    principal: Principal, query: str | None = None, *, user_id: int | None = None
+async def _users_in_scope(
+    principal: Principal, query: str | None, user_id: int | None
 ) -> list[dict[str, Any]]:
-    """Users with a binding in the administrator's scope (or just ``user_id``, if it is
-    one of them), with all their bindings."""
+    """Users with a binding in the administrator's scope (or just ``user_id``, if it
+    is one of them), matching ``query``, by e-mail; without their bindings."""
     scope = visible_scope(principal, Action.USER_MANAGE)
     if not (scope.municipalities or scope.counties):
         return []
@@ -168,7 +171,7 @@ async def list_users(
     users_query = User.select(User.id, User.email, User.display_name, User.active).where(
         User.id.is_in(ids or [0])
     )
-    users = await users_query.order_by(User.email)
+    users = list(await users_query.order_by(User.email))
     if query:
         # Matched here, not in SQL: the same on both engines (SQLite has no ILIKE and
         # folds ASCII only), Swedish letters folded too, and no LIKE wildcards to escape.
@@ -179,8 +182,28 @@ async def list_users(
             for u in users
             if wanted in u["email"].casefold() or wanted in u["display_name"].casefold()
         ]
+    return users
+
+
+async def list_users(
+    principal: Principal, query: str | None = None, *, user_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Users with a binding in the administrator's scope (or just ``user_id``, if it is
+    one of them), with all their bindings."""
+    users = await _users_in_scope(principal, query, user_id)
     bindings = await _bindings([u["id"] for u in users])
     return [{**u, "roles": bindings.get(u["id"], [])} for u in users]
+
+
+async def users_page(
+    principal: Principal, query: str | None, *, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of :func:`list_users` (``limit`` users from ``offset``, by e-mail) and
+    how many match in all; the bindings are read for the page's users only."""
+    users = await _users_in_scope(principal, query, None)
+    shown = users[offset : offset + limit]
+    bindings = await _bindings([u["id"] for u in shown])
+    return [{**u, "roles": bindings.get(u["id"], [])} for u in shown], len(users)
 
 
 async def _user_in_scope(principal: Principal, user_id: int) -> dict[str, Any]:
@@ -356,7 +379,16 @@ async def revoke_role(ctx: Context, user_id: int, binding_id: int) -> None:
 async def set_active(ctx: Context, user_id: int, active: bool) -> None:
     await _user_in_scope(ctx.principal, user_id)
     if ctx.principal.user_id == user_id and not active:
-        raise InvalidInput("you cannot disable yourself", field="active")
+        # Audited as denied, like a change of one's own roles: a 409 naming the field.
+        await record(
+            ctx.actor,
+            "user.disable",
+            "user",
+            user_id,
+            outcome=AuditOutcome.DENIED,
+            detail={"reason": "own account"},
+        )
+        raise Conflict(OWN_ACCOUNT, field="active")
     async with ctx.work():
         await User.update({User.active: active}).where(User.id == user_id)
         await record(ctx.actor, "user.enable" if active else "user.disable", "user", user_id)

@@ -17,12 +17,19 @@ from network.directory.services import list_areas, list_counties
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden
-from network.lib.vocab import AgreementScope, LegalForm
+from network.lib.vocab import N_, AgreementScope, LegalForm
 from network.web.forms import form_lists, refused, to_struct
 from network.web.parties import parties_from_form, party_choices
 from network.web.render import render
 
 __all__ = ("AgreementPages",)
+
+# The success banner after a save: ``?notice=<key>`` on the agreement's page.
+NOTICES = {
+    "created": N_("The agreement is saved."),
+    "updated": N_("The changes are saved."),
+    "ended": N_("The agreement is ended."),
+}
 
 AnyRequest = Request[Any, Any, Any]
 LISTS = ("municipalities", "areas")
@@ -103,6 +110,7 @@ class AgreementPages(Controller):
         agreement: AgreementOut | None,
         form: dict[str, Any],
         error: DomainError | None = None,
+        notice: str | None = None,
     ) -> Template:
         template = await render(
             request,
@@ -110,6 +118,7 @@ class AgreementPages(Controller):
             agreement=agreement,
             form=form,
             error=error,
+            notice=notice,
             **await party_choices(ctx.principal, Action.AGREEMENT_MANAGE),
             manage=True,
             areas=await list_areas(),
@@ -133,6 +142,8 @@ class AgreementPages(Controller):
         request: AnyRequest,
         agreement_id: int | None,
         action: Callable[[Principal, dict[str, Any]], Awaitable[AgreementOut]],
+        *,
+        notice: str,
     ) -> Template | Redirect:
         agreement = None
         if agreement_id is not None:
@@ -148,14 +159,14 @@ class AgreementPages(Controller):
         except DomainError as error:
             shown = {**form_of(agreement), **form} if agreement is not None else form
             return await self._form_page(ctx, request, agreement=agreement, form=shown, error=error)
-        return Redirect(f"/agreements/{saved.id}", status_code=303)
+        return Redirect(f"/agreements/{saved.id}?notice={notice}", status_code=303)
 
     @post("/new", name="agreement-create-form", opt={ACTION_KEY: Action.AGREEMENT_MANAGE})
     async def create(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
             return await services.create_agreement(ctx, agreement_from_form(form))
 
-        return await self._submit(ctx, request, None, run)
+        return await self._submit(ctx, request, None, run, notice="created")
 
     @get("/{agreement_id:int}", name="agreement-page", opt={ACTION_KEY: Action.SIGNED_IN})
     async def page(self, ctx: Ctx, request: AnyRequest, agreement_id: FromPath[int]) -> Template:
@@ -164,8 +175,11 @@ class AgreementPages(Controller):
             agreement = await services.get_agreement(ctx.principal, agreement_id)
         except DomainError as error:
             return await refused(request, error)
+        notice = NOTICES.get(request.query_params.get("notice", ""))
         if agreement.may_manage:
-            return await self._form_page(ctx, request, agreement=agreement, form=form_of(agreement))
+            return await self._form_page(
+                ctx, request, agreement=agreement, form=form_of(agreement), notice=notice
+            )
         return await render(
             request,
             "agreements/form.html.j2",
@@ -173,6 +187,7 @@ class AgreementPages(Controller):
             form={},
             manage=False,
             areas=await list_areas(),
+            notice=notice,
         )
 
     @post(
@@ -186,7 +201,7 @@ class AgreementPages(Controller):
         async def run(principal: Principal, form: dict[str, Any]) -> AgreementOut:
             return await services.update_agreement(ctx, agreement_id, agreement_from_form(form))
 
-        return await self._submit(ctx, request, agreement_id, run)
+        return await self._submit(ctx, request, agreement_id, run, notice="updated")
 
     @post(
         "/{agreement_id:int}/end",
@@ -200,4 +215,4 @@ class AgreementPages(Controller):
             data = to_struct({"valid_to": form.get("end_on") or None}, AgreementEnd)
             return await services.end_agreement(ctx, agreement_id, data)
 
-        return await self._submit(ctx, request, agreement_id, run)
+        return await self._submit(ctx, request, agreement_id, run, notice="ended")

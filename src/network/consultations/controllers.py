@@ -334,6 +334,19 @@ class RoundController(Controller):
             result = await rounds.commit(ctx, result.id)
         return result
 
+    @get("/", operation_id="listRounds")
+    async def list_all(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
+    ) -> list[schemas.RoundSummary]:
+        """The rounds of the places you run rounds for, newest first: when, by whom,
+        status, and how many requests were placed and left unplaced."""
+        found, _total = await rounds.list_rounds(ctx, offset=offset, limit=limit)
+        return found
+
     @get("/{round_id:int}", operation_id="getRound")
     async def get_one(
         self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]

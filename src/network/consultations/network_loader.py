@@ -42,6 +42,7 @@ from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 __all__ = (
     "State",
     "agreements_on",
+    "area_homes",
     "competent_in",
     "current_state",
     "first_free",
@@ -264,6 +265,27 @@ async def load_network(requests: Iterable[RequestInfo], *, now: datetime) -> Net
     state = await current_state(areas, now, homes)
     people = await static_specialists(areas, homes, state)
     return Network.of(base.places.values(), base.agreements, people)
+
+
+async def area_homes(areas: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Every municipality where a specialist competent in each of ``areas`` has their
+    home, anywhere in the country: what tells a missing agreement from a missing
+    specialist when a round explains an unplaced request."""
+    wanted = sorted(set(areas))
+    found: dict[str, set[str]] = defaultdict(set)
+    if not wanted:
+        return {}
+    rows = (
+        await SpecialistCompetence.select(
+            SpecialistCompetence.area._.code.as_alias("area"),
+            SpecialistCompetence.specialist._.home_municipality._.code.as_alias("home"),
+        )
+        .where(SpecialistCompetence.area._.code.is_in(wanted))
+        .distinct()
+    )
+    for row in rows:
+        found[row["area"]].add(row["home"])
+    return {area: frozenset(homes) for area, homes in found.items()}
 
 
 def request_info(request: RequestRow) -> RequestInfo:

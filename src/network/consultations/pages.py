@@ -38,6 +38,7 @@ from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from network.lib.vocab import N_, ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
+from network.web.paging import Paging
 from network.web.parties import place_names
 from network.web.render import render
 
@@ -525,37 +526,146 @@ async def _target(ctx: Context, request_id: int) -> Any:
         return (await load_request(request_id)).target()
 
 
+ROUNDS_PER_PAGE = 20
+ROUND_ROWS_PER_PAGE = 50
+# The success banner after a round is made or committed.
+ROUND_NOTICES = {
+    "previewed": N_("The round is ready to review. Nothing is offered until you commit it."),
+    "committed": N_("The round is committed: the specialists are offered their requests."),
+}
+# Why a request was left unplaced and what would help (network.graph.unplaced.Cause),
+# a variant with the partner or the date when the round names one.
+UNPLACED_CAUSES = {
+    "no_specialist_in_area": N_(
+        "No specialist in the network works in %(area)s. A new specialist in the area would help."
+    ),
+    "no_agreement": N_(
+        "No agreement gives %(municipality)s access to %(area)s. An agreement with a "
+        "municipality that has such a specialist would help."
+    ),
+    "no_agreement+partner": N_(
+        "No agreement gives %(municipality)s access to %(area)s. An agreement with "
+        "%(partner)s, the nearest municipality with such a specialist, would help."
+    ),
+    "no_free_time": N_(
+        "Everyone who may serve %(municipality)s in %(area)s is away, full or not taking "
+        "new requests. More capacity or a stand-in would help."
+    ),
+    "no_free_time+deadline": N_(
+        "Everyone who may serve %(municipality)s in %(area)s is away, full or not taking "
+        "new requests. Free time before %(date)s would help."
+    ),
+    "mode_not_offered": N_(
+        "No specialist who may serve it offers this kind of meeting. A video or phone "
+        "meeting would help."
+    ),
+    "no_time_before_deadline+deadline": N_(
+        "No specialist who could take it has free time before %(date)s. A later date or "
+        "more hours would help."
+    ),
+    "declined_by_all": N_(
+        "Everyone who could take it has declined it. Another specialist, through an "
+        "agreement, would help."
+    ),
+    "all_candidates_full": N_(
+        "The specialists who could take it were given other requests in this round. More "
+        "capacity, or the next round, would help."
+    ),
+    "named_unavailable": N_(
+        "The named specialist cannot take it now. Asking without naming a specialist would help."
+    ),
+}
+
+
+def _cause_key(unplaced: schemas.Unplaced) -> str | None:
+    """The :data:`UNPLACED_CAUSES` key of an unplaced request (None: a round made
+    before causes were kept, or one past the explained limit)."""
+    if unplaced.cause is None:
+        return None
+    for suffix, known in (("+partner", unplaced.partner), ("+deadline", unplaced.deadline)):
+        if known is not None and f"{unplaced.cause}{suffix}" in UNPLACED_CAUSES:
+            return f"{unplaced.cause}{suffix}"
+    return unplaced.cause if unplaced.cause in UNPLACED_CAUSES else None
+
+
 class RoundPages(Controller):
-    """The coordinator's batch rounds: preview the best assignment, then commit it."""
+    """The coordinator's batch rounds: the history of rounds, previewing the best
+    assignment, then committing it; each row with its area, place and urgency."""
 
     path = "/rounds"
     include_in_schema = False
     opt = {ACTION_KEY: Action.ROUND_RUN}
 
+    async def _index(
+        self, ctx: Ctx, request: AnyRequest, error: DomainError | None = None
+    ) -> Template:
+        offset = Paging.offset_of(request, ROUNDS_PER_PAGE)
+        history, total = await rounds.list_rounds(ctx, offset=offset, limit=ROUNDS_PER_PAGE)
+        template = await render(
+            request,
+            "rounds/index.html.j2",
+            history=history,
+            paging=Paging.of(request, per_page=ROUNDS_PER_PAGE, total=total),
+            place_names=await place_names(),
+            error=error,
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
     @get("/", name="rounds")
-    async def index(self, request: AnyRequest) -> Template:
-        """Start a round for your county or municipality."""
-        return await render(request, "rounds/index.html.j2", round=None, error=None)
+    async def index(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """Start a round for your county or municipality; the rounds run before."""
+        return await self._index(ctx, request)
 
     @post("/preview", name="round-preview")
     async def preview(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         try:
             result = await rounds.preview(ctx)
         except DomainError as error:
-            template = await render(request, "rounds/index.html.j2", round=None, error=error)
-            template.status_code = error.status_code
-            return template
-        return Redirect(f"/rounds/{result.id}", status_code=303)
+            return await self._index(ctx, request, error)
+        return Redirect(f"/rounds/{result.id}?notice=previewed", status_code=303)
 
     @get("/{round_id:int}", name="round")
     async def show(self, ctx: Ctx, request: AnyRequest, round_id: FromPath[int]) -> Template:
-        """A round: who gets what and why, and the requests left unplaced."""
+        """A round: who gets what and why, and the requests left unplaced with what
+        would help; each row with its area, municipality and urgency."""
         try:
             result = await rounds.get_round(ctx, round_id)
         except DomainError as error:
             return await refused(request, error)
-        names = await specialist_names([a.specialist for a in result.assignments])
-        return await render(request, "rounds/index.html.j2", round=result, names=names, error=None)
+        placed = Paging.of(
+            request,
+            per_page=ROUND_ROWS_PER_PAGE,
+            total=len(result.assignments),
+            fragment="round-heading",
+        )
+        left = Paging.of(
+            request,
+            per_page=ROUND_ROWS_PER_PAGE,
+            total=len(result.unplaced),
+            param="upage",
+            fragment="unplaced-heading",
+        )
+        shown = result.assignments[placed.offset : placed.offset + placed.per_page]
+        unplaced = result.unplaced[left.offset : left.offset + left.per_page]
+        details = await rounds.request_details(
+            ctx, [a.request for a in shown] + [u.request for u in unplaced]
+        )
+        return await render(
+            request,
+            "rounds/show.html.j2",
+            round=result,
+            assignments=shown,
+            unplaced=[(u, _cause_key(u)) for u in unplaced],
+            placed_paging=placed,
+            unplaced_paging=left,
+            details=details,
+            names=await specialist_names([a.specialist for a in shown]),
+            place_names=await place_names(),
+            unplaced_causes=UNPLACED_CAUSES,
+            notice=ROUND_NOTICES.get(request.query_params.get("notice", "")),
+        )
 
     @post("/{round_id:int}/commit", name="round-commit")
     async def commit(
@@ -565,4 +675,4 @@ class RoundPages(Controller):
             await rounds.commit(ctx, round_id)
         except DomainError as error:
             return await refused(request, error)
-        return Redirect(f"/rounds/{round_id}", status_code=303)
+        return Redirect(f"/rounds/{round_id}?notice=committed", status_code=303)

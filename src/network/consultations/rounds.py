@@ -21,7 +21,12 @@ from network.audit.services import record
 from network.consultations import schemas
 from network.consultations.access import case_work, load_requests, refusals_audited, unseen
 from network.consultations.lifecycle import PLACEABLE
-from network.consultations.network_loader import load_network, next_free_slots, request_info
+from network.consultations.network_loader import (
+    area_homes,
+    load_network,
+    next_free_slots,
+    request_info,
+)
 from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_statuses
@@ -30,13 +35,23 @@ from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import LAYOUTS, exported, exported_json, solve
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
+from network.graph.unplaced import explain_unplaced
 from network.kernel.context import Context
-from network.kernel.policy import Action, Principal, Target, decide
+from network.kernel.policy import Action, Principal, Target, decide, visible_scope
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
 
-__all__ = ("MAX_REQUESTS", "commit", "get_round", "preview", "problem_json", "problem_of")
+__all__ = (
+    "MAX_REQUESTS",
+    "commit",
+    "get_round",
+    "list_rounds",
+    "preview",
+    "problem_json",
+    "problem_of",
+    "request_details",
+)
 
 MAX_REQUESTS = 20_000
 BUSY = "a batch round is running already; try again when it has finished"
@@ -116,8 +131,19 @@ async def preview(
         eligible = round_pairs(infos, arrays)
         found = await next_free_slots(eligible.specialists(arrays, meetings_only=True), now)
         full = build_problem_fast(infos, with_next_free(arrays, found), now=now, pairs=eligible)
-        problem = full.without({r.id: r.turned_down for r in rows if r.turned_down})
+        refused = {r.id: r.turned_down for r in rows if r.turned_down}
+        problem = full.without(refused)
         solution = solve(problem)
+        # What would help each unplaced request, in the coordinator's terms.
+        left = [info for info in infos if info.id in solution.unplaced]
+        whys = explain_unplaced(
+            left,
+            network,
+            now=now,
+            next_free=found,
+            turned_down=refused,
+            area_homes=await area_homes({info.area for info in left}),
+        )
         header, packed = problem.to_stored()
         stored = AssignmentRound(
             kind=RoundKind.CONSULTATION,
@@ -127,7 +153,10 @@ async def preview(
             total_score=solution.total_score,
             problem=header,
             pairs=packed,
-            unplaced=[{"request": r, "reason": why} for r, why in solution.unplaced.items()],
+            unplaced=[
+                {"request": r, "reason": why, **(whys[r].as_dict() if r in whys else {})}
+                for r, why in solution.unplaced.items()
+            ],
             **place,
         )
         await stored.save()
@@ -377,3 +406,84 @@ async def commit(ctx: Context, round_id: int) -> schemas.RoundOut:
             AssignmentStatus.WITHDRAWN if a["id"] in withdrawn else AssignmentStatus.OFFERED
         )
     return _round_out({**row, "status": RoundStatus.COMMITTED, "committed_at": now}, assignments)
+
+
+def _in_scope(principal: Principal) -> Any:
+    """The rounds of the places where ``principal`` may run rounds (as ``_round_row``
+    decides one): their municipalities, their counties and those counties' municipalities."""
+    scope = visible_scope(principal, Action.ROUND_RUN)
+    municipalities = sorted(scope.municipalities) or [""]
+    counties = sorted(scope.counties) or [""]
+    return (
+        AssignmentRound.municipality._.code.is_in(municipalities)
+        | AssignmentRound.municipality._.county._.code.is_in(counties)
+        | AssignmentRound.county._.code.is_in(counties)
+    )
+
+
+async def list_rounds(
+    ctx: Context, *, offset: int, limit: int
+) -> tuple[list[schemas.RoundSummary], int]:
+    """The batch rounds of the places the coordinator runs rounds for, newest first
+    (``limit`` from ``offset``), with who ran them and how many were placed; and how
+    many there are in all."""
+    async with case_work(ctx):
+        where = _in_scope(ctx.principal) & (AssignmentRound.kind == RoundKind.CONSULTATION)
+        total = await AssignmentRound.count().where(where)
+        rows = (
+            await AssignmentRound.select(
+                AssignmentRound.id,
+                AssignmentRound.status,
+                AssignmentRound.created_at,
+                AssignmentRound.committed_at,
+                AssignmentRound.total_score,
+                AssignmentRound.unplaced,
+                AssignmentRound.created_by._.display_name.as_alias("created_by"),
+                AssignmentRound.county._.code.as_alias("county"),
+                AssignmentRound.municipality._.code.as_alias("municipality"),
+            )
+            .where(where)
+            .order_by(AssignmentRound.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+            .output(load_json=True)
+        )
+        placed = {
+            row["id"]: await Assignment.count().where(Assignment.batch_round == row["id"])
+            for row in rows
+        }
+    return [
+        schemas.RoundSummary(
+            id=row["id"],
+            status=row["status"],
+            created_at=row["created_at"],
+            committed_at=row["committed_at"],
+            created_by=row["created_by"],
+            county=row["county"],
+            municipality=row["municipality"],
+            total_score=row["total_score"],
+            placed=placed[row["id"]],
+            unplaced=len(row["unplaced"] or []),
+        )
+        for row in rows
+    ], total
+
+
+async def request_details(ctx: Context, request_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What a round's page shows of each of ``request_ids`` besides its number: the
+    area's names, the origin municipality's name, the urgency and the latest date. Read
+    after the round itself (whose reading is audited and decides access)."""
+    found: dict[int, dict[str, Any]] = {}
+    async with case_work(ctx):
+        for chunk in id_chunks(request_ids):
+            for row in await ConsultationRequest.select(
+                ConsultationRequest.id,
+                ConsultationRequest.urgency,
+                ConsultationRequest.latest_date,
+                ConsultationRequest.area._.name_sv.as_alias("area_sv"),
+                ConsultationRequest.area._.name_en.as_alias("area_en"),
+                ConsultationRequest.origin_municipality._.name.as_alias("municipality"),
+                ConsultationRequest.origin_municipality._.code.as_alias("municipality_code"),
+            ).where(among(ConsultationRequest.id, chunk)):
+                found[row["id"]] = row
+    return found

@@ -30,6 +30,7 @@ __all__ = (
     "RoundAssignment",
     "RoundIn",
     "RoundOut",
+    "RoundSummary",
     "Settlement",
     "SettlementLineOut",
     "SuggestionOut",
@@ -278,6 +279,26 @@ class RoundAssignment(Schema):
 class Unplaced(Schema):
     request: int
     reason: Literal["no_eligible_specialist", "capacity_exhausted"]
+    # What would help (network.graph.unplaced.Cause), with the partner municipality
+    # (kommunkod) or the latest date it names; absent on rounds made before.
+    cause: str | None = None
+    partner: str | None = None
+    deadline: date | None = None
+
+
+class RoundSummary(Schema):
+    """One round of a coordinator's round history."""
+
+    id: int
+    status: str
+    created_at: datetime
+    committed_at: datetime | None
+    created_by: str | None  # the display name of who ran it
+    county: str | None
+    municipality: str | None
+    total_score: int
+    placed: int
+    unplaced: int
 
 
 class RoundOut(Schema):

@@ -47,20 +47,27 @@ def _swedish(value: object) -> object:
 
 
 def csv_text(
-    header: Sequence[str], rows: Iterable[Sequence[object]], *, dialect: str = "standard"
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    dialect: str = "standard",
+    with_header: bool = True,
 ) -> str:
     """A whole CSV document: ``header``, then ``rows``, every cell through
-    :func:`neutralise`; ``dialect="sv"``: semicolons and decimal commas."""
+    :func:`neutralise`; ``dialect="sv"``: semicolons and decimal commas.
+    ``with_header=False``: the rows only (a streamed file's later pieces)."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown CSV dialect {dialect!r}")
     out = io.StringIO()
     if dialect == "sv":
-        out.write("\ufeff")
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow([neutralise(name) for name in header])
+        if with_header:
+            out.write("\ufeff")
+            writer.writerow([neutralise(name) for name in header])
         writer.writerows([_swedish(neutralise(value)) for value in row] for row in rows)
     else:
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([neutralise(name) for name in header])
+        if with_header:
+            writer.writerow([neutralise(name) for name in header])
         writer.writerows([neutralise(value) for value in row] for row in rows)
     return out.getvalue()

@@ -43,6 +43,16 @@ WEEK_ENTRY_LABELS = {
     "written": N_("Written consultation"),
 }
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# The success banner after a save: ``?notice=<key>`` on the page, shown in the
+# section the form belongs to (the redirect goes to its anchor).
+NOTICES = {
+    "profile": ("profile", N_("The profile is saved.")),
+    "hours": ("hours", N_("The weekly hours are saved.")),
+    "absence-added": ("absences", N_("The absence is saved.")),
+    "absence-removed": ("absences", N_("The absence is removed.")),
+    "feed-revoked": ("calendar", N_("The calendar address no longer works.")),
+    "meeting": ("meeting", N_("The meeting details are saved.")),
+}
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -250,9 +260,9 @@ class SpecialistPages(Controller):
             is_self=is_self,
             feed=await calendar.feed_status(ctx.principal, specialist_id) if is_self else None,
             feed_address=feed_address,
+            notice=None if error else NOTICES.get(request.query_params.get("notice", "")),
             error=error,
             section=section,
-            saved=request.query_params.get("saved") if error is None else None,
             form=form or {},
         )
         if error is not None:
@@ -274,6 +284,8 @@ class SpecialistPages(Controller):
         specialist_id: int,
         section: str,
         action: Callable[[Principal, dict[str, Any], list[str]], Awaitable[str | None]],
+        *,
+        notice: str | None = None,
     ) -> Template | Redirect:
         form: dict[str, Any] = await form_lists(request, "languages")
         try:
@@ -287,10 +299,10 @@ class SpecialistPages(Controller):
         if feed_address is not None:
             return await self._page(ctx, request, specialist_id, feed_address=feed_address)
         week = request.query_params.get("week")
-        suffix = f"&week={week}" if week and _WEEK.match(week) else ""
-        return Redirect(
-            f"/specialists/{specialist_id}?saved={section}{suffix}#{section}", status_code=303
-        )
+        query = [f"week={week}"] if week and _WEEK.match(week) else []
+        query += [f"notice={notice}"] if notice in NOTICES else []
+        suffix = f"?{'&'.join(query)}" if query else ""
+        return Redirect(f"/specialists/{specialist_id}{suffix}#{section}", status_code=303)
 
     @post(
         "/{specialist_id:int}/profile",
@@ -306,7 +318,7 @@ class SpecialistPages(Controller):
             data = _profile_from_form(form, keys)
             await editing.update_profile(ctx, specialist_id, data)
 
-        return await self._form(ctx, request, specialist_id, "profile", run)
+        return await self._form(ctx, request, specialist_id, "profile", run, notice="profile")
 
     @post(
         "/{specialist_id:int}/meeting-details",
@@ -325,7 +337,7 @@ class SpecialistPages(Controller):
             )
             await editing.set_meeting_details(ctx, specialist_id, data)
 
-        return await self._form(ctx, request, specialist_id, "meeting", run)
+        return await self._form(ctx, request, specialist_id, "meeting", run, notice="meeting")
 
     @post(
         "/{specialist_id:int}/hours",
@@ -348,7 +360,7 @@ class SpecialistPages(Controller):
                 weekday = hours[int(index[1])].weekday
                 raise InvalidInput(error.message, field=f"hours_{weekday}") from None
 
-        return await self._form(ctx, request, specialist_id, "hours", run)
+        return await self._form(ctx, request, specialist_id, "hours", run, notice="hours")
 
     @post(
         "/{specialist_id:int}/absences",
@@ -364,7 +376,9 @@ class SpecialistPages(Controller):
             data = _absence_from_form(form)
             await editing.add_absence(ctx, specialist_id, data)
 
-        return await self._form(ctx, request, specialist_id, "absences", run)
+        return await self._form(
+            ctx, request, specialist_id, "absences", run, notice="absence-added"
+        )
 
     @post(
         "/{specialist_id:int}/absences/{absence_id:int}/remove",
@@ -383,7 +397,9 @@ class SpecialistPages(Controller):
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             await editing.delete_absence(ctx, specialist_id, absence_id)
 
-        return await self._form(ctx, request, specialist_id, "absences", run)
+        return await self._form(
+            ctx, request, specialist_id, "absences", run, notice="absence-removed"
+        )
 
     @post(
         "/{specialist_id:int}/calendar-feed",
@@ -414,4 +430,4 @@ class SpecialistPages(Controller):
         async def run(principal: Principal, form: dict[str, Any], keys: list[str]) -> None:
             await calendar.revoke_feed(ctx, specialist_id)
 
-        return await self._form(ctx, request, specialist_id, "calendar", run)
+        return await self._form(ctx, request, specialist_id, "calendar", run, notice="feed-revoked")

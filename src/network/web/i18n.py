@@ -216,6 +216,14 @@ FIELD_LABELS = {
     "k": N_("How many"),
     "level": N_("Level"),
     "note": N_("Note"),
+    "confirm": N_("Confirmation"),
+    "page": N_("Page"),
+    "actor": N_("Who"),
+    "action": N_("Action"),
+    "outcome": N_("Outcome"),
+    "object": N_("Object"),
+    "since": N_("From"),
+    "until": N_("To"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (

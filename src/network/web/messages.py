@@ -32,6 +32,12 @@ SERVICE_MESSAGES: dict[str, str] = {
     "only the booking's specialist may change how to meet": N_(
         "Only the booking's specialist may change how to meet."
     ),
+    "you cannot disable your own account: another administrator must": N_(
+        "You cannot disable your own account: another administrator must do it."
+    ),
+    "tick the box to confirm": N_("Tick the box to confirm."),
+    "must be a whole number from 1 to 100000": N_("Enter a page number from 1 to 100 000."),
+    "must be after 'since'": N_("The end must be after the start."),
     "you cannot change your own role bindings: another administrator must": N_(
         "You cannot change your own roles: another administrator must do it."
     ),
