@@ -34,6 +34,7 @@ __all__ = (
     "URGENCY_LABELS",
     "AbsenceReason",
     "AgreementScope",
+    "ApplicationStatus",
     "AssignmentStatus",
     "AuditOutcome",
     "BookingStatus",
@@ -189,6 +190,15 @@ class NotificationKind(StrEnum):
     ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
     TEST = "test"
     CONFERENCE_ANSWER = "conference.answer"  # the hub's recommendation on a presented case
+    CONFERENCE_PLACED = "conference.placed"  # a seat given by group placement
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application to a case conference series stands."""
+
+    WAITING = "waiting"
+    PLACED = "placed"
+    WITHDRAWN = "withdrawn"
 
 
 class Cadence(StrEnum):
@@ -347,6 +357,9 @@ NOTICE_LABELS = labelled(
         NotificationKind.TEST: N_("Test notification: notifications reach you."),
         NotificationKind.CONFERENCE_ANSWER: N_(
             "The hub answered the case you presented at a case conference: {area}"
+        ),
+        NotificationKind.CONFERENCE_PLACED: N_(
+            "You were given a seat in a case conference group: {area}"
         ),
     },
 )
