@@ -360,3 +360,16 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="wrong score"):
         check_groups_solution(problem, [GroupPlacement(1, 1, 1)])
     assert check_groups_solution(problem, solution.placements) == solution.objective
+
+
+def test_out_of_time_the_answer_still_keeps_the_floor_and_an_honest_bound() -> None:
+    people, teams = instance(600, 40, seed=7)
+    problem = build_groups_problem(people, teams, mixing=Mixing(min_municipalities=4))
+    relaxed = solve_groups(build_groups_problem(people, teams, mixing=Mixing()))
+    hurried = solve_groups(problem, seconds=0.001, workers=1)
+    assert hurried.status in ("optimal", "feasible")
+    assert check_groups_solution(problem, hurried.placements) == hurried.objective
+    assert hurried.objective <= hurried.bound <= relaxed.objective
+    assert hurried.objective > 0
+    reasons = Counter(e.reason for e in hurried.explanations.values())
+    assert reasons[PLACED] == len(hurried.placements)

@@ -33,8 +33,10 @@ optionally at least ``d`` municipalities in every group that runs at all.
   model, :func:`flow_network`, is the reference).
 - The floor ``d`` > 1 needs "this group runs" and "this municipality is present"
   choices, which no flow expresses: a **CP-SAT** model (OR-tools) with a time bound,
-  started from the flow's answer as a hint. It reports its status (``optimal`` when
-  proved), objective, best bound and the relative gap between them.
+  started from a hint (the flow's answer with the groups short of municipalities
+  closed, re-solved). It reports its status (``optimal`` when proved, else
+  ``feasible``), objective, best bound (never above the flow's total without the
+  floor, a relaxation) and the relative gap between them.
 
 Each applicant gets an :class:`Explanation`: placed in group X (the score's parts and
 the better-scoring groups that were full), or unplaced because no group fitted
@@ -447,8 +449,11 @@ def _middle(problem: GroupProblem) -> tuple[Ints, Ints]:
     return inverse.astype(np.int64), (unique // (len(problem.applicants) + 1)).astype(np.int64)
 
 
-def _solve_flow(problem: GroupProblem) -> npt.NDArray[np.bool_]:
-    """The flow model (:func:`flow_network`) built as arrays and solved by OR-tools."""
+def _solve_flow(
+    problem: GroupProblem, closed: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.bool_]:
+    """The flow model (:func:`flow_network`) built as arrays and solved by OR-tools;
+    groups ``closed`` get no seats."""
     n, m, e = len(problem.applicants), len(problem.groups), len(problem.pair_score)
     if e == 0:
         return np.zeros(0, dtype=bool)
@@ -468,7 +473,7 @@ def _solve_flow(problem: GroupProblem) -> npt.NDArray[np.bool_]:
         [
             np.ones(2 * n, np.int64),
             problem.limits[group_of_middle],
-            problem.capacities,
+            problem.capacities if closed is None else np.where(closed, 0, problem.capacities),
             np.ones(e, np.int64),
         ]
     )
@@ -482,6 +487,27 @@ def _solve_flow(problem: GroupProblem) -> npt.NDArray[np.bool_]:
     first = 2 * n + k + m
     flows = solver.flows(np.arange(first, first + e))
     return np.asarray(flows) > 0
+
+
+def _floor_heuristic(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """A placement that keeps the floor of municipalities: close the groups of the
+    flow's answer ``used`` with too few municipalities, solve the flow again without
+    them, until every group that runs has enough (each pass closes at least one)."""
+    closed = np.zeros(len(problem.groups), dtype=bool)
+    muni = problem.municipality_index
+    while True:
+        if not used.any():
+            return used
+        pairs = np.unique(
+            np.stack([problem.pair_group[used], muni[problem.pair_applicant[used]]], axis=1),
+            axis=0,
+        )
+        counts = np.bincount(pairs[:, 0], minlength=len(problem.groups))
+        short = (counts > 0) & (counts < problem.min_municipalities)
+        if not short.any():
+            return used
+        closed |= short
+        used = _solve_flow(problem, closed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,23 +549,23 @@ def _solve_cpsat(
     capacities = problem.capacities
     for g, pairs in by_group.items():
         if len(pairs) > capacities[g]:
-            model.add(sum(x[p] for p in pairs) <= int(capacities[g]))
+            model.add(cp_model.LinearExpr.sum([x[p] for p in pairs]) <= int(capacities[g]))
     for (g, _), pairs in by_middle.items():
         if len(pairs) > problem.limits[g]:
-            model.add(sum(x[p] for p in pairs) <= int(problem.limits[g]))
+            model.add(cp_model.LinearExpr.sum([x[p] for p in pairs]) <= int(problem.limits[g]))
     if problem.min_municipalities > 1:
         places: dict[int, list[Any]] = defaultdict(list)
         for (g, m), pairs in by_middle.items():
             present = model.new_bool_var(f"present{g}_{m}")
-            model.add(present <= sum(x[p] for p in pairs))
+            model.add(present <= cp_model.LinearExpr.sum([x[p] for p in pairs]))
             places[g].append(present)
         for g, pairs in by_group.items():
             runs = model.new_bool_var(f"runs{g}")
             for p in pairs:
                 model.add_implication(x[p], runs)
-            model.add(sum(places[g]) >= problem.min_municipalities * runs)
+            model.add(cp_model.LinearExpr.sum(places[g]) >= problem.min_municipalities * runs)
     scores = problem.pair_score.tolist()
-    model.maximize(sum(w * v for w, v in zip(scores, x, strict=True)))
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, scores))
     if hint is not None:
         for p in range(e):
             model.add_hint(x[p], bool(hint[p]))
@@ -551,7 +577,13 @@ def _solve_cpsat(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if code == cp_model.INFEASIBLE:  # cannot happen: placing nobody is feasible
             raise RuntimeError("CP-SAT found the group placement infeasible")
-        return _Sat(np.zeros(e, dtype=bool), "unknown", 0, int(max(solver.best_objective_bound, 0)))
+        bound = solver.best_objective_bound
+        return _Sat(
+            np.zeros(e, dtype=bool),
+            "unknown",
+            0,
+            math.floor(bound + 1e-6) if math.isfinite(bound) else 2**62,
+        )
     used = np.asarray([solver.boolean_value(v) for v in x], dtype=bool)
     return _Sat(
         used,
@@ -570,9 +602,15 @@ def solve_groups(
     seed: int = 1729,
 ) -> GroupSolution:
     """An optimal placement: the flow when there is no municipality floor, CP-SAT
-    (bounded by ``seconds``, hinted with the flow's answer) when there is one.
-    ``solver`` forces one: ``flow`` (OR-tools), ``networkx`` (network simplex) or
-    ``cp-sat``; the flow solvers refuse a floor."""
+    when there is one. ``solver`` forces one: ``flow`` (OR-tools), ``networkx``
+    (network simplex) or ``cp-sat``; the flow solvers refuse a floor.
+
+    CP-SAT is bounded by ``seconds`` (solving; building a national model takes more)
+    and starts from a hint: the flow's answer with the groups that lack municipalities
+    closed and the flow solved again (:func:`_floor_heuristic`). When it proves no
+    optimum in time the better of its answer and the hint is returned as
+    ``feasible``; the bound is the smaller of its own and the flow's total without
+    the floor (a relaxation), so the gap is always an honest one."""
     floor = problem.min_municipalities > 1
     if solver == "auto":
         solver = "cp-sat" if floor else "flow"
@@ -585,9 +623,18 @@ def solve_groups(
         used = _solve_flow(problem)
         status, bound = "optimal", None
     else:
-        hint = _solve_flow(problem) if len(problem.pair_score) else None
-        sat = _solve_cpsat(problem, hint=hint, seconds=seconds, workers=workers, seed=seed)
-        used, status, bound = sat.used, sat.status, sat.bound
+        relaxed = _solve_flow(problem)  # without the floor: an upper bound
+        repaired = _floor_heuristic(problem, relaxed)
+        sat = _solve_cpsat(problem, hint=repaired, seconds=seconds, workers=workers, seed=seed)
+        heuristic = int(problem.pair_score[repaired].sum()) if len(repaired) else 0
+        ceiling = int(problem.pair_score[relaxed].sum()) if len(relaxed) else 0
+        if sat.status in ("optimal", "feasible") and sat.objective >= heuristic:
+            used, status = sat.used, sat.status
+        else:  # CP-SAT found nothing better in its time: the repaired flow, not proved
+            used, status = repaired, "feasible"
+        bound = min(sat.bound, ceiling)
+        if status == "optimal":
+            bound = sat.objective
     objective = int(problem.pair_score[used].sum()) if len(used) else 0
     placements = tuple(
         GroupPlacement(
@@ -604,7 +651,7 @@ def solve_groups(
     )
     return GroupSolution(
         placements=placements,
-        explanations=explain(problem, used, proved=status == "optimal"),
+        explanations=explain(problem, used),
         method=solver,
         status=status,
         objective=objective,
@@ -630,9 +677,7 @@ def _why_nothing_fits(problem: GroupProblem, applicant: Applicant) -> str:
     return TOO_FAR
 
 
-def explain(
-    problem: GroupProblem, used: npt.NDArray[np.bool_], *, proved: bool = True
-) -> dict[int, Explanation]:
+def explain(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> dict[int, Explanation]:
     """An :class:`Explanation` for every applicant of ``problem`` under the chosen
     pairs ``used``."""
     seats = Counter(problem.pair_group[used].tolist()) if len(used) else Counter()
@@ -692,10 +737,12 @@ def explain(
                 reason = GROUPS_FULL
             elif all(full(g) or at_limit(g) for g in groups):
                 reason = MUNICIPALITY_LIMIT
-            elif proved and problem.min_municipalities > 1:
-                reason = DIVERSITY
+            elif problem.min_municipalities > 1 and not any(
+                seats[g] > 0 for g in groups if not full(g) and not at_limit(g)
+            ):
+                reason = DIVERSITY  # the groups with room for them do not run
             else:
-                reason = TIME_LIMIT
+                reason = TIME_LIMIT  # not proved optimal: a better answer may place them
         out[applicant.id] = Explanation(applicant.id, reason, eligible=len(pairs))
     return out
 
