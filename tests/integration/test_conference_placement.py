@@ -216,3 +216,96 @@ def test_group_placement_preview_commit(ids: dict[str, int], shared_app: SharedA
     assert not any(
         n["kind"] == "conference.placed" for n in as_(nobody).get("/api/v1/notifications").json()
     )
+
+
+def test_group_placement_through_the_pages(ids: dict[str, int], shared_app: SharedApp) -> None:
+    client = shared_app.client()
+
+    def as_(email: str) -> TestClient[Litestar]:
+        sign_in(client, email)
+        return client
+
+    made = as_(COORDINATOR).post(
+        "/api/v1/conferences",
+        json={
+            "title": "Heder sidor",
+            "area": AREA,
+            "municipalities": ["0512", "0580"],
+            "hub": ids[HUBS[1]],
+            "capacity": 2,
+            "by_application": True,
+            "language": "sv",
+        },
+    )
+    assert made.status_code == 201, made.text
+    series_id = made.json()["id"]
+    session = as_(COORDINATOR).post(
+        f"/api/v1/conferences/{series_id}/sessions",
+        json={"start": start_in(20).isoformat(), "topic": "Samtal med barn"},
+    )
+    assert session.status_code == 201, session.text
+
+    worker = "placement.w4@demo.invalid"
+    page = as_(worker).get(f"/conferences/{series_id}?lang=sv")
+    assert "Ansök om plats" in page.text
+    assert 'data-testid="apply-form"' in page.text
+    refused = as_(worker).post(
+        f"/conferences/{series_id}/applications?lang=sv",
+        data={"language": "en", "also": "en", "rank": "3"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert "Ett språk är valt två gånger." in refused.text
+    assert 'value="3"' in refused.text  # the form as it was sent
+    assert '<option value="en" selected>' in refused.text
+    applied = as_(worker).post(
+        f"/conferences/{series_id}/applications",
+        data={"language": "sv", "also": "", "rank": "1"},
+        follow_redirects=False,
+    )
+    assert applied.status_code == 303
+    shown = as_(worker).get(applied.headers["location"] + "&lang=sv")
+    assert "Din ansökan är skickad." in shown.text
+    assert "Väntar på placering" in shown.text
+
+    form = as_(COORDINATOR).get(f"/conferences/placements/new?series={series_id}&lang=sv")
+    assert form.status_code == 200
+    assert "<h1>Ny gruppplacering</h1>" in form.text
+    assert f'value="{series_id}" checked' in form.text
+    bad = as_(COORDINATOR).post(
+        "/conferences/placements?lang=sv",
+        data={"series": [str(series_id)], "max_per_municipality": "0", "min_municipalities": "2"},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 400
+    assert 'href="#f-max_per_municipality"' in bad.text
+    assert "Högst från en kommun i en grupp" in bad.text
+    assert 'value="0"' in bad.text
+    assert 'value="2"' in bad.text
+    assert f'value="{series_id}" checked' in bad.text
+    none = as_(COORDINATOR).post(
+        "/conferences/placements?lang=sv", data={"max_per_municipality": ""}, follow_redirects=False
+    )
+    assert none.status_code == 400
+    assert 'href="#f-series"' in none.text
+
+    previewed = as_(COORDINATOR).post(
+        "/conferences/placements",
+        data={"series": [str(series_id)], "max_per_municipality": "", "min_municipalities": "1"},
+        follow_redirects=False,
+    )
+    assert previewed.status_code == 303, previewed.text
+    where = previewed.headers["location"]
+    preview = as_(COORDINATOR).get(where + "?lang=sv")
+    assert "Gruppplacering #" in preview.text
+    assert "Minkostnadsflöde (exakt)" in preview.text
+    assert "Bevisat bäst" in preview.text
+    assert "placement.w4" in preview.text
+    committed = as_(COORDINATOR).post(where + "/commit", follow_redirects=False)
+    assert committed.status_code == 303
+    done = as_(COORDINATOR).get(committed.headers["location"] + "&lang=sv")
+    assert "Placeringen är bekräftad" in done.text
+    again = as_(COORDINATOR).post(where + "/commit?lang=sv", follow_redirects=False)
+    assert again.status_code == 409
+    assert "Placeringen är redan bekräftad." in again.text
+    assert as_(worker).get(f"/conferences/{series_id}?lang=sv").text.count("Har fått en plats") == 1

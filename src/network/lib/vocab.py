@@ -17,6 +17,7 @@ from typing import TypeVar
 __all__ = (
     "ABSENCE_REASON_LABELS",
     "AGREEMENT_SCOPE_LABELS",
+    "APPLICATION_LABELS",
     "ASSIGNMENT_LABELS",
     "CADENCE_LABELS",
     "CONSTRAINT_LABELS",
@@ -361,6 +362,14 @@ NOTICE_LABELS = labelled(
         NotificationKind.CONFERENCE_PLACED: N_(
             "You were given a seat in a case conference group: {area}"
         ),
+    },
+)
+APPLICATION_LABELS = labelled(
+    ApplicationStatus,
+    {
+        ApplicationStatus.WAITING: N_("Waiting for placement"),
+        ApplicationStatus.PLACED: N_("Given a seat"),
+        ApplicationStatus.WITHDRAWN: N_("Withdrawn"),
     },
 )
 CADENCE_LABELS = labelled(
