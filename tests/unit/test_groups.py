@@ -249,8 +249,11 @@ def test_cpsat_with_a_floor_of_municipalities_equals_brute_force(seed: int) -> N
         people, teams, mixing=Mixing(max_per_municipality=2, min_municipalities=2)
     )
     solution = solve_groups(problem, seconds=30)
-    assert solution.method == "cp-sat"
     assert solution.status == "optimal"
+    forced = solve_groups(problem, solver="cp-sat", seconds=30)
+    assert forced.method == "cp-sat"
+    assert forced.status == "optimal"
+    assert forced.objective == solution.objective
     assert solution.gap == 0
     assert solution.bound == solution.objective
     assert check_groups_solution(problem, solution.placements) == solution.objective
@@ -373,3 +376,31 @@ def test_out_of_time_the_answer_still_keeps_the_floor_and_an_honest_bound() -> N
     assert hurried.objective > 0
     reasons = Counter(e.reason for e in hurried.explanations.values())
     assert reasons[PLACED] == len(hurried.placements)
+
+
+def test_a_binding_floor_goes_to_cpsat_and_a_loose_one_stays_a_flow() -> None:
+    groups = [
+        Group(id=1, area="hrv", place=STOCKHOLM, capacity=2),
+        Group(id=2, area="hrv", place=UPPSALA, capacity=2),
+    ]
+    # The flow puts the two from Stockholm together and the two from Uppsala together.
+    people = [person(1), person(2), person(3, UPPSALA), person(4, UPPSALA)]
+    loose = Mixing(max_per_municipality=2, min_municipalities=1)
+    tight = Mixing(max_per_municipality=2, min_municipalities=2)
+    flow = solve_groups(build_groups_problem(people, groups, mixing=loose))
+    assert Counter(p.group for p in flow.placements) == {1: 2, 2: 2}
+    problem = build_groups_problem(people, groups, mixing=tight)
+    mixed = solve_groups(problem)
+    assert mixed.method == "cp-sat"
+    assert mixed.status == "optimal"
+    assert len(mixed.placements) == 4
+    assert mixed.objective < flow.objective  # each travels once
+    assert mixed.objective == brute_force(problem)
+    assert check_groups_solution(problem, mixed.placements) == mixed.objective
+    already = build_groups_problem(
+        [person(1), person(3, UPPSALA)], groups[:1], mixing=Mixing(min_municipalities=2)
+    )
+    kept = solve_groups(already)
+    assert kept.method == "flow"
+    assert kept.status == "optimal"
+    assert len(kept.placements) == 2

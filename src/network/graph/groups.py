@@ -489,6 +489,18 @@ def _solve_flow(
     return np.asarray(flows) > 0
 
 
+def _floor_kept(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> bool:
+    """Whether every group that runs under ``used`` has enough municipalities."""
+    if problem.min_municipalities <= 1 or not used.any():
+        return True
+    muni = problem.municipality_index
+    pairs = np.unique(
+        np.stack([problem.pair_group[used], muni[problem.pair_applicant[used]]], axis=1), axis=0
+    )
+    counts = np.bincount(pairs[:, 0], minlength=len(problem.groups))
+    return not bool(((counts > 0) & (counts < problem.min_municipalities)).any())
+
+
 def _floor_heuristic(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """A placement that keeps the floor of municipalities: close the groups of the
     flow's answer ``used`` with too few municipalities, solve the flow again without
@@ -496,7 +508,7 @@ def _floor_heuristic(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> npt.
     closed = np.zeros(len(problem.groups), dtype=bool)
     muni = problem.municipality_index
     while True:
-        if not used.any():
+        if _floor_kept(problem, used):
             return used
         pairs = np.unique(
             np.stack([problem.pair_group[used], muni[problem.pair_applicant[used]]], axis=1),
@@ -508,6 +520,33 @@ def _floor_heuristic(problem: GroupProblem, used: npt.NDArray[np.bool_]) -> npt.
             return used
         closed |= short
         used = _solve_flow(problem, closed)
+
+
+def _with_floor(
+    problem: GroupProblem,
+    relaxed: npt.NDArray[np.bool_],
+    *,
+    forced: bool,
+    seconds: float,
+    workers: int,
+    seed: int,
+) -> tuple[npt.NDArray[np.bool_], str, int]:
+    """CP-SAT from the repaired flow's answer; the better of the two, its status and
+    a bound (CP-SAT's own when ``forced``, else also the relaxation's total)."""
+    repaired = _floor_heuristic(problem, relaxed)
+    sat = _solve_cpsat(problem, hint=repaired, seconds=seconds, workers=workers, seed=seed)
+    heuristic = int(problem.pair_score[repaired].sum()) if len(repaired) else 0
+    if sat.status in ("optimal", "feasible") and sat.objective >= heuristic:
+        used, status = sat.used, sat.status
+    else:  # nothing better found in time: the repaired flow, not proved
+        used, status = repaired, "feasible"
+    objective = int(problem.pair_score[used].sum()) if len(used) else 0
+    bound = sat.bound
+    if not forced:
+        bound = min(bound, int(problem.pair_score[relaxed].sum()) if len(relaxed) else 0)
+    if status == "optimal" or objective >= bound:
+        return used, "optimal", objective
+    return used, status, max(bound, objective)
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,13 +644,17 @@ def solve_groups(
     when there is one. ``solver`` forces one: ``flow`` (OR-tools), ``networkx``
     (network simplex) or ``cp-sat``; the flow solvers refuse a floor.
 
-    CP-SAT is bounded by ``seconds`` (solving; building a national model takes more)
-    and starts from a hint: the flow's answer with the groups that lack municipalities
+    With a floor, the flow is solved without it first: when its answer keeps the
+    floor anyway it is optimal (a relaxation's optimum that is feasible) and CP-SAT
+    is not needed (``auto`` only; ``cp-sat`` always solves). Otherwise CP-SAT is
+    bounded by ``seconds`` (solving; building a national model takes more) and
+    starts from a hint: the flow's answer with the groups that lack municipalities
     closed and the flow solved again (:func:`_floor_heuristic`). When it proves no
     optimum in time the better of its answer and the hint is returned as
     ``feasible``; the bound is the smaller of its own and the flow's total without
     the floor (a relaxation), so the gap is always an honest one."""
     floor = problem.min_municipalities > 1
+    forced = solver == "cp-sat"
     if solver == "auto":
         solver = "cp-sat" if floor else "flow"
     if floor and solver in ("flow", "networkx"):
@@ -623,18 +666,14 @@ def solve_groups(
         used = _solve_flow(problem)
         status, bound = "optimal", None
     else:
-        relaxed = _solve_flow(problem)  # without the floor: an upper bound
-        repaired = _floor_heuristic(problem, relaxed)
-        sat = _solve_cpsat(problem, hint=repaired, seconds=seconds, workers=workers, seed=seed)
-        heuristic = int(problem.pair_score[repaired].sum()) if len(repaired) else 0
-        ceiling = int(problem.pair_score[relaxed].sum()) if len(relaxed) else 0
-        if sat.status in ("optimal", "feasible") and sat.objective >= heuristic:
-            used, status = sat.used, sat.status
-        else:  # CP-SAT found nothing better in its time: the repaired flow, not proved
-            used, status = repaired, "feasible"
-        bound = min(sat.bound, ceiling)
-        if status == "optimal":
-            bound = sat.objective
+        relaxed = _solve_flow(problem)  # without the floor: its total bounds the optimum
+        if not forced and _floor_kept(problem, relaxed):
+            # It keeps the floor anyway: a feasible optimum of a relaxation is optimal.
+            used, status, bound, solver = relaxed, "optimal", None, "flow"
+        else:
+            used, status, bound = _with_floor(
+                problem, relaxed, forced=forced, seconds=seconds, workers=workers, seed=seed
+            )
     objective = int(problem.pair_score[used].sum()) if len(used) else 0
     placements = tuple(
         GroupPlacement(
