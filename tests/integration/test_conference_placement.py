@@ -176,6 +176,11 @@ def test_group_placement_preview_commit(ids: dict[str, int], shared_app: SharedA
     assert committed.json()["status"] == "committed"
     again = as_(hub).post(f"/api/v1/conferences/placements/{body['id']}/commit")
     assert again.status_code == 409
+    rounds = as_(hub).get(f"/api/v1/conferences/{second}/placements").json()
+    assert [r["id"] for r in rounds] == [stale.json()["id"], body["id"]]
+    assert rounds[1]["status"] == "committed"
+    assert rounds[1]["placed"] == 4
+    assert rounds[1]["lines"] == []
 
     async def seats() -> list[tuple[int, int]]:
         rows = await ConferenceSignup.select(ConferenceSignup.user, ConferenceSignup.session)

@@ -160,6 +160,13 @@ class ConferenceController(Controller):
         """The series' applications for its hub and coordinators; your own otherwise."""
         return await placement.list_applications(ctx, series_id)
 
+    @get("/{series_id:int}/placements", operation_id="listGroupPlacements", opt=MANAGE)
+    async def placements(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> list[schemas.PlacementOut]:
+        """The group placements that include the series, newest first (without lines)."""
+        return await placement.list_placements(ctx, series_id)
+
     @post("/groups", operation_id="createParallelConferenceGroups", opt=MANAGE)
     async def create_groups(
         self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.GroupsIn]

@@ -96,10 +96,13 @@ class ConferencePages(Controller):
         applying: bool = False,
     ) -> Template:
         notice = request.query_params.get("notice") if error is None else None
+        item = await series.get_series(ctx, series_id)
+        rounds = await placement.list_placements(ctx, series_id) if item.may_manage else []
         template = await render(
             request,
             "conferences/series.html.j2",
-            item=await series.get_series(ctx, series_id),
+            item=item,
+            placements=rounds,
             error=None if applying else error,
             apply_error=error if applying else None,
             form=form or {},

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
+import msgspec
 
 from network.audit.services import record
 from network.conferences import schemas
@@ -532,12 +533,11 @@ async def list_placements(ctx: Context, series_id: int) -> list[schemas.Placemen
             .order_by(ConferencePlacement.id, ascending=False)
             .output(load_json=True)
         )
-        out = []
-        for row in rows:
-            if series_id in row["series"]:
-                shown = _placement_out(row)
-                out.append(shown)
-        return out
+        return [
+            msgspec.structs.replace(_placement_out(row), lines=[])
+            for row in rows
+            if series_id in row["series"]
+        ]
 
 
 async def commit(
