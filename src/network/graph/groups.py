@@ -93,6 +93,9 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Solver = Literal["auto", "flow", "networkx", "cp-sat"]
 
+# A bound that says nothing (CP-SAT stopped before it knew one).
+NO_BOUND = 2**62
+
 # Reasons (stable codes; the pages translate them).
 PLACED = "placed"
 NO_GROUP_IN_AREA = "no_group_in_area"
@@ -616,13 +619,8 @@ def _solve_cpsat(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if code == cp_model.INFEASIBLE:  # cannot happen: placing nobody is feasible
             raise RuntimeError("CP-SAT found the group placement infeasible")
-        bound = solver.best_objective_bound
-        return _Sat(
-            np.zeros(e, dtype=bool),
-            "unknown",
-            0,
-            math.floor(bound + 1e-6) if math.isfinite(bound) else 2**62,
-        )
+        # No solution and no proof: its "best bound" then means nothing (it reads 0).
+        return _Sat(np.zeros(e, dtype=bool), "unknown", 0, NO_BOUND)
     used = np.asarray([solver.boolean_value(v) for v in x], dtype=bool)
     return _Sat(
         used,
