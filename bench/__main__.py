@@ -1,4 +1,4 @@
-"""Benchmarks: `uv run python -m bench [all|seed|matching|coverage|stable]
+"""Benchmarks: `uv run python -m bench [all|seed|matching|coverage|stable|groups]
 [--specialists N] [--requests N] [--full]` (default: all of them, one after another).
 
 Each benchmark runs against a baseline in the same run and prints a table with
@@ -111,7 +111,7 @@ def main() -> int:
     return 0
 
 
-PURE = ("matching", "coverage", "stable")
+PURE = ("matching", "coverage", "stable", "groups")
 
 
 def bench_database(args: argparse.Namespace) -> None:

@@ -49,6 +49,8 @@ class SeriesRow:
     duration_minutes: int
     mode: str
     capacity: int
+    language: str
+    by_application: bool
     served: tuple[tuple[int, str, str, str], ...]  # (id, code, name, county)
 
     def home_target(self) -> Target:
@@ -80,6 +82,8 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
         ConferenceSeries.duration_minutes,
         ConferenceSeries.mode,
         ConferenceSeries.capacity,
+        ConferenceSeries.language,
+        ConferenceSeries.by_application,
     ).order_by(ConferenceSeries.id)
     if condition is not None:
         query = query.where(condition)

@@ -1,5 +1,6 @@
 """The group case conference API: series, sessions, sign-ups, cases,
-recommendations, attendance and the settlement shared by attendance."""
+recommendations, attendance, the settlement shared by attendance, applications,
+parallel groups and group placement (preview, commit, discard)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.conferences import cases, participation, schemas, series, settlement
+from network.conferences import cases, participation, placement, schemas, series, settlement
 from network.kernel.policy import Action
 from network.lib.deidentified import CASE_TEXTS
 
@@ -128,3 +129,82 @@ class ConferenceController(Controller):
         """The month's conference time shared by attendance between municipalities."""
         hourly = rate if rate is not None else request.app.state.settings.settlement_hourly_rate
         return await settlement.conference_settlement(ctx, month=month, hourly_rate=hourly)
+
+    @post("/{series_id:int}/applications", operation_id="applyToConference", opt=JOIN)
+    async def apply(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        series_id: FromPath[int],
+        data: JSONBody[schemas.ApplicationIn],
+    ) -> schemas.ApplicationOut:
+        """Apply for a seat (a series opened by application, or one whose next session
+        is full; 409 otherwise); group placement answers it."""
+        return await placement.apply(ctx, series_id, data)
+
+    @post(
+        "/{series_id:int}/applications/withdraw",
+        operation_id="withdrawConferenceApplication",
+        opt=JOIN,
+    )
+    async def withdraw(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> schemas.ApplicationOut:
+        """Withdraw your waiting application."""
+        return await placement.withdraw(ctx, series_id)
+
+    @get("/{series_id:int}/applications", operation_id="listConferenceApplications", opt=SIGNED_IN)
+    async def applications(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> list[schemas.ApplicationOut]:
+        """The series' applications for its hub and coordinators; your own otherwise."""
+        return await placement.list_applications(ctx, series_id)
+
+    @get("/{series_id:int}/placements", operation_id="listGroupPlacements", opt=MANAGE)
+    async def placements(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> list[schemas.PlacementOut]:
+        """The group placements that include the series, newest first (without lines)."""
+        return await placement.list_placements(ctx, series_id)
+
+    @post("/groups", operation_id="createParallelConferenceGroups", opt=MANAGE)
+    async def create_groups(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.GroupsIn]
+    ) -> list[schemas.SeriesOut]:
+        """Parallel groups of one area: a series per hub, opened by application, each
+        with its first session (all or nothing)."""
+        return await placement.create_groups(ctx, data)
+
+    @post("/placements", operation_id="previewGroupPlacement", opt=MANAGE)
+    async def preview_placement(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.PlacementIn]
+    ) -> schemas.PlacementOut:
+        """Place the waiting applicants of the series into them, exactly, as a preview:
+        each person's group and reasons, the total, the solver's status and gap."""
+        return await placement.preview(ctx, data)
+
+    @get("/placements/{placement_id:int}", operation_id="getGroupPlacement", opt=MANAGE)
+    async def get_placement(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> schemas.PlacementOut:
+        """A group placement with every person's line."""
+        return await placement.get_placement(ctx, placement_id)
+
+    @post("/placements/{placement_id:int}/commit", operation_id="commitGroupPlacement", opt=MANAGE)
+    async def commit_placement(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> schemas.PlacementOut:
+        """Seats in every upcoming session of each placed person's group; all or nothing
+        (409 when seats have changed since the preview)."""
+        return await placement.commit(ctx, placement_id)
+
+    @post(
+        "/placements/{placement_id:int}/discard",
+        operation_id="discardGroupPlacement",
+        opt=MANAGE,
+    )
+    async def discard_placement(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> schemas.PlacementOut:
+        """Drop a preview."""
+        return await placement.discard(ctx, placement_id)

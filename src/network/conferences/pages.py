@@ -1,7 +1,9 @@
 """The group case conference pages: the series you may see, one series with its
 sessions (scheduling for the hub and coordinators, sign-up for social workers), and
 one session (the roster and attendance, the cases and the hub's recommendations, a
-social worker's own case and the answer to it).
+social worker's own case and the answer to it), applying for a seat, and group
+placement (a form over the series you manage, the preview with every person's group
+and reason, commit or discard).
 
 Plain HTML forms; every action goes through the same use cases as the API.
 """
@@ -17,11 +19,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.conferences import cases, participation, schemas, series
+from network.conferences import cases, participation, placement, schemas, series
+from network.graph import groups
 from network.kernel.context import Context
 from network.kernel.policy import Action
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
+from network.lib.vocab import N_
 from network.scheduling import STOCKHOLM
 from network.web.forms import form_fields, form_lists, refused, to_struct
 from network.web.render import render
@@ -31,6 +35,34 @@ __all__ = ("ConferencePages",)
 AnyRequest = Request[Any, Any, Any]
 Act = Callable[[Context, dict[str, Any]], Awaitable[Any]]
 CHECKED = {FORM_CHECKED: True}
+# The success banner after a save: ``?notice=<key>`` on the page it leads to.
+NOTICES = {
+    "applied": N_("Your application is sent. You are told when you get a seat."),
+    "withdrawn": N_("Your application is withdrawn."),
+    "committed": N_("The placement is committed: the placed people have their seats and are told."),
+    "discarded": N_("The placement is discarded; nothing was changed."),
+}
+# Why a person ended where they did (``network.graph.groups`` reasons).
+PLACEMENT_REASONS = {
+    groups.PLACED: N_("Placed"),
+    groups.GROUPS_FULL: N_("Every group that fits them was full"),
+    groups.MUNICIPALITY_LIMIT: N_("The groups with seats had their municipality's share taken"),
+    groups.NO_GROUP_IN_AREA: N_("No group in their competence area"),
+    groups.NO_GROUP_IN_LANGUAGE: N_("No group works in their language"),
+    groups.NOT_SERVED: N_("No group serves their municipality"),
+    groups.TOO_FAR: N_("The groups that fit meet on site too far away"),
+    groups.DIVERSITY: N_("The groups with seats could not run with enough municipalities"),
+    groups.TIME_LIMIT: N_("Not placed within the solver's time limit"),
+}
+
+
+def _int_or_none(value: str, field: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise InvalidInput("Expected `int`", field=field)
+    return int(value)
 
 
 def _local(value: str) -> datetime:
@@ -61,13 +93,20 @@ class ConferencePages(Controller):
         *,
         error: DomainError | None = None,
         form: dict[str, Any] | None = None,
+        applying: bool = False,
     ) -> Template:
+        notice = request.query_params.get("notice") if error is None else None
+        item = await series.get_series(ctx, series_id)
+        rounds = await placement.list_placements(ctx, series_id) if item.may_manage else []
         template = await render(
             request,
             "conferences/series.html.j2",
-            item=await series.get_series(ctx, series_id),
-            error=error,
+            item=item,
+            placements=rounds,
+            error=None if applying else error,
+            apply_error=error if applying else None,
             form=form or {},
+            notice=NOTICES.get(notice or ""),
         )
         if error is not None:
             template.status_code = error.status_code
@@ -216,3 +255,183 @@ class ConferencePages(Controller):
 
         form: dict[str, Any] = {**await form_fields(request), "case": case_id}
         return await self._act(ctx, request, session_id, act, form)
+
+    @post(
+        "/{series_id:int}/applications",
+        name="conference-apply",
+        opt={ACTION_KEY: Action.CONFERENCE_JOIN, **CHECKED},
+    )
+    async def apply(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Apply for a seat from the series page; a refusal keeps the form."""
+        form = await form_fields(request)
+        try:
+            languages = [form.get("language", "sv")]
+            also = form.get("also", "").strip()
+            if also:
+                languages.append(also)
+            rank = _int_or_none(form.get("rank", ""), "rank")
+            data = to_struct(
+                {"languages": languages, "rank": 1 if rank is None else rank},
+                schemas.ApplicationIn,
+            )
+            await placement.apply(ctx, series_id, data)
+        except DomainError as error:
+            if isinstance(error, Forbidden | NotFound):
+                return await refused(request, error)
+            return await self._series(
+                ctx, request, series_id, error=error, form=form, applying=True
+            )
+        return Redirect(f"/conferences/{series_id}?notice=applied", status_code=303)
+
+    @post(
+        "/{series_id:int}/applications/withdraw",
+        name="conference-withdraw",
+        opt={ACTION_KEY: Action.CONFERENCE_JOIN, **CHECKED},
+    )
+    async def withdraw(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> Template | Redirect:
+        try:
+            await placement.withdraw(ctx, series_id)
+        except DomainError as error:
+            return await refused(request, error)
+        return Redirect(f"/conferences/{series_id}?notice=withdrawn", status_code=303)
+
+    async def _placement_form(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        *,
+        chosen: list[int],
+        form: dict[str, Any],
+        error: DomainError | None = None,
+    ) -> Template:
+        managed = [s for s in await series.list_series(ctx) if s.may_manage]
+        template = await render(
+            request,
+            "conferences/placement_new.html.j2",
+            items=managed,
+            chosen=set(chosen),
+            form=form,
+            error=error,
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get(
+        "/placements/new",
+        name="conference-placement-new",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE},
+    )
+    async def placement_new(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """The series (groups) you manage to place applicants into, and the mixing rule."""
+        chosen = [int(v) for v in request.query_params.getall("series", []) if v.isdigit()]
+        return await self._placement_form(ctx, request, chosen=chosen, form={})
+
+    @post(
+        "/placements",
+        name="conference-placement-preview",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def placement_preview(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Preview a group placement; a refused form comes back as it was sent."""
+        form = await form_lists(request, "series")
+        chosen = [int(v) for v in form["series"] if str(v).isdigit()]
+        try:
+            data = to_struct(
+                {
+                    "series": chosen,
+                    "max_per_municipality": _int_or_none(
+                        form.get("max_per_municipality", ""), "max_per_municipality"
+                    ),
+                    "min_municipalities": _int_or_none(
+                        form.get("min_municipalities", ""), "min_municipalities"
+                    )
+                    or 1,
+                },
+                schemas.PlacementIn,
+            )
+            made = await placement.preview(ctx, data)
+        except DomainError as error:
+            if isinstance(error, Forbidden):
+                return await refused(request, error)
+            return await self._placement_form(ctx, request, chosen=chosen, form=form, error=error)
+        return Redirect(f"/conferences/placements/{made.id}", status_code=303)
+
+    async def _placement(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        placement_id: int,
+        *,
+        error: DomainError | None = None,
+    ) -> Template:
+        notice = request.query_params.get("notice") if error is None else None
+        item = await placement.get_placement(ctx, placement_id)
+        titles = {g.series: g.title for g in item.groups}
+        template = await render(
+            request,
+            "conferences/placement.html.j2",
+            item=item,
+            titles=titles,
+            reasons_of=PLACEMENT_REASONS,
+            error=error,
+            notice=NOTICES.get(notice or ""),
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get(
+        "/placements/{placement_id:int}",
+        name="conference-placement",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE},
+    )
+    async def placement_page(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> Template:
+        try:
+            return await self._placement(ctx, request, placement_id)
+        except DomainError as error:
+            return await refused(request, error)
+
+    async def _decide(
+        self, ctx: Ctx, request: AnyRequest, placement_id: int, *, keep: bool
+    ) -> Template | Redirect:
+        try:
+            if keep:
+                await placement.commit(ctx, placement_id)
+            else:
+                await placement.discard(ctx, placement_id)
+        except DomainError as error:
+            if isinstance(error, Forbidden | NotFound):
+                return await refused(request, error)
+            try:
+                return await self._placement(ctx, request, placement_id, error=error)
+            except DomainError as unreadable:
+                return await refused(request, unreadable)
+        notice = "committed" if keep else "discarded"
+        return Redirect(f"/conferences/placements/{placement_id}?notice={notice}", status_code=303)
+
+    @post(
+        "/placements/{placement_id:int}/commit",
+        name="conference-placement-commit",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def placement_commit(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await self._decide(ctx, request, placement_id, keep=True)
+
+    @post(
+        "/placements/{placement_id:int}/discard",
+        name="conference-placement-discard",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def placement_discard(
+        self, ctx: Ctx, request: AnyRequest, placement_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await self._decide(ctx, request, placement_id, keep=False)

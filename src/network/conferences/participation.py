@@ -12,7 +12,13 @@ from datetime import datetime
 
 from network.audit.services import record
 from network.conferences import schemas
-from network.conferences.access import joining_place, load_session, lock_session, may_manage
+from network.conferences.access import (
+    SeriesRow,
+    joining_place,
+    load_session,
+    lock_session,
+    may_manage,
+)
 from network.conferences.series import session_out
 from network.conferences.tables import ConferenceSession, ConferenceSignup
 from network.db import is_unique_violation
@@ -20,7 +26,34 @@ from network.kernel.context import Context
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 
-__all__ = ("record_attendance", "roster", "sign_up")
+__all__ = ("record_attendance", "roster", "sign_up", "take_seat")
+
+
+async def take_seat(
+    session_id: int,
+    series: SeriesRow,
+    user_id: int | None,
+    municipality_id: int,
+    now: datetime,
+    *,
+    mine: bool = True,
+) -> None:
+    """The one seat rule of a session (sign-up and group placement): lock the session,
+    count its seats, refuse when full or when the person has a seat already. Call it
+    inside the unit of work that records the change."""
+    await lock_session(session_id)
+    taken = await ConferenceSignup.count().where(ConferenceSignup.session == session_id)
+    if taken >= series.capacity:
+        raise Conflict("is full", field="session_id", source="path")
+    try:
+        await ConferenceSignup(
+            session=session_id, user=user_id, municipality=municipality_id, created_at=now
+        ).save()
+    except Exception as error:
+        if is_unique_violation(error):
+            who = "you have" if mine else "the person has"
+            raise Conflict(f"{who} signed up already", field="session_id", source="path") from error
+        raise
 
 
 async def sign_up(
@@ -38,23 +71,13 @@ async def sign_up(
             )
         if row["starts_at"] <= now:
             raise Conflict("has started already", field="session_id", source="path")
-        await lock_session(session_id)
-        taken = await ConferenceSignup.count().where(ConferenceSignup.session == session_id)
-        if taken >= series.capacity:
-            raise Conflict("is full", field="session_id", source="path")
-        try:
-            await ConferenceSignup(
-                session=session_id,
-                user=ctx.principal.user_id,
-                municipality=place[0],
-                created_at=now,
-            ).save()
-        except Exception as error:
-            if is_unique_violation(error):
-                raise Conflict(
-                    "you have signed up already", field="session_id", source="path"
-                ) from error
-            raise
+        if series.by_application:
+            raise Conflict(
+                "is opened by application: apply for a seat instead",
+                field="session_id",
+                source="path",
+            )
+        await take_seat(session_id, series, ctx.principal.user_id, place[0], now)
         await record(
             ctx.actor,
             "conference_signup.create",

@@ -1,5 +1,6 @@
 """API shapes of group case conferences: series, sessions, sign-ups, presented cases,
-recommendations, attendance and the settlement by attendance."""
+recommendations, attendance, the settlement by attendance, applications and group
+placement."""
 
 from __future__ import annotations
 
@@ -12,10 +13,17 @@ from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
 from network.lib.vocab import Cadence
 
 __all__ = (
+    "ApplicationIn",
+    "ApplicationOut",
     "AttendanceIn",
     "CaseIn",
     "CaseOut",
+    "GroupsIn",
     "Place",
+    "PlacementGroup",
+    "PlacementIn",
+    "PlacementLine",
+    "PlacementOut",
     "RecommendationIn",
     "SeriesIn",
     "SeriesOut",
@@ -31,6 +39,7 @@ Topic = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_
 Question = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_TEXT)]
 CaseText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
 Kommunkod = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
 
 
 class SeriesIn(Schema):
@@ -46,6 +55,8 @@ class SeriesIn(Schema):
     mode: Literal["video", "on_site"] = "video"
     capacity: Annotated[int, msgspec.Meta(ge=2, le=100)] = 12
     hub: Id | None = None
+    language: Language = "sv"
+    by_application: bool = False
 
 
 class SessionIn(Schema):
@@ -107,6 +118,10 @@ class SeriesOut(Schema):
     sessions: list[SessionOut]
     may_manage: bool
     may_join: bool
+    language: str = "sv"
+    by_application: bool = False
+    waiting: int = 0  # applications waiting for group placement
+    applied: str | None = None  # the asking user's application status, if any
 
 
 class SignupOut(Schema):
@@ -160,3 +175,96 @@ class SettlementLineOut(Schema):
     hours: float | None
     amount: int | None
     suppressed: bool = False
+
+
+class ApplicationIn(Schema):
+    """An application for a seat in a series' upcoming sessions (a series opened by
+    application, or one whose next session is full): the languages you work in, the
+    preferred first, and how you rank this series among your applications (1 = first)."""
+
+    languages: Annotated[list[Language], msgspec.Meta(min_length=1, max_length=5)] = msgspec.field(
+        default_factory=lambda: ["sv"]
+    )
+    rank: Annotated[int, msgspec.Meta(ge=1, le=20)] = 1
+
+
+class ApplicationOut(Schema):
+    id: int
+    series: int
+    user: int
+    name: str | None
+    municipality: Place
+    languages: list[str]
+    rank: int
+    status: str
+    created_at: datetime
+
+
+class PlacementIn(Schema):
+    """A group-placement round over one or more series (groups) you manage: at most
+    ``max_per_municipality`` from one municipality in a group (default: half its seats)
+    and at least ``min_municipalities`` municipalities in every group that runs."""
+
+    series: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=50)]
+    max_per_municipality: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    min_municipalities: Annotated[int, msgspec.Meta(ge=1, le=10)] = 1
+
+
+class PlacementLine(Schema):
+    """One applicant: the group they are placed in (or none) and why."""
+
+    user: int
+    name: str | None
+    municipality: Place
+    series: int | None
+    reason: str
+    score: int | None
+    parts: dict[str, int] | None
+    km: float | None
+    passed_over: list[int]
+    eligible: int
+
+
+class PlacementGroup(Schema):
+    series: int
+    title: str
+    area: str
+    seats: int  # free in every upcoming session when previewed
+    placed: int
+
+
+class PlacementOut(Schema):
+    id: int
+    status: str
+    series: list[int]
+    max_per_municipality: int | None
+    min_municipalities: int
+    method: str  # "flow" or "cp-sat"
+    solver_status: str  # "optimal" or "feasible"
+    objective: int
+    bound: int
+    gap: float
+    total_score: int
+    applicants: int
+    placed: int
+    groups: list[PlacementGroup]
+    lines: list[PlacementLine]
+    created_at: datetime
+    committed_at: datetime | None
+
+
+class GroupsIn(Schema):
+    """Parallel groups: one series per hub, all of one area and the same served
+    municipalities, opened by application, each with its first session."""
+
+    title: Title
+    area: AreaCode
+    municipalities: Annotated[list[Kommunkod], msgspec.Meta(min_length=1, max_length=60)]
+    hubs: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=20)]
+    start: Instant
+    topic: Topic
+    cadence: Cadence = Cadence.MONTHLY
+    duration_minutes: Annotated[int, msgspec.Meta(ge=30, le=240)] = 90
+    mode: Literal["video", "on_site"] = "video"
+    capacity: Annotated[int, msgspec.Meta(ge=2, le=100)] = 12
+    language: Language = "sv"

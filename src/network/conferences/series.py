@@ -27,6 +27,7 @@ from network.conferences.access import (
     series_rows,
 )
 from network.conferences.tables import (
+    ConferenceApplication,
     ConferenceCase,
     ConferenceSeries,
     ConferenceSession,
@@ -41,7 +42,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import BookingStatus, Cadence
+from network.lib.vocab import ApplicationStatus, BookingStatus, Cadence
 from network.scheduling import STOCKHOLM
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
@@ -116,6 +117,8 @@ async def create_series(ctx: Context, data: schemas.SeriesIn) -> schemas.SeriesO
             duration_minutes=data.duration_minutes,
             mode=data.mode,
             capacity=data.capacity,
+            language=data.language,
+            by_application=data.by_application,
             created_by=ctx.actor.user_id,
             created_at=now,
         )
@@ -180,6 +183,15 @@ async def _series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.Seri
         .order_by(ConferenceSession.starts_at)
     )
     out = await session_out(ctx, list(sessions), {s.id: s.capacity for s in found})
+    waiting: Counter[int] = Counter()
+    applied: dict[int, str] = {}
+    for application in await ConferenceApplication.select(
+        ConferenceApplication.series, ConferenceApplication.user, ConferenceApplication.status
+    ).where(ConferenceApplication.series.is_in([s.id for s in found] or [0])):
+        if application["status"] == ApplicationStatus.WAITING:
+            waiting[application["series"]] += 1
+        if application["user"] == ctx.principal.user_id:
+            applied[application["series"]] = application["status"]
     by_series: dict[int, list[schemas.SessionOut]] = {}
     for session in out:
         by_series.setdefault(session.series, []).append(session)
@@ -201,6 +213,10 @@ async def _series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.Seri
             sessions=by_series.get(s.id, []),
             may_manage=may_manage(ctx.principal, s),
             may_join=joining_place(ctx.principal, s) is not None,
+            language=s.language,
+            by_application=s.by_application,
+            waiting=waiting[s.id] if may_manage(ctx.principal, s) else 0,
+            applied=applied.get(s.id),
         )
         for s in found
     ]

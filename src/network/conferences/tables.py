@@ -1,10 +1,13 @@
 """Group case conferences: a series, the municipalities it serves, its sessions (each
-one a booking in the hub's calendar), sign-ups with attendance, and the de-identified
-cases presented at a session with the hub's recommendation."""
+one a booking in the hub's calendar), sign-ups with attendance, the de-identified
+cases presented at a session with the hub's recommendation, applications to a full
+series (or one opened by application) and the group-placement rounds that place them."""
 
 from __future__ import annotations
 
 from piccolo.columns import (
+    JSON,
+    BigInt,
     Boolean,
     ForeignKey,
     Serial,
@@ -19,11 +22,13 @@ from piccolo.table import Table
 from network.accounts.tables import User
 from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, Municipality
-from network.lib.vocab import Cadence, MeetingMode
+from network.lib.vocab import ApplicationStatus, Cadence, MeetingMode, RoundStatus
 from network.specialists.tables import SpecialistProfile
 
 __all__ = (
+    "ConferenceApplication",
     "ConferenceCase",
+    "ConferencePlacement",
     "ConferenceSeries",
     "ConferenceSession",
     "ConferenceSignup",
@@ -45,6 +50,10 @@ class ConferenceSeries(Table):
     duration_minutes = SmallInt(default=90)
     mode = Varchar(length=16, choices=MeetingMode, default=MeetingMode.VIDEO)
     capacity = SmallInt(default=12)  # seats per session
+    # The language the group works in (ISO 639-1), for group placement.
+    language = Varchar(length=8, default="sv")
+    # Seats are given by group placement (applications), not first come first served.
+    by_application = Boolean(default=False)
     created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
 
@@ -105,3 +114,38 @@ class ConferenceCase(Table):
     recommendation = Text(null=True, default=None)
     recommended_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+
+
+class ConferenceApplication(Table):
+    """A social worker's application for a seat in a series' upcoming sessions, when the
+    series is opened by application or full; group placement answers it."""
+
+    id: Serial
+
+    series = ForeignKey(ConferenceSeries, on_delete=OnDelete.cascade, null=False, index=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
+    municipality = ForeignKey(Municipality, on_delete=OnDelete.restrict, null=False)
+    languages = Varchar(length=64, default="sv")  # ISO 639-1 codes, the preferred first
+    rank = SmallInt(default=1)  # the applicant's order among their applications
+    status = Varchar(
+        length=16, choices=ApplicationStatus, default=ApplicationStatus.WAITING, index=True
+    )
+    created_at = Timestamptz()
+    placed_at = Timestamptz(null=True, default=None)
+
+
+class ConferencePlacement(Table):
+    """A group-placement round over one or more series: its settings, the solution
+    kept as a preview (who goes where and why) until committed or discarded."""
+
+    id: Serial
+
+    status = Varchar(length=16, choices=RoundStatus, default=RoundStatus.PREVIEW, index=True)
+    series = JSON(default="[]")  # the series ids placed into
+    max_per_municipality = SmallInt(null=True, default=None)
+    min_municipalities = SmallInt(default=1)
+    total_score = BigInt(default=0)
+    result = JSON(default="{}")  # method, status, bound, placements, explanations
+    created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz()
+    committed_at = Timestamptz(null=True, default=None)

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from network.accounts.tables import RoleBinding, User
 from network.conferences.tables import (
+    ConferenceApplication,
     ConferenceCase,
     ConferenceSeries,
     ConferenceSession,
@@ -53,7 +54,7 @@ from network.kernel.case_scope import system_transaction
 from network.lib import clock
 from network.lib.clock import STOCKHOLM
 from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
-from network.lib.vocab import BookingStatus, Role
+from network.lib.vocab import ApplicationStatus, BookingStatus, Role
 from network.mentoring.tables import (
     MentoringCohort,
     MentoringProgramme,
@@ -172,6 +173,7 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
             counts = await _write(network, steps, county_ids, municipality_ids, area_ids)
         if FOCUS_AREA in area_ids:
             await _seed_conference(area_ids[FOCUS_AREA])
+            await _seed_applications(area_ids[FOCUS_AREA])
     if isinstance(engine, PostgresEngine):
         # Statistics for the planner now, not when autovacuum comes by: a national
         # seed is tens of thousands of rows in tables that were empty.
@@ -576,6 +578,84 @@ async def _seed_conference(area: int) -> None:
                 recommended_at=end,
                 created_at=start - timedelta(days=3),
             ).save()
+
+
+async def _seed_applications(area: int) -> None:
+    """A second series of the demo hub, opened by application, with one upcoming
+    session of six seats and more applicants than seats (the focus county's social
+    workers, the demo social worker first, some speaking Arabic or Finnish too): the
+    hub and the coordinator find a group placement to preview on first start."""
+    hub = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.home_municipality.as_alias("home"),
+            SpecialistProfile.home_municipality._.county.as_alias("county"),
+        )
+        .where(SpecialistProfile.user._.email == SPECIALIST_EMAIL)
+        .first()
+    )
+    if hub is None:
+        return
+    workers = (
+        await RoleBinding.select(
+            RoleBinding.user, RoleBinding.user._.email.as_alias("email"), RoleBinding.municipality
+        )
+        .where(
+            (RoleBinding.role == Role.SOCIAL_WORKER)
+            & (RoleBinding.municipality._.county == hub["county"])
+        )
+        .order_by(RoleBinding.user)
+    )
+    applicants = sorted(workers, key=lambda r: r["email"] != SOCIAL_WORKER_EMAIL)[:14]
+    if len(applicants) < 8:
+        return
+    now = clock.now()
+    series = ConferenceSeries(
+        title="Hedersrelaterat våld – fördjupningsgrupp",
+        area=area,
+        hub=hub["id"],
+        home_municipality=hub["home"],
+        duration_minutes=90,
+        capacity=6,
+        language="sv",
+        by_application=True,
+        created_at=now - timedelta(days=20),
+    )
+    await series.save()
+    for place in sorted({*(a["municipality"] for a in applicants), hub["home"]}):
+        await SeriesMunicipality(series=series.id, municipality=place).save()
+    today = now.astimezone(STOCKHOLM).date()
+    day = today - timedelta(days=today.weekday() - 3) + timedelta(weeks=3)  # Thursday
+    start = datetime.combine(day, time(9, 5), tzinfo=STOCKHOLM).astimezone(UTC)
+    end = start + timedelta(minutes=90)
+    booking = Booking(
+        specialist=hub["id"],
+        origin_municipality=hub["home"],
+        starts_at=start,
+        ends_at=end,
+        status=BookingStatus.BOOKED,
+        created_at=now,
+    )
+    await booking.save()
+    await ConferenceSession(
+        series=series.id,
+        starts_at=start,
+        ends_at=end,
+        topic="Skyddsplanering och samverkan",
+        booking=booking.id,
+        created_at=now,
+    ).save()
+    for number, person in enumerate(applicants):
+        languages = ("sv,ar", "sv,fi", "ar,sv")[number % 3] if number % 4 == 3 else "sv"
+        await ConferenceApplication(
+            series=series.id,
+            user=person["user"],
+            municipality=person["municipality"],
+            languages=languages,
+            rank=1,
+            status=ApplicationStatus.WAITING,
+            created_at=now - timedelta(days=10 - number % 7),
+        ).save()
 
 
 # --------------------------------------------------------------------------- entry point

@@ -17,6 +17,7 @@ from typing import TypeVar
 __all__ = (
     "ABSENCE_REASON_LABELS",
     "AGREEMENT_SCOPE_LABELS",
+    "APPLICATION_LABELS",
     "ASSIGNMENT_LABELS",
     "CADENCE_LABELS",
     "CONSTRAINT_LABELS",
@@ -34,6 +35,7 @@ __all__ = (
     "URGENCY_LABELS",
     "AbsenceReason",
     "AgreementScope",
+    "ApplicationStatus",
     "AssignmentStatus",
     "AuditOutcome",
     "BookingStatus",
@@ -190,6 +192,15 @@ class NotificationKind(StrEnum):
     ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
     TEST = "test"
     CONFERENCE_ANSWER = "conference.answer"  # the hub's recommendation on a presented case
+    CONFERENCE_PLACED = "conference.placed"  # a seat given by group placement
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application to a case conference series stands."""
+
+    WAITING = "waiting"
+    PLACED = "placed"
+    WITHDRAWN = "withdrawn"
 
 
 class Cadence(StrEnum):
@@ -350,6 +361,17 @@ NOTICE_LABELS = labelled(
         NotificationKind.CONFERENCE_ANSWER: N_(
             "The hub answered the case you presented at a case conference: {area}"
         ),
+        NotificationKind.CONFERENCE_PLACED: N_(
+            "You were given a seat in a case conference group: {area}"
+        ),
+    },
+)
+APPLICATION_LABELS = labelled(
+    ApplicationStatus,
+    {
+        ApplicationStatus.WAITING: N_("Waiting for placement"),
+        ApplicationStatus.PLACED: N_("Given a seat"),
+        ApplicationStatus.WITHDRAWN: N_("Withdrawn"),
     },
 )
 CADENCE_LABELS = labelled(

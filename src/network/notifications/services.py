@@ -58,6 +58,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
     NotificationKind.CONFERENCE_ANSWER: frozenset({"area"}),
+    NotificationKind.CONFERENCE_PLACED: frozenset({"area"}),
 }
 
 

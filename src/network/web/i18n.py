@@ -42,6 +42,7 @@ from network.lib.deidentified import marked_segments
 from network.lib.vocab import (
     ABSENCE_REASON_LABELS,
     AGREEMENT_SCOPE_LABELS,
+    APPLICATION_LABELS,
     ASSIGNMENT_LABELS,
     CADENCE_LABELS,
     CONSTRAINT_LABELS,
@@ -224,6 +225,11 @@ FIELD_LABELS = {
     "object": N_("Object"),
     "since": N_("From"),
     "until": N_("To"),
+    "series": N_("Groups"),
+    "max_per_municipality": N_("At most from one municipality in a group"),
+    "min_municipalities": N_("At least this many municipalities in a group"),
+    "rank": N_("Your order of choice"),
+    "hubs": N_("Hubs"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -445,6 +451,7 @@ class Translator:
             "role_labels": ROLE_LABELS,
             "mode_labels": MODE_LABELS,
             "cadence_labels": CADENCE_LABELS,
+            "application_labels": APPLICATION_LABELS,
             "reason_labels": ABSENCE_REASON_LABELS,
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,

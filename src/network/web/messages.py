@@ -49,6 +49,25 @@ SERVICE_MESSAGES: dict[str, str] = {
         "It is booked already; move that booking instead."
     ),
     "is cancelled already": N_("It is cancelled already."),
+    "is opened by application: apply for a seat instead": N_(
+        "Seats in this series are given by application: apply for a seat instead."
+    ),
+    "has free seats: sign up for a session instead": N_(
+        "There are free seats: sign up for a session instead."
+    ),
+    "has no upcoming session": N_("The series has no upcoming session yet."),
+    "you have a seat already": N_("You have a seat already."),
+    "you have applied already": N_("You have applied already."),
+    "the placement is committed already": N_("The placement is committed already."),
+    "the placement is discarded already": N_("The placement is discarded already."),
+    "lists a series twice": N_("A group is chosen twice."),
+    "lists a language twice": N_("A language is chosen twice."),
+    "seats have changed since the preview: preview the placement again": N_(
+        "Seats have changed since the preview. Make a new preview."
+    ),
+    "applications have changed since the preview: preview the placement again": N_(
+        "Applications have changed since the preview. Make a new preview."
+    ),
     "is taken (booked by someone else just now)": N_(
         "That time was just booked by someone else. Choose another."
     ),
