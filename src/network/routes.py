@@ -46,6 +46,8 @@ from network.specialists.controllers import (
     SpecialistEditController,
 )
 from network.specialists.pages import SpecialistPages
+from network.standing.controllers import StandingController
+from network.standing.pages import StandingPages
 from network.web import STATIC_ROUTER
 from network.web.pages import StartPage
 
@@ -66,6 +68,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     AgreementController,
     MentoringController,
     ConferenceController,
+    StandingController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -87,6 +90,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     AgreementPages,
     MentoringPages,
     ConferencePages,
+    StandingPages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

@@ -28,6 +28,7 @@ from network.scheduling import STOCKHOLM
 from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_bounds, week_load
+from network.standing.occurrences import standing_bookings
 from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
 
@@ -230,6 +231,7 @@ class SpecialistPages(Controller):
             reasons=[r.value for r in AbsenceReason],
             colleagues=[c for c in colleagues if c.id != specialist_id],
             bookings=bookings,
+            standing=await standing_bookings(b.id for b in bookings),
             load=load,
             week=_week_label(monday),
             week_days=[monday + timedelta(days=i) for i in range(7)],
