@@ -41,6 +41,8 @@ DOMAIN_TABLES = {
     "conference_session",
     "conference_signup",
     "conference_case",
+    "standing_series",
+    "standing_occurrence",
     "mentoring_programme",
     "mentoring_request",
     "programme_municipality",

@@ -16,6 +16,9 @@ __all__ = ("StandingController",)
 
 AnyRequest = Request[Any, Any, Any]
 SIGNED_IN = {ACTION_KEY: Action.SIGNED_IN}
+# Proposing, answering, moving and ending hold or free a specialist's time: the
+# booking policy's roles (the use cases then check that one is a party).
+WRITE = {ACTION_KEY: Action.BOOKING_WRITE}
 
 
 class StandingController(Controller):
@@ -28,7 +31,7 @@ class StandingController(Controller):
         each with its next occurrences."""
         return await series.list_series(ctx)
 
-    @post("/", operation_id="proposeStandingSeries", opt=SIGNED_IN)
+    @post("/", operation_id="proposeStandingSeries", opt=WRITE)
     async def propose(
         self, ctx: Ctx, request: AnyRequest, data: JSONBody[schemas.SeriesIn]
     ) -> schemas.SeriesOut:
@@ -42,7 +45,7 @@ class StandingController(Controller):
         """One series with its occurrences from last week on."""
         return await series.get_series(ctx, series_id)
 
-    @post("/{series_id:int}/answer", operation_id="answerStandingSeries", opt=SIGNED_IN)
+    @post("/{series_id:int}/answer", operation_id="answerStandingSeries", opt=WRITE)
     async def answer(
         self,
         ctx: Ctx,
@@ -54,7 +57,7 @@ class StandingController(Controller):
         decline a proposed series."""
         return await series.answer(ctx, series_id, data)
 
-    @post("/{series_id:int}/end", operation_id="endStandingSeries", opt=SIGNED_IN)
+    @post("/{series_id:int}/end", operation_id="endStandingSeries", opt=WRITE)
     async def end(
         self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
     ) -> schemas.SeriesOut:
@@ -64,7 +67,7 @@ class StandingController(Controller):
     @post(
         "/occurrences/{occurrence_id:int}/move",
         operation_id="moveStandingOccurrence",
-        opt=SIGNED_IN,
+        opt=WRITE,
     )
     async def move(
         self,

@@ -7,6 +7,7 @@ Plain HTML forms; every action goes through the same use cases as the API.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ __all__ = ("StandingPages",)
 
 AnyRequest = Request[Any, Any, Any]
 Act = Callable[[Context, dict[str, str]], Awaitable[Any]]
-SIGNED_IN = {ACTION_KEY: Action.SIGNED_IN, FORM_CHECKED: True}
+WRITE = {ACTION_KEY: Action.BOOKING_WRITE, FORM_CHECKED: True}
 # The success banner after a save: ``?notice=<key>`` on the page it leads to.
 NOTICES = {
     "proposed": N_("The standing time is proposed. The other party is told."),
@@ -61,6 +62,8 @@ def _proposal(form: dict[str, str]) -> schemas.SeriesIn:
     data: dict[str, Any] = {
         key: form[key].strip() for key in PROPOSAL_FIELDS if form.get(key, "").strip()
     }
+    if re.fullmatch(r"\d{2}:\d{2}", data.get("start_time", "")):  # a time input's value
+        data["start_time"] += ":00"
     return to_struct(data, schemas.SeriesIn)
 
 
@@ -106,7 +109,7 @@ class StandingPages(Controller):
         """Your standing times with their next meetings, and the form to propose one."""
         return await self._index(ctx, request)
 
-    @post("/", name="standing-propose", opt=SIGNED_IN)
+    @post("/", name="standing-propose", opt=WRITE)
     async def propose(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
         """Propose a standing time; a refusal keeps the form as sent."""
         form = await form_fields(request)
@@ -170,7 +173,7 @@ class StandingPages(Controller):
                 return await refused(request, unreadable)
         return Redirect(f"/standing/{series_id}?notice={notice}", status_code=303)
 
-    @post("/{series_id:int}/answer", name="standing-answer", opt=SIGNED_IN)
+    @post("/{series_id:int}/answer", name="standing-answer", opt=WRITE)
     async def answer(
         self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
     ) -> Template | Redirect:
@@ -185,7 +188,7 @@ class StandingPages(Controller):
             ctx, request, series_id, act, form, "agreed" if agree else "declined"
         )
 
-    @post("/{series_id:int}/end", name="standing-end", opt=SIGNED_IN)
+    @post("/{series_id:int}/end", name="standing-end", opt=WRITE)
     async def end(
         self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
     ) -> Template | Redirect:
@@ -199,7 +202,7 @@ class StandingPages(Controller):
     @post(
         "/{series_id:int}/occurrences/{occurrence_id:int}/move",
         name="standing-move",
-        opt=SIGNED_IN,
+        opt=WRITE,
     )
     async def move(
         self,

@@ -34,7 +34,7 @@ class SeriesIn(Schema):
     specialist and whose mentee is the social worker."""
 
     weekday: Weekday
-    start_time: Annotated[time, msgspec.Meta(description="HH:MM, Stockholm time")]
+    start_time: Annotated[time, msgspec.Meta(description="HH:MM:SS, Stockholm time")]
     first_date: date
     cadence: StandingCadence = StandingCadence.WEEKLY
     duration_minutes: Minutes = 45

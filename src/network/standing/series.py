@@ -107,6 +107,23 @@ def _own_places(principal: Principal, *roles: Role) -> list[str]:
     )
 
 
+async def _places_of(principal: Principal, *roles: Role) -> list[str]:
+    """The kommunkoder where ``principal`` holds one of ``roles``: their municipalities,
+    and every municipality of a county they hold one in."""
+    places = set(_own_places(principal, *roles))
+    counties = sorted(
+        {b.county for b in principal.bindings if b.role in roles and not b.municipality}
+    )
+    if counties:
+        places.update(
+            row["code"]
+            for row in await Municipality.select(Municipality.code).where(
+                Municipality.county._.code.is_in(counties)
+            )
+        )
+    return sorted(places)
+
+
 async def _parties(ctx: Context, data: schemas.SeriesIn) -> tuple[int, int | None, str, bool]:
     """(specialist, social worker, kommunkod, proposed by the specialist) of a
     proposal by ``ctx.principal``, or the refusal naming the field."""
@@ -138,9 +155,11 @@ async def _parties(ctx: Context, data: schemas.SeriesIn) -> tuple[int, int | Non
         return specialist, None, data.municipality, True
     if data.specialist is None:
         raise InvalidInput("name the specialist", field="specialist")
-    coordinator_of = _own_places(principal, Role.COORDINATOR)
-    worker_of = _own_places(principal, Role.SOCIAL_WORKER)
+    coordinator_of = await _places_of(principal, Role.COORDINATOR)
+    worker_of = await _places_of(principal, Role.SOCIAL_WORKER)
     if coordinator_of and data.social_worker != principal.user_id:
+        if data.municipality is None and len(coordinator_of) > 1:
+            raise InvalidInput("name the municipality", field="municipality")
         place = data.municipality or coordinator_of[0]
         if place not in coordinator_of:
             raise Forbidden("you are not a coordinator there", field="municipality")
@@ -506,7 +525,9 @@ def _aware(value: datetime | None) -> datetime | None:
 
 async def list_series(ctx: Context, *, now: datetime | None = None) -> list[schemas.SeriesOut]:
     """The series ``ctx.principal`` is a party of (or, as a coordinator, whose
-    municipality they serve), newest first, each with its next occurrences."""
+    municipality they serve), newest first, each with its next occurrences. Not
+    audited: a series holds no case data, and its meetings show as times only (as
+    free slots and the weekly capacity read them); one series read is."""
     now = now or clock.now()
     principal = ctx.principal
     condition: Any = StandingSeries.proposed_by == principal.user_id
@@ -529,9 +550,6 @@ async def list_series(ctx: Context, *, now: datetime | None = None) -> list[sche
     async with case_work(ctx):
         rows = [r for r in await series_rows(condition) if may_see(principal, r)]
         rows.reverse()
-        await record(
-            ctx.actor, "standing_series.list", "standing_series", None, detail={"count": len(rows)}
-        )
         return await series_out(principal, rows, now, ahead=SHOWN_AHEAD)
 
 
@@ -572,6 +590,7 @@ class ProposalChoices:
 
 
 MAX_CHOICES = 200
+MAX_AGREEMENT_CHECKS = 40
 
 
 async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalChoices:
@@ -610,7 +629,7 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
             social_workers=[Choice(str(w["user"]), f"{w['name']} ({w['place']})") for w in workers],
             municipalities=[Choice(m["code"], m["name"]) for m in names],
         )
-    places = _own_places(principal, Role.COORDINATOR, Role.SOCIAL_WORKER)
+    places = await _places_of(principal, Role.COORDINATOR, Role.SOCIAL_WORKER)
     if not places:
         return ProposalChoices(False, [], [], [])
     counties = await Municipality.select(Municipality.county._.code.as_alias("county")).where(
@@ -620,6 +639,7 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
         await SpecialistProfile.select(
             SpecialistProfile.id,
             SpecialistProfile.user._.display_name.as_alias("name"),
+            SpecialistProfile.home_municipality._.code.as_alias("home_code"),
             SpecialistProfile.home_municipality._.name.as_alias("home"),
         )
         .where(
@@ -631,9 +651,14 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
         .limit(MAX_CHOICES)
     )
     specialists = []
+    checked = 0
     for candidate in candidates:
-        reach = {t.municipality for t in await served_places(candidate["id"], day)}
-        if reach & set(places):
+        serves = candidate["home_code"] in places
+        if not serves and checked < MAX_AGREEMENT_CHECKS:  # one beyond: under an agreement?
+            checked += 1
+            reach = {t.municipality for t in await served_places(candidate["id"], day)}
+            serves = bool(reach & set(places))
+        if serves:
             specialists.append(
                 Choice(str(candidate["id"]), f"{candidate['name']} ({candidate['home']})")
             )
@@ -642,7 +667,7 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
         .where(Municipality.code.is_in(places))
         .order_by(Municipality.name)
     )
-    coordinator_of = _own_places(principal, Role.COORDINATOR)
+    coordinator_of = await _places_of(principal, Role.COORDINATOR)
     colleagues: list[Choice] = []
     if coordinator_of:
         colleagues = [

@@ -252,6 +252,7 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"is listed twice"), N_("Listed twice.")),
     (re.compile(r"is not an interval"), N_("Write times as 08:00-12:00, separated by commas.")),
     (re.compile(r"is not a time of day"), N_("A time of day is between 00:00 and 24:00.")),
+    (re.compile(r"RFC3339 encoded time\b"), N_("A time of day is between 00:00 and 24:00.")),
     (re.compile(r"^unknown (county|kommunkod|area)"), N_("Choose one of the given values.")),
     (
         re.compile(r"only an accepted consultation can be booked"),

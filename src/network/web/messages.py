@@ -95,6 +95,7 @@ SERVICE_MESSAGES: dict[str, str] = {
         "Choose a social worker, or the municipality whose unit you support."
     ),
     "name the specialist": N_("Choose a specialist."),
+    "name the municipality": N_("Choose a municipality."),
     "no agreement lets the specialist serve this municipality": N_(
         "No sharing agreement lets the specialist serve this municipality."
     ),
