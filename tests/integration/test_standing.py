@@ -15,15 +15,18 @@ import pytest
 
 from network.accounts.principals import load_principal
 from network.consultations.tables import Booking
+from network.directory.tables import Municipality
 from network.kernel.context import Context
 from network.lib.errors import Conflict, InvalidInput, NotFound
 from network.lib.vocab import (
     BookingStatus,
+    MentoringStatus,
     NotificationKind,
     OccurrenceOutcome,
     Role,
     StandingStatus,
 )
+from network.mentoring.tables import MentoringProgramme, MentoringRequest, MentorOffer
 from network.notifications.tables import Notification
 from network.scheduling import STOCKHOLM, planned_dates
 from network.specialists.tables import Absence, SpecialistProfile
@@ -391,5 +394,59 @@ def test_proposals_are_checked_against_hours_and_agreements(ids: dict[str, int])
         assert declined.status == StandingStatus.DECLINED
         assert NotificationKind.STANDING_DECLINED in await kinds_told(ids["worker"])
         assert await StandingOccurrence.count() == 0
+
+    asyncio.run(run())
+
+
+def test_a_mentee_books_a_standing_time_from_the_mentors_hours(ids: dict[str, int]) -> None:
+    async def run() -> None:
+        programme = MentoringProgramme(
+            name="Introduktion Östergötland",
+            start_date=date(2026, 1, 1),
+            end_date=date(2030, 12, 31),
+            created_at=datetime.now(UTC),
+        )
+        await programme.save()
+        place = (
+            await Municipality.select(Municipality.id).where(Municipality.code == "0580").first()
+        )
+        assert place is not None
+        offer = MentorOffer(
+            programme=programme.id,
+            user=ids["specialist_user"],
+            municipality=place["id"],
+            created_at=datetime.now(UTC),
+        )
+        await offer.save()
+        pair = MentoringRequest(
+            programme=programme.id,
+            mentee=ids["worker"],
+            status=MentoringStatus.MATCHED,
+            offer=offer.id,
+            created_at=datetime.now(UTC),
+        )
+        await pair.save()
+        open_request = MentoringRequest(
+            programme=programme.id, mentee=ids["far"], created_at=datetime.now(UTC)
+        )
+        await open_request.save()
+
+        worker = await ctx(ids["worker"])
+        with pytest.raises(InvalidInput) as unmatched:
+            await series.propose(worker, proposal(mentoring=open_request.id))
+        assert unmatched.value.field == "mentoring"
+
+        made = await series.propose(worker, proposal(mentoring=pair.id, cadence="fortnightly"))
+        assert made.specialist == ids["specialist"]
+        assert made.social_worker == ids["worker"]
+        assert made.mentoring == pair.id
+        done = await series.answer(
+            await ctx(ids["specialist_user"]), made.id, schemas.AnswerIn(agree=True)
+        )
+        assert [o.on_date for o in done.occurrences] == expected_dates(next_monday(), 2)
+        assert len(await live_bookings(ids["specialist"])) == len(done.occurrences)
+        await StandingSeries.delete(force=True)
+        await MentoringRequest.delete().where(MentoringRequest.programme == programme.id)
+        await MentoringProgramme.delete().where(MentoringProgramme.id == programme.id)
 
     asyncio.run(run())

@@ -54,6 +54,7 @@ PROPOSAL_FIELDS = (
     "mode",
     "first_date",
     "end_date",
+    "mentoring",
 )
 
 
@@ -98,7 +99,7 @@ class StandingPages(Controller):
             weekdays=WEEKDAYS,
             notice=NOTICES.get(notice or ""),
             error=error,
-            form=form or {},
+            form=form or {"mentoring": request.query_params.get("mentoring", "")},
         )
         if error is not None:
             template.status_code = error.status_code

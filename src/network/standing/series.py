@@ -12,9 +12,11 @@ party; every listing is audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from network.accounts.tables import RoleBinding
 from network.audit.services import record
@@ -185,6 +187,32 @@ async def _parties(ctx: Context, data: schemas.SeriesIn) -> tuple[int, int | Non
     return data.specialist, principal.user_id, place, False
 
 
+async def _pair(mentoring: int) -> tuple[int | None, int | None]:
+    """(the mentor's specialist profile, the mentee) of a mentoring pair, if any."""
+    pair = (
+        await MentoringRequest.select(
+            MentoringRequest.mentee, MentoringRequest.offer._.user.as_alias("mentor")
+        )
+        .where(
+            (MentoringRequest.id == mentoring)
+            & (MentoringRequest.status == MentoringStatus.MATCHED)
+        )
+        .first()
+    )
+    if pair is None or pair["mentor"] is None:
+        raise InvalidInput("is not a matched mentoring pair", field="mentoring")
+    profile = (
+        await SpecialistProfile.select(SpecialistProfile.id)
+        .where(SpecialistProfile.user == pair["mentor"])
+        .first()
+    )
+    if profile is None:
+        raise InvalidInput(
+            "the mentor has no specialist profile: no slots to book", field="mentoring"
+        )
+    return int(profile["id"]), pair["mentee"]
+
+
 async def _check_mentoring(mentoring: int, specialist: int, social_worker: int | None) -> None:
     pair = (
         await MentoringRequest.select(
@@ -226,6 +254,13 @@ async def propose(
     ):
         raise InvalidInput("must be on or after the first meeting", field="end_date")
     unit = require_deidentified("unit", data.unit).strip() or None if data.unit else None
+    if data.mentoring is not None:
+        mentor, mentee = await _pair(data.mentoring)
+        data = msgspec.structs.replace(
+            data,
+            specialist=data.specialist or mentor,
+            social_worker=data.social_worker or mentee,
+        )
     if data.social_worker is not None and data.unit is not None:
         raise InvalidInput("a series is with a named social worker or with a unit", field="unit")
     async with case_work(ctx):
@@ -587,15 +622,36 @@ class ProposalChoices:
     specialists: list[Choice]
     social_workers: list[Choice]
     municipalities: list[Choice]
+    mentoring: list[Choice] = field(default_factory=list)
 
 
 MAX_CHOICES = 200
 MAX_AGREEMENT_CHECKS = 40
 
 
+async def _mentoring_choices(principal: Principal) -> list[Choice]:
+    """The matched mentoring pairs ``principal`` is mentor or mentee of whose mentor
+    is a specialist (has slots)."""
+    mentors = SpecialistProfile.select(SpecialistProfile.user)
+    rows = await MentoringRequest.select(
+        MentoringRequest.id,
+        MentoringRequest.mentee._.display_name.as_alias("mentee"),
+        MentoringRequest.offer._.user._.display_name.as_alias("mentor"),
+    ).where(
+        (MentoringRequest.status == MentoringStatus.MATCHED)
+        & (
+            (MentoringRequest.mentee == principal.user_id)
+            | (MentoringRequest.offer._.user == principal.user_id)
+        )
+        & MentoringRequest.offer._.user.is_in(mentors)
+    )
+    return [Choice(str(r["id"]), f"{r['mentor']} · {r['mentee']}") for r in rows]
+
+
 async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalChoices:
     principal = ctx.principal
     day = on or clock.today()
+    pairs = await _mentoring_choices(principal)
     if principal.specialist_id is not None:
         places = sorted(
             {
@@ -628,10 +684,11 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
             specialists=[],
             social_workers=[Choice(str(w["user"]), f"{w['name']} ({w['place']})") for w in workers],
             municipalities=[Choice(m["code"], m["name"]) for m in names],
+            mentoring=pairs,
         )
     places = await _places_of(principal, Role.COORDINATOR, Role.SOCIAL_WORKER)
     if not places:
-        return ProposalChoices(False, [], [], [])
+        return ProposalChoices(False, [], [], [], pairs)
     counties = await Municipality.select(Municipality.county._.code.as_alias("county")).where(
         Municipality.code.is_in(places)
     )
@@ -689,4 +746,5 @@ async def proposal_choices(ctx: Context, *, on: date | None = None) -> ProposalC
         specialists=specialists,
         social_workers=colleagues,
         municipalities=[Choice(m["code"], m["name"]) for m in names],
+        mentoring=pairs,
     )

@@ -96,6 +96,10 @@ SERVICE_MESSAGES: dict[str, str] = {
     ),
     "name the specialist": N_("Choose a specialist."),
     "name the municipality": N_("Choose a municipality."),
+    "is not a matched mentoring pair": N_("Choose one of your mentoring pairs."),
+    "the mentor has no specialist profile: no slots to book": N_(
+        "The mentor is not a specialist here and has no times to book."
+    ),
     "no agreement lets the specialist serve this municipality": N_(
         "No sharing agreement lets the specialist serve this municipality."
     ),
