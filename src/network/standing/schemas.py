@@ -86,6 +86,7 @@ class SeriesOut(Schema):
     duration_minutes: int
     mode: str
     first_date: date
+    first_meeting: date  # the first ``weekday`` on or after ``first_date``
     end_date: date | None
     proposed_by_specialist: bool
     may_answer: bool

@@ -542,6 +542,7 @@ async def series_out(
             duration_minutes=r.duration_minutes,
             mode=r.mode,
             first_date=r.first_date,
+            first_meeting=first_on_weekday(r.first_date, r.weekday),
             end_date=r.end_date,
             proposed_by_specialist=r.by_specialist,
             may_answer=may_answer(principal, r),
