@@ -124,6 +124,15 @@ def test_a_standing_series_through_the_pages_api_week_and_feed(
         follow_redirects=False,
     )
     assert moved.status_code == 303, moved.text
+    past = client.post(
+        f"/standing/{series_id}/occurrences/{occurrences[1]['id']}/move?lang=sv",
+        data={"start": "2020-01-07T10:00"},
+        follow_redirects=False,
+    )
+    assert past.status_code == 409
+    assert 'data-testid="error"' in past.text
+    assert "Datumet har redan varit." in past.text
+    assert 'value="2020-01-07T10:00"' in past.text  # the time typed, kept in its row
     after = client.get(f"/api/v1/standing/{series_id}").json()["occurrences"]
     assert datetime.fromisoformat(after[0]["starts_at"]) == moved_to
     assert after[0]["moved"] is True
