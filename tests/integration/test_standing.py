@@ -29,6 +29,7 @@ from network.lib.vocab import (
 from network.mentoring.tables import MentoringProgramme, MentoringRequest, MentorOffer
 from network.notifications.tables import Notification
 from network.scheduling import STOCKHOLM, planned_dates
+from network.specialists.capacity import week_load
 from network.specialists.tables import Absence, SpecialistProfile
 from network.standing import schemas, series
 from network.standing.occurrences import HORIZON_WEEKS, active_series, refresh
@@ -157,6 +158,8 @@ def test_a_weekly_series_books_real_occurrences(ids: dict[str, int]) -> None:
             datetime.combine(d, time(10), tzinfo=STOCKHOLM) for d in dates
         ]
         assert NotificationKind.STANDING_AGREED in await kinds_told(ids["specialist_user"])
+        load = await week_load([ids["specialist"]], next_monday())  # counted in the budget
+        assert load[ids["specialist"]].used == 1
 
     asyncio.run(run())
 

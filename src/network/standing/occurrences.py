@@ -222,6 +222,11 @@ async def plan_ahead(
     return counts
 
 
+def _utc(moment: datetime) -> datetime:
+    """An instant read back from either engine, as an aware datetime."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 async def _skip_absent(row: SeriesRow, now: datetime) -> int:
     """Cancel the booked future occurrences of ``row`` that an absence now covers,
     telling both parties; how many."""
@@ -235,20 +240,21 @@ async def _skip_absent(row: SeriesRow, now: datetime) -> int:
         & (StandingOccurrence.outcome == OccurrenceOutcome.BOOKED)
         & (StandingOccurrence.booking._.starts_at > now)
     )
+    if not rows:
+        return 0
+    absences = await Absence.select(Absence.starts_at, Absence.ends_at).where(
+        (Absence.specialist == row.specialist) & (Absence.ends_at > now)
+    )
     skipped = 0
     for occurrence in rows:
-        away = await Absence.exists().where(
-            (Absence.specialist == row.specialist)
-            & (Absence.starts_at < occurrence["ends_at"])
-            & (Absence.ends_at > occurrence["starts_at"])
-        )
-        if not away:
+        start, end = _utc(occurrence["starts_at"]), _utc(occurrence["ends_at"])
+        if not any(_utc(a["starts_at"]) < end and _utc(a["ends_at"]) > start for a in absences):
             continue
         await cancel_booking(occurrence["booking"], "the specialist is away", now)
         await StandingOccurrence.update(
             {StandingOccurrence.outcome: OccurrenceOutcome.SKIPPED_ABSENCE}
         ).where(StandingOccurrence.id == occurrence["id"])
-        await tell(row, NotificationKind.STANDING_SKIPPED_ABSENCE, start=occurrence["starts_at"])
+        await tell(row, NotificationKind.STANDING_SKIPPED_ABSENCE, start=start)
         skipped += 1
     return skipped
 
