@@ -151,3 +151,7 @@ def test_a_standing_series_through_the_pages_api_week_and_feed(
     final = client.get(f"/api/v1/standing/{series_id}").json()
     assert final["status"] == "ended"
     assert {o["outcome"] for o in final["occurrences"]} == {"cancelled"}
+    inbox = as_user(SPECIALIST).get("/inbox?lang=sv")
+    assert inbox.status_code == 200
+    assert "En stående stödtid har avslutats" in inbox.text
+    assert "Ett möte i stående stöd har flyttats till" in inbox.text
