@@ -302,6 +302,11 @@ def test_one_occurrence_moves_without_the_series(ids: dict[str, int]) -> None:
         assert first.starts_at not in starts
         assert NotificationKind.STANDING_MOVED in await kinds_told(ids["specialist_user"])
 
+        evening = tuesday.replace(hour=20)  # after the specialist's hours
+        with pytest.raises(InvalidInput) as late:
+            await series.move_occurrence(worker, first.id, schemas.MoveIn(start=evening))
+        assert late.value.field == "start"
+
         # Into an absence: refused, naming the field; the meeting stays where it was.
         wednesday = tuesday + timedelta(days=1)
         await Absence(

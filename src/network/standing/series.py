@@ -466,6 +466,13 @@ async def move_occurrence(
             raise Conflict("is not booked: only a booked meeting is moved", field="occurrence_id")
         if booking["starts_at"] <= now:
             raise Conflict("has taken place already", field="occurrence_id")
+        local = data.start.astimezone(STOCKHOLM)
+        if not await _within_hours(
+            row.specialist, local.weekday(), local.time().replace(tzinfo=None), row.duration_minutes
+        ):
+            raise InvalidInput(
+                "is outside the specialist's weekly hours on that weekday", field="start"
+            )
         await cancel_booking(booking["id"], "moved", now)
         new_id = await book_time(row, data.start, ctx.actor.user_id, now, field="start")
         await StandingOccurrence.update(
