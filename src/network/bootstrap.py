@@ -34,6 +34,7 @@ from network.server.periodic import periodic
 from network.server.redis import make_redis
 from network.server.stores import make_channels, make_store_registry
 from network.settings import Settings, get_settings
+from network.standing.occurrences import refresh as refresh_standing
 
 __all__ = ("Parts", "bind_tables", "build_runtime", "running", "standalone")
 
@@ -109,6 +110,13 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
                 # the same cadence: a pass costs one query unless today's snapshot is due
                 periodic(
                     "coverage-history", settings.followup_interval, runtime.locks, snapshot_if_due
+                ),
+                # standing series: plan to the horizon, skip dates a new absence covers
+                periodic(
+                    "standing-horizon",
+                    settings.followup_interval,
+                    runtime.locks,
+                    lambda: refresh_standing(runtime),
                 ),
             ):
                 yield

@@ -47,6 +47,8 @@ from network.specialists.controllers import (
     SpecialistEditController,
 )
 from network.specialists.pages import SpecialistPages
+from network.standing.controllers import StandingController
+from network.standing.pages import StandingPages
 from network.web import STATIC_ROUTER
 from network.web.pages import StartPage
 
@@ -67,6 +69,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     AgreementController,
     MentoringController,
     ConferenceController,
+    StandingController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -89,6 +92,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     AgreementPages,
     MentoringPages,
     ConferencePages,
+    StandingPages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

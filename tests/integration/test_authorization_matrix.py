@@ -36,6 +36,7 @@ _COHORT = {"name": "K", "start_date": "2026-09-01", "end_date": "2026-12-31"}
 _MEETING = {"held_on": "2026-09-01", "minutes": 30, "themes": ["documentation"]}
 _SERIES = {"title": "T", "area": "no_such_area", "municipalities": ["2161"]}
 _SESSION = {"start": "2030-01-07T10:00:00+01:00", "topic": "T"}
+_STANDING = {"weekday": 0, "start_time": "10:00:00", "first_date": "2030-01-07"}
 # Own place: Ljusdal (2161) in Gävleborg (21); other place: Kiruna (2584) in Norrbotten (25).
 OWN, OTHER = {"municipality": "2161", "county": "21"}, {"municipality": "2584", "county": "25"}
 
@@ -577,6 +578,46 @@ MATRIX.update(
                 "/conferences/sessions/999999/cases/999999/recommendation",
                 EDITORS,
                 form={"recommendation": "R."},
+            )
+        ],
+        # Standing support: anyone signed in lists and reads (their own: 404 here);
+        # proposing, answering, moving and ending are the booking roles'.
+        ("GET", "/api/v1/standing"): [Case("GET", "/api/v1/standing", SIGNED_IN)],
+        ("POST", "/api/v1/standing"): [Case("POST", "/api/v1/standing", BOOKERS, body=_STANDING)],
+        ("GET", "/api/v1/standing/{series_id:int}"): [
+            Case("GET", "/api/v1/standing/999999", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/standing/{series_id:int}/answer"): [
+            Case("POST", "/api/v1/standing/999999/answer", BOOKERS, body={"agree": True})
+        ],
+        ("POST", "/api/v1/standing/{series_id:int}/end"): [
+            Case("POST", "/api/v1/standing/999999/end", BOOKERS)
+        ],
+        ("POST", "/api/v1/standing/occurrences/{occurrence_id:int}/move"): [
+            Case(
+                "POST",
+                "/api/v1/standing/occurrences/999999/move",
+                BOOKERS,
+                body={"start": "2030-01-07T10:00:00+01:00"},
+            )
+        ],
+        ("GET", "/standing"): [Case("GET", "/standing", SIGNED_IN)],
+        ("POST", "/standing"): [
+            Case("POST", "/standing", BOOKERS, form={k: str(v) for k, v in _STANDING.items()})
+        ],
+        ("GET", "/standing/{series_id:int}"): [Case("GET", "/standing/999999", SIGNED_IN)],
+        ("POST", "/standing/{series_id:int}/answer"): [
+            Case("POST", "/standing/999999/answer", BOOKERS, form={"agree": "1"})
+        ],
+        ("POST", "/standing/{series_id:int}/end"): [
+            Case("POST", "/standing/999999/end", BOOKERS, form={})
+        ],
+        ("POST", "/standing/{series_id:int}/occurrences/{occurrence_id:int}/move"): [
+            Case(
+                "POST",
+                "/standing/999999/occurrences/999999/move",
+                BOOKERS,
+                form={"start": "2030-01-07T10:00"},
             )
         ],
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],

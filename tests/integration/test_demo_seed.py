@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from network.accounts.principals import load_principal
 from network.accounts.tables import RoleBinding, User
 from network.consultations.tables import ConsultationRequest
 from network.demo import (
@@ -36,6 +37,8 @@ from network.specialists.tables import (
     SpecialistCompetence,
     SpecialistProfile,
 )
+from network.standing.series import list_series
+from tests.support.context import context_of
 from tests.support.database import migrated_database, using_database
 
 TODAY = date(2026, 11, 23)
@@ -191,3 +194,29 @@ async def test_same_seed_gives_equal_databases(three_dbs: list[str]) -> None:
     assert first == second
     assert len(first["consultation_request"]) == 120
     assert first != other
+
+
+async def test_the_demo_shows_standing_series_to_each_role(fresh_db: str) -> None:
+    await load_reference_data()
+    municipalities, counties, areas = await load_generator_inputs()
+    network = generate_network(municipalities, counties, areas, seed=3, today=TODAY, **SMALL)
+    await seed_demo(network, progress=False)
+
+    seen = {}
+    for email in (
+        "specialist@demo.invalid",
+        "social.worker@demo.invalid",
+        "coordinator@demo.invalid",
+    ):
+        user = await User.select(User.id).where(User.email == email).first()
+        assert user is not None
+        principal = await load_principal(user["id"])
+        assert principal is not None
+        seen[email] = await list_series(context_of(principal))
+    assert len(seen["specialist@demo.invalid"]) == 3
+    assert len(seen["coordinator@demo.invalid"]) == 3
+    mine = seen["social.worker@demo.invalid"]
+    assert sorted(s.status for s in mine) == ["active", "proposed"]
+    assert [s.may_answer for s in mine if s.status == "proposed"] == [True]
+    agreed = next(s for s in mine if s.status == "active")
+    assert any(o.outcome == "booked" and o.starts_at for o in agreed.occurrences)

@@ -43,6 +43,8 @@ DOMAIN_TABLES = {
     "conference_case",
     "conference_application",
     "conference_placement",
+    "standing_series",
+    "standing_occurrence",
     "mentoring_programme",
     "mentoring_request",
     "programme_municipality",

@@ -54,7 +54,13 @@ from network.kernel.case_scope import system_transaction
 from network.lib import clock
 from network.lib.clock import STOCKHOLM
 from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
-from network.lib.vocab import ApplicationStatus, BookingStatus, Role
+from network.lib.vocab import (
+    ApplicationStatus,
+    BookingStatus,
+    Role,
+    StandingCadence,
+    StandingStatus,
+)
 from network.mentoring.tables import (
     MentoringCohort,
     MentoringProgramme,
@@ -67,6 +73,9 @@ from network.specialists.tables import (
     SpecialistCompetence,
     SpecialistProfile,
 )
+from network.standing.access import series_rows
+from network.standing.occurrences import plan_ahead
+from network.standing.tables import StandingSeries
 
 __all__ = ("DemoSeedError", "load_generator_inputs", "seed_demo", "seed_if_empty")
 
@@ -174,6 +183,7 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
         if FOCUS_AREA in area_ids:
             await _seed_conference(area_ids[FOCUS_AREA])
             await _seed_applications(area_ids[FOCUS_AREA])
+        await _seed_standing()
     if isinstance(engine, PostgresEngine):
         # Statistics for the planner now, not when autovacuum comes by: a national
         # seed is tens of thousands of rows in tables that were empty.
@@ -656,6 +666,99 @@ async def _seed_applications(area: int) -> None:
             status=ApplicationStatus.WAITING,
             created_at=now - timedelta(days=10 - number % 7),
         ).save()
+
+
+async def _seed_standing() -> None:
+    """Standing support of the demo specialist: a weekly Monday time with the demo
+    social worker (agreed), a fortnightly Thursday time with a unit of another focus
+    county municipality (proposed by the county's coordinator, agreed), and a Tuesday
+    time the specialist has proposed to the demo social worker, waiting for an answer.
+    The agreed ones are booked for the coming weeks as agreeing in the app does."""
+    specialist = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.user,
+            SpecialistProfile.home_municipality._.county.as_alias("county"),
+        )
+        .where(SpecialistProfile.user._.email == SPECIALIST_EMAIL)
+        .first()
+    )
+    worker = (
+        await RoleBinding.select(RoleBinding.user, RoleBinding.municipality)
+        .where(
+            (RoleBinding.user._.email == SOCIAL_WORKER_EMAIL)
+            & (RoleBinding.role == Role.SOCIAL_WORKER)
+        )
+        .first()
+    )
+    coordinator = (
+        await RoleBinding.select(RoleBinding.user)
+        .where(RoleBinding.role == Role.COORDINATOR)
+        .where(RoleBinding.user._.email == "coordinator@demo.invalid")
+        .first()
+    )
+    if specialist is None or worker is None:
+        return
+    other = (
+        await Municipality.select(Municipality.id)
+        .where(
+            (Municipality.county == specialist["county"])
+            & (Municipality.id != worker["municipality"])
+        )
+        .order_by(Municipality.population)
+        .first()
+    )
+    now = clock.now()
+    today = now.astimezone(STOCKHOLM).date()
+    monday = today - timedelta(days=today.weekday())
+    made = []
+    for fields in (
+        {
+            "social_worker": worker["user"],
+            "municipality": worker["municipality"],
+            "weekday": 0,
+            "start_time": time(9),
+            "status": StandingStatus.ACTIVE,
+            "by_specialist": True,
+            "proposed_by": specialist["user"],
+            "answered_by": worker["user"],
+        },
+        {
+            "social_worker": None,
+            "municipality": other["id"] if other else worker["municipality"],
+            "unit": "Barn och unga, utredning",
+            "weekday": 3,
+            "start_time": time(10),
+            "cadence": StandingCadence.FORTNIGHTLY,
+            "status": StandingStatus.ACTIVE,
+            "by_specialist": False,
+            "proposed_by": coordinator["user"] if coordinator else None,
+            "answered_by": specialist["user"],
+        },
+        {
+            "social_worker": worker["user"],
+            "municipality": worker["municipality"],
+            "weekday": 1,
+            "start_time": time(14),
+            "status": StandingStatus.PROPOSED,
+            "by_specialist": True,
+            "proposed_by": specialist["user"],
+        },
+    ):
+        series = StandingSeries(
+            specialist=specialist["id"],
+            duration_minutes=45,
+            mode="video",
+            first_date=monday + timedelta(weeks=1),
+            created_at=now - timedelta(days=7),
+            answered_at=now - timedelta(days=6) if fields.get("answered_by") else None,
+            **fields,
+        )
+        await series.save()
+        made.append(series.id)
+    for row in await series_rows(StandingSeries.id.is_in(made)):
+        if row.status == StandingStatus.ACTIVE:
+            await plan_ahead(row, user_id=row.answered_by, now=now, strict=False)
 
 
 # --------------------------------------------------------------------------- entry point

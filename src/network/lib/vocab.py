@@ -27,10 +27,13 @@ __all__ = (
     "MODE_LABELS",
     "NOTICE_LABELS",
     "N_",
+    "OCCURRENCE_LABELS",
     "REFERRAL_LABELS",
     "ROLE_LABELS",
     "ROUND_STATUS_LABELS",
     "SPOKEN_LANGUAGES",
+    "STANDING_CADENCE_LABELS",
+    "STANDING_STATUS_LABELS",
     "STATUS_LABELS",
     "URGENCY_LABELS",
     "AbsenceReason",
@@ -47,10 +50,13 @@ __all__ = (
     "MentoringConstraint",
     "MentoringStatus",
     "NotificationKind",
+    "OccurrenceOutcome",
     "Referral",
     "Role",
     "RoundKind",
     "RoundStatus",
+    "StandingCadence",
+    "StandingStatus",
     "Urgency",
     "labelled",
 )
@@ -193,6 +199,14 @@ class NotificationKind(StrEnum):
     TEST = "test"
     CONFERENCE_ANSWER = "conference.answer"  # the hub's recommendation on a presented case
     CONFERENCE_PLACED = "conference.placed"  # a seat given by group placement
+    STANDING_PROPOSED = "standing.proposed"  # a standing series waits for your answer
+    STANDING_AGREED = "standing.agreed"
+    STANDING_DECLINED = "standing.declined"
+    STANDING_ENDED = "standing.ended"
+    STANDING_MOVED = "standing.moved"  # one occurrence moved
+    STANDING_SKIPPED_ABSENCE = "standing.skipped_absence"
+    STANDING_SKIPPED_CLASH = "standing.skipped_clash"
+    STANDING_SKIPPED_CAPACITY = "standing.skipped_capacity"
 
 
 class ApplicationStatus(StrEnum):
@@ -208,6 +222,34 @@ class Cadence(StrEnum):
 
     MONTHLY = "monthly"
     FORTNIGHTLY = "fortnightly"
+
+
+class StandingCadence(StrEnum):
+    """How often a standing support series meets (its own vocabulary: a conference
+    series meets monthly or fortnightly, a standing support time weekly or fortnightly)."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+
+
+class StandingStatus(StrEnum):
+    """A standing series: proposed by one party, agreed (active) or declined by the
+    other, ended by either."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    ENDED = "ended"
+
+
+class OccurrenceOutcome(StrEnum):
+    """What became of one planned date of a standing series."""
+
+    BOOKED = "booked"  # a live booking holds it (moved or not)
+    SKIPPED_ABSENCE = "skipped_absence"  # the specialist is away
+    SKIPPED_CLASH = "skipped_clash"  # the specialist has another meeting then
+    SKIPPED_CAPACITY = "skipped_capacity"  # the week's capacity is used up
+    CANCELLED = "cancelled"  # the series ended before it
 
 
 class Referral(StrEnum):
@@ -364,6 +406,20 @@ NOTICE_LABELS = labelled(
         NotificationKind.CONFERENCE_PLACED: N_(
             "You were given a seat in a case conference group: {area}"
         ),
+        NotificationKind.STANDING_PROPOSED: N_("A standing support time was proposed to you"),
+        NotificationKind.STANDING_AGREED: N_("Your standing support time was agreed"),
+        NotificationKind.STANDING_DECLINED: N_("Your standing support time was declined"),
+        NotificationKind.STANDING_ENDED: N_("A standing support time has ended"),
+        NotificationKind.STANDING_MOVED: N_("A standing support meeting was moved to {start}"),
+        NotificationKind.STANDING_SKIPPED_ABSENCE: N_(
+            "No standing support meeting {start}: the specialist is away"
+        ),
+        NotificationKind.STANDING_SKIPPED_CLASH: N_(
+            "No standing support meeting {start}: the specialist has another meeting then"
+        ),
+        NotificationKind.STANDING_SKIPPED_CAPACITY: N_(
+            "No standing support meeting {start}: the specialist's week is full"
+        ),
     },
 )
 APPLICATION_LABELS = labelled(
@@ -379,6 +435,32 @@ CADENCE_LABELS = labelled(
     {
         Cadence.MONTHLY: N_("Monthly"),
         Cadence.FORTNIGHTLY: N_("Every other week"),
+    },
+)
+STANDING_CADENCE_LABELS = labelled(
+    StandingCadence,
+    {
+        StandingCadence.WEEKLY: N_("Every week"),
+        StandingCadence.FORTNIGHTLY: N_("Every other week"),
+    },
+)
+STANDING_STATUS_LABELS = labelled(
+    StandingStatus,
+    {
+        StandingStatus.PROPOSED: N_("Proposed"),
+        StandingStatus.ACTIVE: N_("Agreed"),
+        StandingStatus.DECLINED: N_("Declined"),
+        StandingStatus.ENDED: N_("Ended"),
+    },
+)
+OCCURRENCE_LABELS = labelled(
+    OccurrenceOutcome,
+    {
+        OccurrenceOutcome.BOOKED: N_("Booked"),
+        OccurrenceOutcome.SKIPPED_ABSENCE: N_("Skipped: the specialist is away"),
+        OccurrenceOutcome.SKIPPED_CLASH: N_("Skipped: another meeting then"),
+        OccurrenceOutcome.SKIPPED_CAPACITY: N_("Skipped: the week is full"),
+        OccurrenceOutcome.CANCELLED: N_("Cancelled"),
     },
 )
 

@@ -59,6 +59,14 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.TEST: frozenset(),
     NotificationKind.CONFERENCE_ANSWER: frozenset({"area"}),
     NotificationKind.CONFERENCE_PLACED: frozenset({"area"}),
+    NotificationKind.STANDING_PROPOSED: frozenset(),
+    NotificationKind.STANDING_AGREED: frozenset(),
+    NotificationKind.STANDING_DECLINED: frozenset(),
+    NotificationKind.STANDING_ENDED: frozenset(),
+    NotificationKind.STANDING_MOVED: frozenset({"start"}),
+    NotificationKind.STANDING_SKIPPED_ABSENCE: frozenset({"start"}),
+    NotificationKind.STANDING_SKIPPED_CLASH: frozenset({"start"}),
+    NotificationKind.STANDING_SKIPPED_CAPACITY: frozenset({"start"}),
 }
 
 

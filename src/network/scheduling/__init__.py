@@ -1,6 +1,7 @@
 """Pure scheduling: a specialist's free slots from weekly hours, date overrides,
 absences, bookings and the weekly capacity (no framework or database imports)."""
 
+from network.scheduling.recurrence import first_on_weekday, local_period, planned_dates
 from network.scheduling.slots import (
     STOCKHOLM,
     Busy,
@@ -20,8 +21,11 @@ __all__ = (
     "DateOverride",
     "SlotRules",
     "WeeklyHours",
+    "first_on_weekday",
     "free_slots",
+    "local_period",
     "next_free_slot",
     "offer_recipient",
+    "planned_dates",
     "used_per_week",
 )

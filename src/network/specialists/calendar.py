@@ -27,6 +27,7 @@ from network.lib.secrets import hash_secret, new_secret
 from network.lib.vocab import BookingStatus
 from network.scheduling.slots import iso_week
 from network.specialists.tables import Absence, CalendarFeed, SpecialistProfile
+from network.standing.tables import StandingOccurrence
 
 __all__ = (
     "FEED_PREFIX",
@@ -222,6 +223,7 @@ async def feed_for_token(
             Booking.mode,
             Booking.meeting_details,
             Booking.request._.area._.name_sv.as_alias("area"),
+            Booking.origin_municipality._.name.as_alias("place"),
         ).where(
             (Booking.specialist == specialist_id)
             & (Booking.status == BookingStatus.BOOKED)
@@ -233,13 +235,24 @@ async def feed_for_token(
         & (Absence.starts_at < end)
         & (Absence.ends_at > start)
     )
+    # Occurrences of standing series: their own summary, one event each (no RRULE).
+    standing = {
+        row["booking"]
+        for row in await StandingOccurrence.select(StandingOccurrence.booking).where(
+            StandingOccurrence.booking.is_in([b["id"] for b in bookings] or [0])
+        )
+    }
     base = base_url.rstrip("/")
     events = [
         FeedEvent(
             uid=f"booking-{b['id']}@specialistnatet",
             start=b["starts_at"],
             end=b["ends_at"],
-            summary=f"Konsultation: {b['area'] or 'möte'} ({_mode(b['mode'])})",
+            summary=(
+                f"Stående stöd / Standing support: {b['place']} ({_mode(b['mode'])})"
+                if b["id"] in standing
+                else f"Konsultation: {b['area'] or 'möte'} ({_mode(b['mode'])})"
+            ),
             location=(
                 f"{_mode(b['mode'])}: {b['meeting_details']}"
                 if b["meeting_details"]

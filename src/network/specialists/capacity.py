@@ -200,6 +200,7 @@ class WeekEntry:
     area_name_en: str | None
     municipality_name: str | None
     meeting_details: str | None = None
+    booking: int | None = None  # the booked meeting's id
 
 
 async def week_entries(specialist_id: int, day: date) -> list[WeekEntry]:
@@ -209,6 +210,7 @@ async def week_entries(specialist_id: int, day: date) -> list[WeekEntry]:
     start, end = week_bounds(day)
     async with system_scope(Booking._meta.db):
         booked = await Booking.select(
+            Booking.id,
             Booking.starts_at,
             Booking.ends_at,
             Booking.request,
@@ -239,6 +241,7 @@ async def week_entries(specialist_id: int, day: date) -> list[WeekEntry]:
             area_name_en=row["area_name_en"],
             municipality_name=row["municipality_name"],
             meeting_details=row["meeting_details"],
+            booking=row["id"],
         )
         for row in booked
     ] + [

@@ -28,6 +28,7 @@ from network.server.links import public_link
 from network.specialists import calendar, editing, schemas, services
 from network.specialists.capacity import week_load
 from network.specialists.week import my_week, time_left, urgency_tag
+from network.standing.occurrences import standing_bookings
 from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
 
@@ -253,6 +254,9 @@ class SpecialistPages(Controller):
             ],
             week_entry_labels=WEEK_ENTRY_LABELS,
             load=week_view.load,
+            standing=await standing_bookings(
+                e.booking for e in week_view.entries if e.booking is not None
+            ),
             week=_week_label(monday),
             week_days=[monday + timedelta(days=i) for i in range(7)],
             previous_week=_week_label(monday - timedelta(days=7)),

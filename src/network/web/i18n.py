@@ -52,10 +52,13 @@ from network.lib.vocab import (
     MODE_LABELS,
     N_,
     NOTICE_LABELS,
+    OCCURRENCE_LABELS,
     REFERRAL_LABELS,
     ROLE_LABELS,
     ROUND_STATUS_LABELS,
     SPOKEN_LANGUAGES,
+    STANDING_CADENCE_LABELS,
+    STANDING_STATUS_LABELS,
     STATUS_LABELS,
     URGENCY_LABELS,
     labelled,
@@ -230,9 +233,28 @@ FIELD_LABELS = {
     "min_municipalities": N_("At least this many municipalities in a group"),
     "rank": N_("Your order of choice"),
     "hubs": N_("Hubs"),
+    "social_worker": N_("Social worker"),
+    "unit": N_("Unit"),
+    "weekday": N_("Weekday"),
+    "start_time": N_("Start time"),
+    "duration_minutes": N_("Length (minutes)"),
+    "cadence": N_("How often"),
+    "first_date": N_("First date"),
+    "mentoring": N_("Mentoring pair"),
+    "occurrence_id": N_("Meeting"),
+    "series_id": N_("Standing time"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"capacity would be exceeded|when the specialist's capacity is used up"),
+        N_("The specialist's weekly capacity is used up that week."),
+    ),
+    (
+        re.compile(r"does not offer \w+ meetings"),
+        N_("The specialist does not offer this kind of meeting."),
+    ),
+    (re.compile(r"only a proposed series is answered"), N_("The proposal is answered already.")),
     (
         re.compile(r"changed meanwhile"),
         N_(
@@ -247,6 +269,7 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"is listed twice"), N_("Listed twice.")),
     (re.compile(r"is not an interval"), N_("Write times as 08:00-12:00, separated by commas.")),
     (re.compile(r"is not a time of day"), N_("A time of day is between 00:00 and 24:00.")),
+    (re.compile(r"RFC3339 encoded time\b"), N_("A time of day is between 00:00 and 24:00.")),
     (re.compile(r"^unknown (county|kommunkod|area)"), N_("Choose one of the given values.")),
     (
         re.compile(r"only an accepted consultation can be booked"),
@@ -478,6 +501,9 @@ class Translator:
             "mentoring_status_labels": MENTORING_STATUS_LABELS,
             "constraint_labels": CONSTRAINT_LABELS,
             "theme_labels": THEME_LABELS,
+            "standing_status_labels": STANDING_STATUS_LABELS,
+            "standing_cadence_labels": STANDING_CADENCE_LABELS,
+            "occurrence_labels": OCCURRENCE_LABELS,
         }
 
 

@@ -124,4 +124,40 @@ SERVICE_MESSAGES: dict[str, str] = {
     "you cannot be your own mentor": N_("You cannot be your own mentor."),
     "you cannot disable yourself": N_("You cannot deactivate your own account."),
     "names no booking": N_("Choose a booking."),
+    # standing support (network.standing)
+    "must be on or after the first meeting": N_(
+        "The last date must be on or after the first meeting."
+    ),
+    "a series is with a named social worker or with a unit": N_(
+        "Choose either a social worker or a unit, not both."
+    ),
+    "is not a social worker of any municipality": N_("Choose a social worker."),
+    "the social worker does not work in this municipality": N_(
+        "The social worker does not work in this municipality."
+    ),
+    "name the social worker, or the municipality whose unit you support": N_(
+        "Choose a social worker, or the municipality whose unit you support."
+    ),
+    "name the specialist": N_("Choose a specialist."),
+    "name the municipality": N_("Choose a municipality."),
+    "is not a matched mentoring pair": N_("Choose one of your mentoring pairs."),
+    "the mentor has no specialist profile: no slots to book": N_(
+        "The mentor is not a specialist here and has no times to book."
+    ),
+    "no agreement lets the specialist serve this municipality": N_(
+        "No sharing agreement lets the specialist serve this municipality."
+    ),
+    "is outside the specialist's weekly hours on that weekday": N_(
+        "The time is outside the specialist's weekly hours on that weekday."
+    ),
+    "is not a mentoring pair of this specialist (mentor) and social worker (mentee)": N_(
+        "This is not a mentoring pair of the specialist and the social worker."
+    ),
+    "falls in the specialist's absence": N_("The specialist is away then."),
+    "is taken (or too close to another meeting)": N_(
+        "The specialist has another meeting then (or too close to it)."
+    ),
+    "is not booked: only a booked meeting is moved": N_("Only a booked meeting can be moved."),
+    "has taken place already": N_("The meeting has taken place already."),
+    "give a date and a time": N_("Enter a date and a time."),
 }

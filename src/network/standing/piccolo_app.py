@@ -1,0 +1,21 @@
+"""Piccolo app: standing support series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations" / "standing"
+
+APP_CONFIG = AppConfig(
+    app_name="standing",
+    migrations_folder_path=str(MIGRATIONS),
+    table_classes=table_finder(modules=["network.standing.tables"], exclude_imported=True),
+    migration_dependencies=[
+        "network.consultations.piccolo_app",
+        "network.specialists.piccolo_app",
+        "network.mentoring.piccolo_app",
+    ],
+    commands=[],
+)
