@@ -74,9 +74,27 @@ def test_analyst_reads_the_map_and_the_recommendations(browser: Any, server_url:
         page.locator("[data-testid=act-form] button").click()
         page.wait_for_load_state()
         assert "kind=agreements" in page.url
-        picks = page.locator("[data-testid=picks] li")
+        picks = page.locator("[data-testid=step]")
         assert 1 <= picks.count() <= 2
         assert page.locator("[data-testid=act-covered]").inner_text().strip() != "0"
+        # New specialists, demand weighed heavily: each municipality at most once, each
+        # step with its reasons in Swedish and its areas.
+        page.locator("[data-testid=act-kind]").select_option("specialists")
+        page.locator("[data-testid=act-k]").fill("4")
+        page.locator("[data-testid=act-demand-weight]").select_option("3")
+        page.locator("[data-testid=act-form] button").click()
+        page.wait_for_load_state()
+        assert "demand_weight=3" in page.url
+        places = page.locator("[data-testid=step-place]").all_inner_texts()
+        assert len(places) == 4 == len(set(places))
+        reasons = page.locator("[data-testid=step-reasons]").first.inner_text()
+        assert "invånare" in reasons
+        uncovered = int(
+            "".join(
+                c for c in page.locator("[data-testid=act-uncovered]").inner_text() if c.isdigit()
+            )
+        )
+        assert uncovered <= 472_446  # all of Östergötland, each municipality once
         page.locator("[data-testid=tab-weak]").click()
         page.wait_for_load_state()
         assert page.locator("h1").inner_text().startswith("Svaga punkter")

@@ -268,6 +268,41 @@ def test_where_to_act(client: TestClient[Litestar]) -> None:
     )
 
 
+def test_recommendations_count_people_once_and_name_each_place_once(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, ANALYST)
+    rows = client.get("/api/v1/coverage", params={"county": "23"}).json()
+    population = {r["municipality"]: r["population"] for r in rows}
+    lacking = {r["municipality"] for r in rows if r["status"] == "none"}
+    response = client.get(
+        "/api/v1/coverage/recommendations",
+        params={"county": "23", "kind": "specialists", "k": "5", "demand_weight": "2"},
+    )
+    assert response.status_code == 200, response.text
+    found = response.json()
+    # each municipality once, however many areas it lacks (not summed over areas)
+    assert found["uncovered_population"] == sum(population[m] for m in lacking)
+    assert found["uncovered_population"] <= sum(population.values())
+    by_area = {a["area"]: a["population"] for a in found["uncovered_by_area"]}
+    assert sum(by_area.values()) > found["uncovered_population"]  # the old, summed figure
+    places = [p["municipality"] for p in found["picks"]]
+    assert len(places) == 5 == len(set(places))  # no municipality recommended twice
+    assert found["demand_weight"] == 2
+    assert found["fragility_weight"] == 1
+    first = found["picks"][0]
+    assert len(first["areas"]) > 1
+    assert first["population"] == sum(population[m] for m in first["municipalities"])
+    assert first["reasons"][0]["kind"] == "reach"
+    assert "invånare" in first["reasons"][0]["text"]
+    assert found["covered_by_picks"] == sum(
+        population[m] for m in {m for p in found["picks"] for m in p["municipalities"]}
+    )
+    refused = client.get("/api/v1/coverage/recommendations", params={"fragility_weight": "4"})
+    assert refused.status_code == 400
+    assert "fragility_weight" in refused.text
+
+
 def test_weak_points(client: TestClient[Litestar]) -> None:
     sign_in(client, ANALYST)
     response = client.get("/api/v1/coverage/weak-points", params={"county": "23", "area": DV})

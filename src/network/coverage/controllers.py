@@ -12,13 +12,23 @@ from litestar.params import JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import exports, outcomes, schemas, services, workforce
+from network.coverage.reasons import reason_text
+from network.directory.services import list_areas
 from network.graph.coverage import Service
 from network.graph.outcomes import MEASURES, OutcomeRow
+from network.graph.placement import MAX_WEIGHT, Weights
 from network.graph.resilience import Dependence
 from network.kernel.policy import Action
 from network.lib.errors import InvalidInput
+from network.web.i18n import translator
 
-__all__ = ("CoverageController", "WorkforceController", "outcome_row_out", "report_out")
+__all__ = (
+    "CoverageController",
+    "WorkforceController",
+    "outcome_row_out",
+    "recommendation_out",
+    "report_out",
+)
 
 AnyRequest = Request[Any, Any, Any]
 County = Annotated[str | None, QueryParameter(pattern=r"^\d{2}$", description="county code")]
@@ -67,6 +77,70 @@ def _dependence(found: Dependence, names: dict[int, str]) -> schemas.DependenceO
         municipalities=list(found.municipalities),
         areas=list(found.areas),
         population=found.population,
+    )
+
+
+async def recommendation_out(
+    found: services.Recommendation, names: dict[str, str]
+) -> schemas.RecommendationOut:
+    """The recommendation as the API gives it, the reasons in Swedish."""
+    words = translator("sv")
+    areas = {a.code: a.name_sv for a in await list_areas()}
+    return schemas.RecommendationOut(
+        kind=found.kind,  # type: ignore[arg-type]
+        k=found.k,
+        demand_weight=found.weights.demand,
+        fragility_weight=found.weights.fragility,
+        uncovered_population=found.uncovered_population,
+        uncovered_by_area=[
+            schemas.UncoveredAreaOut(area=a, municipalities=n, population=p)
+            for a, n, p in found.uncovered_by_area
+        ],
+        covered_by_picks=found.people_reached,
+        score=found.score,
+        exact_optimum=found.exact_total,
+        candidates=found.candidates,
+        picks=[
+            schemas.PickOut(
+                action=step.pick.candidate.action.value,
+                areas=list(step.pick.candidate.areas),
+                municipality=step.pick.candidate.municipality,
+                partner=step.pick.candidate.partner,
+                county=step.pick.candidate.county,
+                distance_km=(
+                    round(step.pick.candidate.distance_km, 1)
+                    if step.pick.candidate.distance_km is not None
+                    else None
+                ),
+                gain=step.pick.gain,
+                population=step.people,
+                municipalities=list(step.municipalities),
+                by_area=[
+                    schemas.AreaGainOut(
+                        area=g.area, municipalities=list(g.municipalities), population=g.people
+                    )
+                    for g in step.by_area
+                ],
+                newly_covered=[list(c) for c in step.pick.newly_covered],
+                reasons=[
+                    schemas.ReasonOut(
+                        kind=r.kind,  # type: ignore[arg-type]
+                        text=reason_text(words.gettext, words.number, areas, names, r),
+                        municipality=r.municipality,
+                        area=r.area,
+                        population=r.people,
+                        count=r.count,
+                        unplaced=r.unplaced,
+                        days=r.days,
+                        new_share=r.new_share,
+                        turnover=r.turnover,
+                        year=r.year,
+                    )
+                    for r in step.reasons
+                ],
+            )
+            for step in found.steps
+        ],
     )
 
 
@@ -184,12 +258,28 @@ class CoverageController(Controller):
                 description="new specialists, or new sharing agreements",
             ),
         ] = "specialists",
-        k: Annotated[int, QueryParameter(ge=1, le=20, description="how many")] = 3,
+        k: Annotated[int, QueryParameter(ge=1, le=20, description="how many places")] = 3,
+        demand_weight: Annotated[
+            int,
+            QueryParameter(
+                ge=0, le=MAX_WEIGHT, description="how much demand raises a gap's weight (0–3)"
+            ),
+        ] = 1,
+        fragility_weight: Annotated[
+            int,
+            QueryParameter(
+                ge=0,
+                le=MAX_WEIGHT,
+                description="how much new staff and turnover raise a gap's weight (0–3)",
+            ),
+        ] = 1,
     ) -> schemas.RecommendationOut:
-        """Where to act: the ``k`` new specialists (municipality + area) or sharing
-        agreements that would cover the most uncovered population in your scope, by
-        greedy maximum coverage (within 1 − 1/e of the best), with the exact optimum
-        alongside when the instance is small enough to solve."""
+        """Where to act: the ``k`` places (a municipality for new specialists, a pair or a
+        county for new agreements), each once with every area it would close, whose
+        gaps weigh the most in your scope: inhabitants × (1 + demand weight × demand +
+        fragility weight × fragility). Greedy maximum coverage (within 1 − 1/e of the
+        best), the exact optimum alongside when small enough; each pick's reasons in
+        Swedish with their figures."""
         found = await services.recommend(
             ctx,
             county=county,
@@ -197,32 +287,10 @@ class CoverageController(Controller):
             kind=kind,
             k=k,
             service=service,
+            weights=Weights(demand=demand_weight, fragility=fragility_weight),
         )
-        return schemas.RecommendationOut(
-            kind=found.kind,  # type: ignore[arg-type]
-            k=found.k,
-            uncovered_population=found.uncovered_population,
-            covered_by_picks=sum(p.gain for p in found.picks),
-            exact_optimum=found.exact_total,
-            candidates=found.candidates,
-            picks=[
-                schemas.PickOut(
-                    action=p.candidate.action.value,
-                    areas=list(p.candidate.areas),
-                    municipality=p.candidate.municipality,
-                    partner=p.candidate.partner,
-                    county=p.candidate.county,
-                    distance_km=(
-                        round(p.candidate.distance_km, 1)
-                        if p.candidate.distance_km is not None
-                        else None
-                    ),
-                    gain=p.gain,
-                    newly_covered=[list(c) for c in p.newly_covered],
-                )
-                for p in found.picks
-            ],
-        )
+        where = await services.places_for(ctx.principal)
+        return await recommendation_out(found, where.names)
 
     @get("/weak-points", operation_id="getCoverageWeakPoints")
     async def get_weak_points(

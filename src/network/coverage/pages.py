@@ -14,19 +14,21 @@ from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import outcomes, services, workforce
+from network.coverage.reasons import step_reasons
 from network.coverage.schemas import WorkforceIn
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
 from network.graph.outcomes import MEASURES
+from network.graph.placement import MAX_WEIGHT, Weights
 from network.kernel.policy import Action, Target, decide
 from network.lib.clock import today
 from network.lib.errors import DomainError, InvalidInput
 from network.web.forms import refused, to_struct
 from network.web.render import render
 
-__all__ = ("CoveragePages", "bars")
+__all__ = ("CoveragePages", "area_names", "bars")
 
 AnyRequest = Request[Any, Any, Any]
 Text = Annotated[str | None, QueryParameter(max_length=48)]
@@ -63,6 +65,14 @@ def _scope(common: dict[str, Any]) -> dict[str, Any]:
         "county": common["county"],
         "area": common["area"],
         "service": common["service"],
+    }
+
+
+def area_names(areas: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Area code → name, per language."""
+    return {
+        "sv": {code: a.name_sv for code, a in areas.items()},
+        "en": {code: a.name_en for code, a in areas.items()},
     }
 
 
@@ -192,12 +202,18 @@ class CoveragePages(Controller):
         area: Text = None,
         kind: Text = None,
         k: Annotated[int, QueryParameter(ge=1, le=20)] = 3,
+        demand_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+        fragility_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
     ) -> Template:
-        """Where to act: the recommender's answer for new specialists or agreements."""
+        """Where to act: the recommender's answer for new specialists or agreements,
+        gaps weighed by demand and the workforce's fragility, with each step's reasons."""
         chosen_kind = kind if kind in ("specialists", "agreements") else "specialists"
+        weights = Weights(demand=demand_weight, fragility=fragility_weight)
         try:
             common = await self._common(ctx, request, county, area)
-            found = await services.recommend(ctx, **_scope(common), kind=chosen_kind, k=k)
+            found = await services.recommend(
+                ctx, **_scope(common), kind=chosen_kind, k=k, weights=weights
+            )
         except DomainError as error:
             return await refused(request, error)
         where = await services.places_for(ctx.principal)
@@ -207,9 +223,12 @@ class CoveragePages(Controller):
             **common,
             kind=chosen_kind,
             k=k,
+            weights=weights,
+            weight_levels=range(MAX_WEIGHT + 1),
             found=found,
             names=where.names,
-            covered=sum(p.gain for p in found.picks),
+            area_names=area_names(common["areas"]),
+            step_reasons=step_reasons,
             query=lambda **changes: self._query(common, **changes),
         )
 
