@@ -184,12 +184,14 @@ class CoveragePages(Controller):
             (r for r in report.rows if not r.cell.covered),
             key=lambda r: (-r.cell.population, r.cell.municipality, r.cell.area),
         )
+        staff = await services.fragility_of(frozenset(r.cell.municipality for r in uncovered))
         return await render(
             request,
             "coverage/gaps.html.j2",
             **common,
             report=report,
             uncovered=uncovered,
+            staff=staff,
             query=lambda **changes: self._query(common, **changes),
         )
 

@@ -23,6 +23,22 @@ def reason_text(
     reason: Reason,
 ) -> str:
     """One reason as a sentence in the language of ``gettext``."""
+    text = _sentence(gettext, number, area_names, place_names, reason)
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(
+    gettext: Callable[[str], str],
+    number: Callable[[float], str],
+    area_names: Mapping[str, str],
+    place_names: Mapping[str, str],
+    reason: Reason,
+) -> str:
+    if reason.kind == "reach" and reason.municipality is not None:
+        return gettext("gives %(people)s inhabitants of %(place)s a specialist within reach") % {
+            "people": number(reason.people or 0),
+            "place": place_names.get(reason.municipality, reason.municipality),
+        }
     if reason.kind == "reach":
         return gettext(
             "gives %(people)s inhabitants in %(count)s municipalities a specialist within reach"
@@ -63,5 +79,4 @@ def step_reasons(
     step: Step,
 ) -> list[str]:
     """Every reason of ``step``, most telling first, each a sentence."""
-    found = [reason_text(gettext, number, area_names, place_names, r) for r in step.reasons]
-    return [text[:1].upper() + text[1:] for text in found]
+    return [reason_text(gettext, number, area_names, place_names, r) for r in step.reasons]

@@ -472,7 +472,8 @@ def steps(
             AreaGain(a, tuple(ms), sum(population.get(m, 0) for m in ms))
             for a, ms in sorted(areas.items())
         )
-        reasons = [Reason("reach", people=people, count=len(places))]
+        alone = places[0] if len(places) == 1 else None
+        reasons = [Reason("reach", municipality=alone, people=people, count=len(places))]
         # Only figures shown elsewhere (not suppressed) are added up, so nothing said
         # here lets a small number be worked out.
         shown = [pressure[c] for c in pick.newly_covered if c in pressure]
