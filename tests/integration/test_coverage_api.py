@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 
 from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest
@@ -131,17 +132,24 @@ def test_statuses_providers_supply_and_demand(client: TestClient[Litestar]) -> N
     assert provider["name"] == "Östersund"
     assert provider["agreements"] == [IDS["county_deal"]]
     assert rows[RAGUNDA]["supply_hours"] == 20.0
-    # demand: six requests, one unplaced (suppressed), median 4 days to a meeting
-    assert rows[OSTERSUND]["requests"] == 6
-    assert rows[OSTERSUND]["unplaced"] is None
-    assert rows[OSTERSUND]["median_days_to_meeting"] == 4.0
-    population = rows[OSTERSUND]["population"]
-    assert rows[OSTERSUND]["requests_per_10k"] == round(6 / population * 10_000, 2)  # type: ignore[operator]
-    # two requests from Ragunda are not shown, nor anything from them
+    # demand: two requests from Ragunda are not shown, nor anything from them; and
+    # Östersund's six are hidden with them, since the county's 8 (the monthly trends
+    # add up to it) less 6 would give Ragunda's 2 (differencing)
     assert rows[RAGUNDA]["suppressed"] is True
     assert rows[RAGUNDA]["requests"] is None
     assert rows[RAGUNDA]["median_days_to_meeting"] is None
+    assert rows[OSTERSUND]["requests"] is None
+    assert rows[OSTERSUND]["unplaced"] is None
+    assert rows[OSTERSUND]["median_days_to_meeting"] is None
+    assert rows[OSTERSUND]["requests_per_10k"] is None
     assert rows[ARE]["requests"] == 0
+    trend = client.get(
+        "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "12"}
+    ).json()
+    shown = sum(r["requests"] or 0 for r in rows.values())  # type: ignore[misc]
+    total = sum(p["requests"] or 0 for p in trend)
+    assert total == 8
+    assert total - shown >= 5  # what the trends' total less the shown counts leaves
 
 
 def test_co_handling_counts_only_agreements_that_allow_it(client: TestClient[Litestar]) -> None:
@@ -168,8 +176,9 @@ def test_csv_and_geojson_exports_parse_back(client: TestClient[Litestar]) -> Non
     rows = {r["municipality"]: r for r in csv.DictReader(io.StringIO(response.text))}
     assert set(rows) == {OSTERSUND, ARE, KROKOM, RAGUNDA, "2305", "2313", "2326", "2361"}
     assert rows[OSTERSUND]["status"] == "local"
-    assert rows[OSTERSUND]["requests"] == "6"
+    assert rows[OSTERSUND]["requests"] == ""  # hidden with Ragunda's (differencing)
     assert rows[RAGUNDA]["requests"] == ""  # suppressed
+    assert all(r["municipality_name"] for r in rows.values())
     assert rows[RAGUNDA]["suppressed"] == "true"
     assert rows[RAGUNDA]["providers"] == OSTERSUND
 
@@ -187,9 +196,39 @@ def test_csv_and_geojson_exports_parse_back(client: TestClient[Litestar]) -> Non
     assert features[OSTERSUND]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert features[OSTERSUND]["properties"]["status"] == "local"
     assert features[RAGUNDA]["properties"]["requests"] is None
+    assert all(f["properties"]["municipality_name"] for f in features.values())
     assert client.get("/api/v1/coverage", params={"county": "23", "format": "csv"}).text.count(
         "\r\n"
     ) == 1 + 8 * len(client.get("/api/v1/areas").json())
+
+    # Swedish CSV: semicolons, decimal commas, the same rows and suppression
+    swedish = client.get(
+        "/api/v1/coverage", params={"county": "23", "area": DV, "format": "csv", "dialect": "sv"}
+    )
+    assert swedish.status_code == 200
+    text = swedish.text.removeprefix("\ufeff")
+    found = {r["municipality"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert found.keys() == rows.keys()
+    assert found[RAGUNDA]["supply_hours"] == "20,0"
+    assert found[OSTERSUND]["requests"] == found[RAGUNDA]["requests"] == ""
+    assert found[RAGUNDA]["municipality_name"] == "Ragunda"
+
+    # XLSX: the same rows, suppressed figures as empty cells, a sheet of column notes
+    book = client.get("/api/v1/coverage", params={"county": "23", "area": DV, "format": "xlsx"})
+    assert book.status_code == 200
+    assert book.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheets = load_workbook(io.BytesIO(book.content), read_only=True)
+    header, *lines = [list(r) for r in sheets["Täckning"].iter_rows(values_only=True)]
+    table = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert table.keys() == rows.keys()
+    assert table[RAGUNDA]["municipality_name"] == "Ragunda"
+    assert table[RAGUNDA]["supply_hours"] == 20.0
+    assert table[RAGUNDA]["requests"] is None
+    assert table[OSTERSUND]["requests"] is None
+    notes = [r[0] for r in sheets["Kolumner"].iter_rows(values_only=True)]
+    assert "municipality" in notes
 
 
 def test_scope_and_refusals(client: TestClient[Litestar]) -> None:

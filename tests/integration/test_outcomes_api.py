@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from network.audit.tables import AuditEvent
@@ -207,6 +208,34 @@ def test_the_csv_exports_keep_the_suppression_and_name_every_municipality(
     assert by_hbv[NASSJO]["risk_changed"] == ""
     assert by_hbv[JONKOPING]["risk_changed"] == ""
     assert by_hbv[JONKOPING]["area"] == HBV
+
+
+def test_the_xlsx_export_keeps_the_suppression_differencing_included(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, ANALYST)
+    response = client.get("/api/v1/coverage/outcomes/export.xlsx", params={"county": "06"})
+    assert response.status_code == 200, response.text
+    assert "outcomes-06-all-" in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    header, *lines = [list(r) for r in book["Utfall"].iter_rows(values_only=True)]
+    rows = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert len(rows) == 13  # every municipality, code and name in every row
+    assert all(r["municipality_name"] and r["county_name"] for r in rows.values())
+    assert rows[JONKOPING]["responses"] == 12
+    assert rows[JONKOPING]["response_rate"] == 0.857
+    assert rows[JONKOPING]["helpful"] is None  # 10 of 12 would tell of 2
+    assert rows[ANEBY]["responses"] is None  # 2
+    assert rows[NASSJO]["responses"] is None  # else 21 − 12 gives Aneby's 2
+    assert rows[ANEBY]["suppressed"] == "true"
+    api = _by(client, "municipality")
+    for code, row in rows.items():
+        for column in ("due", "responses", "risk_changed", "helpful", "placement_avoided"):
+            assert row[column] == api[code][column], (code, column)
+            assert row[column] is None or not 0 < row[column] < 5, (code, column)
+    notes = {r[0]: r[1] for r in book["Kolumner"].iter_rows(values_only=True) if r[0]}
+    assert "kommunkod" in notes["municipality"]
+    assert any(str(k).startswith("Källa: avslutsenkäterna") for k in notes)
 
 
 def test_the_page_shows_the_same_suppressed_figures(client: TestClient[Litestar]) -> None:

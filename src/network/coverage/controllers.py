@@ -19,7 +19,9 @@ from network.graph.outcomes import MEASURES, OutcomeRow
 from network.graph.placement import MAX_WEIGHT, Weights
 from network.graph.resilience import Dependence
 from network.kernel.policy import Action
+from network.lib.clock import today
 from network.lib.errors import InvalidInput
+from network.lib.xlsx import XLSX
 from network.web.i18n import translator
 
 __all__ = (
@@ -44,8 +46,8 @@ Format = Annotated[
     str | None,
     QueryParameter(
         name="format",
-        pattern=r"^(json|csv|geojson)$",
-        description="instead of the Accept header: json, csv or geojson",
+        pattern=r"^(json|csv|geojson|xlsx)$",
+        description="instead of the Accept header: json, csv, geojson or xlsx",
     ),
 ]
 GEOJSON = "application/geo+json"
@@ -67,6 +69,8 @@ def _format(request: AnyRequest, explicit: str | None) -> str:
         return "geojson"
     if "text/csv" in accept:
         return "csv"
+    if XLSX in accept:
+        return "xlsx"
     return "json"
 
 
@@ -192,12 +196,15 @@ class CoverageController(Controller):
         service: ServiceParam = Service.CONSULTATION,
         months: Months = 12,
         format_: Format = None,
+        dialect: Dialect = "standard",
     ) -> Response[list[schemas.CoverageOut]]:
         """Coverage per municipality × area in your scope: local, shared (and by whom)
         or none; supply in specialist hours a week; demand over the last ``months``
         (requests, per 10,000 inhabitants, unplaced, median days to a meeting), with
-        counts of 1–4 suppressed. ``Accept: text/csv`` or ``application/geo+json``
-        (or ``format=``) for exports."""
+        counts of 1–4 suppressed. ``Accept: text/csv``, ``application/geo+json`` or
+        the XLSX type (or ``format=csv|geojson|xlsx``) for exports; ``dialect=sv`` for
+        a CSV with semicolons and decimal commas. Every row names the municipality's
+        code and name (the columns: docs/api.md)."""
         report = await services.report(
             ctx,
             county=county,
@@ -209,9 +216,15 @@ class CoverageController(Controller):
         name = f"coverage-{county or 'all'}-{area or 'all'}-{report.day.isoformat()}"
         if chosen == "csv":
             return Response(
-                exports.to_csv(report),  # type: ignore[arg-type]
+                exports.to_csv(report, dialect=dialect),  # type: ignore[arg-type]
                 media_type="text/csv",
                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        if chosen == "xlsx":
+            return Response(
+                exports.coverage_xlsx(report),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
             )
         if chosen == "geojson":
             shapes = await services.boundaries(
@@ -388,6 +401,28 @@ class CoverageController(Controller):
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
 
+    @get("/outcomes/export.xlsx", operation_id="exportOutcomesXlsx", media_type=XLSX)
+    async def export_outcomes_xlsx(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        year: Year = None,
+    ) -> Response[bytes]:
+        """The outcome report per municipality as an XLSX workbook: the same rows as
+        the CSV (suppressed figures empty), and a sheet naming the columns, the source
+        and the date."""
+        found = await outcomes.outcomes(
+            ctx, by=outcomes.Dimension.MUNICIPALITY, county=county, area=area, year=year
+        )
+        name = f"outcomes-{county or 'all'}-{area or 'all'}-{found.year}"
+        return Response(
+            exports.outcomes_xlsx(found),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+
 
 class WorkforceController(Controller):
     path = "/api/v1/workforce"
@@ -401,20 +436,26 @@ class WorkforceController(Controller):
         county: County = None,
         year: Year = None,
         format_: Annotated[
-            str | None, QueryParameter(name="format", pattern=r"^(json|csv)$")
+            str | None, QueryParameter(name="format", pattern=r"^(json|csv|xlsx)$")
         ] = None,
         dialect: Dialect = "standard",
     ) -> Response[list[schemas.WorkforceOut]]:
         """Workforce indicators of child and youth social care per municipality and
         year in your scope (``synthetic``: the demo's made-up figures);
-        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) in the
-        import layout, with the municipality's name."""
+        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) or
+        ``format=xlsx`` in the import layout, with the municipality's name."""
         rows = await workforce.list_workforce(ctx, county=county, year=year)
         if format_ == "csv":
             return Response(
                 exports.workforce_csv(rows, dialect=dialect),  # type: ignore[arg-type]
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="workforce.csv"'},
+            )
+        if format_ == "xlsx":
+            return Response(
+                exports.workforce_xlsx(rows, today()),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="workforce.xlsx"'},
             )
         return Response(rows)
 
