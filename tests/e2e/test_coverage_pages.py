@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.axe import serious_violations
 from tests.support.pages import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
@@ -89,6 +90,7 @@ def test_analyst_reads_the_map_and_the_recommendations(browser: Any, server_url:
         assert len(places) == 4 == len(set(places))
         reasons = page.locator("[data-testid=step-reasons]").first.inner_text()
         assert "invånare" in reasons
+        assert serious_violations(page) == []
         uncovered = int(
             "".join(
                 c for c in page.locator("[data-testid=act-uncovered]").inner_text() if c.isdigit()
@@ -135,6 +137,7 @@ def test_the_county_report_renders_in_chromium_and_prints(
             assert chart.locator("svg desc").count() == 1
             assert chart.locator("table tbody tr").count() >= 1  # the figures beside it
         assert report.locator(".source").count() >= 6
+        assert serious_violations(page) == []  # axe: WCAG 2.1 AA
         assert report.locator("[data-testid=report-steps] > li").count() >= 1
         # The styles came through the CSP (no inline styles on the page).
         border = report.locator("[data-testid=report-summary] td").first.evaluate(
