@@ -362,6 +362,25 @@ def test_trends_and_county_summaries(client: TestClient[Litestar]) -> None:
         "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "3"}
     ).json()
     assert sum(p["requests"] or 0 for p in points) == 8
+    exported = client.get(
+        "/api/v1/coverage/trends",
+        params={"county": "23", "area": DV, "months": "3", "format": "csv", "dialect": "sv"},
+    )
+    assert exported.status_code == 200, exported.text
+    lines = list(csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r["month"] for r in lines] == [p["month"] for p in points]
+    assert {(r["county"], r["county_name"], r["area"]) for r in lines} == {
+        ("23", "Jämtlands län", DV)
+    }
+    for line, point in zip(lines, points, strict=True):
+        assert line["requests"] == ("" if point["requests"] is None else str(point["requests"]))
+        assert not line["requests"] or not 0 < int(line["requests"]) < 5
+    book = client.get(
+        "/api/v1/coverage/trends", params={"county": "23", "area": DV, "format": "xlsx"}
+    )
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content))["Utveckling"]
+    assert [c.value for c in sheet[1]][:4] == ["county", "county_name", "area", "month"]
     summary = client.get("/api/v1/coverage/counties", params={"county": "23", "area": DV}).json()
     assert summary == [
         {

@@ -13,7 +13,7 @@ from litestar.params import JSONBody, QueryParameter
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import exports, outcomes, schemas, services, workforce
 from network.coverage.reasons import reason_text
-from network.directory.services import list_areas
+from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service
 from network.graph.outcomes import MEASURES, OutcomeRow
 from network.graph.placement import MAX_WEIGHT, Weights
@@ -330,13 +330,22 @@ class CoverageController(Controller):
         county: County = None,
         area: Area = None,
         months: Months = 12,
-    ) -> list[schemas.MonthOut]:
+        format_: Annotated[
+            str | None,
+            QueryParameter(
+                name="format", pattern=r"^(json|csv|xlsx)$", description="json, csv or xlsx"
+            ),
+        ] = None,
+        dialect: Dialect = "standard",
+    ) -> Response[list[schemas.MonthOut]]:
         """Per month: requests opened, unplaced and the median days to a meeting (counts
         of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
         inhabitants covered (averaged over the areas), the specialists working in the
-        municipalities and their weekly hours (summed over the areas)."""
+        municipalities and their weekly hours (summed over the areas). ``format=csv``
+        (``dialect=sv``) or ``xlsx``: the same with the county's code and name in
+        every row."""
         points = await services.trends(ctx, county=county, area=area, months=months)
-        return [
+        rows = [
             schemas.MonthOut(
                 month=p.demand.month,
                 requests=p.demand.requests,
@@ -348,6 +357,23 @@ class CoverageController(Controller):
             )
             for p in points
         ]
+        if format_ in ("csv", "xlsx"):
+            names = {c.code: c.name for c in await list_counties()}
+            where = county or "all"
+            lines = exports.trend_lines(rows, county, names.get(county or "", ""), area)
+            name = f"trends-{where}-{area or 'all'}-{today().isoformat()}"
+            if format_ == "csv":
+                return Response(
+                    exports.trends_csv(lines, dialect=dialect),  # type: ignore[arg-type]
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+                )
+            return Response(
+                exports.trends_xlsx(lines, today()),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            )
+        return Response(rows)
 
     @get("/outcomes", operation_id="getOutcomes")
     async def get_outcomes(

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from network.coverage.outcomes import Outcomes
-from network.coverage.schemas import WorkforceOut
+from network.coverage.schemas import MonthOut, WorkforceOut
 from network.coverage.services import Report, Row
 from network.coverage.workforce import COLUMNS as WORKFORCE_COLUMNS
 from network.graph.outcomes import MEASURES
@@ -23,12 +23,16 @@ __all__ = (
     "CSV_COLUMNS",
     "OUTCOME_COLUMNS",
     "OUTCOME_DOCS",
+    "TREND_COLUMNS",
     "coverage_xlsx",
     "outcomes_csv",
     "outcomes_xlsx",
     "row_fields",
     "to_csv",
     "to_geojson",
+    "trend_lines",
+    "trends_csv",
+    "trends_xlsx",
     "workforce_csv",
     "workforce_xlsx",
 )
@@ -262,4 +266,65 @@ def workforce_xlsx(rows: list[WorkforceOut], day: date) -> bytes:
         _workforce_lines(rows),
         title="Personal",
         about=_about("kommunernas egna uppgifter om personalen (synthetic: demodata)", day),
+    )
+
+
+TREND_COLUMNS = (
+    "county",
+    "county_name",
+    "area",
+    "month",
+    "requests",
+    "unplaced",
+    "median_days_to_meeting",
+    "covered_share",
+    "local_specialists",
+    "local_hours",
+)
+TREND_DOCS = {
+    "county": "länskod (tomt: hela läsarens område)",
+    "county_name": "länets namn",
+    "area": "kompetensområdets kod, eller all",
+    "month": "månad (ÅÅÅÅ-MM, svensk tid)",
+    "requests": "förfrågningar öppnade under månaden; tomt: 1–4 (dolt)",
+    "unplaced": "av dem utan specialist; tomt: dolt",
+    "median_days_to_meeting": "median dagar till möte; tomt: färre än 5 möten",
+    "covered_share": "andel invånare med täckning (0–1), medel över områdena; tomt: ingen bild",
+    "local_specialists": "specialister som arbetar i kommunerna, summerat över områdena",
+    "local_hours": "deras veckotimmar, summerat över områdena",
+}
+
+
+def trend_lines(
+    points: list[MonthOut], county: str | None, county_name: str, area: str | None
+) -> list[list[Any]]:
+    """The monthly series as rows, the county's code and name in each."""
+    return [
+        [
+            county or "",
+            county_name,
+            area or "all",
+            p.month,
+            p.requests,
+            p.unplaced,
+            p.median_days_to_meeting,
+            p.covered_share,
+            p.local_specialists,
+            p.local_hours,
+        ]
+        for p in points
+    ]
+
+
+def trends_csv(lines: list[list[Any]], *, dialect: str = "standard") -> str:
+    return csv_text(TREND_COLUMNS, lines, dialect=dialect)
+
+
+def trends_xlsx(lines: list[list[Any]], day: date) -> bytes:
+    return xlsx_bytes(
+        TREND_COLUMNS,
+        lines,
+        title="Utveckling",
+        columns=TREND_DOCS,
+        about=_about("förfrågningarna och månadsbilderna av täckningen", day),
     )
