@@ -338,6 +338,9 @@ MATRIX.update(
         ("POST", "/api/v1/workforce/import"): [
             Case("POST", "/api/v1/workforce/import", COORDINATOR, body={})
         ],
+        ("GET", "/api/v1/coverage/outcomes/export.xlsx"): [
+            Case("GET", "/api/v1/coverage/outcomes/export.xlsx", SETTLERS)
+        ],
         ("GET", "/api/v1/coverage/outcomes/export.csv"): [
             Case("GET", "/api/v1/coverage/outcomes/export.csv", SETTLERS)
         ],
@@ -625,6 +628,8 @@ MATRIX.update(
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
         ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
         ("GET", "/coverage/outcomes"): [Case("GET", "/coverage/outcomes", SETTLERS)],
+        ("GET", "/coverage/report"): [Case("GET", "/coverage/report", SETTLERS)],
+        ("GET", "/coverage/report.pdf"): [Case("GET", "/coverage/report.pdf", SETTLERS)],
         ("GET", "/coverage/workforce"): [Case("GET", "/coverage/workforce", SETTLERS)],
         ("POST", "/coverage/workforce"): [
             Case(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 
 from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest
@@ -131,17 +132,24 @@ def test_statuses_providers_supply_and_demand(client: TestClient[Litestar]) -> N
     assert provider["name"] == "Östersund"
     assert provider["agreements"] == [IDS["county_deal"]]
     assert rows[RAGUNDA]["supply_hours"] == 20.0
-    # demand: six requests, one unplaced (suppressed), median 4 days to a meeting
-    assert rows[OSTERSUND]["requests"] == 6
-    assert rows[OSTERSUND]["unplaced"] is None
-    assert rows[OSTERSUND]["median_days_to_meeting"] == 4.0
-    population = rows[OSTERSUND]["population"]
-    assert rows[OSTERSUND]["requests_per_10k"] == round(6 / population * 10_000, 2)  # type: ignore[operator]
-    # two requests from Ragunda are not shown, nor anything from them
+    # demand: two requests from Ragunda are not shown, nor anything from them; and
+    # Östersund's six are hidden with them, since the county's 8 (the monthly trends
+    # add up to it) less 6 would give Ragunda's 2 (differencing)
     assert rows[RAGUNDA]["suppressed"] is True
     assert rows[RAGUNDA]["requests"] is None
     assert rows[RAGUNDA]["median_days_to_meeting"] is None
+    assert rows[OSTERSUND]["requests"] is None
+    assert rows[OSTERSUND]["unplaced"] is None
+    assert rows[OSTERSUND]["median_days_to_meeting"] is None
+    assert rows[OSTERSUND]["requests_per_10k"] is None
     assert rows[ARE]["requests"] == 0
+    trend = client.get(
+        "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "12"}
+    ).json()
+    shown = sum(r["requests"] or 0 for r in rows.values())  # type: ignore[misc]
+    total = sum(p["requests"] or 0 for p in trend)
+    assert total == 8
+    assert total - shown >= 5  # what the trends' total less the shown counts leaves
 
 
 def test_co_handling_counts_only_agreements_that_allow_it(client: TestClient[Litestar]) -> None:
@@ -168,8 +176,9 @@ def test_csv_and_geojson_exports_parse_back(client: TestClient[Litestar]) -> Non
     rows = {r["municipality"]: r for r in csv.DictReader(io.StringIO(response.text))}
     assert set(rows) == {OSTERSUND, ARE, KROKOM, RAGUNDA, "2305", "2313", "2326", "2361"}
     assert rows[OSTERSUND]["status"] == "local"
-    assert rows[OSTERSUND]["requests"] == "6"
+    assert rows[OSTERSUND]["requests"] == ""  # hidden with Ragunda's (differencing)
     assert rows[RAGUNDA]["requests"] == ""  # suppressed
+    assert all(r["municipality_name"] for r in rows.values())
     assert rows[RAGUNDA]["suppressed"] == "true"
     assert rows[RAGUNDA]["providers"] == OSTERSUND
 
@@ -187,9 +196,39 @@ def test_csv_and_geojson_exports_parse_back(client: TestClient[Litestar]) -> Non
     assert features[OSTERSUND]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert features[OSTERSUND]["properties"]["status"] == "local"
     assert features[RAGUNDA]["properties"]["requests"] is None
+    assert all(f["properties"]["municipality_name"] for f in features.values())
     assert client.get("/api/v1/coverage", params={"county": "23", "format": "csv"}).text.count(
         "\r\n"
     ) == 1 + 8 * len(client.get("/api/v1/areas").json())
+
+    # Swedish CSV: semicolons, decimal commas, the same rows and suppression
+    swedish = client.get(
+        "/api/v1/coverage", params={"county": "23", "area": DV, "format": "csv", "dialect": "sv"}
+    )
+    assert swedish.status_code == 200
+    text = swedish.text.removeprefix("\ufeff")
+    found = {r["municipality"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert found.keys() == rows.keys()
+    assert found[RAGUNDA]["supply_hours"] == "20,0"
+    assert found[OSTERSUND]["requests"] == found[RAGUNDA]["requests"] == ""
+    assert found[RAGUNDA]["municipality_name"] == "Ragunda"
+
+    # XLSX: the same rows, suppressed figures as empty cells, a sheet of column notes
+    book = client.get("/api/v1/coverage", params={"county": "23", "area": DV, "format": "xlsx"})
+    assert book.status_code == 200
+    assert book.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheets = load_workbook(io.BytesIO(book.content), read_only=True)
+    header, *lines = [list(r) for r in sheets["Täckning"].iter_rows(values_only=True)]
+    table = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert table.keys() == rows.keys()
+    assert table[RAGUNDA]["municipality_name"] == "Ragunda"
+    assert table[RAGUNDA]["supply_hours"] == 20.0
+    assert table[RAGUNDA]["requests"] is None
+    assert table[OSTERSUND]["requests"] is None
+    notes = [r[0] for r in sheets["Kolumner"].iter_rows(values_only=True)]
+    assert "municipality" in notes
 
 
 def test_scope_and_refusals(client: TestClient[Litestar]) -> None:
@@ -268,6 +307,41 @@ def test_where_to_act(client: TestClient[Litestar]) -> None:
     )
 
 
+def test_recommendations_count_people_once_and_name_each_place_once(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, ANALYST)
+    rows = client.get("/api/v1/coverage", params={"county": "23"}).json()
+    population = {r["municipality"]: r["population"] for r in rows}
+    lacking = {r["municipality"] for r in rows if r["status"] == "none"}
+    response = client.get(
+        "/api/v1/coverage/recommendations",
+        params={"county": "23", "kind": "specialists", "k": "5", "demand_weight": "2"},
+    )
+    assert response.status_code == 200, response.text
+    found = response.json()
+    # each municipality once, however many areas it lacks (not summed over areas)
+    assert found["uncovered_population"] == sum(population[m] for m in lacking)
+    assert found["uncovered_population"] <= sum(population.values())
+    by_area = {a["area"]: a["population"] for a in found["uncovered_by_area"]}
+    assert sum(by_area.values()) > found["uncovered_population"]  # the old, summed figure
+    places = [p["municipality"] for p in found["picks"]]
+    assert len(places) == 5 == len(set(places))  # no municipality recommended twice
+    assert found["demand_weight"] == 2
+    assert found["fragility_weight"] == 1
+    first = found["picks"][0]
+    assert len(first["areas"]) > 1
+    assert first["population"] == sum(population[m] for m in first["municipalities"])
+    assert first["reasons"][0]["kind"] == "reach"
+    assert "invånare" in first["reasons"][0]["text"]
+    assert found["covered_by_picks"] == sum(
+        population[m] for m in {m for p in found["picks"] for m in p["municipalities"]}
+    )
+    refused = client.get("/api/v1/coverage/recommendations", params={"fragility_weight": "4"})
+    assert refused.status_code == 400
+    assert "fragility_weight" in refused.text
+
+
 def test_weak_points(client: TestClient[Litestar]) -> None:
     sign_in(client, ANALYST)
     response = client.get("/api/v1/coverage/weak-points", params={"county": "23", "area": DV})
@@ -288,6 +362,25 @@ def test_trends_and_county_summaries(client: TestClient[Litestar]) -> None:
         "/api/v1/coverage/trends", params={"county": "23", "area": DV, "months": "3"}
     ).json()
     assert sum(p["requests"] or 0 for p in points) == 8
+    exported = client.get(
+        "/api/v1/coverage/trends",
+        params={"county": "23", "area": DV, "months": "3", "format": "csv", "dialect": "sv"},
+    )
+    assert exported.status_code == 200, exported.text
+    lines = list(csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r["month"] for r in lines] == [p["month"] for p in points]
+    assert {(r["county"], r["county_name"], r["area"]) for r in lines} == {
+        ("23", "Jämtlands län", DV)
+    }
+    for line, point in zip(lines, points, strict=True):
+        assert line["requests"] == ("" if point["requests"] is None else str(point["requests"]))
+        assert not line["requests"] or not 0 < int(line["requests"]) < 5
+    book = client.get(
+        "/api/v1/coverage/trends", params={"county": "23", "area": DV, "format": "xlsx"}
+    )
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content))["Utveckling"]
+    assert [c.value for c in sheet[1]][:4] == ["county", "county_name", "area", "month"]
     summary = client.get("/api/v1/coverage/counties", params={"county": "23", "area": DV}).json()
     assert summary == [
         {

@@ -220,3 +220,43 @@ async def test_the_demo_shows_standing_series_to_each_role(fresh_db: str) -> Non
     assert [s.may_answer for s in mine if s.status == "proposed"] == [True]
     agreed = next(s for s in mine if s.status == "active")
     assert any(o.outcome == "booked" and o.starts_at for o in agreed.occurrences)
+
+
+async def test_the_demo_extras_give_the_trend_charts_a_history(fresh_db: str) -> None:
+    from network.coverage.history import supply_points
+    from network.coverage.tables import CoverageSnapshot
+    from network.demo.extras import HISTORY_SUMMARY, past_months, seed_demo_extras, seed_history
+    from network.directory.tables import Municipality
+
+    await load_reference_data()
+    municipalities, counties, areas = await load_generator_inputs()
+    network = generate_network(municipalities, counties, areas, seed=3, today=TODAY, **SMALL)
+    await seed_demo(network, progress=False)
+    await seed_demo_extras(seed=3, today=TODAY)
+    months = [m.strftime("%Y-%m") for m in past_months(TODAY)]
+    assert months[0] == "2025-05"
+    assert months[-1] == "2026-10"
+    cells = len(municipalities) * len(areas)
+    per_month = await CoverageSnapshot.select(CoverageSnapshot.month).where(
+        CoverageSnapshot.municipality == "0580"
+    )
+    assert {r["month"] for r in per_month} == set(months)
+    assert await CoverageSnapshot.count() == cells * len(months)
+    codes = [
+        r["code"]
+        for r in await Municipality.select(Municipality.code).where(
+            Municipality.county.code == "05"
+        )
+    ]
+    supply = await supply_points(codes, None, months)
+    assert all(point is not None for point in supply)
+    shares = [p.covered_share for p in supply if p is not None]
+    assert shares[0] <= shares[-1]  # the network grew
+    async with system_transaction(ConsultationRequest._meta.db):
+        past = await ConsultationRequest.select(ConsultationRequest.opened_at).where(
+            ConsultationRequest.summary == HISTORY_SUMMARY
+        )
+    opened = {r["opened_at"].strftime("%Y-%m") for r in past}
+    assert opened == {m for m in months if m < "2026"}
+    await seed_history(TODAY, 3)  # once: a second pass writes nothing
+    assert await CoverageSnapshot.count() == cells * len(months)

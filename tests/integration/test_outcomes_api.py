@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest, Feedback
@@ -208,6 +210,34 @@ def test_the_csv_exports_keep_the_suppression_and_name_every_municipality(
     assert by_hbv[JONKOPING]["area"] == HBV
 
 
+def test_the_xlsx_export_keeps_the_suppression_differencing_included(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, ANALYST)
+    response = client.get("/api/v1/coverage/outcomes/export.xlsx", params={"county": "06"})
+    assert response.status_code == 200, response.text
+    assert "outcomes-06-all-" in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    header, *lines = [list(r) for r in book["Utfall"].iter_rows(values_only=True)]
+    rows = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert len(rows) == 13  # every municipality, code and name in every row
+    assert all(r["municipality_name"] and r["county_name"] for r in rows.values())
+    assert rows[JONKOPING]["responses"] == 12
+    assert rows[JONKOPING]["response_rate"] == 0.857
+    assert rows[JONKOPING]["helpful"] is None  # 10 of 12 would tell of 2
+    assert rows[ANEBY]["responses"] is None  # 2
+    assert rows[NASSJO]["responses"] is None  # else 21 − 12 gives Aneby's 2
+    assert rows[ANEBY]["suppressed"] == "true"
+    api = _by(client, "municipality")
+    for code, row in rows.items():
+        for column in ("due", "responses", "risk_changed", "helpful", "placement_avoided"):
+            assert row[column] == api[code][column], (code, column)
+            assert row[column] is None or not 0 < row[column] < 5, (code, column)
+    notes = {r[0]: r[1] for r in book["Kolumner"].iter_rows(values_only=True) if r[0]}
+    assert "kommunkod" in notes["municipality"]
+    assert any(str(k).startswith("Källa: avslutsenkäterna") for k in notes)
+
+
 def test_the_page_shows_the_same_suppressed_figures(client: TestClient[Litestar]) -> None:
     sign_in(client, ANALYST)
     page = client.get("/coverage/outcomes", params={"county": "06", "by": "municipality"})
@@ -231,6 +261,72 @@ def test_the_page_shows_the_same_suppressed_figures(client: TestClient[Litestar]
             assert not re.fullmatch(r"[1-4]( \(.*\))?", cell), (key, cell)
     assert "export.csv?county=06" in html
     assert "dialect=sv" in html
+
+
+def _report_rows(html: str, table: str) -> dict[str, list[str]]:
+    """The county report's table ``table``: data-key → its cells' text."""
+    body = re.search(rf'data-testid="report-outcomes-{table}">(.*?)</table>', html, re.S)
+    assert body is not None, table
+    return {
+        key: [
+            re.sub(r"<[^>]+>|\s+", " ", c).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for key, row in re.findall(r'<tr data-key="([^"]+)">(.*?)</tr>', body.group(1), re.S)
+    }
+
+
+def test_the_county_report_shows_the_apis_suppressed_figures_with_sources(
+    client: TestClient[Litestar],
+) -> None:
+    sign_in(client, ANALYST)
+    page = client.get("/coverage/report", params={"county": "06"})
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert "Länsrapport: Jönköpings län" in html
+    for section in ("report-summary", "report-map", "report-gaps", "report-steps"):
+        assert f'data-testid="{section}"' in html, section
+    assert html.count('class="source"') >= 6  # every section names its source and date
+    rows = _report_rows(html, "municipality")
+    api = _by(client, "municipality")
+    assert set(rows) == set(api)  # every municipality and the total
+    for key, cells in rows.items():
+        due, responses = cells[0], cells[1]
+        assert due == ("–" if api[key]["due"] is None else str(api[key]["due"]))
+        assert responses == ("–" if api[key]["responses"] is None else str(api[key]["responses"]))
+        for cell in cells:
+            assert not re.fullmatch(r"[1-4]( \(.*\))?", cell), (key, cell)
+    assert rows[ANEBY][1] == rows[NASSJO][1] == "–"  # differencing: 21 − 12 hides both
+    areas = _report_rows(html, "area")
+    assert areas[LVU][1] == areas[HBV][1] == "–"
+    assert areas["total"][1] == "21"
+    # The trend charts are SVG with a title and a description, the table beside.
+    assert html.count('role="img" aria-labelledby="c-') == 4
+    assert '<title id="c-risk-title">' in html
+
+    pdf = client.get("/coverage/report.pdf", params={"county": "06"})
+    assert pdf.status_code == 200, pdf.text[:300]
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "lansrapport-06-" in pdf.headers["content-disposition"]
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) >= 2
+    assert "Länsrapport: Jönköpings län" in text
+    assert "Källa: avslutsenkäterna" in text
+    for heading in ("Utveckling", "Personal", "Var insatser gör mest nytta"):
+        assert heading in text, heading
+    outcome = text[text.index("Utfall av konsultationer") : text.index("Källa: avslutsenkäterna")]
+    aneby = re.search(r"Aneby\s*\(0604\)\s*([^\n]*)", outcome)
+    assert aneby is not None, outcome
+    assert not re.search(r"\b[1-4]\b", aneby.group(1)), aneby.group(1)
+    jonkoping = re.search(r"Jönköping\s*\(0680\)\s*([^\n]*)", outcome)
+    assert jonkoping is not None
+    assert jonkoping.group(1).startswith("14 12 86 %"), jonkoping.group(1)
+    assert client.get("/coverage/report.pdf", params={"county": "01"}).status_code == 403
+    events = in_app(
+        client, lambda: AuditEvent.count().where(AuditEvent.action == "coverage.county_report")
+    )
+    assert events >= 2
 
 
 def test_scope_audit_and_bad_input(client: TestClient[Litestar]) -> None:

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 
 from network.coverage.tables import WorkforceIndicator
 from network.lib.vocab import Role
@@ -135,6 +136,16 @@ def test_a_csv_import_is_all_or_nothing_and_names_row_and_column(
     }
     assert found[TIERP]["municipality_name"] == "Tierp"
     assert found[TIERP]["new_share"] == "18,5"
+    book = client.get("/api/v1/workforce", params={"county": "03", "year": YEAR, "format": "xlsx"})
+    assert book.status_code == 200, book.text
+    header, *lines = [
+        list(r)
+        for r in load_workbook(io.BytesIO(book.content))["Personal"].iter_rows(values_only=True)
+    ]
+    sheet = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert sheet.keys() == found.keys()
+    assert sheet[TIERP]["municipality_name"] == "Tierp"
+    assert sheet[TIERP]["new_share"] == 18.5
 
 
 def test_the_page_shows_figures_beside_coverage_and_takes_form_and_file(

@@ -15,7 +15,7 @@ SV_CATALOGUE = ROOT / "src/network/web/locales/sv/LC_MESSAGES/messages.po"
 # Links a crawler must not follow: signing out, live streams, feeds and downloads,
 # the API and its documentation (tested on their own), static files.
 _SKIP = re.compile(
-    r"^/(auth/logout|api/|calendar/|static/|schema)|/stream|\.(csv|ics|json|geojson|svg|png)$"
+    r"^/(auth/logout|api/|calendar/|static/|schema)|/stream|\.(csv|ics|json|geojson|svg|png|pdf|xlsx)$"
     r"|/(export|download|feed)(/|$)"
 )
 # Policy refusals and API field errors as the JSON API words them: never on a page.

@@ -13,6 +13,7 @@ processes). When one is missing:
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import socket
@@ -50,6 +51,8 @@ def missing() -> list[str]:
     found = []
     if shutil.which("chromium") is None:
         found.append("Chromium (browser tests)")
+    if ctypes.util.find_library("pangoft2-1.0") is None:
+        found.append("Pango and HarfBuzz (WeasyPrint: the county report's PDF)")
     if shutil.which("npm") is None or shutil.which("node") is None:
         found.append("Node.js and npm (the sign-in tests' OpenID provider)")
     if not _answers(postgres, 5432):

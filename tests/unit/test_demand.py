@@ -66,3 +66,35 @@ def test_monthly_points_follow_the_months_asked_for() -> None:
     ]
     assert points[1].median_days_to_meeting == 1.0
     assert points[1].unplaced == 0
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_the_areas_total() -> None:
+    # The monthly trends add up to the area's total over the county (8): with
+    # Östersund's 6 shown, Ragunda's hidden 2 would be 8 − 6. Both are hidden.
+    facts = [fact("2380", wait_days=4)] * 6 + [fact("2303", wait_days=4)] * 2
+    found = demand(facts, {"2380": 65_000, "2303": 5_300})
+    assert found[("2380", "lvu")].requests is None
+    assert found[("2380", "lvu")].median_days_to_meeting is None
+    assert found[("2303", "lvu")].requests is None
+    # with a third municipality, the smallest shown count is hidden with the small one
+    more = facts + [fact("0180", wait_days=2)] * 10
+    found = demand(more, {"2380": 65_000, "2303": 5_300, "0180": 980_000})
+    assert found[("0180", "lvu")].requests == 10
+    assert found[("2380", "lvu")].requests is None
+    assert found[("2303", "lvu")].requests is None
+    shown_sum = sum(d.requests or 0 for d in found.values())
+    assert len(more) - shown_sum >= MIN_GROUP  # what is hidden adds up to 5 or more
+
+
+def test_unplaced_counts_are_protected_alike() -> None:
+    facts = (
+        [fact("0180", unplaced=True)] * 6
+        + [fact("0180")] * 4
+        + [fact("2380", unplaced=True)] * 2
+        + [fact("2380")] * 8
+    )
+    found = demand(facts, {"0180": 980_000, "2380": 65_000})
+    assert found[("0180", "lvu")].requests == 10
+    assert found[("2380", "lvu")].requests == 10
+    assert found[("2380", "lvu")].unplaced is None  # 2
+    assert found[("0180", "lvu")].unplaced is None  # else 8 − 6 gives it

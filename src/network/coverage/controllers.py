@@ -12,13 +12,25 @@ from litestar.params import JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import exports, outcomes, schemas, services, workforce
+from network.coverage.reasons import reason_text
+from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service
 from network.graph.outcomes import MEASURES, OutcomeRow
+from network.graph.placement import MAX_WEIGHT, Weights
 from network.graph.resilience import Dependence
 from network.kernel.policy import Action
+from network.lib.clock import today
 from network.lib.errors import InvalidInput
+from network.lib.xlsx import XLSX
+from network.web.i18n import translator
 
-__all__ = ("CoverageController", "WorkforceController", "outcome_row_out", "report_out")
+__all__ = (
+    "CoverageController",
+    "WorkforceController",
+    "outcome_row_out",
+    "recommendation_out",
+    "report_out",
+)
 
 AnyRequest = Request[Any, Any, Any]
 County = Annotated[str | None, QueryParameter(pattern=r"^\d{2}$", description="county code")]
@@ -34,8 +46,8 @@ Format = Annotated[
     str | None,
     QueryParameter(
         name="format",
-        pattern=r"^(json|csv|geojson)$",
-        description="instead of the Accept header: json, csv or geojson",
+        pattern=r"^(json|csv|geojson|xlsx)$",
+        description="instead of the Accept header: json, csv, geojson or xlsx",
     ),
 ]
 GEOJSON = "application/geo+json"
@@ -57,6 +69,8 @@ def _format(request: AnyRequest, explicit: str | None) -> str:
         return "geojson"
     if "text/csv" in accept:
         return "csv"
+    if XLSX in accept:
+        return "xlsx"
     return "json"
 
 
@@ -67,6 +81,70 @@ def _dependence(found: Dependence, names: dict[int, str]) -> schemas.DependenceO
         municipalities=list(found.municipalities),
         areas=list(found.areas),
         population=found.population,
+    )
+
+
+async def recommendation_out(
+    found: services.Recommendation, names: dict[str, str]
+) -> schemas.RecommendationOut:
+    """The recommendation as the API gives it, the reasons in Swedish."""
+    words = translator("sv")
+    areas = {a.code: a.name_sv for a in await list_areas()}
+    return schemas.RecommendationOut(
+        kind=found.kind,  # type: ignore[arg-type]
+        k=found.k,
+        demand_weight=found.weights.demand,
+        fragility_weight=found.weights.fragility,
+        uncovered_population=found.uncovered_population,
+        uncovered_by_area=[
+            schemas.UncoveredAreaOut(area=a, municipalities=n, population=p)
+            for a, n, p in found.uncovered_by_area
+        ],
+        covered_by_picks=found.people_reached,
+        score=found.score,
+        exact_optimum=found.exact_total,
+        candidates=found.candidates,
+        picks=[
+            schemas.PickOut(
+                action=step.pick.candidate.action.value,
+                areas=list(step.pick.candidate.areas),
+                municipality=step.pick.candidate.municipality,
+                partner=step.pick.candidate.partner,
+                county=step.pick.candidate.county,
+                distance_km=(
+                    round(step.pick.candidate.distance_km, 1)
+                    if step.pick.candidate.distance_km is not None
+                    else None
+                ),
+                gain=step.pick.gain,
+                population=step.people,
+                municipalities=list(step.municipalities),
+                by_area=[
+                    schemas.AreaGainOut(
+                        area=g.area, municipalities=list(g.municipalities), population=g.people
+                    )
+                    for g in step.by_area
+                ],
+                newly_covered=[list(c) for c in step.pick.newly_covered],
+                reasons=[
+                    schemas.ReasonOut(
+                        kind=r.kind,  # type: ignore[arg-type]
+                        text=reason_text(words.gettext, words.number, areas, names, r),
+                        municipality=r.municipality,
+                        area=r.area,
+                        population=r.people,
+                        count=r.count,
+                        unplaced=r.unplaced,
+                        days=r.days,
+                        new_share=r.new_share,
+                        turnover=r.turnover,
+                        year=r.year,
+                    )
+                    for r in step.reasons
+                ],
+            )
+            for step in found.steps
+        ],
     )
 
 
@@ -118,12 +196,15 @@ class CoverageController(Controller):
         service: ServiceParam = Service.CONSULTATION,
         months: Months = 12,
         format_: Format = None,
+        dialect: Dialect = "standard",
     ) -> Response[list[schemas.CoverageOut]]:
         """Coverage per municipality × area in your scope: local, shared (and by whom)
         or none; supply in specialist hours a week; demand over the last ``months``
         (requests, per 10,000 inhabitants, unplaced, median days to a meeting), with
-        counts of 1–4 suppressed. ``Accept: text/csv`` or ``application/geo+json``
-        (or ``format=``) for exports."""
+        counts of 1–4 suppressed. ``Accept: text/csv``, ``application/geo+json`` or
+        the XLSX type (or ``format=csv|geojson|xlsx``) for exports; ``dialect=sv`` for
+        a CSV with semicolons and decimal commas. Every row names the municipality's
+        code and name (the columns: docs/api.md)."""
         report = await services.report(
             ctx,
             county=county,
@@ -135,9 +216,15 @@ class CoverageController(Controller):
         name = f"coverage-{county or 'all'}-{area or 'all'}-{report.day.isoformat()}"
         if chosen == "csv":
             return Response(
-                exports.to_csv(report),  # type: ignore[arg-type]
+                exports.to_csv(report, dialect=dialect),  # type: ignore[arg-type]
                 media_type="text/csv",
                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        if chosen == "xlsx":
+            return Response(
+                exports.coverage_xlsx(report),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
             )
         if chosen == "geojson":
             shapes = await services.boundaries(
@@ -184,12 +271,28 @@ class CoverageController(Controller):
                 description="new specialists, or new sharing agreements",
             ),
         ] = "specialists",
-        k: Annotated[int, QueryParameter(ge=1, le=20, description="how many")] = 3,
+        k: Annotated[int, QueryParameter(ge=1, le=20, description="how many places")] = 3,
+        demand_weight: Annotated[
+            int,
+            QueryParameter(
+                ge=0, le=MAX_WEIGHT, description="how much demand raises a gap's weight (0–3)"
+            ),
+        ] = 1,
+        fragility_weight: Annotated[
+            int,
+            QueryParameter(
+                ge=0,
+                le=MAX_WEIGHT,
+                description="how much new staff and turnover raise a gap's weight (0–3)",
+            ),
+        ] = 1,
     ) -> schemas.RecommendationOut:
-        """Where to act: the ``k`` new specialists (municipality + area) or sharing
-        agreements that would cover the most uncovered population in your scope, by
-        greedy maximum coverage (within 1 − 1/e of the best), with the exact optimum
-        alongside when the instance is small enough to solve."""
+        """Where to act: the ``k`` places (a municipality for new specialists, a pair or a
+        county for new agreements), each once with every area it would close, whose
+        gaps weigh the most in your scope: inhabitants × (1 + demand weight × demand +
+        fragility weight × fragility). Greedy maximum coverage (within 1 − 1/e of the
+        best), the exact optimum alongside when small enough; each pick's reasons in
+        Swedish with their figures."""
         found = await services.recommend(
             ctx,
             county=county,
@@ -197,32 +300,10 @@ class CoverageController(Controller):
             kind=kind,
             k=k,
             service=service,
+            weights=Weights(demand=demand_weight, fragility=fragility_weight),
         )
-        return schemas.RecommendationOut(
-            kind=found.kind,  # type: ignore[arg-type]
-            k=found.k,
-            uncovered_population=found.uncovered_population,
-            covered_by_picks=sum(p.gain for p in found.picks),
-            exact_optimum=found.exact_total,
-            candidates=found.candidates,
-            picks=[
-                schemas.PickOut(
-                    action=p.candidate.action.value,
-                    areas=list(p.candidate.areas),
-                    municipality=p.candidate.municipality,
-                    partner=p.candidate.partner,
-                    county=p.candidate.county,
-                    distance_km=(
-                        round(p.candidate.distance_km, 1)
-                        if p.candidate.distance_km is not None
-                        else None
-                    ),
-                    gain=p.gain,
-                    newly_covered=[list(c) for c in p.newly_covered],
-                )
-                for p in found.picks
-            ],
-        )
+        where = await services.places_for(ctx.principal)
+        return await recommendation_out(found, where.names)
 
     @get("/weak-points", operation_id="getCoverageWeakPoints")
     async def get_weak_points(
@@ -249,13 +330,22 @@ class CoverageController(Controller):
         county: County = None,
         area: Area = None,
         months: Months = 12,
-    ) -> list[schemas.MonthOut]:
+        format_: Annotated[
+            str | None,
+            QueryParameter(
+                name="format", pattern=r"^(json|csv|xlsx)$", description="json, csv or xlsx"
+            ),
+        ] = None,
+        dialect: Dialect = "standard",
+    ) -> Response[list[schemas.MonthOut]]:
         """Per month: requests opened, unplaced and the median days to a meeting (counts
         of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
         inhabitants covered (averaged over the areas), the specialists working in the
-        municipalities and their weekly hours (summed over the areas)."""
+        municipalities and their weekly hours (summed over the areas). ``format=csv``
+        (``dialect=sv``) or ``xlsx``: the same with the county's code and name in
+        every row."""
         points = await services.trends(ctx, county=county, area=area, months=months)
-        return [
+        rows = [
             schemas.MonthOut(
                 month=p.demand.month,
                 requests=p.demand.requests,
@@ -267,6 +357,23 @@ class CoverageController(Controller):
             )
             for p in points
         ]
+        if format_ in ("csv", "xlsx"):
+            names = {c.code: c.name for c in await list_counties()}
+            where = county or "all"
+            lines = exports.trend_lines(rows, county, names.get(county or "", ""), area)
+            name = f"trends-{where}-{area or 'all'}-{today().isoformat()}"
+            if format_ == "csv":
+                return Response(
+                    exports.trends_csv(lines, dialect=dialect),  # type: ignore[arg-type]
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+                )
+            return Response(
+                exports.trends_xlsx(lines, today()),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            )
+        return Response(rows)
 
     @get("/outcomes", operation_id="getOutcomes")
     async def get_outcomes(
@@ -320,6 +427,28 @@ class CoverageController(Controller):
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
 
+    @get("/outcomes/export.xlsx", operation_id="exportOutcomesXlsx", media_type=XLSX)
+    async def export_outcomes_xlsx(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        year: Year = None,
+    ) -> Response[bytes]:
+        """The outcome report per municipality as an XLSX workbook: the same rows as
+        the CSV (suppressed figures empty), and a sheet naming the columns, the source
+        and the date."""
+        found = await outcomes.outcomes(
+            ctx, by=outcomes.Dimension.MUNICIPALITY, county=county, area=area, year=year
+        )
+        name = f"outcomes-{county or 'all'}-{area or 'all'}-{found.year}"
+        return Response(
+            exports.outcomes_xlsx(found),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+
 
 class WorkforceController(Controller):
     path = "/api/v1/workforce"
@@ -333,20 +462,26 @@ class WorkforceController(Controller):
         county: County = None,
         year: Year = None,
         format_: Annotated[
-            str | None, QueryParameter(name="format", pattern=r"^(json|csv)$")
+            str | None, QueryParameter(name="format", pattern=r"^(json|csv|xlsx)$")
         ] = None,
         dialect: Dialect = "standard",
     ) -> Response[list[schemas.WorkforceOut]]:
         """Workforce indicators of child and youth social care per municipality and
         year in your scope (``synthetic``: the demo's made-up figures);
-        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) in the
-        import layout, with the municipality's name."""
+        ``format=csv`` (``dialect=sv`` for semicolons and decimal commas) or
+        ``format=xlsx`` in the import layout, with the municipality's name."""
         rows = await workforce.list_workforce(ctx, county=county, year=year)
         if format_ == "csv":
             return Response(
                 exports.workforce_csv(rows, dialect=dialect),  # type: ignore[arg-type]
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="workforce.csv"'},
+            )
+        if format_ == "xlsx":
+            return Response(
+                exports.workforce_xlsx(rows, today()),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="workforce.xlsx"'},
             )
         return Response(rows)
 

@@ -7,26 +7,33 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.coverage import outcomes, services, workforce
+from network.coverage.county_report import CountyReport, county_report
+from network.coverage.pdf import html_to_pdf
+from network.coverage.reasons import step_reasons
 from network.coverage.schemas import WorkforceIn
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service, Status
 from network.graph.history import SupplyPoint
 from network.graph.outcomes import MEASURES
+from network.graph.placement import MAX_WEIGHT, Weights
 from network.kernel.policy import Action, Target, decide
 from network.lib.clock import today
-from network.lib.errors import DomainError, InvalidInput
+from network.lib.errors import DomainError, Forbidden, InvalidInput
+from network.lib.vocab import N_
+from network.web import WEB_DIR
 from network.web.forms import refused, to_struct
+from network.web.i18n import negotiate, translator
 from network.web.render import render
 
-__all__ = ("CoveragePages", "bars")
+__all__ = ("Chart", "CoveragePages", "area_names", "bars", "chart", "report_charts")
 
 AnyRequest = Request[Any, Any, Any]
 Text = Annotated[str | None, QueryParameter(max_length=48)]
@@ -53,6 +60,28 @@ def bars(months: list[str], values: list[float | None], top: float | None = None
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A month chart and its figures, for an accessible SVG with the table beside it."""
+
+    key: str
+    title: str  # a msgid
+    unit: str  # "", "%" or "d"
+    bars: list[Bar]
+    top: float
+
+    @property
+    def shown(self) -> list[float]:
+        return [b.value for b in self.bars if b.value is not None]
+
+
+def chart(key: str, title: str, months: list[str], values: list[float | None], **kw: Any) -> Chart:
+    """A chart of ``values`` per month; ``top`` fixes the scale (percentages: 100)."""
+    unit = kw.pop("unit", "")
+    top = kw.get("top") or max((v for v in values if v is not None), default=0) or 1
+    return Chart(key, title, unit, bars(months, values, **kw), float(top))
+
+
 def _percent(point: SupplyPoint | None) -> float | None:
     return None if point is None else round(point.covered_share * 100, 1)
 
@@ -64,6 +93,56 @@ def _scope(common: dict[str, Any]) -> dict[str, Any]:
         "area": common["area"],
         "service": common["service"],
     }
+
+
+def area_names(areas: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Area code → name, per language."""
+    return {
+        "sv": {code: a.name_sv for code, a in areas.items()},
+        "en": {code: a.name_en for code, a in areas.items()},
+    }
+
+
+def report_charts(found: CountyReport) -> list[Chart]:
+    """The county report's charts: demand, waiting, coverage, outcomes."""
+    points = found.trends
+    months = [p.demand.month for p in points]
+    risk = {r.key: r.shares.get("risk_changed") for r in found.outcomes_by_month.rows}
+    outcome_months = list(found.outcomes_by_month.labels)
+    return [
+        chart(
+            "requests",
+            N_("Requests opened per month"),
+            months,
+            [p.demand.requests for p in points],
+        ),
+        chart(
+            "wait",
+            N_("Median days from request to meeting"),
+            months,
+            [p.demand.median_days_to_meeting for p in points],
+            unit="d",
+        ),
+        chart(
+            "covered",
+            N_("Inhabitants covered (%)"),
+            months,
+            [_percent(p.supply) for p in points],
+            top=100,
+            unit="%",
+        ),
+        chart(
+            "risk",
+            N_("Responses saying the risk assessment changed (%)"),
+            outcome_months,
+            [
+                None if risk.get(m) is None else round((risk[m] or 0) * 100, 1)
+                for m in outcome_months
+            ],
+            top=100,
+            unit="%",
+        ),
+    ]
 
 
 def _service(value: str | None) -> Service:
@@ -174,12 +253,14 @@ class CoveragePages(Controller):
             (r for r in report.rows if not r.cell.covered),
             key=lambda r: (-r.cell.population, r.cell.municipality, r.cell.area),
         )
+        staff = await services.fragility_of(frozenset(r.cell.municipality for r in uncovered))
         return await render(
             request,
             "coverage/gaps.html.j2",
             **common,
             report=report,
             uncovered=uncovered,
+            staff=staff,
             query=lambda **changes: self._query(common, **changes),
         )
 
@@ -192,12 +273,18 @@ class CoveragePages(Controller):
         area: Text = None,
         kind: Text = None,
         k: Annotated[int, QueryParameter(ge=1, le=20)] = 3,
+        demand_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+        fragility_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
     ) -> Template:
-        """Where to act: the recommender's answer for new specialists or agreements."""
+        """Where to act: the recommender's answer for new specialists or agreements,
+        gaps weighed by demand and the workforce's fragility, with each step's reasons."""
         chosen_kind = kind if kind in ("specialists", "agreements") else "specialists"
+        weights = Weights(demand=demand_weight, fragility=fragility_weight)
         try:
             common = await self._common(ctx, request, county, area)
-            found = await services.recommend(ctx, **_scope(common), kind=chosen_kind, k=k)
+            found = await services.recommend(
+                ctx, **_scope(common), kind=chosen_kind, k=k, weights=weights
+            )
         except DomainError as error:
             return await refused(request, error)
         where = await services.places_for(ctx.principal)
@@ -207,10 +294,127 @@ class CoveragePages(Controller):
             **common,
             kind=chosen_kind,
             k=k,
+            weights=weights,
+            weight_levels=range(MAX_WEIGHT + 1),
             found=found,
             names=where.names,
-            covered=sum(p.gain for p in found.picks),
+            area_names=area_names(common["areas"]),
+            step_reasons=step_reasons,
             query=lambda **changes: self._query(common, **changes),
+        )
+
+    async def _report_context(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: str | None,
+        area: str | None,
+        year: int | None,
+        weights: Weights,
+    ) -> dict[str, Any]:
+        common = await self._common(ctx, request, county, area)
+        if county is not None and county != common["county"]:
+            raise Forbidden(
+                f"county {county} is outside your scope", field="county", source="query"
+            )
+        if common["county"] is None:
+            raise InvalidInput("choose a county", field="county", source="query")
+        found = await county_report(
+            ctx, county=common["county"], year=year, area=common["area"], weights=weights
+        )
+        summaries = {s.area: s for s in found.coverage.summaries}
+        map_area = common["area"] or min(
+            summaries, key=lambda a: (summaries[a].population_share, a), default=None
+        )
+        rows = {r.cell.municipality: r for r in found.coverage.rows if r.cell.area == map_area}
+        shapes = svg_map(await services.boundaries(ctx.runtime.cache, frozenset(rows)))
+        query = {
+            "county": common["county"],
+            "area": common["area"],
+            "year": found.year,
+            "demand_weight": weights.demand,
+            "fragility_weight": weights.fragility,
+        }
+        return {
+            **common,
+            "found": found,
+            "summaries": summaries,
+            "map_area": map_area,
+            "rows": rows,
+            "shapes": shapes,
+            "charts": report_charts(found),
+            "chart_size": (CHART_WIDTH, CHART_HEIGHT),
+            "measures": MEASURES,
+            "names": (await services.places_for(ctx.principal)).names,
+            "area_names": area_names(common["areas"]),
+            "step_reasons": step_reasons,
+            "years": list(range(today().year, outcomes.FIRST_YEAR - 1, -1)),
+            "report_css": (WEB_DIR / "static" / "css" / "report.css").read_text("utf-8"),
+            "report_query": urlencode({k: v for k, v in query.items() if v is not None}),
+            "query": lambda **changes: self._query(common, **changes),
+        }
+
+    @get("/report", name="coverage-report")
+    async def county_report_page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        demand_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+        fragility_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+    ) -> Template:
+        """One county's report, printable: coverage map, gaps, trends, outcomes,
+        workforce and where to act, each figure with its source and date."""
+        weights = Weights(demand=demand_weight, fragility=fragility_weight)
+        try:
+            context = await self._report_context(ctx, request, county, area, year, weights)
+        except DomainError as error:
+            return await refused(request, error)
+        return await render(request, "coverage/report.html.j2", standalone=False, **context)
+
+    @get("/report.pdf", name="coverage-report-pdf")
+    async def county_report_pdf(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        demand_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+        fragility_weight: Annotated[int, QueryParameter(ge=0, le=MAX_WEIGHT)] = 1,
+    ) -> Response[bytes] | Template:
+        """The same report as a PDF (WeasyPrint), in the page's language."""
+        weights = Weights(demand=demand_weight, fragility=fragility_weight)
+        try:
+            context = await self._report_context(ctx, request, county, area, year, weights)
+        except DomainError as error:
+            return await refused(request, error)
+        language = negotiate(
+            request.query_params.get("lang"),
+            request.cookies,
+            request.headers.get("accept-language"),
+        )
+        engine = request.app.template_engine
+        if engine is None:  # pragma: no cover - the app always has its templates
+            raise RuntimeError("no template engine")
+        template = engine.get_template("coverage/report.html.j2")
+        html = template.render(
+            **translator(language).context(),
+            **context,
+            standalone=True,
+            path=request.url.path,
+        )
+        found = context["found"]
+        name = f"lansrapport-{found.county}-{found.generated_at:%Y-%m-%d}.pdf"
+        return Response(
+            await html_to_pdf(html),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Vary": "Accept-Language, Cookie",
+            },
         )
 
     @get("/weak-points", name="coverage-weak-points")

@@ -10,6 +10,7 @@ import msgspec
 from network.lib.schema import Schema
 
 __all__ = (
+    "AreaGainOut",
     "CountySummaryOut",
     "CoverageOut",
     "DependenceOut",
@@ -18,7 +19,9 @@ __all__ = (
     "OutcomesOut",
     "PickOut",
     "ProviderOut",
+    "ReasonOut",
     "RecommendationOut",
+    "UncoveredAreaOut",
     "WeakPointsOut",
     "WorkforceImportOut",
     "WorkforceIn",
@@ -74,8 +77,32 @@ class CountySummaryOut(Schema):
     population_share: float
 
 
+class AreaGainOut(Schema):
+    """What a step closes in one area."""
+
+    area: str
+    municipalities: list[str]
+    population: int
+
+
+class ReasonOut(Schema):
+    """One reason for a step: its kind, the sentence in Swedish, and its figures."""
+
+    kind: Literal["reach", "demand", "wait", "fragility", "quiet"]
+    text: str
+    municipality: str | None
+    area: str | None
+    population: int | None
+    count: int | None
+    unplaced: int | None
+    days: float | None
+    new_share: float | None
+    turnover: float | None
+    year: int | None
+
+
 class PickOut(Schema):
-    """One recommended action and the population it newly covers."""
+    """One recommended place (each place once) with every area it would close."""
 
     action: Literal["new_specialist", "county_agreement", "pair_agreement"]
     areas: list[str]
@@ -83,15 +110,29 @@ class PickOut(Schema):
     partner: str | None
     county: str | None
     distance_km: float | None
-    gain: int
+    gain: int  # the weighted gain (inhabitants × demand and fragility factors)
+    population: int  # inhabitants newly reached in at least one area, each once
+    municipalities: list[str]
+    by_area: list[AreaGainOut]
     newly_covered: list[list[str]]
+    reasons: list[ReasonOut]
+
+
+class UncoveredAreaOut(Schema):
+    area: str
+    municipalities: int
+    population: int
 
 
 class RecommendationOut(Schema):
     kind: Literal["specialists", "agreements"]
     k: int
-    uncovered_population: int
-    covered_by_picks: int
+    demand_weight: int
+    fragility_weight: int
+    uncovered_population: int  # each municipality once, lacking at least one area
+    uncovered_by_area: list[UncoveredAreaOut]
+    covered_by_picks: int  # inhabitants the picks reach in at least one area, each once
+    score: int
     exact_optimum: int | None
     candidates: int
     picks: list[PickOut]

@@ -21,6 +21,7 @@ from network.audit.services import record
 from network.consultations.tables import ConsultationRequest
 from network.coverage.history import supply_points
 from network.coverage.loader import load_graph
+from network.coverage.tables import WorkforceIndicator
 from network.directory.tables import Municipality, SharingAgreement
 from network.directory.versions import network_token
 from network.graph.coverage import Cell, CountySummary, Service, county_summaries, coverage
@@ -28,12 +29,20 @@ from network.graph.demand import Demand, MonthPoint, RequestFact, demand, monthl
 from network.graph.history import SupplyPoint
 from network.graph.placement import (
     Candidate,
-    Pick,
+    Fragility,
+    Pressure,
+    Step,
+    Weights,
     agreement_candidates,
+    by_site,
     exact,
+    gap_weights,
     greedy,
     specialist_candidates,
+    steps,
     total,
+    uncovered_by_area,
+    uncovered_people,
 )
 from network.graph.resilience import Dependence, single_agreements, single_specialists
 from network.kernel.cache import Cache
@@ -54,6 +63,7 @@ __all__ = (
     "Trend",
     "WeakPoints",
     "boundaries",
+    "fragility_of",
     "places_for",
     "recommend",
     "report",
@@ -252,10 +262,48 @@ async def report(
 class Recommendation:
     kind: str  # specialists or agreements
     k: int
-    uncovered_population: int  # summed over the uncovered cells in scope
-    picks: list[Pick]
-    exact_total: int | None  # the optimum for k, when the instance was small enough
+    weights: Weights
+    # inhabitants of the municipalities in scope without coverage in at least one of
+    # the areas asked about: each municipality counted once
+    uncovered_population: int
+    uncovered_by_area: list[tuple[str, int, int]]  # (area, municipalities, inhabitants)
+    steps: list[Step]  # one per place, each place at most once
+    people_reached: int  # inhabitants the steps reach in at least one area, each once
+    score: int  # the steps' weighted gain (what the greedy maximises)
+    exact_total: int | None  # the optimum of the same, when the instance was small enough
     candidates: int
+    start: datetime  # the period the demand figures come from
+    end: datetime
+
+
+async def _pressure(
+    cache: Cache, codes: frozenset[str], population: dict[str, int]
+) -> dict[tuple[str, str], Pressure]:
+    """Demand of the last 12 months per municipality × area, small numbers suppressed."""
+    start, end = _period(12)
+    figures = demand(
+        (f for f in await _facts(cache, start, end) if f.municipality in codes), population
+    )
+    return {
+        key: Pressure(d.requests, d.per_10k, d.unplaced, d.median_days_to_meeting)
+        for key, d in figures.items()
+    }
+
+
+async def fragility_of(codes: frozenset[str]) -> dict[str, Fragility]:
+    """Each municipality's share of new staff and turnover in its latest reported year."""
+    rows = await WorkforceIndicator.select(
+        WorkforceIndicator.municipality,
+        WorkforceIndicator.year,
+        WorkforceIndicator.new_share,
+        WorkforceIndicator.turnover,
+    ).where(WorkforceIndicator.municipality.is_in(sorted(codes) or [""]))
+    found: dict[str, Fragility] = {}
+    for row in sorted(rows, key=lambda r: (r["municipality"], r["year"])):
+        if row["new_share"] is None and row["turnover"] is None:
+            continue
+        found[row["municipality"]] = Fragility(row["year"], row["new_share"], row["turnover"])
+    return found
 
 
 async def recommend(
@@ -266,16 +314,21 @@ async def recommend(
     kind: str = "specialists",
     k: int = 3,
     service: Service = Service.CONSULTATION,
+    weights: Weights | None = None,
 ) -> Recommendation:
-    """The k new specialists (or agreements) that cover the most uncovered population
-    in scope: greedy maximum coverage, checked against the exact optimum when small."""
+    """The k places (a municipality for new specialists, a pair or a county for new
+    agreements) whose gaps weigh the most in scope, each place once with all its areas:
+    greedy maximum coverage over gaps weighed by inhabitants, demand and the
+    workforce's fragility (``weights``), checked against the exact optimum when small."""
     if kind not in ("specialists", "agreements"):
         raise InvalidInput("must be specialists or agreements", field="kind", source="query")
     if not 1 <= k <= 20:
         raise InvalidInput("must be between 1 and 20", field="k", source="query")
+    chosen = weights or Weights()
     where = await places_for(ctx.principal)
     codes = where.within(county)
     day = today()
+    start, end = _period(12)
 
     async def compute() -> Recommendation:
         network, graph = await load_graph(day)
@@ -289,16 +342,34 @@ async def recommend(
                 (a, b): network.distance(a, b) for a in scope for b in network.places if a != b
             }
             candidates = agreement_candidates(cells, distances, scope=scope)
-        weights = {
-            (c.municipality, c.area): c.population
-            for c in cells
-            if not c.covered and c.municipality in scope
-        }
-        picks = greedy(candidates, weights, k)
-        optimum = total(exact(candidates, weights, k)) if len(candidates) <= EXACT_LIMIT else None
-        return Recommendation(kind, k, sum(weights.values()), picks, optimum, len(candidates))
+        candidates = by_site(candidates)
+        pressure = await _pressure(ctx.runtime.cache, codes, where.population)
+        fragile = await fragility_of(codes)
+        gaps = gap_weights(cells, scope=scope, pressure=pressure, fragility=fragile, weights=chosen)
+        picks = greedy(candidates, gaps, k)
+        optimum = total(exact(candidates, gaps, k)) if len(candidates) <= EXACT_LIMIT else None
+        found = steps(picks, where.population, pressure=pressure, fragility=fragile)
+        return Recommendation(
+            kind=kind,
+            k=k,
+            weights=chosen,
+            uncovered_population=uncovered_people(cells, scope),
+            uncovered_by_area=uncovered_by_area(cells, scope),
+            steps=found,
+            people_reached=sum(
+                where.population.get(m, 0) for m in {m for s in found for m in s.municipalities}
+            ),
+            score=total(picks),
+            exact_total=optimum,
+            candidates=len(candidates),
+            start=start,
+            end=end,
+        )
 
-    key = f"act:{day}:{service.value}:{kind}:{k}:{area}:{','.join(sorted(codes))}"
+    key = (
+        f"act:{day}:{service.value}:{kind}:{k}:{area}:{chosen.demand}:{chosen.fragility}:"
+        f"{','.join(sorted(codes))}"
+    )
     found: Recommendation = await _cached(
         ctx.runtime.cache, key, compute, Recommendation, CELLS_TTL
     )
@@ -308,7 +379,13 @@ async def recommend(
         "coverage",
         None,
         county=county,
-        detail={"area": area, "kind": kind, "k": k},
+        detail={
+            "area": area,
+            "kind": kind,
+            "k": k,
+            "demand_weight": chosen.demand,
+            "fragility_weight": chosen.fragility,
+        },
     )
     return found
 

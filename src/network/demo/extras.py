@@ -7,7 +7,12 @@
   platform grew from describe;
 - closed consultations with their close-out surveys in the focus county this year,
   so that the outcome reports have something to show (no case text beyond a fixed
-  demo sentence, no requester).
+  demo sentence, no requester);
+- a history for the trend charts: closed and expired consultations in the focus
+  county in the months before this year (back to ``HISTORY_MONTHS`` ago), with
+  waits that shorten as the network grows, and a coverage snapshot for every past
+  month of that window, every municipality: the network as it stands, with some
+  municipality × area cells covered only since a month within the window.
 
 Deterministic: equal inputs and seed give equal rows.
 """
@@ -20,17 +25,33 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from network.consultations.tables import ConsultationRequest, Feedback
-from network.coverage.tables import WorkforceIndicator
+from network.coverage.loader import load_graph
+from network.coverage.tables import CoverageSnapshot, WorkforceIndicator
+from network.db import insert_chunks
 from network.demo.generator import DEFAULT_SEED, FOCUS_AREA, FOCUS_COUNTY, SECOND_AREA
 from network.demo.model import MunicipalityLike
 from network.demo.seed import load_generator_inputs, stockholm_today
 from network.directory.tables import CompetenceArea, Municipality
+from network.graph.coverage import Service, Status, coverage
+from network.graph.history import SnapshotFact, facts_of
 from network.kernel.case_scope import system_transaction
 from network.lib.vocab import ConsultationKind, ConsultationStatus, Referral
 
-__all__ = ("seed_demo_extras", "seed_extras", "synthetic_surveys", "synthetic_workforce")
+__all__ = (
+    "HISTORY_MONTHS",
+    "past_months",
+    "seed_demo_extras",
+    "seed_extras",
+    "seed_history",
+    "synthetic_demand",
+    "synthetic_snapshots",
+    "synthetic_surveys",
+    "synthetic_workforce",
+)
 
 SURVEY_SUMMARY = "Syntetisk demokonsultation (avslutad)."
+HISTORY_SUMMARY = "Syntetisk demokonsultation (historik)."
+HISTORY_MONTHS = 18  # months of history before this one (the trend charts' window)
 
 
 def synthetic_workforce(
@@ -88,6 +109,7 @@ def synthetic_surveys(
                     "municipality": place.code,
                     "area": area,
                     "closed_at": closed,
+                    "wait_days": rng.randint(3, 18),
                     "helpful": rng.choices((2, 3, 4, 5), (1, 2, 4, 4))[0],
                     "changed_risk_assessment": changed,
                     "escalation_avoided": rng.random() < 0.35,
@@ -128,9 +150,9 @@ async def seed_extras(municipalities: Sequence[MunicipalityLike], today: date, s
             kind=ConsultationKind.MEETING,
             summary=SURVEY_SUMMARY,
             status=ConsultationStatus.COMPLETED,
-            created_at=s["closed_at"] - timedelta(days=12),
-            opened_at=s["closed_at"] - timedelta(days=12),
-            accepted_at=s["closed_at"] - timedelta(days=10),
+            created_at=s["closed_at"] - timedelta(days=s["wait_days"] + 1),
+            opened_at=s["closed_at"] - timedelta(days=s["wait_days"] + 1),
+            accepted_at=s["closed_at"] - timedelta(days=s["wait_days"]),
             meeting_at=s["closed_at"] - timedelta(days=1),
             closed_at=s["closed_at"],
             minutes_spent=60,
@@ -157,6 +179,162 @@ async def seed_extras(municipalities: Sequence[MunicipalityLike], today: date, s
     )
 
 
+def past_months(today: date, count: int = HISTORY_MONTHS) -> list[date]:
+    """The first days of the ``count`` months before ``today``'s, oldest first."""
+    found = []
+    month = today.replace(day=1)
+    for _ in range(count):
+        month = (month - timedelta(days=1)).replace(day=1)
+        found.append(month)
+    return found[::-1]
+
+
+def synthetic_demand(
+    municipalities: Sequence[MunicipalityLike], today: date, seed: int
+) -> list[dict[str, Any]]:
+    """Consultations of the focus county in the window's months before this year:
+    municipality, area, when opened, the meeting (None: expired unplaced). Waits
+    shorten and fewer requests go unplaced as the months go by, as a growing network
+    would have it."""
+    rng = random.Random(f"{seed}:demand")
+    places = sorted(
+        (m for m in municipalities if m.county_code == FOCUS_COUNTY), key=lambda m: m.code
+    )
+    months = [m for m in past_months(today) if m.year < today.year]
+    found = []
+    for index, month in enumerate(months):
+        progress = index / max(len(months) - 1, 1)  # 0 oldest … 1 newest
+        following = (month + timedelta(days=32)).replace(day=1)
+        days = (following - month).days
+        for place in places:
+            count = round(min(12, 0.3 + place.population / 40_000) * rng.uniform(0.5, 1.5))
+            for _ in range(count):
+                area = rng.choices((FOCUS_AREA, SECOND_AREA, "domestic_violence"), (5, 3, 2))[0]
+                opened = datetime.combine(month + timedelta(days=rng.randrange(days)), time(9), UTC)
+                unplaced = rng.random() < 0.25 - 0.15 * progress
+                wait = max(1, round(rng.uniform(8, 30) * (1 - 0.5 * progress)))
+                found.append(
+                    {
+                        "municipality": place.code,
+                        "area": area,
+                        "opened_at": opened,
+                        "meeting_at": None if unplaced else opened + timedelta(days=wait),
+                    }
+                )
+    return found
+
+
+def synthetic_snapshots(
+    facts: Sequence[SnapshotFact], today: date, seed: int
+) -> list[SnapshotFact]:
+    """The coverage of every past month of the window, from today's ``facts``: about a
+    third of the covered cells became covered in a month within the window (before
+    it, no coverage and no specialists there); the rest were covered throughout."""
+    months = past_months(today)
+    found = []
+    for fact in facts:
+        rng = random.Random(f"{seed}:history:{fact.municipality}:{fact.area}")
+        since = len(months) + 1  # months ago the cell became covered
+        if fact.status is not Status.NONE and rng.random() < 0.35:
+            since = rng.randint(1, len(months))
+        for month in months:
+            ago = (today.year - month.year) * 12 + today.month - month.month
+            if ago >= since:
+                found.append(
+                    SnapshotFact(
+                        month=month.strftime("%Y-%m"),
+                        municipality=fact.municipality,
+                        county=fact.county,
+                        area=fact.area,
+                        status=Status.NONE,
+                        population=fact.population,
+                        local_specialists=0,
+                        local_hours=0.0,
+                        reachable_hours=0.0,
+                    )
+                )
+            else:
+                found.append(
+                    SnapshotFact(
+                        month=month.strftime("%Y-%m"),
+                        municipality=fact.municipality,
+                        county=fact.county,
+                        area=fact.area,
+                        status=fact.status,
+                        population=fact.population,
+                        local_specialists=fact.local_specialists,
+                        local_hours=fact.local_hours,
+                        reachable_hours=fact.reachable_hours,
+                    )
+                )
+    return found
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+async def seed_history(today: date, seed: int) -> None:
+    """The past requests and monthly snapshots of the window (once: not when a past
+    month already has a snapshot)."""
+    first = past_months(today)[0].strftime("%Y-%m")
+    if await CoverageSnapshot.exists().where(CoverageSnapshot.month >= first):
+        return
+    network, graph = await load_graph(today)
+    weekly = {s.id: s.weekly_hours for s in network.specialists.values()}
+    now = facts_of(today.strftime("%Y-%m"), coverage(graph, Service.CONSULTATION), weekly)
+    rows = [
+        CoverageSnapshot(
+            month=f.month,
+            taken_on=_month_end(date.fromisoformat(f"{f.month}-01")),
+            municipality=f.municipality,
+            county=f.county,
+            area=f.area,
+            status=f.status.value,
+            population=f.population,
+            local_specialists=f.local_specialists,
+            local_hours=f.local_hours,
+            reachable_hours=f.reachable_hours,
+        )
+        for f in synthetic_snapshots(now, today, seed)
+    ]
+    municipalities, _, _ = await load_generator_inputs()
+    past = synthetic_demand(municipalities, today, seed)
+    town = {
+        r["code"]: r["id"] for r in await Municipality.select(Municipality.code, Municipality.id)
+    }
+    topic = {
+        r["code"]: r["id"]
+        for r in await CompetenceArea.select(CompetenceArea.code, CompetenceArea.id)
+    }
+    requests = [
+        ConsultationRequest(
+            area=topic[r["area"]],
+            origin_municipality=town[r["municipality"]],
+            requester=None,
+            kind=ConsultationKind.MEETING,
+            summary=HISTORY_SUMMARY,
+            status=ConsultationStatus.EXPIRED
+            if r["meeting_at"] is None
+            else ConsultationStatus.COMPLETED,
+            created_at=r["opened_at"],
+            opened_at=r["opened_at"],
+            accepted_at=None if r["meeting_at"] is None else r["opened_at"] + timedelta(days=1),
+            meeting_at=r["meeting_at"],
+            closed_at=r["opened_at"] + timedelta(days=35)
+            if r["meeting_at"] is None
+            else r["meeting_at"],
+            minutes_spent=None if r["meeting_at"] is None else 60,
+        )
+        for r in past
+    ]
+    async with system_transaction(CoverageSnapshot._meta.db):
+        for chunk in insert_chunks(CoverageSnapshot, rows):
+            await CoverageSnapshot.insert(*chunk)
+        for batch in insert_chunks(ConsultationRequest, requests):
+            await ConsultationRequest.insert(*batch)
+
+
 async def seed_demo_extras(seed: int | None = None, today: date | None = None) -> None:
     """The synthetic workforce and surveys of the ``network demo`` (not ``network
     seed``, whose counts other tools rely on), once, right after the demo was seeded."""
@@ -168,3 +346,4 @@ async def seed_demo_extras(seed: int | None = None, today: date | None = None) -
         await seed_extras(
             municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
         )
+    await seed_history(today or stockholm_today(), DEFAULT_SEED if seed is None else seed)

@@ -8,7 +8,11 @@ suppressed (:mod:`network.privacy.small_numbers`).
 - ``median_days_to_meeting``: from opening to the meeting, for those that had one.
 
 A suppressed count is ``None`` and so is everything computed from it; the median
-needs at least ``MIN_GROUP`` meetings. Pure: facts in, figures out.
+needs at least ``MIN_GROUP`` meetings. An area's total over the municipalities asked
+about can be read elsewhere (the monthly trends add up to it), so each area's column
+is protected against differencing too (:func:`network.privacy.small_numbers.protect`):
+a hidden count never comes back as that total minus the counts shown. Pure: facts
+in, figures out.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from network.privacy.small_numbers import MIN_GROUP, shown
+from network.privacy.small_numbers import MIN_GROUP, protect, shown
 from network.scheduling import STOCKHOLM
 
 __all__ = ("Demand", "MonthPoint", "RequestFact", "demand", "monthly")
@@ -57,6 +61,17 @@ def _median_days(facts: list[RequestFact]) -> float | None:
     return round(statistics.median(waits), 1)
 
 
+def _protected(
+    counts: Mapping[tuple[str, str], int], forced: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The (municipality, area) counts to hide, column by column (one area each)."""
+    hidden: set[tuple[str, str]] = set()
+    for area in sorted({a for _, a in counts}):
+        column = {key: n for key, n in counts.items() if key[1] == area}
+        hidden |= protect(column, forced=[k for k in forced if k[1] == area]).hidden
+    return hidden
+
+
 def demand(
     facts: Iterable[RequestFact], population: Mapping[str, int]
 ) -> dict[tuple[str, str], Demand]:
@@ -64,19 +79,21 @@ def demand(
     groups: dict[tuple[str, str], list[RequestFact]] = defaultdict(list)
     for fact in facts:
         groups[(fact.municipality, fact.area)].append(fact)
+    asked = _protected({key: len(items) for key, items in groups.items()}, set())
+    left = _protected({key: sum(f.unplaced for f in items) for key, items in groups.items()}, asked)
     found = {}
     for (municipality, area), items in groups.items():
-        requests = shown(len(items))
+        hidden = (municipality, area) in asked
         people = population.get(municipality, 0)
         found[(municipality, area)] = Demand(
             municipality=municipality,
             area=area,
-            requests=requests,
-            per_10k=(
-                round(len(items) / people * 10_000, 2) if requests is not None and people else None
-            ),
-            unplaced=shown(sum(f.unplaced for f in items)) if requests is not None else None,
-            median_days_to_meeting=_median_days(items),
+            requests=None if hidden else len(items),
+            per_10k=(round(len(items) / people * 10_000, 2) if not hidden and people else None),
+            unplaced=None
+            if hidden or (municipality, area) in left
+            else sum(f.unplaced for f in items),
+            median_days_to_meeting=None if hidden else _median_days(items),
         )
     return found
 

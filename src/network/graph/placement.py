@@ -36,14 +36,28 @@ from scipy.sparse import coo_array
 from network.graph.coverage import Cell, Service, Status
 
 __all__ = (
+    "MAX_WEIGHT",
     "Action",
+    "AreaGain",
     "Candidate",
+    "Fragility",
     "Pick",
+    "Pressure",
+    "Reason",
+    "Step",
+    "Weights",
     "agreement_candidates",
+    "by_site",
+    "demand_index",
     "exact",
+    "fragility_index",
+    "gap_weights",
     "greedy",
     "specialist_candidates",
+    "steps",
     "total",
+    "uncovered_by_area",
+    "uncovered_people",
 )
 
 CellKey = tuple[str, str]  # (municipality, area)
@@ -253,3 +267,243 @@ def exact(candidates: Sequence[Candidate], weights: Mapping[CellKey, int], k: in
         raise RuntimeError(f"maximum coverage: {result.message}")
     chosen = [useful[j] for j in range(n) if result.x[j] > 0.5]
     return greedy(chosen, weights, len(chosen))
+
+
+# --------------------------------------------------------------------------- evidence
+#
+# The recommender above weighs a gap (an uncovered municipality × area) by its
+# inhabitants. What follows weighs it also by the demand seen there and by how fragile
+# the municipality's workforce is, merges the candidates into one step per place, and
+# keeps what each step would change so that it can be explained.
+
+MAX_WEIGHT = 3  # the largest demand or fragility weight a reader may choose
+WAIT_DAYS_HIGH = 30.0  # a median wait this long (or longer) counts as the most pressing
+FRAGILITY_HIGH = 100.0  # share new (%) + turnover (%) this high counts as the most fragile
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much demand and the workforce's fragility raise a gap's weight.
+
+    A gap weighs ``population × (1 + demand × D + fragility × F)``, D and F each
+    between 0 and 1 (:func:`demand_index`, :func:`fragility_index`). Both 0: the
+    inhabitants alone, as before."""
+
+    demand: int = 1
+    fragility: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("demand", "fragility"):
+            value = getattr(self, name)
+            if not 0 <= value <= MAX_WEIGHT:
+                raise ValueError(f"{name} weight must be between 0 and {MAX_WEIGHT}")
+
+
+@dataclass(frozen=True, slots=True)
+class Pressure:
+    """The demand seen in one municipality × area, small numbers already suppressed
+    (None): requests per 10,000 inhabitants, unplaced requests, median days to a
+    meeting."""
+
+    requests: int | None
+    per_10k: float | None
+    unplaced: int | None
+    median_days: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fragility:
+    """A municipality's workforce in its latest reported year: the share of social
+    workers under one year in the job and the turnover, both in per cent."""
+
+    year: int
+    new_share: float | None
+    turnover: float | None
+
+
+def demand_index(pressure: Pressure | None, top_per_10k: float) -> float:
+    """0–1: the mean of requests per 10,000 inhabitants (against the highest in the
+    scope, ``top_per_10k``), the share of requests left unplaced, and the median wait
+    (against ``WAIT_DAYS_HIGH``). A suppressed figure counts as 0."""
+    if pressure is None or pressure.requests is None:
+        return 0.0
+    volume = min(1.0, (pressure.per_10k or 0.0) / top_per_10k) if top_per_10k > 0 else 0.0
+    unplaced = (pressure.unplaced or 0) / pressure.requests if pressure.requests else 0.0
+    wait = min(1.0, (pressure.median_days or 0.0) / WAIT_DAYS_HIGH)
+    return round((volume + unplaced + wait) / 3, 4)
+
+
+def fragility_index(fragility: Fragility | None) -> float:
+    """0–1: share new (%) plus turnover (%), over ``FRAGILITY_HIGH``, at most 1; 0 when
+    neither is reported."""
+    if fragility is None:
+        return 0.0
+    value = (fragility.new_share or 0.0) + (fragility.turnover or 0.0)
+    return round(min(1.0, value / FRAGILITY_HIGH), 4)
+
+
+def gap_weights(
+    cells: Iterable[Cell],
+    *,
+    scope: set[str] | None = None,
+    pressure: Mapping[CellKey, Pressure] | None = None,
+    fragility: Mapping[str, Fragility] | None = None,
+    weights: Weights | None = None,
+) -> dict[CellKey, int]:
+    """The weight of every uncovered cell in ``scope`` (an integer, so that the
+    optimum is exact)."""
+    chosen = weights or Weights()
+    pressure = pressure or {}
+    fragility = fragility or {}
+    uncovered = _uncovered(cells, scope)
+    top = max((p.per_10k or 0.0 for key, p in pressure.items() if key in uncovered), default=0.0)
+    return {
+        key: round(
+            people
+            * (
+                1
+                + chosen.demand * demand_index(pressure.get(key), top)
+                + chosen.fragility * fragility_index(fragility.get(key[0]))
+            )
+        )
+        for key, people in uncovered.items()
+    }
+
+
+def uncovered_people(cells: Iterable[Cell], scope: set[str] | None = None) -> int:
+    """Inhabitants of the municipalities in ``scope`` that cannot reach a specialist in
+    at least one of the areas: each municipality counted once, however many areas it
+    lacks."""
+    population = {m: p for (m, _), p in _uncovered(cells, scope).items()}
+    return sum(population.values())
+
+
+def uncovered_by_area(
+    cells: Iterable[Cell], scope: set[str] | None = None
+) -> list[tuple[str, int, int]]:
+    """Per area: ``(area, municipalities, inhabitants)`` without coverage in it."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (_, area), people in _uncovered(cells, scope).items():
+        found[area][0] += 1
+        found[area][1] += people
+    return [(area, n, people) for area, (n, people) in sorted(found.items())]
+
+
+def by_site(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per place: the new specialists of one municipality, the pairwise
+    agreement of one pair, the county-wide agreement of one county, each covering the
+    union of its areas. So a step is one municipality (or pair, or county) with every
+    area it would close listed, and no place is recommended twice."""
+    merged: dict[tuple[Action, str | None, str | None, str | None], list[Candidate]] = {}
+    for candidate in candidates:
+        site = (candidate.action, candidate.municipality, candidate.partner, candidate.county)
+        merged.setdefault(site, []).append(candidate)
+    found = []
+    for (action, municipality, partner, county), group in merged.items():
+        found.append(
+            Candidate(
+                action,
+                tuple(sorted({a for c in group for a in c.areas})),
+                frozenset().union(*(c.covers for c in group)),
+                municipality=municipality,
+                partner=partner,
+                county=county,
+                distance_km=group[0].distance_km,
+            )
+        )
+    return sorted(found, key=lambda c: c.key)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGain:
+    """What one step closes in one area."""
+
+    area: str
+    municipalities: tuple[str, ...]
+    people: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a step is recommended: ``kind`` and the figures a sentence needs."""
+
+    kind: str  # reach, demand, wait, fragility, quiet
+    municipality: str | None = None
+    area: str | None = None
+    people: int | None = None
+    count: int | None = None
+    unplaced: int | None = None
+    days: float | None = None
+    new_share: float | None = None
+    turnover: float | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One recommendation: a place, the areas it closes, what it would change."""
+
+    pick: Pick
+    people: int  # inhabitants newly able to reach a specialist in at least one area
+    municipalities: tuple[str, ...]
+    by_area: tuple[AreaGain, ...]
+    reasons: tuple[Reason, ...]
+
+
+def steps(
+    picks: Iterable[Pick],
+    population: Mapping[str, int],
+    *,
+    pressure: Mapping[CellKey, Pressure] | None = None,
+    fragility: Mapping[str, Fragility] | None = None,
+) -> list[Step]:
+    """The picks with the inhabitants they reach (each municipality once), their
+    areas and their reasons, most telling first."""
+    pressure = pressure or {}
+    fragility = fragility or {}
+    found = []
+    for pick in picks:
+        places = tuple(sorted({m for m, _ in pick.newly_covered}))
+        people = sum(population.get(m, 0) for m in places)
+        areas: dict[str, list[str]] = defaultdict(list)
+        for municipality, area in pick.newly_covered:
+            areas[area].append(municipality)
+        by_area = tuple(
+            AreaGain(a, tuple(ms), sum(population.get(m, 0) for m in ms))
+            for a, ms in sorted(areas.items())
+        )
+        alone = places[0] if len(places) == 1 else None
+        reasons = [Reason("reach", municipality=alone, people=people, count=len(places))]
+        # Only figures shown elsewhere (not suppressed) are added up, so nothing said
+        # here lets a small number be worked out.
+        shown = [pressure[c] for c in pick.newly_covered if c in pressure]
+        asked = sum(p.requests or 0 for p in shown)
+        if asked:
+            left = sum(p.unplaced or 0 for p in shown if p.unplaced is not None)
+            reasons.append(Reason("demand", count=asked, unplaced=left))
+        waits = [
+            (p.median_days, key)
+            for key, p in pressure.items()
+            if key in pick.newly_covered and p.median_days is not None
+        ]
+        if waits:
+            days, (municipality, area) = max(waits)
+            reasons.append(Reason("wait", municipality=municipality, area=area, days=days))
+        fragile = [(fragility_index(fragility.get(m)), m) for m in places if m in fragility]
+        if fragile:
+            index, municipality = max(fragile)
+            staff = fragility[municipality]
+            if index > 0:
+                reasons.append(
+                    Reason(
+                        "fragility",
+                        municipality=municipality,
+                        new_share=staff.new_share,
+                        turnover=staff.turnover,
+                        year=staff.year,
+                    )
+                )
+        if not asked:
+            reasons.append(Reason("quiet"))
+        found.append(Step(pick, people, places, by_area, tuple(reasons)))
+    return found
