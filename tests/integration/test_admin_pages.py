@@ -167,6 +167,7 @@ def test_each_save_shows_a_banner(client: TestClient[Litestar], people: dict[str
     )
     assert refused.status_code == 400
     assert 'value="Kvar"' in refused.text
+    assert 'href="/admin/users?page=2"' in refused.text  # the pager of the list, not the form
     assert 'data-testid="success"' not in refused.text
 
 
