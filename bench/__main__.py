@@ -12,7 +12,8 @@ the kind ``NETWORK_DATABASE_URL`` names (default: a SQLite file in a temp dir).
 
 `uv run python -m bench load [...]` is the load test (app processes and Locust;
 see ``bench/load.py``) and `uv run python -m bench rounds` a batch round end to end
-from the database (``bench/rounds.py``): not part of ``all``.
+from the database (``bench/rounds.py``), and `uv run python -m bench.unplaced` the
+explanation of a round's unplaced requests (``bench/unplaced.py``): not part of ``all``.
 """
 
 from __future__ import annotations

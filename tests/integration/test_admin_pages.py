@@ -167,6 +167,7 @@ def test_each_save_shows_a_banner(client: TestClient[Litestar], people: dict[str
     )
     assert refused.status_code == 400
     assert 'value="Kvar"' in refused.text
+    assert 'href="/admin/users?page=2"' in refused.text  # the pager of the list, not the form
     assert 'data-testid="success"' not in refused.text
 
 
@@ -199,6 +200,19 @@ def test_the_audit_log_page_filters_pages_and_exports_what_it_shows(
     assert len(table) >= 2
     assert {r["action"] for r in table} == {"user.enable"}
     assert {r["object_id"] for r in table} == {str(user)}
+    # The API takes the same filters.
+    api = client.get(
+        "/api/v1/audit",
+        params={"action": "user.enable", "object_type": "user", "object_id": str(user)},
+    ).json()
+    assert api["total"] >= 2
+    assert {e["action"] for e in api["items"]} == {"user.enable"}
+    me = people["admin"]  # a refusal of one's own account, audited as denied
+    client.post(f"/admin/users/{me}/active", data={"active": "false", "confirm": "yes"})
+    denied_csv = client.get("/api/v1/audit/export.csv", params={"outcome": "denied"})
+    assert denied_csv.status_code == 200
+    outcomes = {r["outcome"] for r in csv.DictReader(io.StringIO(denied_csv.text))}
+    assert outcomes == {"denied"}
     # The export link on the page carries the filter.
     assert 'href="/admin/audit/export.csv?action=user.disable&amp;object_type=user' in page.text
 

@@ -108,6 +108,7 @@ def test_a_round_page_names_each_row_and_says_what_would_help(
     assert 'data-cause="no_agreement"' in deal
     assert "Inget avtal ger Hylte tillgång till" in deal
     assert "Halmstad" in deal  # the nearest municipality with such a specialist
+    assert f'href="/coverage/act?county=13&amp;area={NO_DEAL_AREA}&amp;kind=agreements"' in deal
     assert "frånvarande, fullbokade eller tar inte emot nya" in _row(html, busy)
 
     # The API gives the same causes.

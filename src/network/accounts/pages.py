@@ -93,7 +93,7 @@ class AdminPages(Controller):
             request,
             "admin/users.html.j2",
             users=users,
-            paging=Paging.of(request, per_page=USERS_PER_PAGE, total=total),
+            paging=Paging.of(request, per_page=USERS_PER_PAGE, total=total, path=self.path),
             roles=[r.value for r in Role],
             places=await place_choices(),
             place_names=await place_names(),

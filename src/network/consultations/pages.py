@@ -605,7 +605,7 @@ class RoundPages(Controller):
             request,
             "rounds/index.html.j2",
             history=history,
-            paging=Paging.of(request, per_page=ROUNDS_PER_PAGE, total=total),
+            paging=Paging.of(request, per_page=ROUNDS_PER_PAGE, total=total, path=self.path),
             place_names=await place_names(),
             error=error,
         )

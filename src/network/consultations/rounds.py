@@ -480,10 +480,12 @@ async def request_details(ctx: Context, request_ids: list[int]) -> dict[int, dic
                 ConsultationRequest.id,
                 ConsultationRequest.urgency,
                 ConsultationRequest.latest_date,
+                ConsultationRequest.area._.code.as_alias("area"),
                 ConsultationRequest.area._.name_sv.as_alias("area_sv"),
                 ConsultationRequest.area._.name_en.as_alias("area_en"),
                 ConsultationRequest.origin_municipality._.name.as_alias("municipality"),
                 ConsultationRequest.origin_municipality._.code.as_alias("municipality_code"),
+                ConsultationRequest.origin_municipality._.county._.code.as_alias("county"),
             ).where(among(ConsultationRequest.id, chunk)):
                 found[row["id"]] = row
     return found

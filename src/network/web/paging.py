@@ -50,14 +50,16 @@ class Paging:
         total: int,
         param: str = "page",
         fragment: str = "",
+        path: str | None = None,
     ) -> Paging:
         """The paging of ``request``'s list; ``param`` names its page parameter (two
-        lists on one page page apart), ``fragment`` the anchor its links go to."""
+        lists on one page page apart), ``fragment`` the anchor its links go to, ``path``
+        the list's address when it differs from the request's (a refused form's POST)."""
         kept = tuple(
             (k, v) for k, v in request.query_params.multi_items() if k not in (param, "lang")
         )
         number = page_number(request, param)
-        return cls(number, per_page, total, request.url.path, kept, param, fragment)
+        return cls(number, per_page, total, path or request.url.path, kept, param, fragment)
 
     @staticmethod
     def offset_of(request: Request[Any, Any, Any], per_page: int, param: str = "page") -> int:
