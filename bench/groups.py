@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 
 from network.graph.groups import (
+    NO_BOUND,
     Applicant,
     Group,
     GroupProblem,
@@ -137,8 +138,8 @@ def _row(
         f"{seconds:.2f} s",
         str(len(s.placements)),
         str(s.objective),
-        str(s.bound),
-        f"{s.gap:.4%}",
+        "none" if s.bound >= NO_BOUND else str(s.bound),
+        "-" if s.bound >= NO_BOUND else f"{s.gap:.4%}",
         s.status,
     )
 

@@ -623,6 +623,66 @@ MATRIX.update(
                 form={"start": "2030-01-07T10:00"},
             )
         ],
+        # Applications and group placement: social workers apply, hubs and
+        # coordinators place.
+        ("POST", "/api/v1/conferences/{series_id:int}/applications"): [
+            Case("POST", "/api/v1/conferences/999999/applications", SOCIAL_WORKER, body={})
+        ],
+        ("POST", "/api/v1/conferences/{series_id:int}/applications/withdraw"): [
+            Case("POST", "/api/v1/conferences/999999/applications/withdraw", SOCIAL_WORKER)
+        ],
+        ("GET", "/api/v1/conferences/{series_id:int}/applications"): [
+            Case("GET", "/api/v1/conferences/999999/applications", SIGNED_IN)
+        ],
+        ("GET", "/api/v1/conferences/{series_id:int}/placements"): [
+            Case("GET", "/api/v1/conferences/999999/placements", EDITORS)
+        ],
+        ("POST", "/api/v1/conferences/groups"): [
+            Case(
+                "POST",
+                "/api/v1/conferences/groups",
+                EDITORS,
+                body={**_SERIES, "hubs": [999999], "start": _SESSION["start"], "topic": "T"},
+            )
+        ],
+        ("POST", "/api/v1/conferences/placements"): [
+            Case("POST", "/api/v1/conferences/placements", EDITORS, body={"series": [999999]})
+        ],
+        ("GET", "/api/v1/conferences/placements/{placement_id:int}"): [
+            Case("GET", "/api/v1/conferences/placements/999999", EDITORS)
+        ],
+        ("POST", "/api/v1/conferences/placements/{placement_id:int}/commit"): [
+            Case("POST", "/api/v1/conferences/placements/999999/commit", EDITORS)
+        ],
+        ("POST", "/api/v1/conferences/placements/{placement_id:int}/discard"): [
+            Case("POST", "/api/v1/conferences/placements/999999/discard", EDITORS)
+        ],
+        ("POST", "/conferences/{series_id:int}/applications"): [
+            Case(
+                "POST",
+                "/conferences/999999/applications",
+                SOCIAL_WORKER,
+                form={"language": "sv", "rank": "1"},
+            )
+        ],
+        ("POST", "/conferences/{series_id:int}/applications/withdraw"): [
+            Case("POST", "/conferences/999999/applications/withdraw", SOCIAL_WORKER, form={})
+        ],
+        ("GET", "/conferences/placements/new"): [
+            Case("GET", "/conferences/placements/new", EDITORS)
+        ],
+        ("POST", "/conferences/placements"): [
+            Case("POST", "/conferences/placements", EDITORS, form={"series": "999999"})
+        ],
+        ("GET", "/conferences/placements/{placement_id:int}"): [
+            Case("GET", "/conferences/placements/999999", EDITORS)
+        ],
+        ("POST", "/conferences/placements/{placement_id:int}/commit"): [
+            Case("POST", "/conferences/placements/999999/commit", EDITORS, form={})
+        ],
+        ("POST", "/conferences/placements/{placement_id:int}/discard"): [
+            Case("POST", "/conferences/placements/999999/discard", EDITORS, form={})
+        ],
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],

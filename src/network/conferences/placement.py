@@ -25,6 +25,7 @@ from typing import Any
 
 import anyio.to_thread
 import msgspec
+from piccolo.engine.postgres import PostgresEngine
 
 from network.audit.services import record
 from network.conferences import schemas
@@ -497,6 +498,17 @@ async def _row(placement_id: int) -> dict[str, Any]:
     return dict(row)
 
 
+async def _lock(placement_id: int) -> None:
+    """Hold the round's row until the transaction ends (PostgreSQL; SQLite has one
+    writer at a time), so that one commit or discard decides it."""
+    query = ConferencePlacement.select(ConferencePlacement.id).where(
+        ConferencePlacement.id == placement_id
+    )
+    if isinstance(ConferencePlacement._meta.db, PostgresEngine):
+        query = query.lock_rows()
+    await query.first()
+
+
 async def _visible(ctx: Context, placement_id: int) -> tuple[dict[str, Any], list[SeriesRow]]:
     """The round and its series, for those who manage every one of them (others get
     the same 404 as for a missing id)."""
@@ -547,6 +559,7 @@ async def commit(
     sign-up seat rule), mark their applications placed and tell them; all or nothing."""
     now = now or clock.now()
     async with ctx.work():
+        await _lock(placement_id)
         row, found = await _visible(ctx, placement_id)
         if row["status"] != RoundStatus.PREVIEW:
             raise Conflict(f"the placement is {row['status']} already", field="placement_id")
@@ -630,6 +643,7 @@ async def commit(
 async def discard(ctx: Context, placement_id: int) -> schemas.PlacementOut:
     """Drop a preview; nothing else changes."""
     async with ctx.work():
+        await _lock(placement_id)
         row, found = await _visible(ctx, placement_id)
         if row["status"] != RoundStatus.PREVIEW:
             raise Conflict(f"the placement is {row['status']} already", field="placement_id")

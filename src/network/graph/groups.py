@@ -68,6 +68,7 @@ __all__ = (
     "GROUPS_FULL",
     "MUNICIPALITY_LIMIT",
     "NOT_SERVED",
+    "NO_BOUND",
     "NO_GROUP_IN_AREA",
     "NO_GROUP_IN_LANGUAGE",
     "PLACED",
