@@ -43,5 +43,6 @@ APP_REGISTRY = AppRegistry(
         "network.notifications.piccolo_app",
         "network.coverage.piccolo_app",
         "network.conferences.piccolo_app",
+        "network.engagements.piccolo_app",
     ]
 )

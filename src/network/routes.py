@@ -34,6 +34,8 @@ from network.consultations.pages import ConsultationPages, RoundPages
 from network.coverage.controllers import CoverageController, WorkforceController
 from network.coverage.pages import CoveragePages
 from network.directory.controllers import DirectoryController
+from network.engagements.controllers import EngagementController
+from network.engagements.pages import EngagementPages
 from network.kernel.policy import Action
 from network.mentoring.controllers import MentoringController
 from network.mentoring.pages import MentoringPages
@@ -66,6 +68,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     AgreementController,
     MentoringController,
     ConferenceController,
+    EngagementController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -87,6 +90,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     AgreementPages,
     MentoringPages,
     ConferencePages,
+    EngagementPages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

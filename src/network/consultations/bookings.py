@@ -53,7 +53,7 @@ from network.scheduling.slots import iso_week
 from network.specialists.services import availability, locked_profile
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("book", "cancel", "list_bookings", "reschedule")
+__all__ = ("aware", "book", "cancel", "insert_booking", "list_bookings", "reschedule", "stored")
 
 MAX_LIST_RANGE = timedelta(days=92)
 
@@ -83,7 +83,7 @@ async def _check_free(specialist_id: int, start: datetime, slot: timedelta, now:
     raise Conflict(reason, field="start")
 
 
-def _aware(value: datetime, field: str) -> datetime:
+def aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
         raise InvalidInput("needs a time zone offset, e.g. +01:00", field=field)
     return value
@@ -92,6 +92,18 @@ def _aware(value: datetime, field: str) -> datetime:
 async def _insert(
     request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
 ) -> int:
+    booking_id = await insert_booking(request, specialist_id, start, mode, actor, now)
+    await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
+    return booking_id
+
+
+async def insert_booking(
+    request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
+) -> int:
+    """Book ``start`` with the specialist for ``request`` (inside the caller's case
+    transaction): the specialist's row locked, the start checked to be one of their
+    free slots (capacity, absences, other bookings), the mode one they offer. The
+    request's status is the caller's (a co-handling engagement books many)."""
     profile = await locked_profile(
         specialist_id,
         SpecialistProfile.slot_minutes,
@@ -121,7 +133,6 @@ async def _insert(
         if is_unique_violation(error):
             raise Conflict("is taken (booked by someone else just now)", field="start") from error
         raise
-    await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
     return int(booking.id)
 
 
@@ -134,7 +145,7 @@ async def book(
     now: datetime | None = None,
 ) -> schemas.BookingOut:
     """Book the meeting of an accepted consultation at a free slot."""
-    start = _aware(start, "start")
+    start = aware(start, "start")
     if mode is MeetingMode.WRITTEN:
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
     now = now or clock.now()
@@ -164,7 +175,7 @@ async def book(
             detail={"request": request.id, "specialist": request.accepted_by},
         )
         await tell_booking(request, request.accepted_by, NotificationKind.BOOKING_CREATED, start)
-        return await _stored(booking_id)
+        return await stored(booking_id)
 
 
 async def _live_booking(principal: Principal, booking_id: int) -> tuple[dict[str, Any], RequestRow]:
@@ -242,7 +253,7 @@ async def reschedule(
 ) -> schemas.BookingOut:
     """Move a live booking to another free slot (the old one is cancelled with
     ``reason``) in one transaction; the new booking."""
-    start = _aware(start, "start")
+    start = aware(start, "start")
     reason = required_text("reason", reason)
     now = now or clock.now()
     async with case_work(ctx):
@@ -261,7 +272,7 @@ async def reschedule(
             detail={"request": request.id, "replaces": booking_id},
         )
         await tell_booking(request, booking["specialist"], NotificationKind.BOOKING_MOVED, start)
-        return await _stored(new_id)
+        return await stored(new_id)
 
 
 async def list_bookings(
@@ -329,7 +340,7 @@ async def _rows(condition: Any) -> list[dict[str, Any]]:
     )
 
 
-async def _stored(booking_id: int) -> schemas.BookingOut:
+async def stored(booking_id: int) -> schemas.BookingOut:
     """The booking just written, read back in the writer's transaction."""
     rows = await _rows(Booking.id == booking_id)
     return schemas.BookingOut(**rows[0])

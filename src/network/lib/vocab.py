@@ -26,6 +26,7 @@ __all__ = (
     "MODE_LABELS",
     "NOTICE_LABELS",
     "N_",
+    "PHASE_LABELS",
     "REFERRAL_LABELS",
     "ROLE_LABELS",
     "ROUND_STATUS_LABELS",
@@ -40,6 +41,7 @@ __all__ = (
     "Cadence",
     "ConsultationKind",
     "ConsultationStatus",
+    "EngagementPhase",
     "LegalForm",
     "MeetingMode",
     "MentoringConstraint",
@@ -103,6 +105,17 @@ class MeetingMode(StrEnum):
 class ConsultationKind(StrEnum):
     WRITTEN = "written"
     MEETING = "meeting"
+    CO_HANDLING = "co_handling"  # co-handling (medhandläggning) of an investigation
+
+
+class EngagementPhase(StrEnum):
+    """The phases of a co-handled investigation, in order (``engagements.lifecycle``)."""
+
+    INVESTIGATION_OPENED = "investigation_opened"
+    RISK_ASSESSMENT = "risk_assessment"
+    PARENT_COMMUNICATION = "parent_communication"
+    DECISION = "decision"  # decision, or application to the administrative court
+    CLOSED = "closed"
 
 
 class Urgency(StrEnum):
@@ -257,6 +270,17 @@ KIND_LABELS = labelled(
     {
         ConsultationKind.MEETING: N_("Meeting"),
         ConsultationKind.WRITTEN: N_("Written consultation"),
+        ConsultationKind.CO_HANDLING: N_("Co-handling"),
+    },
+)
+PHASE_LABELS = labelled(
+    EngagementPhase,
+    {
+        EngagementPhase.INVESTIGATION_OPENED: N_("Investigation opened"),
+        EngagementPhase.RISK_ASSESSMENT: N_("Risk assessment"),
+        EngagementPhase.PARENT_COMMUNICATION: N_("Communication with the parents"),
+        EngagementPhase.DECISION: N_("Decision or application to the administrative court"),
+        EngagementPhase.CLOSED: N_("Closed"),
     },
 )
 URGENCY_LABELS = labelled(
