@@ -297,3 +297,99 @@ def test_the_done_when_path_through_the_api(
     lines = client.get("/api/v1/engagements/settlement", params={"month": month}).json()
     line = next(x for x in lines if (x["giver"], x["receiver"]) == (MORA, ORSA))
     assert (line["engagements"], line["minutes"], line["amount"]) == (1, 90, 1500)
+
+
+def test_the_done_when_path_through_the_pages(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    sign_in(client, FAR_WORKER)
+    form = {"area": AREA, "summary": SUMMARY, "kind": "co_handling", "mode": "video"}
+    refused = client.post(
+        "/consultations/new?lang=sv", data={**form, "submit": "1"}, follow_redirects=False
+    )
+    assert refused.status_code == 400
+    assert "Inget samverkansavtal tillåter medhandläggning" in refused.text
+    assert SUMMARY in refused.text  # the draft is kept as typed
+    assert 'value="co_handling" selected' in refused.text
+
+    sign_in(client, WORKER)
+    assert 'value="co_handling" selected' in client.get("/consultations/new?kind=co_handling").text
+    made = client.post("/consultations/new", data={**form, "submit": "1"}, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    request_id = int(made.headers["location"].split("/")[2].split("?")[0])
+    offered = client.post(
+        f"/api/v1/consultations/{request_id}/offer", json={"specialist": ids["stand_in"]}
+    )
+    assert offered.json()["status"] == "offered", offered.text
+
+    sign_in(client, STAND_IN)
+    offer_page = client.get(f"/consultations/{request_id}")
+    assert f'action="/engagements/accept/{request_id}"' in offer_page.text
+    accepted = client.post(f"/engagements/accept/{request_id}", follow_redirects=False)
+    assert accepted.status_code == 303
+    page_url = accepted.headers["location"]
+    assert page_url.endswith("?notice=opened")
+    eid = int(page_url.split("/")[2].split("?")[0])
+    page = client.get(f"{page_url}&lang=sv")
+    assert page.status_code == 200
+    assert "Du har tackat ja till medhandläggningen" in page.text
+    assert 'aria-current="step"' in page.text
+    assert "Utredning inledd" in page.text
+    assert "Gå vidare till: Riskbedömning" in page.text
+
+    # A refused step keeps the page with an error summary; a good one moves on.
+    skipped = client.post(f"/engagements/{eid}/phase?lang=sv", data={"phase": "decision"})
+    assert skipped.status_code == 409
+    assert "en fas i taget" in skipped.text
+    moved = client.post(
+        f"/engagements/{eid}/phase", data={"phase": "risk_assessment"}, follow_redirects=False
+    )
+    assert moved.status_code == 303
+
+    # The guard marks the finding in place and keeps the text.
+    leaked = client.post(f"/engagements/{eid}/messages", data={"body": PERSONNUMMER})
+    assert leaked.status_code == 400
+    assert "<mark>19121212-1212</mark>" in leaked.text
+    note = client.post(
+        f"/engagements/{eid}/time", data={"minutes": "45", "note": "Mejla a.b@kommun.se"}
+    )
+    assert note.status_code == 400
+    assert "Mejla" in note.text
+    logged = client.post(
+        f"/engagements/{eid}/time", data={"minutes": "45", "note": ""}, follow_redirects=False
+    )
+    assert logged.status_code == 303
+
+    # Book a meeting from the free slots shown.
+    shown = client.get(f"/engagements/{eid}").text
+    assert 'data-testid="slot-1"' in shown
+    start = shown.split('name="start" value="')[1].split('"')[0]
+    booked = client.post(
+        f"/engagements/{eid}/meetings", data={"start": start}, follow_redirects=False
+    )
+    assert booked.status_code == 303
+    assert "?notice=booked" in booked.headers["location"]
+
+    # The social worker's list, the link from the request, and the close-out.
+    sign_in(client, WORKER)
+    listed = client.get("/engagements?lang=sv")
+    assert f'href="/engagements/{eid}"' in listed.text
+    assert "Riskbedömning" in listed.text
+    linked = client.get(f"/engagements/by-request/{request_id}", follow_redirects=False)
+    assert linked.headers["location"] == f"/engagements/{eid}"
+    for phase in ("decision",):
+        client.post(f"/engagements/{eid}/phase", data={"phase": phase})
+    ready = client.get(f"/engagements/{eid}?lang=en")
+    assert 'data-testid="survey"' in ready.text
+    closed = client.post(
+        f"/engagements/{eid}/close",
+        data={"helpful": "4", "changed_risk_assessment": "yes", "referral_made": "none"},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303
+    done = client.get(closed.headers["location"] + "&lang=en")
+    assert "The engagement is closed. Thank you for answering the survey." in done.text
+    assert 'data-testid="survey-done"' in done.text
+
+    sign_in(client, OTHER_WORKER)
+    assert client.get(f"/engagements/{eid}").status_code == 404

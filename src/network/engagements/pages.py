@@ -23,7 +23,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, decide
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import N_, PHASE_LABELS
+from network.lib.vocab import N_
 from network.specialists.services import specialist_names
 from network.web.forms import form_fields, refused, to_struct
 from network.web.render import render
@@ -79,7 +79,6 @@ class EngagementPages(Controller):
             request,
             "engagements/index.html.j2",
             items=items,
-            phase_labels=PHASE_LABELS,
             order=[p.value for p in ORDER],
         )
 
@@ -106,7 +105,6 @@ class EngagementPages(Controller):
             item=item,
             slots=slots,
             names=await specialist_names(sorted(people)),
-            phase_labels=PHASE_LABELS,
             order=[p.value for p in ORDER],
             notice=NOTICES.get(notice or ""),
             error=error,

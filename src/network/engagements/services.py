@@ -413,7 +413,7 @@ async def log_time(ctx: Context, engagement_id: int, data: schemas.TimeIn) -> sc
     today = clock.today()
     worked_on = data.worked_on or today
     if worked_on > today:
-        raise InvalidInput("is in the future", field="worked_on")
+        raise InvalidInput("must not be in the future", field="worked_on")
     now = clock.now()
     async with case_work(ctx):
         loaded = await load_engagement(ctx.principal, engagement_id, Action.CONSULTATION_RESPOND)
