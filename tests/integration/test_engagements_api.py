@@ -41,6 +41,7 @@ SPECIALIST = "eng.specialist@demo.invalid"  # Mora, under the co-handling agreem
 STAND_IN = "eng.standin@demo.invalid"  # Mora
 CONSULTANT = "eng.consultant@demo.invalid"  # Rättvik, under a consultation-only agreement
 COORDINATOR = "eng.coordinator@demo.invalid"  # Orsa
+ANALYST = "eng.analyst@demo.invalid"  # Dalarna
 SUMMARY = "LVU-utredning inledd om tonåring; vi behöver en medhandläggare med erfarenhet."
 PERSONNUMMER = "Pojken har personnummer 19121212-1212."
 
@@ -70,6 +71,7 @@ def ids(migrated: None) -> dict[str, int]:
         await create_user(FAR_WORKER, Role.SOCIAL_WORKER, municipality=ALVDALEN)
         await create_user(OTHER_WORKER, Role.SOCIAL_WORKER, municipality=VANSBRO)
         await create_user(COORDINATOR, Role.COORDINATOR, municipality=ORSA)
+        await create_user(ANALYST, Role.ANALYST, county="20")
         found = {}
         for key, email, home in (
             ("specialist", SPECIALIST, MORA),
@@ -393,3 +395,40 @@ def test_the_done_when_path_through_the_pages(
 
     sign_in(client, OTHER_WORKER)
     assert client.get(f"/engagements/{eid}").status_code == 404
+
+
+def test_coverage_shows_co_handling_supply_and_demand(client: TestClient[Litestar]) -> None:
+    sign_in(client, FAR_WORKER)
+    assert _ask(client, kind="meeting").status_code == 201  # demand, but not for co-handling
+    sign_in(client, WORKER)
+    assert _ask(client).status_code == 201
+
+    sign_in(client, ANALYST)
+
+    def rows(service: str) -> dict[str, Any]:
+        found = client.get(
+            "/api/v1/coverage", params={"county": "20", "area": AREA, "service": service}
+        )
+        assert found.status_code == 200, found.text
+        return {r["municipality"]: r for r in found.json()}
+
+    co, consultation = rows("co_handling"), rows("consultation")
+    assert co[ORSA]["status"] == "shared"
+    # Rättvik's agreement is for consultation only.
+    assert [p["municipality"] for p in co[ORSA]["providers"]] == [MORA]
+    assert sorted(p["municipality"] for p in consultation[ORSA]["providers"]) == [RATTVIK, MORA]
+    assert co[ALVDALEN]["status"] == "none"
+    # Demand for co-handling counts the requests for co-handling only (1-4: suppressed).
+    assert co[ALVDALEN]["requests"] == 0
+    assert co[ALVDALEN]["suppressed"] is False
+    assert consultation[ALVDALEN]["suppressed"] is True
+    assert co[ORSA]["suppressed"] is True
+    page = client.get(
+        "/coverage/gaps", params={"county": "20", "area": AREA, "service": "co_handling"}
+    )
+    assert page.status_code == 200
+    assert 'data-testid="co-handling-note"' in page.text
+    trends = client.get(
+        "/api/v1/coverage/trends", params={"county": "20", "area": AREA, "service": "co_handling"}
+    )
+    assert trends.status_code == 200, trends.text

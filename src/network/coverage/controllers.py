@@ -26,7 +26,8 @@ Area = Annotated[str | None, QueryParameter(max_length=48, description="competen
 ServiceParam = Annotated[
     Service,
     QueryParameter(
-        description="consultation (any agreement), or co_handling (agreements allowing it)"
+        description="consultation (any agreement, every request), or co_handling "
+        "(agreements allowing it; demand: the requests for co-handling)"
     ),
 ]
 Months = Annotated[int, QueryParameter(ge=1, le=36, description="demand period in months")]
@@ -249,12 +250,16 @@ class CoverageController(Controller):
         county: County = None,
         area: Area = None,
         months: Months = 12,
+        service: ServiceParam = Service.CONSULTATION,
     ) -> list[schemas.MonthOut]:
         """Per month: requests opened, unplaced and the median days to a meeting (counts
         of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
         inhabitants covered (averaged over the areas), the specialists working in the
-        municipalities and their weekly hours (summed over the areas)."""
-        points = await services.trends(ctx, county=county, area=area, months=months)
+        municipalities and their weekly hours (summed over the areas). With
+        ``service=co_handling`` the requests are those for co-handling."""
+        points = await services.trends(
+            ctx, county=county, area=area, months=months, service=service
+        )
         return [
             schemas.MonthOut(
                 month=p.demand.month,
