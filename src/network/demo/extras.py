@@ -7,7 +7,9 @@
   platform grew from describe;
 - closed consultations with their close-out surveys in the focus county this year,
   so that the outcome reports have something to show (no case text beyond a fixed
-  demo sentence, no requester).
+  demo sentence, no requester);
+- the demo specialist's co-handling engagements of the demo social worker's
+  municipality, in several phases (:mod:`network.demo.engagements`).
 
 Deterministic: equal inputs and seed give equal rows.
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 from network.consultations.tables import ConsultationRequest, Feedback
 from network.coverage.tables import WorkforceIndicator
+from network.demo.engagements import seed_engagements
 from network.demo.generator import DEFAULT_SEED, FOCUS_AREA, FOCUS_COUNTY, SECOND_AREA
 from network.demo.model import MunicipalityLike
 from network.demo.seed import load_generator_inputs, stockholm_today
@@ -168,3 +171,4 @@ async def seed_demo_extras(seed: int | None = None, today: date | None = None) -
         await seed_extras(
             municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
         )
+        await seed_engagements()
