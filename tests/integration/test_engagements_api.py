@@ -149,7 +149,7 @@ def test_the_done_when_path_through_the_api(
 
     # Meetings from the specialist's free slots, never the same one twice.
     slots = client.get(f"/api/v1/engagements/{eid}/slots").json()
-    assert len(slots) >= 2
+    assert len(slots) >= 4
     first = client.post(f"/api/v1/engagements/{eid}/meetings", json={"start": slots[0]["start"]})
     assert first.status_code == 201, first.text
     again = client.post(f"/api/v1/engagements/{eid}/meetings", json={"start": slots[0]["start"]})
@@ -159,10 +159,24 @@ def test_the_done_when_path_through_the_api(
     second = client.post(f"/api/v1/engagements/{eid}/meetings", json={"start": slots[1]["start"]})
     assert second.status_code == 201, second.text
     assert len(client.get(f"/api/v1/engagements/{eid}").json()["meetings"]) == 2
+    # A meeting is moved or cancelled as any booking; the engagement's request stays.
+    moved_to = client.post(
+        f"/api/v1/bookings/{second.json()['id']}/reschedule",
+        json={"start": slots[2]["start"], "reason": "Krock med domstolen"},
+    )
+    assert moved_to.status_code == 201, moved_to.text
+    extra = client.post(f"/api/v1/engagements/{eid}/meetings", json={"start": slots[3]["start"]})
+    assert extra.status_code == 201, extra.text
+    cancelled = client.post(
+        f"/api/v1/bookings/{extra.json()['id']}/cancel", json={"reason": "Behövs inte"}
+    )
+    assert cancelled.status_code in (200, 201, 204), cancelled.text
+    assert client.get(f"/api/v1/consultations/{request_id}").json()["status"] == "accepted"
+    assert len(client.get(f"/api/v1/engagements/{eid}").json()["meetings"]) == 2
     # The meetings are bookings in the specialist's week: the slots are taken.
     left = {s["start"] for s in client.get(f"/api/v1/engagements/{eid}/slots").json()}
     assert slots[0]["start"] not in left
-    assert slots[1]["start"] not in left
+    assert slots[2]["start"] not in left
 
     # Phases: one at a time, forwards; closed only with the survey.
     skip = client.put(f"/api/v1/engagements/{eid}/phase", json={"phase": "decision"})

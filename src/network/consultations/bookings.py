@@ -93,7 +93,8 @@ async def _insert(
     request: RequestRow, specialist_id: int, start: datetime, mode: str, actor: Actor, now: datetime
 ) -> int:
     booking_id = await insert_booking(request, specialist_id, start, mode, actor, now)
-    await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
+    if request.kind != ConsultationKind.CO_HANDLING:  # an engagement has many meetings
+        await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
     return booking_id
 
 
@@ -228,7 +229,8 @@ async def cancel(
     async with case_work(ctx):
         booking, request = await _live_booking(ctx.principal, booking_id)
         await _cancel_row(booking_id, reason, now)
-        await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
+        if request.kind != ConsultationKind.CO_HANDLING:  # an engagement stays as it is
+            await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
         await record(
             ctx.actor,
             "booking.cancel",
