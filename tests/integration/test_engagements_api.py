@@ -147,6 +147,11 @@ def test_the_done_when_path_through_the_api(
     assert engagement["specialist_side"] is True
     assert date.fromisoformat(engagement["expected_end"]) > date.today() + timedelta(days=100)
 
+    # The request's time, close-out and end are its engagement's now.
+    time_on_request = client.post(f"/api/v1/consultations/{request_id}/time", json={"minutes": 5})
+    assert time_on_request.status_code == 409
+    assert time_on_request.json()["errors"][0]["field"] == "kind"
+
     # Meetings from the specialist's free slots, never the same one twice.
     slots = client.get(f"/api/v1/engagements/{eid}/slots").json()
     assert len(slots) >= 4
@@ -177,6 +182,14 @@ def test_the_done_when_path_through_the_api(
     left = {s["start"] for s in client.get(f"/api/v1/engagements/{eid}/slots").json()}
     assert slots[0]["start"] not in left
     assert slots[2]["start"] not in left
+
+    complete = client.post(
+        f"/api/v1/consultations/{request_id}/complete",
+        json={"helpful": 4, "changed_risk_assessment": False},
+    )
+    assert complete.status_code == 409
+    withdraw = client.post(f"/api/v1/consultations/{request_id}/cancel", json={"reason": "x"})
+    assert withdraw.status_code == 409
 
     # Phases: one at a time, forwards; closed only with the survey.
     skip = client.put(f"/api/v1/engagements/{eid}/phase", json={"phase": "decision"})

@@ -253,6 +253,9 @@ async def cancel(ctx: Context, request_id: int, reason: str) -> None:
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.CANCELLED)
+        if request.kind == ConsultationKind.CO_HANDLING and request.accepted_by is not None:
+            # (its engagement runs until its close-out: responses.ON_ENGAGEMENT)
+            raise Conflict("a co-handling request is handled on its engagement", field="kind")
         await Assignment.update(
             {Assignment.status: AssignmentStatus.WITHDRAWN, Assignment.responded_at: now}
         ).where(

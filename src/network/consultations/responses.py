@@ -25,7 +25,7 @@ from network.lib.vocab import (
     NotificationKind,
 )
 
-__all__ = ("CO_HANDLING_ACCEPT", "accept", "decline", "log_time")
+__all__ = ("CO_HANDLING_ACCEPT", "ON_ENGAGEMENT", "accept", "decline", "log_time")
 
 
 def _must_hold_offer(principal: Principal, request: RequestRow) -> None:
@@ -52,6 +52,8 @@ async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: o
 
 
 CO_HANDLING_ACCEPT = "a co-handling offer is accepted as an engagement"
+# Once accepted, a co-handling request's time, close-out and end are its engagement's.
+ON_ENGAGEMENT = "a co-handling request is handled on its engagement"
 
 
 async def accept(ctx: Context, request_id: int, *, co_handling: bool = False) -> RequestRow:
@@ -100,6 +102,8 @@ async def log_time(ctx: Context, request_id: int, minutes: int) -> None:
     async with case_work(ctx):
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
+        if request.kind == ConsultationKind.CO_HANDLING:
+            raise Conflict(ON_ENGAGEMENT, field="kind")
         if request.accepted_by is None or request.accepted_by != ctx.principal.specialist_id:
             raise refused(
                 "only the specialist who took the consultation logs its time",

@@ -113,4 +113,7 @@ SERVICE_MESSAGES: dict[str, str] = {
     "at most a year ahead": N_("At most a year ahead."),
     "give a date": N_("Enter a date."),
     "no such phase": N_("Choose one of the phases."),
+    "a co-handling request is handled on its engagement": N_(
+        "A co-handling request is handled on its engagement page."
+    ),
 }
