@@ -17,6 +17,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from network.audit.tables import AuditEvent
 from network.consultations.tables import ConsultationRequest
 from network.directory.tables import (
     AgreementArea,
@@ -24,12 +25,15 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.engagements.handover import hand_over_absent
+from network.engagements.tables import Engagement
 from network.engagements.workload import open_engagements
 from network.lib.vocab import AgreementScope, LegalForm, Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence
 from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, area_id
+from tests.support.context import bare_runtime
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "lvu_investigation"
@@ -39,6 +43,7 @@ FAR_WORKER = "eng.alvdalen@demo.invalid"  # Älvdalen: no agreement allowing co-
 OTHER_WORKER = "eng.vansbro@demo.invalid"  # Vansbro: another municipality
 SPECIALIST = "eng.specialist@demo.invalid"  # Mora, under the co-handling agreement
 STAND_IN = "eng.standin@demo.invalid"  # Mora
+SECOND = "eng.second@demo.invalid"  # Mora
 CONSULTANT = "eng.consultant@demo.invalid"  # Rättvik, under a consultation-only agreement
 COORDINATOR = "eng.coordinator@demo.invalid"  # Orsa
 ANALYST = "eng.analyst@demo.invalid"  # Dalarna
@@ -76,6 +81,7 @@ def ids(migrated: None) -> dict[str, int]:
         for key, email, home in (
             ("specialist", SPECIALIST, MORA),
             ("stand_in", STAND_IN, MORA),
+            ("second", SECOND, MORA),
             ("consultant", CONSULTANT, RATTVIK),
         ):
             user = await create_user(email, Role.SPECIALIST, municipality=home)
@@ -459,3 +465,60 @@ def test_coverage_shows_co_handling_supply_and_demand(client: TestClient[Litesta
         "/api/v1/coverage/trends", params={"county": "20", "area": AREA, "service": "co_handling"}
     )
     assert trends.status_code == 200, trends.text
+
+
+def test_an_absent_specialists_engagement_passes_to_a_stand_in_who_may_co_handle(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    sign_in(client, WORKER)
+    request_id = _ask(client).json()["id"]
+    offered = client.post(
+        f"/api/v1/consultations/{request_id}/offer", json={"specialist": ids["second"]}
+    )
+    assert offered.json()["offered_to"] == ids["second"], offered.text
+    sign_in(client, SECOND)
+    eid = client.post("/api/v1/engagements", json={"request": request_id}).json()["id"]
+
+    def away(stand_in: int) -> None:
+        async def write() -> None:
+            now = datetime.now(UTC)
+            await Absence.delete().where(Absence.specialist == ids["second"])
+            await Absence(
+                specialist=ids["second"],
+                stand_in=stand_in,
+                reason="holiday",
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(days=7),
+                created_at=now,
+            ).save()
+
+        in_app(client, write)
+
+    def holder() -> int:
+        row = in_app_seeing_all(
+            client,
+            lambda: Engagement.select(Engagement.specialist).where(Engagement.id == eid).first(),
+        )
+        return int(row["specialist"])
+
+    # Rättvik's specialist stands in, but only a consultation agreement reaches Orsa.
+    away(ids["consultant"])
+    in_app(client, lambda: hand_over_absent(bare_runtime()))
+    assert holder() == ids["second"]
+    sign_in(client, WORKER)
+    refused = client.post(f"/api/v1/engagements/{eid}/handover")
+    assert refused.status_code == 409
+    assert "may not co-handle" in refused.json()["errors"][0]["message"]
+
+    away(ids["stand_in"])  # Mora's, under the agreement that allows co-handling
+    assert in_app(client, lambda: hand_over_absent(bare_runtime())) >= 1
+    assert holder() == ids["stand_in"]
+    audited = in_app_seeing_all(
+        client,
+        lambda: AuditEvent.select(AuditEvent.detail).where(
+            (AuditEvent.action == "engagement.handover") & (AuditEvent.object_id == str(eid))
+        ),
+    )
+    assert len(audited) == 1
+    sign_in(client, STAND_IN)
+    assert client.get(f"/api/v1/engagements/{eid}").json()["specialist_side"] is True

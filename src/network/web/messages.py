@@ -106,8 +106,9 @@ SERVICE_MESSAGES: dict[str, str] = {
     "the specialist is away and has named no stand-in who is present": N_(
         "The specialist is away and has named no stand-in who is present."
     ),
-    "the stand-in is not competent in the engagement's area": N_(
-        "The stand-in is not competent in the engagement's area."
+    "the stand-in may not co-handle in this area for the municipality": N_(
+        "The stand-in may not co-handle in this area for the municipality (competence or "
+        "an agreement that allows co-handling is missing)."
     ),
     "is before the engagement opened": N_("The day is before the engagement opened."),
     "at most a year ahead": N_("At most a year ahead."),
