@@ -522,3 +522,7 @@ def test_an_absent_specialists_engagement_passes_to_a_stand_in_who_may_co_handle
     assert len(audited) == 1
     sign_in(client, STAND_IN)
     assert client.get(f"/api/v1/engagements/{eid}").json()["specialist_side"] is True
+    told = client.get("/api/v1/notifications").json()
+    assert any(
+        n["kind"] == "engagement.handover" and n["link"] == f"/engagements/{eid}" for n in told
+    ), told

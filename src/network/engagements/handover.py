@@ -35,7 +35,14 @@ from network.kernel.context import Actor, Context, Runtime
 from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import Conflict
-from network.lib.vocab import AgreementScope, AssignmentStatus, BookingStatus, EngagementPhase
+from network.lib.vocab import (
+    AgreementScope,
+    AssignmentStatus,
+    BookingStatus,
+    EngagementPhase,
+    NotificationKind,
+)
+from network.notifications.services import notify
 from network.scheduling import STOCKHOLM
 from network.server.periodic import periodic
 from network.specialists.capacity import offer_recipients
@@ -153,6 +160,24 @@ async def _transfer(
             handed_over_at=now,
             handed_over_by=by_user,
         ).save()
+        area = (
+            await Engagement.select(Engagement.area._.code.as_alias("code"))
+            .where(Engagement.id == engagement_id)
+            .first()
+        )
+        stand_in = (
+            await SpecialistProfile.select(SpecialistProfile.user)
+            .where(SpecialistProfile.id == recipient)
+            .first()
+        )
+    await notify(
+        [stand_in["user"] if stand_in else None],
+        NotificationKind.ENGAGEMENT_HANDOVER,
+        object_type="engagement",
+        object_id=engagement_id,
+        link=f"/engagements/{engagement_id}",
+        params={"area": area["code"] if area else ""},
+    )
 
 
 async def hand_over(ctx: Context, engagement_id: int) -> int:

@@ -202,6 +202,7 @@ class NotificationKind(StrEnum):
     ROLE_GRANTED = "role.granted"  # a role that reads case data, to the place's administrators
     TEST = "test"
     CONFERENCE_ANSWER = "conference.answer"  # the hub's recommendation on a presented case
+    ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
 
 
 class Cadence(StrEnum):
@@ -371,6 +372,9 @@ NOTICE_LABELS = labelled(
         NotificationKind.TEST: N_("Test notification: notifications reach you."),
         NotificationKind.CONFERENCE_ANSWER: N_(
             "The hub answered the case you presented at a case conference: {area}"
+        ),
+        NotificationKind.ENGAGEMENT_HANDOVER: N_(
+            "A co-handling engagement was handed over to you as stand-in: {area}"
         ),
     },
 )

@@ -56,6 +56,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.ROLE_GRANTED: frozenset({"role", "place"}),
     NotificationKind.TEST: frozenset(),
     NotificationKind.CONFERENCE_ANSWER: frozenset({"area"}),
+    NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
 }
 
 
