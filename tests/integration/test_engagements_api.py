@@ -18,6 +18,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.audit.tables import AuditEvent
+from network.consultations.followup import follow_up
 from network.consultations.tables import ConsultationRequest
 from network.directory.tables import (
     AgreementArea,
@@ -26,7 +27,7 @@ from network.directory.tables import (
     SharingAgreement,
 )
 from network.engagements.handover import hand_over_absent
-from network.engagements.tables import Engagement
+from network.engagements.tables import Engagement, EngagementTime
 from network.engagements.workload import open_engagements
 from network.lib.vocab import AgreementScope, LegalForm, Role
 from network.scheduling import STOCKHOLM
@@ -526,3 +527,29 @@ def test_an_absent_specialists_engagement_passes_to_a_stand_in_who_may_co_handle
     assert any(
         n["kind"] == "engagement.handover" and n["link"] == f"/engagements/{eid}" for n in told
     ), told
+
+
+def test_retention_purges_closed_engagements_with_their_parts(
+    client: TestClient[Litestar],
+) -> None:
+    """Closed engagements go with their request once the retention period has passed."""
+
+    async def closed_ones() -> list[int]:
+        rows = await Engagement.select(Engagement.id).where(Engagement.closed_at.is_not_null())
+        return [row["id"] for row in rows]
+
+    closed = in_app_seeing_all(client, closed_ones)
+    assert closed  # the ones the tests above closed
+    later = datetime.now(UTC) + timedelta(days=800)
+    in_app(client, lambda: follow_up(bare_runtime(), now=later, retention_days=730))
+
+    async def left() -> tuple[int, int, int]:
+        return (
+            await Engagement.count().where(Engagement.id.is_in(closed)),
+            await EngagementTime.count().where(EngagementTime.engagement.is_in(closed)),
+            await Engagement.count().where(Engagement.closed_at.is_null()),
+        )
+
+    gone, times, still_open = in_app_seeing_all(client, left)
+    assert (gone, times) == (0, 0)
+    assert still_open >= 1  # an open engagement is never purged
