@@ -25,6 +25,7 @@ from network import piccolo_conf
 from network.consultations.followup import periodic_follow_up
 from network.coverage.history import snapshot_if_due
 from network.db import check_row_security, close_pool, make_engine, open_pool
+from network.engagements.handover import periodic_handover
 from network.kernel.cache import Cache, store_name
 from network.kernel.context import Runtime
 from network.kernel.locks import Locks
@@ -107,6 +108,7 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
             await check_row_security(runtime.engine, settings)  # refuses a bypassing role in prod
             async with (
                 periodic_follow_up(runtime, retention_days=settings.retention_days),
+                periodic_handover(runtime),
                 # the same cadence: a pass costs one query unless today's snapshot is due
                 periodic(
                     "coverage-history", settings.followup_interval, runtime.locks, snapshot_if_due

@@ -44,5 +44,6 @@ APP_REGISTRY = AppRegistry(
         "network.coverage.piccolo_app",
         "network.conferences.piccolo_app",
         "network.standing.piccolo_app",
+        "network.engagements.piccolo_app",
     ]
 )

@@ -35,6 +35,8 @@ from network.consultations.pages import ConsultationPages, RoundPages
 from network.coverage.controllers import CoverageController, WorkforceController
 from network.coverage.pages import CoveragePages
 from network.directory.controllers import DirectoryController
+from network.engagements.controllers import EngagementController
+from network.engagements.pages import EngagementPages
 from network.kernel.policy import Action
 from network.mentoring.controllers import MentoringController
 from network.mentoring.pages import MentoringPages
@@ -70,6 +72,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     MentoringController,
     ConferenceController,
     StandingController,
+    EngagementController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -93,6 +96,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     MentoringPages,
     ConferencePages,
     StandingPages,
+    EngagementPages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

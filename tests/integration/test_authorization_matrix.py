@@ -683,6 +683,80 @@ MATRIX.update(
         ("POST", "/conferences/placements/{placement_id:int}/discard"): [
             Case("POST", "/conferences/placements/999999/discard", EDITORS, form={})
         ],
+        # Co-handling engagements: either side of an engagement reads and writes (the
+        # use case tells them apart), the specialist opens one and logs time, the
+        # requester's side closes it.
+        ("GET", "/api/v1/engagements"): [Case("GET", "/api/v1/engagements", READERS)],
+        ("POST", "/api/v1/engagements"): [
+            Case("POST", "/api/v1/engagements", SPECIALIST, body={"request": 999999})
+        ],
+        ("GET", "/api/v1/engagements/settlement"): [
+            Case("GET", "/api/v1/engagements/settlement", SETTLERS, params={"month": "2026-10"})
+        ],
+        ("GET", "/api/v1/engagements/{engagement_id:int}"): [
+            Case("GET", "/api/v1/engagements/999999", READERS)
+        ],
+        ("PUT", "/api/v1/engagements/{engagement_id:int}/phase"): [
+            Case("PUT", "/api/v1/engagements/999999/phase", READERS, body={"phase": "decision"})
+        ],
+        ("PUT", "/api/v1/engagements/{engagement_id:int}/expected-end"): [
+            Case(
+                "PUT",
+                "/api/v1/engagements/999999/expected-end",
+                READERS,
+                body={"expected_end": "2030-01-01"},
+            )
+        ],
+        ("GET", "/api/v1/engagements/{engagement_id:int}/slots"): [
+            Case("GET", "/api/v1/engagements/999999/slots", BOOKERS)
+        ],
+        ("POST", "/api/v1/engagements/{engagement_id:int}/meetings"): [
+            Case(
+                "POST",
+                "/api/v1/engagements/999999/meetings",
+                BOOKERS,
+                body={"start": "2030-01-07T10:00:00+01:00"},
+            )
+        ],
+        ("POST", "/api/v1/engagements/{engagement_id:int}/messages"): [
+            Case("POST", "/api/v1/engagements/999999/messages", READERS, body={"body": "x"})
+        ],
+        ("POST", "/api/v1/engagements/{engagement_id:int}/time"): [
+            Case("POST", "/api/v1/engagements/999999/time", SPECIALIST, body={"minutes": 30})
+        ],
+        ("POST", "/api/v1/engagements/{engagement_id:int}/handover"): [
+            Case("POST", "/api/v1/engagements/999999/handover", READERS)
+        ],
+        ("POST", "/api/v1/engagements/{engagement_id:int}/close"): [
+            Case(
+                "POST",
+                "/api/v1/engagements/999999/close",
+                REQUESTERS,
+                body={"helpful": 4, "changed_risk_assessment": False},
+            )
+        ],
+        ("GET", "/engagements"): [Case("GET", "/engagements", READERS)],
+        ("GET", "/engagements/{engagement_id:int}"): [Case("GET", "/engagements/999999", READERS)],
+        ("GET", "/engagements/by-request/{request_id:int}"): [
+            Case("GET", "/engagements/by-request/999999", READERS)
+        ],
+        ("POST", "/engagements/accept/{request_id:int}"): [
+            Case("POST", "/engagements/accept/999999", SPECIALIST)
+        ],
+        **{
+            ("POST", f"/engagements/{{engagement_id:int}}/{action}"): [
+                Case("POST", f"/engagements/999999/{action}", allowed, form=form)
+            ]
+            for action, allowed, form in (
+                ("phase", READERS, {"phase": "decision"}),
+                ("expected-end", READERS, {"expected_end": "2030-01-01"}),
+                ("meetings", BOOKERS, {"start": "2030-01-07T10:00:00+01:00"}),
+                ("messages", READERS, {"body": "x"}),
+                ("time", SPECIALIST, {"minutes": "30"}),
+                ("handover", READERS, {}),
+                ("close", REQUESTERS, {"helpful": "4", "changed_risk_assessment": "no"}),
+            )
+        },
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],

@@ -170,7 +170,8 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
 
     async def check() -> None:
         # Case data: the requests, every table that points at a request, and the
-        # de-identified cases presented at group case conferences.
+        # de-identified cases presented at group case conferences, and every part of a
+        # co-handling engagement.
         referencing = await _admin(
             "SELECT DISTINCT tc.table_name FROM information_schema.table_constraints tc "
             "JOIN information_schema.constraint_column_usage ccu "
@@ -178,7 +179,18 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
             "WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'consultation_request'",
             url=url,
         )
-        case_tables = {"consultation_request", "conference_case"} | {r[0] for r in referencing}
+        engagement_parts = await _admin(
+            "SELECT DISTINCT tc.table_name FROM information_schema.table_constraints tc "
+            "JOIN information_schema.constraint_column_usage ccu "
+            "ON tc.constraint_name = ccu.constraint_name "
+            "WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'engagement'",
+            url=url,
+        )
+        case_tables = (
+            {"consultation_request", "conference_case"}
+            | {r[0] for r in referencing}
+            | {r[0] for r in engagement_parts}
+        )
         assert case_tables == set(CASE_TABLES)
         rows = await _admin(
             "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "

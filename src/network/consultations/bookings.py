@@ -54,7 +54,16 @@ from network.scheduling.slots import iso_week
 from network.specialists.services import availability, locked_profile
 from network.specialists.tables import SpecialistProfile
 
-__all__ = ("book", "cancel", "list_bookings", "reschedule", "set_meeting_details")
+__all__ = (
+    "aware",
+    "book",
+    "cancel",
+    "insert_booking",
+    "list_bookings",
+    "reschedule",
+    "set_meeting_details",
+    "stored",
+)
 
 MAX_LIST_RANGE = timedelta(days=92)
 
@@ -92,7 +101,7 @@ async def _check_free(specialist_id: int, start: datetime, slot: timedelta, now:
     raise Conflict(reason, field="start")
 
 
-def _aware(value: datetime, field: str) -> datetime:
+def aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
         raise InvalidInput("needs a time zone offset, e.g. +01:00", field=field)
     return value
@@ -108,8 +117,30 @@ async def _insert(
     *,
     details: str | None = None,
 ) -> int:
-    """Write the booking; its meeting details are ``details`` (a moved booking keeps
-    its own), else the specialist's default for ``mode``."""
+    booking_id = await insert_booking(
+        request, specialist_id, start, mode, actor, now, details=details
+    )
+    if request.kind != ConsultationKind.CO_HANDLING:  # an engagement has many meetings
+        await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
+    return booking_id
+
+
+async def insert_booking(
+    request: RequestRow,
+    specialist_id: int,
+    start: datetime,
+    mode: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    details: str | None = None,
+) -> int:
+    """Book ``start`` with the specialist for ``request`` (inside the caller's case
+    transaction): the specialist's row locked, the start checked to be one of their
+    free slots (capacity, absences, other bookings), the mode one they offer. Its
+    meeting details are ``details`` (a moved booking keeps its own), else the
+    specialist's default for ``mode``. The request's status is the caller's (a
+    co-handling engagement books many)."""
     profile = await locked_profile(
         specialist_id,
         SpecialistProfile.slot_minutes,
@@ -141,7 +172,6 @@ async def _insert(
         if is_unique_violation(error):
             raise Conflict("is taken (booked by someone else just now)", field="start") from error
         raise
-    await set_status(request, ConsultationStatus.BOOKED, meeting_at=start.astimezone(UTC))
     return int(booking.id)
 
 
@@ -159,7 +189,7 @@ async def book(
     now: datetime | None = None,
 ) -> schemas.BookingOut:
     """Book the meeting of an accepted consultation at a free slot."""
-    start = _aware(start, "start")
+    start = aware(start, "start")
     if mode is MeetingMode.WRITTEN:
         raise InvalidInput("a written consultation has no meeting to book", field="mode")
     now = now or clock.now()
@@ -188,16 +218,16 @@ async def book(
             county=request.county,
             detail={"request": request.id, "specialist": request.accepted_by},
         )
-        stored = await _stored(booking_id)
+        out = await stored(booking_id)
         await tell_booking(
             request,
             request.accepted_by,
             NotificationKind.BOOKING_CREATED,
             start,
-            mode=stored.mode,
-            details=stored.meeting_details,
+            mode=out.mode,
+            details=out.meeting_details,
         )
-        return stored
+        return out
 
 
 async def _live_booking(principal: Principal, booking_id: int) -> tuple[dict[str, Any], RequestRow]:
@@ -251,7 +281,8 @@ async def cancel(
     async with case_work(ctx):
         booking, request = await _live_booking(ctx.principal, booking_id)
         await _cancel_row(booking_id, reason, now)
-        await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
+        if request.kind != ConsultationKind.CO_HANDLING:  # an engagement stays as it is
+            await set_status(request, ConsultationStatus.ACCEPTED, meeting_at=None)
         await record(
             ctx.actor,
             "booking.cancel",
@@ -276,7 +307,7 @@ async def reschedule(
 ) -> schemas.BookingOut:
     """Move a live booking to another free slot (the old one is cancelled with
     ``reason``) in one transaction; the new booking."""
-    start = _aware(start, "start")
+    start = aware(start, "start")
     reason = required_text("reason", reason)
     now = now or clock.now()
     async with case_work(ctx):
@@ -300,16 +331,16 @@ async def reschedule(
             county=request.county,
             detail={"request": request.id, "replaces": booking_id},
         )
-        stored = await _stored(new_id)
+        out = await stored(new_id)
         await tell_booking(
             request,
             booking["specialist"],
             NotificationKind.BOOKING_MOVED,
             start,
-            mode=stored.mode,
-            details=stored.meeting_details,
+            mode=out.mode,
+            details=out.meeting_details,
         )
-        return stored
+        return out
 
 
 async def set_meeting_details(
@@ -334,17 +365,17 @@ async def set_meeting_details(
             county=request.county,
             detail={"request": request.id, "given": checked is not None},
         )
-        stored = await _stored(booking_id)
+        out = await stored(booking_id)
         await tell_booking(
             request,
             booking["specialist"],
             NotificationKind.BOOKING_DETAILS,
             booking["starts_at"],
-            mode=stored.mode,
-            details=stored.meeting_details,
+            mode=out.mode,
+            details=out.meeting_details,
             only_requester=True,
         )
-        return stored
+        return out
 
 
 async def list_bookings(
@@ -413,7 +444,7 @@ async def _rows(condition: Any) -> list[dict[str, Any]]:
     )
 
 
-async def _stored(booking_id: int) -> schemas.BookingOut:
+async def stored(booking_id: int) -> schemas.BookingOut:
     """The booking just written, read back in the writer's transaction."""
     rows = await _rows(Booking.id == booking_id)
     return schemas.BookingOut(**rows[0])

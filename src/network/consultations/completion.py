@@ -14,6 +14,7 @@ from network.consultations import schemas
 from network.consultations.access import authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.requests import audit, set_status
+from network.consultations.responses import ON_ENGAGEMENT
 from network.consultations.tables import Booking, Feedback
 from network.kernel.context import Context
 from network.kernel.policy import Action
@@ -35,6 +36,8 @@ async def complete(
     async with case_work(ctx):
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
+        if request.kind == ConsultationKind.CO_HANDLING:
+            raise Conflict(ON_ENGAGEMENT, field="kind")
         check_transition(request.status, ConsultationStatus.COMPLETED)
         if request.kind == ConsultationKind.WRITTEN:
             if request.first_answer_at is None:

@@ -29,7 +29,13 @@ from network.consultations.snapshots import AreaSnapshot, area_snapshot
 from network.consultations.tables import Assignment, ConsultationRequest
 from network.db import one_of
 from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
-from network.graph.matching import ScoreBreakdown, Suggestion, eligibility, score
+from network.graph.matching import (
+    MEETING_KINDS,
+    ScoreBreakdown,
+    Suggestion,
+    eligibility,
+    score,
+)
 from network.graph.model import SpecialistInfo
 from network.kernel.case_scope import system_scope
 from network.kernel.context import Context
@@ -37,7 +43,7 @@ from network.kernel.kept import Kept
 from network.kernel.policy import Action
 from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput
-from network.lib.vocab import AssignmentStatus, ConsultationStatus
+from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
 from network.specialists.capacity import offer_recipients
 from network.specialists.tables import SpecialistProfile
 
@@ -117,7 +123,11 @@ async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
         person = people[item.specialist]
         specialist = network.specialists[item.specialist]
         agreement = network.sharing_agreement(
-            specialist.home, request.municipality, request.area, today
+            specialist.home,
+            request.municipality,
+            request.area,
+            today,
+            co_handling=request.kind == ConsultationKind.CO_HANDLING,
         )
         result.append(
             schemas.SuggestionOut(
@@ -224,7 +234,7 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
         reason = eligibility(info, target, network, now=now)
         if reason is not None:
             raise Conflict(f"{who}cannot take it: {reason.value}", field="specialist")
-        if specialist_id is not None and info.kind == "meeting":
+        if specialist_id is not None and info.kind in MEETING_KINDS:
             target = replace(target, next_free=(await next_free_slots([chosen], now))[chosen])
         if chosen in request.turned_down:
             raise Conflict(f"{who}has already turned this request down", field="specialist")

@@ -35,7 +35,7 @@ from network.kernel.policy import Action, decide
 from network.lib import clock
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import N_, ConsultationStatus, Role
+from network.lib.vocab import N_, ConsultationKind, ConsultationStatus, Role
 from network.specialists.services import specialist_names, specialist_slots
 from network.web.forms import form_fields, refused, to_struct
 from network.web.paging import Paging
@@ -47,6 +47,7 @@ __all__ = ("ConsultationPages", "RoundPages")
 AnyRequest = Request[Any, Any, Any]
 Act = Callable[[Context, dict[str, str]], Awaitable[Any]]
 SLOTS_SHOWN = 12
+KINDS = frozenset(k.value for k in ConsultationKind)
 # The success banner after a save: ``?notice=<key>`` on the page it leads to.
 NOTICES = {
     "saved": N_("The draft is saved."),
@@ -124,8 +125,9 @@ class ConsultationPages(Controller):
 
     @get("/new", name="consultation-new", opt={ACTION_KEY: Action.CONSULTATION_CREATE})
     async def new(self, request: AnyRequest) -> Template:
-        """The form for a new, de-identified request."""
-        return await self._new_page(request)
+        """The form for a new, de-identified request (``?kind=`` chooses its kind)."""
+        kind = request.query_params.get("kind")
+        return await self._new_page(request, form={"kind": kind} if kind in KINDS else None)
 
     @post(
         "/new",

@@ -21,18 +21,32 @@ from network.consultations.lifecycle import check_transition
 from network.consultations.repository import visible_cases
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.db import among, id_chunks
-from network.directory.tables import CompetenceArea, Municipality
+from network.directory.tables import (
+    AgreementArea,
+    AgreementMunicipality,
+    CompetenceArea,
+    Municipality,
+    SharingAgreement,
+)
 from network.kernel.context import Actor, Context
 from network.kernel.policy import Action, Principal, Target, decide, visible_scope
 from network.lib import clock
 from network.lib.deidentified import name_warnings, required_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput
-from network.lib.vocab import AssignmentStatus, BookingStatus, ConsultationStatus, Role
-from network.specialists.tables import SpecialistProfile
+from network.lib.vocab import (
+    AgreementScope,
+    AssignmentStatus,
+    BookingStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    Role,
+)
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = (
     "audit",
     "cancel",
+    "check_co_handling",
     "create",
     "get",
     "list_requests",
@@ -110,6 +124,38 @@ def _checked(data: schemas.ConsultationDraft, *, today: date) -> dict[Column | s
     }
 
 
+NO_CO_HANDLING = (
+    "no sharing agreement allows co-handling in this area for your municipality, "
+    "and it has no specialist of its own in the area"
+)
+
+
+async def check_co_handling(origin: dict[str, Any], area_id: int, day: date) -> None:
+    """Refuse a co-handling request (naming ``kind``) unless a specialist may co-handle
+    in the area for the ``origin`` municipality: one of its own, or one of a member of
+    a sharing agreement valid on ``day`` that covers the area, includes the origin
+    (listed, or its county) and whose scope allows co-handling."""
+    own = await SpecialistCompetence.exists().where(
+        (SpecialistCompetence.area == area_id)
+        & (SpecialistCompetence.specialist._.home_municipality == origin["id"])
+    )
+    if own:
+        return
+    listed = AgreementMunicipality.select(AgreementMunicipality.agreement).where(
+        AgreementMunicipality.municipality == origin["id"]
+    )
+    covering = AgreementArea.select(AgreementArea.agreement).where(AgreementArea.area == area_id)
+    allowed = await SharingAgreement.exists().where(
+        (SharingAgreement.scope == AgreementScope.CO_HANDLING)
+        & (SharingAgreement.valid_from <= day)
+        & (SharingAgreement.valid_to.is_null() | (SharingAgreement.valid_to >= day))
+        & SharingAgreement.id.is_in(covering)
+        & (SharingAgreement.id.is_in(listed) | (SharingAgreement.county._.code == origin["county"]))
+    )
+    if not allowed:
+        raise InvalidInput(NO_CO_HANDLING, field="kind")
+
+
 async def _check_named(specialist_id: int | None) -> None:
     if specialist_id is not None and not await SpecialistProfile.exists().where(
         SpecialistProfile.id == specialist_id
@@ -124,6 +170,8 @@ async def create(ctx: Context, data: schemas.ConsultationCreate) -> int:
     area_id = await _area_id(data.area)
     await _check_named(data.named_specialist)
     origin = await _origin(ctx.principal, data.municipality)
+    if data.kind == ConsultationKind.CO_HANDLING.value:
+        await check_co_handling(origin, area_id, now.date())
     async with ctx.work():
         request = ConsultationRequest(
             area=area_id,
@@ -170,6 +218,9 @@ async def update(
             )
         if request.version != version:
             raise _changed(request.version)
+        if data.kind == ConsultationKind.CO_HANDLING.value:
+            place = {"id": request.origin_id, "county": request.county}
+            await check_co_handling(place, area_id, now.date())
         changed = (
             await ConsultationRequest.update({**fields, "area": area_id, "version": version + 1})
             .where(
@@ -202,6 +253,9 @@ async def cancel(ctx: Context, request_id: int, reason: str) -> None:
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)
         check_transition(request.status, ConsultationStatus.CANCELLED)
+        if request.kind == ConsultationKind.CO_HANDLING and request.accepted_by is not None:
+            # (its engagement runs until its close-out: responses.ON_ENGAGEMENT)
+            raise Conflict("a co-handling request is handled on its engagement", field="kind")
         await Assignment.update(
             {Assignment.status: AssignmentStatus.WITHDRAWN, Assignment.responded_at: now}
         ).where(

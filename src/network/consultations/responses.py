@@ -18,9 +18,14 @@ from network.kernel.policy import Action, Principal
 from network.lib import clock
 from network.lib.deidentified import required_text
 from network.lib.errors import Conflict
-from network.lib.vocab import AssignmentStatus, ConsultationStatus, NotificationKind
+from network.lib.vocab import (
+    AssignmentStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    NotificationKind,
+)
 
-__all__ = ("accept", "decline", "log_time")
+__all__ = ("CO_HANDLING_ACCEPT", "ON_ENGAGEMENT", "accept", "decline", "log_time")
 
 
 def _must_hold_offer(principal: Principal, request: RequestRow) -> None:
@@ -46,12 +51,25 @@ async def _close_offer(request: RequestRow, status: AssignmentStatus, **extra: o
     )
 
 
-async def accept(ctx: Context, request_id: int) -> RequestRow:
-    """Take on an offered request; a meeting is booked next, a written one answered."""
+CO_HANDLING_ACCEPT = "a co-handling offer is accepted as an engagement"
+# Once accepted, a co-handling request's time, close-out and end are its engagement's.
+ON_ENGAGEMENT = "a co-handling request is handled on its engagement"
+
+
+async def accept(ctx: Context, request_id: int, *, co_handling: bool = False) -> RequestRow:
+    """Take on an offered request; a meeting is booked next, a written one answered.
+
+    A co-handling request is accepted only together with its engagement
+    (``network.engagements.opening.accept``, which passes ``co_handling``)."""
     async with case_work(ctx):
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
         _must_hold_offer(ctx.principal, request)
+        if (request.kind == ConsultationKind.CO_HANDLING) != co_handling:
+            raise Conflict(
+                "is not a co-handling request" if co_handling else CO_HANDLING_ACCEPT,
+                field="kind",
+            )
         check_transition(request.status, ConsultationStatus.ACCEPTED)
         await _close_offer(request, AssignmentStatus.ACCEPTED)
         await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=clock.now())
@@ -84,6 +102,8 @@ async def log_time(ctx: Context, request_id: int, minutes: int) -> None:
     async with case_work(ctx):
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_RESPOND)
         authorize(ctx.principal, Action.CONSULTATION_RESPOND, request)
+        if request.kind == ConsultationKind.CO_HANDLING:
+            raise Conflict(ON_ENGAGEMENT, field="kind")
         if request.accepted_by is None or request.accepted_by != ctx.principal.specialist_id:
             raise refused(
                 "only the specialist who took the consultation logs its time",

@@ -93,7 +93,13 @@ Summary = Annotated[
         "numbers or e-mail addresses (refused, naming the kind and position)",
     ),
 ]
-Kind = Literal["written", "meeting"]
+Kind = Annotated[
+    Literal["written", "meeting", "co_handling"],
+    msgspec.Meta(
+        description="co_handling: the specialist co-handles an investigation (an "
+        "engagement with phases and meetings); refused unless an agreement allows it"
+    ),
+]
 UrgencyIn = Literal["acute", "soon", "planned"]
 ModeIn = Literal["written", "phone", "video", "on_site"]
 LanguageIn = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]

@@ -38,7 +38,8 @@ Area = Annotated[str | None, QueryParameter(max_length=48, description="competen
 ServiceParam = Annotated[
     Service,
     QueryParameter(
-        description="consultation (any agreement), or co_handling (agreements allowing it)"
+        description="consultation (any agreement, every request), or co_handling "
+        "(agreements allowing it; demand: the requests for co-handling)"
     ),
 ]
 Months = Annotated[int, QueryParameter(ge=1, le=36, description="demand period in months")]
@@ -330,6 +331,7 @@ class CoverageController(Controller):
         county: County = None,
         area: Area = None,
         months: Months = 12,
+        service: ServiceParam = Service.CONSULTATION,
         format_: Annotated[
             str | None,
             QueryParameter(
@@ -341,10 +343,13 @@ class CoverageController(Controller):
         """Per month: requests opened, unplaced and the median days to a meeting (counts
         of 1–4 suppressed), and supply from the month's coverage snapshot: the share of
         inhabitants covered (averaged over the areas), the specialists working in the
-        municipalities and their weekly hours (summed over the areas). ``format=csv``
+        municipalities and their weekly hours (summed over the areas). With
+        ``service=co_handling`` the requests are those for co-handling. ``format=csv``
         (``dialect=sv``) or ``xlsx``: the same with the county's code and name in
         every row."""
-        points = await services.trends(ctx, county=county, area=area, months=months)
+        points = await services.trends(
+            ctx, county=county, area=area, months=months, service=service
+        )
         rows = [
             schemas.MonthOut(
                 month=p.demand.month,

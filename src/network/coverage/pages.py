@@ -215,7 +215,9 @@ class CoveragePages(Controller):
             )
         )
         selected = next((r for r in rows if r.cell.municipality == m), None)
-        points = await services.trends(ctx, county=common["county"], area=area_code)
+        points = await services.trends(
+            ctx, county=common["county"], area=area_code, service=common["service"]
+        )
         months = [p.demand.month for p in points]
         return await render(
             request,

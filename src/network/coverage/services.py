@@ -51,7 +51,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib.clock import today
 from network.lib.errors import Forbidden, InvalidInput
-from network.lib.vocab import ConsultationStatus
+from network.lib.vocab import ConsultationKind, ConsultationStatus
 from network.scheduling import STOCKHOLM
 from network.specialists.services import specialist_names
 
@@ -145,9 +145,21 @@ async def cells_on(cache: Cache, day: date, service: Service) -> list[Cell]:
     return found
 
 
-async def _facts(cache: Cache, start: datetime, end: datetime) -> list[RequestFact]:
+async def _facts(
+    cache: Cache, start: datetime, end: datetime, service: Service = Service.CONSULTATION
+) -> list[RequestFact]:
+    """The requests opened in [start, end): every request for the consultation
+    service, only the requests for co-handling (engagement requests) for co-handling."""
+
     async def compute() -> list[RequestFact]:
         origin = ConsultationRequest.origin_municipality
+        where = (
+            ConsultationRequest.opened_at.is_not_null()
+            & (ConsultationRequest.opened_at >= start)
+            & (ConsultationRequest.opened_at < end)
+        )
+        if service is Service.CO_HANDLING:
+            where &= ConsultationRequest.kind == ConsultationKind.CO_HANDLING
         async with system_scope(ConsultationRequest._meta.db):
             rows = await ConsultationRequest.select(
                 origin._.code.as_alias("municipality"),
@@ -155,11 +167,7 @@ async def _facts(cache: Cache, start: datetime, end: datetime) -> list[RequestFa
                 ConsultationRequest.opened_at,
                 ConsultationRequest.meeting_at,
                 ConsultationRequest.status,
-            ).where(
-                ConsultationRequest.opened_at.is_not_null()
-                & (ConsultationRequest.opened_at >= start)
-                & (ConsultationRequest.opened_at < end)
-            )
+            ).where(where)
         return [
             RequestFact(
                 municipality=r["municipality"],
@@ -173,7 +181,7 @@ async def _facts(cache: Cache, start: datetime, end: datetime) -> list[RequestFa
 
     found: list[RequestFact] = await _cached(
         cache,
-        f"facts:{start.date().isoformat()}:{end.date().isoformat()}",
+        f"facts:{start.date().isoformat()}:{end.date().isoformat()}:{service.value}",
         compute,
         list[RequestFact],
         DEMAND_TTL,
@@ -231,7 +239,11 @@ async def report(
     chosen = _select(cells, codes, area)
     start, end = _period(months)
     figures = demand(
-        (f for f in await _facts(ctx.runtime.cache, start, end) if f.municipality in codes),
+        (
+            f
+            for f in await _facts(ctx.runtime.cache, start, end, service)
+            if f.municipality in codes
+        ),
         where.population,
     )
     rows = [
@@ -444,6 +456,7 @@ async def trends(
     county: str | None = None,
     area: str | None = None,
     months: int = 12,
+    service: Service = Service.CONSULTATION,
 ) -> list[Trend]:
     """Per month: requests, unplaced requests and the median wait to a meeting, and the
     inhabitants covered and the specialists' hours from the monthly snapshots."""
@@ -452,7 +465,7 @@ async def trends(
     start, end = _period(months)
     facts = [
         f
-        for f in await _facts(ctx.runtime.cache, start, end)
+        for f in await _facts(ctx.runtime.cache, start, end, service)
         if f.municipality in codes and (area is None or f.area == area)
     ]
     first = start.astimezone(STOCKHOLM).date().replace(day=1)
@@ -463,7 +476,12 @@ async def trends(
         month = (month + timedelta(days=32)).replace(day=1)
     supply = await supply_points(codes, area, labels)
     await record(
-        ctx.actor, "coverage.trends", "coverage", None, county=county, detail={"area": area}
+        ctx.actor,
+        "coverage.trends",
+        "coverage",
+        None,
+        county=county,
+        detail={"area": area, "service": service.value},
     )
     return [Trend(d, s) for d, s in zip(monthly(facts, labels), supply, strict=True)]
 

@@ -13,6 +13,8 @@
   waits that shorten as the network grows, and a coverage snapshot for every past
   month of that window, every municipality: the network as it stands, with some
   municipality × area cells covered only since a month within the window.
+- the demo specialist's co-handling engagements of the demo social worker's
+  municipality, in several phases (:mod:`network.demo.engagements`).
 
 Deterministic: equal inputs and seed give equal rows.
 """
@@ -28,6 +30,7 @@ from network.consultations.tables import ConsultationRequest, Feedback
 from network.coverage.loader import load_graph
 from network.coverage.tables import CoverageSnapshot, WorkforceIndicator
 from network.db import insert_chunks
+from network.demo.engagements import seed_engagements
 from network.demo.generator import DEFAULT_SEED, FOCUS_AREA, FOCUS_COUNTY, SECOND_AREA
 from network.demo.model import MunicipalityLike
 from network.demo.seed import load_generator_inputs, stockholm_today
@@ -346,4 +349,5 @@ async def seed_demo_extras(seed: int | None = None, today: date | None = None) -
         await seed_extras(
             municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
         )
+        await seed_engagements()
     await seed_history(today or stockholm_today(), DEFAULT_SEED if seed is None else seed)

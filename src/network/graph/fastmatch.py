@@ -25,7 +25,9 @@ import numpy.typing as npt
 
 from network.graph.assignment import EdgeRows, RoundProblem
 from network.graph.matching import (
+    CO_HANDLING,
     DEFAULT_WEIGHTS,
+    MEETING_KINDS,
     URGENCY_WINDOW,
     ScoreBreakdown,
     Suggestion,
@@ -83,9 +85,10 @@ class Arrays:
     load: Ints  # the load part of the score, per specialist
     next_free: Ints  # microseconds since the epoch, NO_SLOT when none
     local: dict[str, Bools]  # area → place has a specialist competent in it
-    members: list[tuple[frozenset[str], Ints]]  # agreements valid on the day: areas, places
-    _reach: dict[str, Bools] = field(default_factory=dict)
-    _serving: dict[tuple[str, int], tuple[Ints, Ints, Floats]] = field(default_factory=dict)
+    # Agreements valid on the day: areas, places, whether they allow co-handling.
+    members: list[tuple[frozenset[str], Ints, bool]]
+    _reach: dict[tuple[str, bool], Bools] = field(default_factory=dict)
+    _serving: dict[tuple[str, int, bool], tuple[Ints, Ints, Floats]] = field(default_factory=dict)
     _languages: dict[str, Bools] = field(default_factory=dict)
     _positions: dict[int, int] = field(default_factory=dict)
 
@@ -95,25 +98,29 @@ class Arrays:
             self._positions.update((int(s), i) for i, s in enumerate(self.ids.tolist()))
         return np.fromiter((self._positions[i] for i in ids), dtype=np.int64)
 
-    def reach(self, area: str) -> Bools:
-        """Place × place: a specialist of the row's place may serve the column's place."""
-        if area not in self._reach:
+    def reach(self, area: str, *, co_handling: bool = False) -> Bools:
+        """Place × place: a specialist of the row's place may serve the column's place
+        (with ``co_handling``: only through agreements that allow co-handling)."""
+        key = (area, co_handling)
+        if key not in self._reach:
             found = np.eye(len(self.codes), dtype=np.bool_)
-            for areas, members in self.members:
-                if area in areas:
+            for areas, members, allows in self.members:
+                if area in areas and (allows or not co_handling):
                     found[np.ix_(members, members)] = True
-            self._reach[area] = found
-        return self._reach[area]
+            self._reach[key] = found
+        return self._reach[key]
 
-    def serving(self, area: str, origin: int) -> tuple[Ints, Ints, Floats]:
+    def serving(
+        self, area: str, origin: int, *, co_handling: bool = False
+    ) -> tuple[Ints, Ints, Floats]:
         """The specialists competent in ``area`` who may serve the place ``origin``:
         their positions, levels, and kilometres from it (kept: a round asks this of
         thousands of requests from a few dozen places)."""
-        key = (area, origin)
+        key = (area, origin, co_handling)
         if key not in self._serving:
             positions, levels = self.by_area[area]
             homes = self.home[positions]
-            mask = self.reach(area)[homes, origin]
+            mask = self.reach(area, co_handling=co_handling)[homes, origin]
             self._serving[key] = (positions[mask], levels[mask], self.km[homes[mask], origin])
         return self._serving[key]
 
@@ -170,7 +177,8 @@ def prepare(network: Network, day: date, weights: Weights = DEFAULT_WEIGHTS) -> 
             at = {index[c] for c in agreement.municipalities if c in index}
             for county in agreement.counties:
                 at.update(in_county.get(county, ()))
-            members.append((agreement.areas, np.asarray(sorted(at), dtype=np.int64)))
+            places_at = np.asarray(sorted(at), dtype=np.int64)
+            members.append((agreement.areas, places_at, agreement.co_handling))
     return Arrays(
         network=network,
         day=day,
@@ -324,11 +332,13 @@ def _fixed(arrays: Arrays, request: RequestInfo) -> _Fixed | None:
     origin = arrays.index.get(request.origin)
     if request.area not in arrays.by_area or origin is None:
         return None
-    positions, levels, km = arrays.serving(request.area, origin)
+    positions, levels, km = arrays.serving(
+        request.area, origin, co_handling=request.kind == CO_HANDLING
+    )
     mask = arrays.open_[positions]
     if request.named_specialist is not None:
         mask &= arrays.ids[positions] == request.named_specialist
-    if request.kind == "meeting":
+    if request.kind in MEETING_KINDS:
         mask &= (arrays.modes[positions] & MODE_BITS.get(request.mode, 0)) != 0
         if request.mode == "on_site":
             mask &= km <= arrays.max_travel[positions]
@@ -429,7 +439,7 @@ def next_to_look_up(
     (their true scores are at most their bounds, and ties go to the lower id as
     before). Otherwise the unknown ones among the ``2k`` best are asked for next.
     """
-    if request.kind != "meeting":
+    if request.kind not in MEETING_KINDS:
         return []
     scored = _score(arrays, request, now)
     if scored is None or len(scored.positions) == 0:
@@ -493,7 +503,7 @@ class RoundPairs:
         chosen = {
             id(fixed): fixed.positions
             for request, fixed in zip(self.requests, self.fixed, strict=True)
-            if fixed is not None and (request.kind == "meeting" or not meetings_only)
+            if fixed is not None and (request.kind in MEETING_KINDS or not meetings_only)
         }
         if not chosen:
             return set()
@@ -536,7 +546,7 @@ def build_problem_fast(
         # their scores are worked out once, then laid out for each request.
         now_us = _us(now)
         for request, fixed in present:
-            window = _window_us(request, now) if request.kind == "meeting" else -1
+            window = _window_us(request, now) if request.kind in MEETING_KINDS else -1
             key = (id(fixed), window)
             if key not in scored:
                 fixed_of[key] = fixed

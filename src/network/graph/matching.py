@@ -4,7 +4,8 @@ Eligibility (every rule named, so the UI can say why someone is missing):
 
 - the specialist is competent in the request's area;
 - they may serve the request's municipality: their own, or through a valid
-  sharing agreement covering both municipalities and the area;
+  sharing agreement covering both municipalities and the area (a co-handling
+  request: an agreement whose scope allows co-handling);
 - they are not away, accept new requests and have capacity left;
 - they offer the meeting's mode (on site: within their longest journey);
 - a request to a named specialist goes to that specialist only.
@@ -36,6 +37,8 @@ from enum import StrEnum
 from network.graph.model import Network, RequestInfo, SpecialistInfo
 
 __all__ = (
+    "CO_HANDLING",
+    "MEETING_KINDS",
     "Ineligible",
     "ScoreBreakdown",
     "Suggestion",
@@ -44,6 +47,12 @@ __all__ = (
     "score",
     "suggest",
 )
+
+
+# A co-handling request is matched as a meeting (its engagement is a series of
+# meetings), and only under agreements that allow co-handling.
+CO_HANDLING = "co_handling"
+MEETING_KINDS = frozenset({"meeting", CO_HANDLING})
 
 
 class Ineligible(StrEnum):
@@ -124,7 +133,13 @@ def eligibility(
         return Ineligible.NOT_NAMED
     if request.area not in specialist.competences:
         return Ineligible.NOT_COMPETENT
-    if not network.may_serve(specialist.home, request.origin, request.area, now.date()):
+    if not network.may_serve(
+        specialist.home,
+        request.origin,
+        request.area,
+        now.date(),
+        co_handling=request.kind == CO_HANDLING,
+    ):
         return Ineligible.MAY_NOT_SERVE
     if specialist.absent:
         return Ineligible.ABSENT
@@ -132,7 +147,7 @@ def eligibility(
         return Ineligible.NOT_ACCEPTING
     if specialist.remaining <= 0:
         return Ineligible.NO_CAPACITY
-    if request.kind == "meeting":
+    if request.kind in MEETING_KINDS:
         if request.mode not in specialist.modes:
             return Ineligible.MODE_NOT_OFFERED
         if (

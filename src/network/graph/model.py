@@ -114,7 +114,7 @@ class RequestInfo:
     area: str
     origin: str
     urgency: str = "planned"  # acute, soon, planned
-    kind: str = "meeting"  # meeting, written
+    kind: str = "meeting"  # meeting, written, co_handling (a series of meetings)
     mode: str = "video"  # written, phone, video, on_site
     language: str = "sv"
     named_specialist: int | None = None
@@ -185,15 +185,19 @@ class Network:
         """Whether a specialist competent in ``area`` works in ``municipality``."""
         return municipality in self._local.get(area, frozenset())
 
-    def sharing_agreement(self, home: str, origin: str, area: str, day: date) -> Agreement | None:
+    def sharing_agreement(
+        self, home: str, origin: str, area: str, day: date, *, co_handling: bool = False
+    ) -> Agreement | None:
         """A valid agreement that lets a specialist of ``home`` serve ``origin`` in
-        ``area`` on ``day`` (the one with the lowest id when several do)."""
+        ``area`` on ``day`` (the one with the lowest id when several do); with
+        ``co_handling``, only one whose scope allows co-handling."""
         a, b = self.places.get(home), self.places.get(origin)
         if a is None or b is None:
             return None
         for agreement in self.agreements:
             if (
                 area in agreement.areas
+                and (agreement.co_handling or not co_handling)
                 and agreement.valid_on(day)
                 and agreement.includes(a)
                 and agreement.includes(b)
@@ -201,9 +205,15 @@ class Network:
                 return agreement
         return None
 
-    def may_serve(self, home: str, origin: str, area: str, day: date) -> bool:
-        """Own municipality, or a valid sharing agreement covering both and the area."""
-        return home == origin or self.sharing_agreement(home, origin, area, day) is not None
+    def may_serve(
+        self, home: str, origin: str, area: str, day: date, *, co_handling: bool = False
+    ) -> bool:
+        """Own municipality, or a valid sharing agreement covering both and the area
+        (with ``co_handling``: one that allows co-handling)."""
+        return (
+            home == origin
+            or self.sharing_agreement(home, origin, area, day, co_handling=co_handling) is not None
+        )
 
     def distance(self, a: str, b: str) -> float:
         if a == b:

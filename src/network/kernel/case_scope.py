@@ -39,6 +39,10 @@ CASE_TABLES = (
     "feedback",
     "consultation_message",
     "conference_case",
+    "engagement",
+    "engagement_phase_change",
+    "engagement_time",
+    "engagement_handover",
 )
 
 

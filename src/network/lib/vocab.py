@@ -28,6 +28,7 @@ __all__ = (
     "NOTICE_LABELS",
     "N_",
     "OCCURRENCE_LABELS",
+    "PHASE_LABELS",
     "REFERRAL_LABELS",
     "ROLE_LABELS",
     "ROUND_STATUS_LABELS",
@@ -45,6 +46,7 @@ __all__ = (
     "Cadence",
     "ConsultationKind",
     "ConsultationStatus",
+    "EngagementPhase",
     "LegalForm",
     "MeetingMode",
     "MentoringConstraint",
@@ -111,6 +113,17 @@ class MeetingMode(StrEnum):
 class ConsultationKind(StrEnum):
     WRITTEN = "written"
     MEETING = "meeting"
+    CO_HANDLING = "co_handling"  # co-handling (medhandläggning) of an investigation
+
+
+class EngagementPhase(StrEnum):
+    """The phases of a co-handled investigation, in order (``engagements.lifecycle``)."""
+
+    INVESTIGATION_OPENED = "investigation_opened"
+    RISK_ASSESSMENT = "risk_assessment"
+    PARENT_COMMUNICATION = "parent_communication"
+    DECISION = "decision"  # decision, or application to the administrative court
+    CLOSED = "closed"
 
 
 class Urgency(StrEnum):
@@ -207,6 +220,7 @@ class NotificationKind(StrEnum):
     STANDING_SKIPPED_ABSENCE = "standing.skipped_absence"
     STANDING_SKIPPED_CLASH = "standing.skipped_clash"
     STANDING_SKIPPED_CAPACITY = "standing.skipped_capacity"
+    ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
 
 
 class ApplicationStatus(StrEnum):
@@ -311,6 +325,17 @@ KIND_LABELS = labelled(
     {
         ConsultationKind.MEETING: N_("Meeting"),
         ConsultationKind.WRITTEN: N_("Written consultation"),
+        ConsultationKind.CO_HANDLING: N_("Co-handling"),
+    },
+)
+PHASE_LABELS = labelled(
+    EngagementPhase,
+    {
+        EngagementPhase.INVESTIGATION_OPENED: N_("Investigation opened"),
+        EngagementPhase.RISK_ASSESSMENT: N_("Risk assessment"),
+        EngagementPhase.PARENT_COMMUNICATION: N_("Communication with the parents"),
+        EngagementPhase.DECISION: N_("Decision or application to the administrative court"),
+        EngagementPhase.CLOSED: N_("Closed"),
     },
 )
 URGENCY_LABELS = labelled(
@@ -419,6 +444,9 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.STANDING_SKIPPED_CAPACITY: N_(
             "No standing support meeting {start}: the specialist's week is full"
+        ),
+        NotificationKind.ENGAGEMENT_HANDOVER: N_(
+            "A co-handling engagement was handed over to you as stand-in: {area}"
         ),
     },
 )

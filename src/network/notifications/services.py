@@ -67,6 +67,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.STANDING_SKIPPED_ABSENCE: frozenset({"start"}),
     NotificationKind.STANDING_SKIPPED_CLASH: frozenset({"start"}),
     NotificationKind.STANDING_SKIPPED_CAPACITY: frozenset({"start"}),
+    NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
 }
 
 

@@ -160,4 +160,41 @@ SERVICE_MESSAGES: dict[str, str] = {
     "is not booked: only a booked meeting is moved": N_("Only a booked meeting can be moved."),
     "has taken place already": N_("The meeting has taken place already."),
     "give a date and a time": N_("Enter a date and a time."),
+    # Co-handling engagements (network.engagements, consultations.requests/responses).
+    "no sharing agreement allows co-handling in this area for your municipality, "
+    "and it has no specialist of its own in the area": N_(
+        "No sharing agreement allows co-handling in this area for your municipality, and it "
+        "has no specialist of its own in the area. Ask for a consultation instead, or ask "
+        "your coordinator about an agreement."
+    ),
+    "a co-handling offer is accepted as an engagement": N_(
+        "A co-handling offer is accepted as an engagement."
+    ),
+    "the engagement is closed": N_("The engagement is closed."),
+    "the engagement cannot move to that phase now: one phase at a time, forwards": N_(
+        "The engagement moves on one phase at a time, forwards."
+    ),
+    "an engagement is closed with its close-out survey": N_(
+        "An engagement is closed with its close-out survey."
+    ),
+    "the engagement changed meanwhile; reload it": N_(
+        "The engagement changed in the meantime. Open the page again."
+    ),
+    "the specialist is not away: there is nothing to hand over": N_(
+        "The specialist is not away: there is nothing to hand over."
+    ),
+    "the specialist is away and has named no stand-in who is present": N_(
+        "The specialist is away and has named no stand-in who is present."
+    ),
+    "the stand-in may not co-handle in this area for the municipality": N_(
+        "The stand-in may not co-handle in this area for the municipality (competence or "
+        "an agreement that allows co-handling is missing)."
+    ),
+    "is before the engagement opened": N_("The day is before the engagement opened."),
+    "at most a year ahead": N_("At most a year ahead."),
+    "give a date": N_("Enter a date."),
+    "no such phase": N_("Choose one of the phases."),
+    "a co-handling request is handled on its engagement": N_(
+        "A co-handling request is handled on its engagement page."
+    ),
 }
