@@ -32,6 +32,7 @@ __all__ = (
     "SPOKEN_LANGUAGES",
     "STATUS_LABELS",
     "URGENCY_LABELS",
+    "WORK_KIND_LABELS",
     "AbsenceReason",
     "AgreementScope",
     "AssignmentStatus",
@@ -50,6 +51,7 @@ __all__ = (
     "RoundKind",
     "RoundStatus",
     "Urgency",
+    "WorkKind",
     "labelled",
 )
 
@@ -196,6 +198,16 @@ class Cadence(StrEnum):
 
     MONTHLY = "monthly"
     FORTNIGHTLY = "fortnightly"
+
+
+class WorkKind(StrEnum):
+    """A kind of work that uses a specialist's weekly budget of case points."""
+
+    WRITTEN = "written"  # a written consultation
+    MEETING = "meeting"  # a consultation with a meeting
+    CO_HANDLING = "co_handling"  # co-handling (medhandläggning) of a case, for weeks
+    STANDING = "standing"  # a standing support series with one social worker
+    MENTEE = "mentee"  # a matched mentee
 
 
 class Referral(StrEnum):
@@ -355,6 +367,16 @@ CADENCE_LABELS = labelled(
     {
         Cadence.MONTHLY: N_("Monthly"),
         Cadence.FORTNIGHTLY: N_("Every other week"),
+    },
+)
+WORK_KIND_LABELS = labelled(
+    WorkKind,
+    {
+        WorkKind.WRITTEN: N_("Written consultation"),
+        WorkKind.MEETING: N_("Consultation meeting"),
+        WorkKind.CO_HANDLING: N_("Co-handling"),
+        WorkKind.STANDING: N_("Standing support"),
+        WorkKind.MENTEE: N_("Mentee"),
     },
 )
 
