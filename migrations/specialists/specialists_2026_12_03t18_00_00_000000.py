@@ -60,7 +60,7 @@ async def forwards() -> MigrationManager:
         column_class_name="SmallInt",
         column_class=SmallInt,
         params={
-            "default": 16,
+            "default": 32,
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -44,6 +44,7 @@ from network.specialists.controllers import (
     CalendarFeedPublic,
     SpecialistController,
     SpecialistEditController,
+    WorkPointsController,
 )
 from network.specialists.pages import SpecialistPages
 from network.web import STATIC_ROUTER
@@ -56,6 +57,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     DirectoryController,
     SpecialistController,
     SpecialistEditController,
+    WorkPointsController,
     BookingController,
     ConsultationController,
     SettlementController,

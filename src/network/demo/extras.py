@@ -7,7 +7,10 @@
   platform grew from describe;
 - closed consultations with their close-out surveys in the focus county this year,
   so that the outcome reports have something to show (no case text beyond a fixed
-  demo sentence, no requester).
+  demo sentence, no requester);
+- open (accepted) consultations of the focus county's specialists, so that their
+  load in case points shows on the first start: the demo specialist's about a third
+  of their budget, one colleague's above it (the pages warn).
 
 Deterministic: equal inputs and seed give equal rows.
 """
@@ -19,18 +22,40 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from network.consultations.tables import ConsultationRequest, Feedback
+from network.accounts.tables import User
+from network.consultations.tables import Assignment, ConsultationRequest, Feedback
 from network.coverage.tables import WorkforceIndicator
 from network.demo.generator import DEFAULT_SEED, FOCUS_AREA, FOCUS_COUNTY, SECOND_AREA
 from network.demo.model import MunicipalityLike
 from network.demo.seed import load_generator_inputs, stockholm_today
 from network.directory.tables import CompetenceArea, Municipality
 from network.kernel.case_scope import system_transaction
-from network.lib.vocab import ConsultationKind, ConsultationStatus, Referral
+from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
+from network.lib.vocab import (
+    AssignmentStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    Referral,
+    Urgency,
+)
+from network.specialists.tables import SpecialistProfile
 
-__all__ = ("seed_demo_extras", "seed_extras", "synthetic_surveys", "synthetic_workforce")
+__all__ = (
+    "seed_demo_extras",
+    "seed_extras",
+    "seed_workload",
+    "synthetic_surveys",
+    "synthetic_workforce",
+)
 
 SURVEY_SUMMARY = "Syntetisk demokonsultation (avslutad)."
+OPEN_SUMMARY = "Syntetisk demokonsultation (pågående)."
+# The demo specialist's open work: (area, kind, urgency), 8 + 5 + 5 case points.
+DEMO_SPECIALIST_WORK = (
+    (FOCUS_AREA, ConsultationKind.MEETING, Urgency.ACUTE),
+    ("lvu_investigation", ConsultationKind.WRITTEN, Urgency.SOON),
+    (FOCUS_AREA, ConsultationKind.MEETING, Urgency.PLANNED),
+)
 
 
 def synthetic_workforce(
@@ -168,3 +193,73 @@ async def seed_demo_extras(seed: int | None = None, today: date | None = None) -
         await seed_extras(
             municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
         )
+        await seed_workload()
+
+
+async def seed_workload() -> None:
+    """Open consultations of the focus county's specialists (inside the caller's
+    transaction): the demo specialist's :data:`DEMO_SPECIALIST_WORK`, the next
+    specialist's acute LVU meetings (8 points each) until one over their budget, and
+    one planned meeting for a few more."""
+    profiles = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.points_capacity,
+            SpecialistProfile.home_municipality,
+            SpecialistProfile.user._.email.as_alias("email"),
+        )
+        .where(SpecialistProfile.home_municipality._.county._.code == FOCUS_COUNTY)
+        .order_by(SpecialistProfile.id)
+    )
+    if not profiles:
+        return
+    demo = [p for p in profiles if p["email"] == SPECIALIST_EMAIL]
+    others = [p for p in profiles if p["email"] != SPECIALIST_EMAIL]
+    work: list[tuple[dict[str, Any], str, ConsultationKind, Urgency]] = [
+        (p, area, kind, urgency) for p in demo for area, kind, urgency in DEMO_SPECIALIST_WORK
+    ]
+    if others:
+        busy = others[0]
+        work += [(busy, "lvu_investigation", ConsultationKind.MEETING, Urgency.ACUTE)] * (
+            busy["points_capacity"] // 8 + 1
+        )
+    work += [(p, SECOND_AREA, ConsultationKind.MEETING, Urgency.PLANNED) for p in others[1:6]]
+    topic = {
+        r["code"]: r["id"]
+        for r in await CompetenceArea.select(CompetenceArea.code, CompetenceArea.id)
+    }
+    requester = await User.select(User.id).where(User.email == SOCIAL_WORKER_EMAIL).first()
+    now = datetime.now(UTC)
+    requests = [
+        ConsultationRequest(
+            area=topic[area],
+            origin_municipality=p["home_municipality"],
+            requester=requester["id"] if requester else None,
+            kind=kind,
+            urgency=urgency,
+            summary=OPEN_SUMMARY,
+            status=ConsultationStatus.ACCEPTED,
+            created_at=now - timedelta(days=3),
+            opened_at=now - timedelta(days=3),
+            accepted_at=now - timedelta(days=2),
+        )
+        for p, area, kind, urgency in work
+        if area in topic
+    ]
+    if not requests:
+        return
+    saved = await ConsultationRequest.insert(*requests).returning(ConsultationRequest.id)
+    placed = [item for item in work if item[1] in topic]
+    await Assignment.insert(
+        *(
+            Assignment(
+                request=row["id"],
+                specialist=p["id"],
+                origin_municipality=p["home_municipality"],
+                status=AssignmentStatus.ACCEPTED,
+                created_at=now - timedelta(days=2),
+                responded_at=now - timedelta(days=2),
+            )
+            for row, (p, _, _, _) in zip(saved, placed, strict=True)
+        )
+    )

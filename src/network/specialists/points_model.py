@@ -82,15 +82,17 @@ def default_rows() -> list[tuple[str, str, str, str, int]]:
 
 
 def default_points_capacity(consultations_per_week: int, mentees_capacity: int) -> int:
-    """A weekly budget in points derived from the meetings capacity: four points a
-    meeting (a planned meeting's three and room for heavier ones) and a mentee's
+    """A budget in points derived from the meetings capacity. A consultation holds its
+    points from acceptance until it is closed, about two weeks, so about twice the
+    week's meetings are open at once, at about four points each (a planned meeting's
+    three and room for heavier ones): eight points a weekly meeting, and a mentee's
     three points for each mentee place."""
-    return min(4 * consultations_per_week + 3 * mentees_capacity, 1000)
+    return min(8 * consultations_per_week + 3 * mentees_capacity, 1000)
 
 
 def default_points_capacity_sql() -> str:
     """:func:`default_points_capacity` as an SQL expression over the profile's columns."""
-    points = "4 * consultations_per_week + 3 * mentees_capacity"
+    points = "8 * consultations_per_week + 3 * mentees_capacity"
     return f"CASE WHEN {points} > 1000 THEN 1000 ELSE {points} END"
 
 

@@ -108,6 +108,7 @@ async def list_specialists(
             SpecialistProfile.max_travel_km,
             SpecialistProfile.consultations_per_week,
             SpecialistProfile.mentees_capacity,
+            SpecialistProfile.points_capacity,
             SpecialistProfile.accepts_new,
         )
         .where(condition)
@@ -144,6 +145,7 @@ async def list_specialists(
             max_travel_km=p["max_travel_km"],
             consultations_per_week=p["consultations_per_week"],
             mentees_capacity=p["mentees_capacity"],
+            points_capacity=p["points_capacity"],
             accepts_new=p["accepts_new"],
             competences=sorted(competences[p["id"]], key=lambda c: c.area),
         )

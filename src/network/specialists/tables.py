@@ -51,7 +51,7 @@ class SpecialistProfile(Table):
     mentees_capacity = SmallInt(default=0)
     # The weekly budget of case points over every kind of work
     # (:mod:`network.specialists.workload`).
-    points_capacity = SmallInt(default=16)
+    points_capacity = SmallInt(default=32)
     slot_minutes = SmallInt(default=45)
     buffer_minutes = SmallInt(default=15)
     accepts_new = Boolean(default=True)

@@ -56,6 +56,7 @@ __all__ = (
     "PointsLoad",
     "Source",
     "Work",
+    "by_kind",
     "consultation_points",
     "consultation_work",
     "load_points_table",
@@ -267,3 +268,11 @@ async def take_points(
             field=field,
         )
     return load
+
+
+def by_kind(load: PointsLoad) -> list[tuple[str, int]]:
+    """The points in use summed per kind of work, heaviest first (no case data)."""
+    totals: dict[str, int] = defaultdict(int)
+    for work, points in load.items:
+        totals[work.kind.value] += points
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))

@@ -57,6 +57,7 @@ from network.lib.vocab import (
     SPOKEN_LANGUAGES,
     STATUS_LABELS,
     URGENCY_LABELS,
+    WORK_KIND_LABELS,
     labelled,
 )
 from network.mentoring.schemas import Theme
@@ -181,6 +182,9 @@ FIELD_LABELS = {
     "stand_in": N_("Stand-in"),
     "consultations_per_week": N_("Consultations and meetings a week"),
     "mentees_capacity": N_("Mentees at a time"),
+    "points_capacity": N_("Case points a week"),
+    "points": N_("Points"),
+    "scope": N_("Applies to"),
     "slot_minutes": N_("Meeting length (minutes)"),
     "buffer_minutes": N_("Pause between meetings (minutes)"),
     "max_travel_km": N_("Longest journey for meetings on site (km)"),
@@ -253,6 +257,10 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),
         N_("Choose one of the given values."),
+    ),
+    (
+        re.compile(r"case points"),
+        N_("There are not enough case points left this week for this work."),
     ),
 )
 _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<item>\w+))?$")
@@ -457,6 +465,7 @@ class Translator:
             "mentoring_status_labels": MENTORING_STATUS_LABELS,
             "constraint_labels": CONSTRAINT_LABELS,
             "theme_labels": THEME_LABELS,
+            "work_kind_labels": WORK_KIND_LABELS,
         }
 
 
