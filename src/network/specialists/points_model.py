@@ -119,19 +119,19 @@ class PointsTable:
         county: str | None = None,
         programme: int | None = None,
     ) -> int:
-        """The points of one piece of work: the most specific row wins — a
-        programme's over a county's over the national, within each one for the area
-        over every area, and for the urgency over planned. No row: the default
-        model's figure."""
+        """The points of one piece of work: the most specific row wins — one for the
+        area over one for every area, then one for the urgency over planned — and of
+        equally specific rows a programme's over a county's over the national. No
+        row: the default model's figure."""
         scopes = [
             *([programme_scope(programme)] if programme is not None else []),
             *([county] if county else []),
             NATIONAL,
         ]
         urgencies = [urgency] if urgency == Urgency.PLANNED else [urgency, Urgency.PLANNED.value]
-        for scope in scopes:
-            for where in [area, ""] if area else [""]:
-                for level in urgencies:
+        for where in [area, ""] if area else [""]:
+            for level in urgencies:
+                for scope in scopes:
                     found = self.rows.get((scope, kind, level, where))
                     if found is not None:
                         return found
