@@ -5,7 +5,7 @@ model, and each specialist's points budget derived from their meetings capacity
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-from network.lib.ddl import Check, Unique, apply_constraints, revert_constraints
+from network.lib.ddl import Check, Counted, Unique, apply_constraints, revert_constraints
 from network.specialists.points_model import default_points_capacity_sql, default_rows
 
 ID = "2026-12-03T18:00:01:000000"
@@ -20,6 +20,8 @@ CONSTRAINTS = (
         "specialist_points_capacity_in_range",
         "points_capacity >= 0 AND points_capacity <= 1000",
     ),
+    # The area snapshots keep the points table: a change raises their data version.
+    Counted("work_points", "network"),
 )
 
 
@@ -41,8 +43,8 @@ async def forwards() -> MigrationManager:
 
     async def revert() -> None:
         engine = engine_finder()
-        await engine.run_ddl("DELETE FROM work_points")
         await revert_constraints(engine, CONSTRAINTS)
+        await engine.run_ddl("DELETE FROM work_points")
 
     manager.add_raw(apply)
     manager.add_raw_backwards(revert)

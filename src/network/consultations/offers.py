@@ -89,7 +89,7 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
     snapshot = await area_snapshot(kept, info.area, now)
     excluded = set(request.turned_down)
     slots: dict[int, datetime | None] = {}
-    table = await load_points_table()
+    table = snapshot.points
     points = consultation_points(
         table, kind=request.kind, urgency=request.urgency, area=request.area, county=request.county
     )
@@ -112,7 +112,9 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
             unchecked = [s.specialist for s in best if s.specialist not in checked]
             if not unchecked:
                 break
-            loads = await points_load(unchecked, clock.today(), table=table)
+            loads = await points_load(
+                unchecked, clock.today(), table=table, capacities=snapshot.points_capacity
+            )
             checked.update(unchecked)
             short = {s for s in unchecked if s not in loads or loads[s].remaining < points}
             if not short:

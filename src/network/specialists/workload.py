@@ -29,7 +29,7 @@ ids, kinds, urgencies and areas only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,6 +61,7 @@ __all__ = (
     "consultation_work",
     "load_points_table",
     "mentee_work",
+    "points_capacities",
     "points_load",
     "take_points",
     "work_points",
@@ -217,14 +218,27 @@ class PointsLoad:
         return self.used > self.capacity
 
 
+async def points_capacities(specialist_ids: Iterable[int]) -> dict[int, int]:
+    """Each specialist's budget of case points a week."""
+    ids = sorted(set(specialist_ids))
+    if not ids:
+        return {}
+    rows = await SpecialistProfile.select(
+        SpecialistProfile.id, SpecialistProfile.points_capacity
+    ).where(among(SpecialistProfile.id, ids))
+    return {row["id"]: row["points_capacity"] for row in rows}
+
+
 async def points_load(
     specialist_ids: Iterable[int],
     day: date,
     *,
     table: PointsTable | None = None,
+    capacities: Mapping[int, int] | None = None,
     sources: Sequence[Source] = SOURCES,
 ) -> dict[int, PointsLoad]:
-    """Each specialist's points budget and its use in the ISO week holding ``day``."""
+    """Each specialist's points budget and its use in the ISO week holding ``day``
+    (``table`` and ``capacities``: as the caller read them, else read here)."""
     ids = sorted(set(specialist_ids))
     if not ids:
         return {}
@@ -234,16 +248,16 @@ async def points_load(
     for source in sources:
         for work in await source(ids, start, end):
             items[work.specialist].append((work, work_points(table, work)))
-    capacities = await SpecialistProfile.select(
-        SpecialistProfile.id, SpecialistProfile.points_capacity
-    ).where(among(SpecialistProfile.id, ids))
+    if capacities is None or any(i not in capacities for i in ids):
+        capacities = await points_capacities(ids)
     return {
-        row["id"]: PointsLoad(
-            capacity=row["points_capacity"],
-            used=sum(points for _, points in items[row["id"]]),
-            items=tuple(items[row["id"]]),
+        specialist: PointsLoad(
+            capacity=capacities[specialist],
+            used=sum(points for _, points in items[specialist]),
+            items=tuple(items[specialist]),
         )
-        for row in capacities
+        for specialist in ids
+        if specialist in capacities
     }
 
 
