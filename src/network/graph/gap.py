@@ -13,11 +13,12 @@ How it is kept honest and fast (docs/workload.md):
    the same ``p`` points, the budget only says "at most ``budget // p``
    requests": the flow of :func:`network.graph.assignment.solve` with capacities
    ``min(capacity, budget // p)`` is exact. Status ``flow``, gap 0.
-2. **A flow answer is the warm start.** Capacities ``min(capacity, budget //
+2. **Flow answers are the warm start.** Capacities ``min(capacity, budget //
    heaviest)`` (each specialist's heaviest eligible request) make every flow
-   answer fit the budgets; unplaced requests are then added greedily by score
-   where they still fit. That answer is feasible, is the hint CP-SAT starts from,
-   and is the fallback.
+   answer fit the budgets; the relaxed flow of step 3 with each over-budget
+   specialist's lowest score-per-point requests dropped fits them too; unplaced
+   requests are then added greedily by score where they still fit. The better of
+   the two is feasible, is the hint CP-SAT starts from, and is the fallback.
 3. **A flow gives the bound.** Capacities ``min(capacity, budget // lightest)``
    relax the budgets (every feasible answer fits them), so that flow's optimum is
    an upper bound on the true optimum, found as fast as today's round.
@@ -36,6 +37,7 @@ warm start).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +67,7 @@ __all__ = (
 
 FLOW, OPTIMAL, FEASIBLE, FALLBACK = "flow", "optimal", "feasible", "fallback"
 DEFAULT_TIME_LIMIT = 10.0  # seconds CP-SAT may search
-DEFAULT_MAX_PAIRS = 200_000  # pairs CP-SAT takes whole; more: each request's best
+DEFAULT_MAX_PAIRS = 60_000  # pairs CP-SAT takes whole; more: each request's best
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,25 @@ def _fill(
     return result
 
 
+def _repair(
+    placed: tuple[Placement, ...], points: Mapping[int, int], ids: Any, budget: Any
+) -> list[Placement]:
+    """``placed`` with, for each specialist over their budget, the placements of the
+    lowest score per point dropped until the rest fit."""
+    mine: dict[int, list[Placement]] = {}
+    for p in placed:
+        mine.setdefault(p.specialist, []).append(p)
+    left = dict(zip(ids.tolist(), budget.tolist(), strict=True))
+    kept: list[Placement] = []
+    for specialist, found in mine.items():
+        room = left.get(specialist, 0)
+        for p in sorted(found, key=lambda p: -p.score / max(points.get(p.request, 1), 1)):
+            if points.get(p.request, 0) <= room:
+                room -= points.get(p.request, 0)
+                kept.append(p)
+    return kept
+
+
 def _answer(problem: RoundProblem, placements: list[Placement]) -> RoundSolution:
     placements.sort(key=lambda p: (p.request, p.specialist))
     return RoundSolution(
@@ -213,23 +234,24 @@ def solve_points(
     def limit(by: Any) -> Any:
         return np.where(by > 0, np.minimum(capacity, budget // np.maximum(by, 1)), capacity)
 
-    if not len(points) or points.min() == points.max():
+    # Budgets that no choice of eligible requests can exceed (room for the meetings
+    # capacity at the heaviest) bind nobody: with no other, the flow is exact.
+    binding = budget < capacity * heaviest
+    if not len(points) or points.min() == points.max() or not binding.any():
         flow = _flow_with(problem, (row, column, score), ids, limit(heaviest))
         answer = _answer(problem, list(flow.placements))
         return PointsSolution(answer, FLOW, answer.total_score, time.perf_counter() - started)
-    warm = _fill(
-        list(_flow_with(problem, (row, column, score), ids, limit(heaviest)).placements),
-        row,
-        column,
-        score,
-        points,
-        ids,
-        capacity,
-        budget,
-        problem.requests,
-    )
+    pairs = (row, column, score)
+    fill_args = (row, column, score, points, ids, capacity, budget, problem.requests)
+    relaxed = _flow_with(problem, pairs, ids, limit(lightest))
+    bound = relaxed.total_score
+    # Two warm starts, the better kept: the flow that fits every budget by
+    # construction, and the relaxed flow with each over-budget specialist's lowest
+    # score-per-point requests dropped; each then filled greedily.
+    safe = _fill(list(_flow_with(problem, pairs, ids, limit(heaviest)).placements), *fill_args)
+    repaired = _fill(_repair(relaxed.placements, problem.points, ids, budget), *fill_args)
+    warm = max(safe, repaired, key=lambda found: sum(p.score for p in found))
     warm_total = sum(p.score for p in warm)
-    bound = _flow_with(problem, (row, column, score), ids, limit(lightest)).total_score
     if warm_total >= bound:
         return PointsSolution(
             _answer(problem, warm), OPTIMAL, warm_total, time.perf_counter() - started
@@ -260,7 +282,7 @@ def solve_points(
     weights = p_.tolist()
     for c, members in by_column.items():
         if len(members) > capacity[c]:
-            model.add(sum(x[e] for e in members) <= int(capacity[c]))
+            model.add(cp_model.LinearExpr.sum([x[e] for e in members]) <= int(capacity[c]))
         if sum(weights[e] for e in members) > budget[c]:
             model.add(
                 cp_model.LinearExpr.weighted_sum(
@@ -273,10 +295,12 @@ def solve_points(
     for e, on in enumerate(hint.tolist()):
         model.add_hint(x[e], on)
     solver = cp_model.CpSolver()
-    remaining = max(time_limit - (time.perf_counter() - started), 0.1)
-    solver.parameters.max_time_in_seconds = remaining
+    solver.parameters.max_time_in_seconds = time_limit  # the search's own limit
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    # Presolve alone outlasted the limit on national rounds (status UNKNOWN, no
+    # answer); without it the hint is the first answer and the search improves it.
+    solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
     best, label = warm, FALLBACK
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
