@@ -12,7 +12,8 @@ How it is kept honest and fast (docs/workload.md):
 1. **Equal points reduce to today's flow.** When every request of the round weighs
    the same ``p`` points, the budget only says "at most ``budget // p``
    requests": the flow of :func:`network.graph.assignment.solve` with capacities
-   ``min(capacity, budget // p)`` is exact. Status ``flow``, gap 0.
+   ``min(capacity, budget // p)`` is exact. Status ``flow``, gap 0. So is it when
+   no budget binds (room for the meetings capacity at the heaviest request).
 2. **Flow answers are the warm start.** Capacities ``min(capacity, budget //
    heaviest)`` (each specialist's heaviest eligible request) make every flow
    answer fit the budgets; the relaxed flow of step 3 with each over-budget
@@ -22,11 +23,12 @@ How it is kept honest and fast (docs/workload.md):
 3. **A flow gives the bound.** Capacities ``min(capacity, budget // lightest)``
    relax the budgets (every feasible answer fits them), so that flow's optimum is
    an upper bound on the true optimum, found as fast as today's round.
-4. **CP-SAT closes the gap under a time limit** (OR-tools' CP-SAT, with the warm
-   start as its hint): on every pair when there are at most ``max_pairs``, else on
-   each request's best pairs (and the warm start's). Its answer is used when it is
-   better. Its own proven bound counts only when the model held every pair (then
-   ``optimal`` means proven optimal); otherwise the flow bound stands.
+4. **CP-SAT closes the gap under a time limit on its search** (OR-tools' CP-SAT,
+   with the warm start as its hint, presolve off): on every pair when there are at
+   most ``max_pairs``, else on each request's best pairs (and the warm start's).
+   Its answer is used when it is better. Its own proven bound counts only when
+   the model held every pair (then ``optimal`` means proven optimal); otherwise
+   the flow bound stands.
 
 The result reports the total, the bound, the relative gap ``(bound - total) /
 bound`` and the status: ``flow`` (exact), ``optimal`` (proven), ``feasible`` (best

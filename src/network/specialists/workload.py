@@ -34,13 +34,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from network.consultations.tables import Assignment
-from network.db import among
+from network.db import among, as_instant, one_of
 from network.kernel.case_scope import system_scope
 from network.lib.errors import Conflict, NotFound
 from network.lib.vocab import (
     AssignmentStatus,
     ConsultationStatus,
-    MentoringStatus,
     Urgency,
     WorkKind,
 )
@@ -121,32 +120,30 @@ async def consultation_work(
     ]
 
 
+# The mentees of the specialists' users, in one statement; ``{}``: the ids' condition.
+_MENTEES_SQL = (
+    "SELECT p.id AS specialist, m.id AS id, m.programme AS programme, "
+    "m.matched_at AS matched_at, c.code AS county "
+    "FROM mentoring_request m "
+    "JOIN mentor_offer o ON o.id = m.offer "
+    'JOIN specialist_profile p ON p."user" = o."user" '
+    "LEFT JOIN mentoring_programme g ON g.id = o.programme "
+    "LEFT JOIN county c ON c.id = g.county "
+    "WHERE m.status = 'matched' AND p.id {}"
+)
+
+
 async def mentee_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
     """Mentees matched before ``end`` with a mentor offer of the specialists' users."""
     if not specialists:
         return []
-    users = {
-        row["user"]: row["id"]
-        for row in await SpecialistProfile.select(
-            SpecialistProfile.id, SpecialistProfile.user
-        ).where(among(SpecialistProfile.id, list(specialists)))
-    }
-    if not users:
-        return []
-    async with system_scope(MentoringRequest._meta.db):
-        rows = await MentoringRequest.select(
-            MentoringRequest.id,
-            MentoringRequest.programme,
-            MentoringRequest.offer._.user.as_alias("user"),
-            MentoringRequest.offer._.programme._.county._.code.as_alias("county"),
-        ).where(
-            MentoringRequest.offer._.user.is_in(sorted(users))
-            & (MentoringRequest.status == MentoringStatus.MATCHED)
-            & (MentoringRequest.matched_at < end)
-        )
+    engine = MentoringRequest._meta.db
+    wanted, args = one_of(engine, list(specialists), "bigint")
+    async with system_scope(engine):
+        rows = await MentoringRequest.raw(_MENTEES_SQL.format(wanted), *args)
     return [
         Work(
-            specialist=users[row["user"]],
+            specialist=row["specialist"],
             kind=WorkKind.MENTEE,
             urgency=Urgency.PLANNED.value,
             area="",
@@ -155,6 +152,7 @@ async def mentee_work(specialists: Sequence[int], start: datetime, end: datetime
             ref=f"mentee:{row['id']}",
         )
         for row in rows
+        if row["matched_at"] is None or as_instant(row["matched_at"]) < end
     ]
 
 
