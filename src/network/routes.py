@@ -47,6 +47,7 @@ from network.specialists.controllers import (
     CalendarFeedPublic,
     SpecialistController,
     SpecialistEditController,
+    WorkPointsController,
 )
 from network.specialists.pages import SpecialistPages
 from network.standing.controllers import StandingController
@@ -61,6 +62,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     DirectoryController,
     SpecialistController,
     SpecialistEditController,
+    WorkPointsController,
     BookingController,
     ConsultationController,
     SettlementController,

@@ -950,6 +950,35 @@ def _routes(app: Litestar) -> set[tuple[str, str]]:
     return found
 
 
+# Case points: anyone signed in reads the table; a county's coordinators change it.
+MATRIX.update(
+    {
+        ("GET", "/api/v1/work-points"): [Case("GET", "/api/v1/work-points", SIGNED_IN)],
+        ("PUT", "/api/v1/work-points/{place:str}"): [
+            Case("PUT", "/api/v1/work-points/21", COORDINATOR, body={"rows": []}, label="own"),
+            Case("PUT", "/api/v1/work-points/25", frozenset(), body={"rows": []}, label="other"),
+        ],
+        ("GET", "/specialists/points"): [Case("GET", "/specialists/points", SIGNED_IN)],
+        ("POST", "/specialists/points"): [
+            Case(
+                "POST",
+                "/specialists/points",
+                COORDINATOR,
+                form={"scope": "21", "rows": "0"},
+                label="own",
+            ),
+            Case(
+                "POST",
+                "/specialists/points",
+                frozenset(),
+                form={"scope": "25", "rows": "0"},
+                label="other",
+            ),
+        ],
+    }
+)
+
+
 def test_every_route_is_in_the_matrix_and_declares_a_policy() -> None:
     app = create_app()
     routes = _routes(app)

@@ -297,6 +297,33 @@ def test_5_a_round_previewed_both_ways_and_committed(
     assert {world[MENTEES[STATE["requests"].index(r)]] for r in stable} <= recipients
 
 
+def test_5b_a_specialists_mentees_use_their_case_points(
+    client: TestClient[Litestar], world: dict[str, int]
+) -> None:
+    """The mentees matched with the specialist's offer weigh 3 case points each
+    (the national row) in their weekly load (network.specialists.workload)."""
+    from network.lib.clock import today
+    from network.specialists.tables import SpecialistProfile
+    from network.specialists.workload import points_load
+
+    theirs = [r for r, offer in STATE["pairs"].items() if offer == STATE["specialist_offer"]]
+    assert theirs
+
+    async def load() -> tuple[int, list[str]]:
+        profile = (
+            await SpecialistProfile.select(SpecialistProfile.id)
+            .where(SpecialistProfile.user == world[SPECIALIST])
+            .first()
+        )
+        assert profile is not None
+        found = (await points_load([profile["id"]], today()))[profile["id"]]
+        return found.used, sorted(work.ref for work, _ in found.items)
+
+    used, refs = in_app(client, load)
+    assert used == 3 * len(theirs)
+    assert refs == sorted(f"mentee:{r}" for r in theirs)
+
+
 def test_6_a_late_joiner_leaves_committed_pairs_alone(client: TestClient[Litestar]) -> None:
     sign_in(client, LATE)
     late = _ok(client.post("/api/v1/mentoring/requests", json=_request(areas=[HBV])), 201)

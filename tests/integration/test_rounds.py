@@ -17,6 +17,7 @@ from network.consultations.access import load_requests
 from network.consultations.requests import set_statuses
 from network.consultations.tables import AssignmentRound, ConsultationRequest
 from network.graph.assignment import RoundProblem, exported, solve
+from network.graph.gap import solve_points
 from network.kernel.case_scope import system_scope, system_transaction
 from network.kernel.locks import Locks
 from network.lib.errors import Conflict
@@ -105,9 +106,16 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     problem = client.get(f"/api/v1/rounds/{body['id']}/problem")
     assert problem.status_code == 200
     instance = problem.json()
-    assert set(instance) == {"requests", "specialists", "edges"}
+    assert set(instance) == {"requests", "request_points", "specialists", "edges"}
+    # Each request's case points and each specialist's points left this week.
+    assert len(instance["request_points"]) == len(instance["requests"])
+    assert all(p >= 1 for p in instance["request_points"])
+    assert all(s["budget"] >= 0 for s in instance["specialists"])
+    # Points of one weight: the round is today's flow, exact (bound = total, gap 0).
+    assert (body["solver"], body["bound"], body["gap"]) == ("flow", body["total_score"], 0.0)
     resolved = solve(RoundProblem.from_json(instance), method="networkx")
     assert resolved.total_score == body["total_score"]
+    assert solve_points(RoundProblem.from_json(instance)).total == body["total_score"]
     # Streamed, gzip when accepted, and equal to the instance the round keeps.
     kept = in_app(
         client,

@@ -1,5 +1,9 @@
 """Suggestions for one request, and offering it to one specialist.
 
+Suggestions leave out specialists without the request's case points left this week
+(:mod:`network.specialists.workload`); an offer to one of them is refused, naming
+the points.
+
 The requester's side sees the best eligible specialists with each part of their
 score (so the page can say why), then offers the request to one of them, or to
 the best one. An offer meant for someone who is away goes to the stand-in they
@@ -46,6 +50,7 @@ from network.lib.errors import Conflict, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationKind, ConsultationStatus
 from network.specialists.capacity import offer_recipients
 from network.specialists.tables import SpecialistProfile
+from network.specialists.workload import consultation_points, load_points_table, points_load
 
 __all__ = ("OFFER_TIME_LIMIT", "make_offer", "offer", "suggestions")
 
@@ -88,8 +93,13 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
     :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
     snapshot = await area_snapshot(kept, info.area, now)
-    excluded = request.turned_down
+    excluded = set(request.turned_down)
     slots: dict[int, datetime | None] = {}
+    table = snapshot.points
+    points = consultation_points(
+        table, kind=request.kind, urgency=request.urgency, area=request.area, county=request.county
+    )
+    checked: set[int] = set()
     # Counts and times of every specialist's bookings only (one widening for all
     # the reads below, not one each).
     async with system_scope(ConsultationRequest._meta.db):
@@ -97,13 +107,26 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
         # makes the database join more than it saves.)
         state = await current_state([info.area], now)
         arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
-        while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
-            found = await next_free_slots(wanted, now)
-            slots |= found
-            arrays = with_next_free(arrays, found)
-    return Ranked(
-        snapshot, state, slots, suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
-    )
+        while True:
+            while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
+                found = await next_free_slots(wanted, now)
+                slots |= found
+                arrays = with_next_free(arrays, found)
+            best = suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
+            # Case points are checked for the few that made the top k only: those
+            # without the request's points left make way for the next (rarely twice).
+            unchecked = [s.specialist for s in best if s.specialist not in checked]
+            if not unchecked:
+                break
+            loads = await points_load(
+                unchecked, clock.today(), table=table, capacities=snapshot.points_capacity
+            )
+            checked.update(unchecked)
+            short = {s for s in unchecked if s not in loads or loads[s].remaining < points}
+            if not short:
+                break
+            excluded |= short
+    return Ranked(snapshot, state, slots, best)
 
 
 async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
@@ -194,6 +217,22 @@ async def make_offer(
     return int(assignment.id)
 
 
+async def _check_points(request: RequestRow, specialist_id: int, who: str) -> None:
+    """A :class:`Conflict` naming the points unless the specialist has the request's
+    case points left this week (the best one found has: suggestions check it)."""
+    table = await load_points_table()
+    points = consultation_points(
+        table, kind=request.kind, urgency=request.urgency, area=request.area, county=request.county
+    )
+    load = (await points_load([specialist_id], clock.today(), table=table)).get(specialist_id)
+    if load is None or load.remaining < points:
+        left = load.remaining if load else 0
+        raise Conflict(
+            f"{who}has {left} case points left this week; the request takes {points}",
+            field="specialist",
+        )
+
+
 async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int:
     """Offer the request to ``specialist_id`` (or their stand-in while they are away),
     or to the best eligible specialist when ``None``; the specialist it went to."""
@@ -238,6 +277,8 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
             target = replace(target, next_free=(await next_free_slots([chosen], now))[chosen])
         if chosen in request.turned_down:
             raise Conflict(f"{who}has already turned this request down", field="specialist")
+        if specialist_id is not None:
+            await _check_points(request, chosen, who)
         breakdown = score(info, target, network, now=now)
         await make_offer(request, chosen, breakdown, now=now)
         await audit(

@@ -1,4 +1,8 @@
-"""The specialist's side: accept or decline an offer (with a reason), log time spent."""
+"""The specialist's side: accept or decline an offer (with a reason), log time spent.
+
+Accepting takes the consultation's case points from the specialist's weekly budget
+(:func:`network.specialists.workload.take_points`): refused, naming the points,
+when they do not fit."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from network.lib.vocab import (
     ConsultationStatus,
     NotificationKind,
 )
+from network.specialists.workload import consultation_points, load_points_table, take_points
 
 __all__ = ("CO_HANDLING_ACCEPT", "ON_ENGAGEMENT", "accept", "decline", "log_time")
 
@@ -71,6 +76,16 @@ async def accept(ctx: Context, request_id: int, *, co_handling: bool = False) ->
                 field="kind",
             )
         check_transition(request.status, ConsultationStatus.ACCEPTED)
+        assert request.offered_to is not None
+        table = await load_points_table()
+        points = consultation_points(
+            table,
+            kind=request.kind,
+            urgency=request.urgency,
+            area=request.area,
+            county=request.county,
+        )
+        await take_points(request.offered_to, points, clock.today(), field="request", table=table)
         await _close_offer(request, AssignmentStatus.ACCEPTED)
         await set_status(request, ConsultationStatus.ACCEPTED, accepted_at=clock.now())
         await audit(

@@ -1,5 +1,8 @@
 """Batch rounds: a coordinator places the waiting requests of their municipality or
-county all at once, with a maximum-weight assignment (see :mod:`network.graph.assignment`).
+county all at once, with a maximum-weight assignment (see :mod:`network.graph.assignment`)
+that keeps each specialist's meetings and case points left this week (with points of
+different weights, a generalized assignment problem: :mod:`network.graph.gap`; the
+round reports its total, the bound it proved and the gap between them).
 
 A round is first a *preview*: who would get what, with each pair's score parts,
 and the requests left unplaced with why. Committing it turns the proposals into
@@ -13,13 +16,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from network.audit.services import record
 from network.consultations import schemas
-from network.consultations.access import case_work, load_requests, refusals_audited, unseen
+from network.consultations.access import (
+    RequestRow,
+    case_work,
+    load_requests,
+    refusals_audited,
+    unseen,
+)
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import (
     area_homes,
@@ -33,14 +42,21 @@ from network.consultations.requests import set_statuses
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
 from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
-from network.graph.assignment import LAYOUTS, exported, exported_json, solve
+from network.graph.assignment import LAYOUTS, RoundProblem, exported, exported_json
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
+from network.graph.gap import solve_points
 from network.graph.unplaced import explain_unplaced
 from network.kernel.context import Context
 from network.kernel.policy import Action, Principal, Target, decide, visible_scope
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
 from network.lib.vocab import AssignmentStatus, ConsultationStatus, Role, RoundKind, RoundStatus
+from network.specialists.services import lock_profiles
+from network.specialists.workload import (
+    consultation_points,
+    load_points_table,
+    points_load,
+)
 
 __all__ = (
     "MAX_REQUESTS",
@@ -109,6 +125,21 @@ async def _waiting(county: str | None, municipality: str | None) -> list[int]:
     return [row["id"] for row in rows]
 
 
+async def _with_points(problem: RoundProblem, rows: list[RequestRow]) -> RoundProblem:
+    """The problem with each request's case points and each specialist's points left
+    this week (:mod:`network.specialists.workload`): the round keeps both budgets."""
+    table = await load_points_table()
+    points = {
+        r.id: consultation_points(
+            table, kind=r.kind, urgency=r.urgency, area=r.area, county=r.county
+        )
+        for r in rows
+    }
+    loads = await points_load(problem.capacities, clock.today(), table=table)
+    budgets = {s: loads[s].remaining if s in loads else 0 for s in problem.capacities}
+    return replace(problem, points=points, budgets=budgets)
+
+
 async def preview(
     ctx: Context,
     *,
@@ -132,8 +163,9 @@ async def preview(
         found = await next_free_slots(eligible.specialists(arrays, meetings_only=True), now)
         full = build_problem_fast(infos, with_next_free(arrays, found), now=now, pairs=eligible)
         refused = {r.id: r.turned_down for r in rows if r.turned_down}
-        problem = full.without(refused)
-        solution = solve(problem)
+        problem = await _with_points(full.without(refused), rows)
+        answer = solve_points(problem)
+        solution = answer.solution
         # What would help each unplaced request, in the coordinator's terms.
         left = [info for info in infos if info.id in solution.unplaced]
         whys = explain_unplaced(
@@ -151,6 +183,9 @@ async def preview(
             created_by=ctx.principal.user_id,
             created_at=now,
             total_score=solution.total_score,
+            bound=answer.bound,
+            gap=answer.gap,
+            solver=answer.status,
             problem=header,
             pairs=packed,
             unplaced=[
@@ -187,6 +222,9 @@ async def preview(
                 "requests": len(problem.requests),
                 "placed": len(solution.placements),
                 "total_score": solution.total_score,
+                "bound": answer.bound,
+                "gap": answer.gap,
+                "solver": answer.status,
             },
         )
     # The answer from what was stored, not read again (thousands of rows).
@@ -197,6 +235,9 @@ async def preview(
         "municipality_county": None,
         "municipality": municipality,
         "total_score": stored.total_score,
+        "bound": answer.bound,
+        "gap": answer.gap,
+        "solver": answer.status,
         "created_at": now,
         "committed_at": None,
         "unplaced": stored.unplaced,
@@ -220,6 +261,9 @@ async def _round_row(principal: Principal, round_id: int) -> dict[str, Any]:
             AssignmentRound.id,
             AssignmentRound.status,
             AssignmentRound.total_score,
+            AssignmentRound.bound,
+            AssignmentRound.gap,
+            AssignmentRound.solver,
             AssignmentRound.created_at,
             AssignmentRound.committed_at,
             AssignmentRound.unplaced,
@@ -266,6 +310,9 @@ def _round_out(row: dict[str, Any], assignments: list[dict[str, Any]]) -> schema
         county=row["county"] or row["municipality_county"],
         municipality=row["municipality"],
         total_score=row["total_score"],
+        bound=row["bound"],
+        gap=row["gap"],
+        solver=row["solver"],
         created_at=row["created_at"],
         committed_at=row["committed_at"],
         assignments=[
@@ -330,6 +377,8 @@ class _Current:
     urgency: str
     version: int
     area: str
+    kind: str
+    county: str
 
 
 async def _current(request_ids: list[int]) -> dict[int, _Current]:
@@ -341,9 +390,41 @@ async def _current(request_ids: list[int]) -> dict[int, _Current]:
             ConsultationRequest.urgency,
             ConsultationRequest.version,
             ConsultationRequest.area._.code.as_alias("area"),
+            ConsultationRequest.kind,
+            ConsultationRequest.origin_municipality._.county._.code.as_alias("county"),
         ).where(among(ConsultationRequest.id, chunk)):
             found[row["id"]] = _Current(**row)
     return found
+
+
+async def _over_points(proposals: list[dict[str, Any]], loaded: dict[int, _Current]) -> set[int]:
+    """The proposals (ids) that no longer fit their specialist's points left this
+    week, checked with the specialists' rows locked (:func:`lock_profiles`): each
+    specialist keeps their best-scored proposals that fit."""
+    specialists = sorted({p["specialist"] for p in proposals})
+    if not specialists:
+        return set()
+    await lock_profiles(specialists)
+    table = await load_points_table()
+    left = {
+        s: load.remaining
+        for s, load in (await points_load(specialists, clock.today(), table=table)).items()
+    }
+    over: set[int] = set()
+    for p in sorted(proposals, key=lambda p: (-p["score"], p["request"])):
+        current = loaded[p["request"]]
+        points = consultation_points(
+            table,
+            kind=current.kind,
+            urgency=current.urgency,
+            area=current.area,
+            county=current.county,
+        )
+        if left.get(p["specialist"], 0) >= points:
+            left[p["specialist"]] -= points
+        else:
+            over.add(p["id"])
+    return over
 
 
 async def commit(ctx: Context, round_id: int) -> schemas.RoundOut:
@@ -362,6 +443,10 @@ async def commit(ctx: Context, round_id: int) -> schemas.RoundOut:
         # Placed some other way since the preview: withdrawn.
         stale = [p["id"] for p in proposals if loaded[p["request"]].status not in PLACEABLE]
         fresh = [p for p in proposals if loaded[p["request"]].status in PLACEABLE]
+        # And those that no longer fit their specialist's case points: withdrawn.
+        over = await _over_points(fresh, loaded)
+        stale += [p["id"] for p in fresh if p["id"] in over]
+        fresh = [p for p in fresh if p["id"] not in over]
         for chunk in id_chunks(stale):
             await Assignment.update({Assignment.status: AssignmentStatus.WITHDRAWN}).where(
                 among(Assignment.id, chunk)

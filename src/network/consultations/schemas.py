@@ -317,3 +317,10 @@ class RoundOut(Schema):
     committed_at: datetime | None
     assignments: list[RoundAssignment]
     unplaced: list[Unplaced]
+    # What the solver proved (network.graph.gap): no assignment totals more than
+    # ``bound``; ``gap`` is (bound - total_score) / bound; ``solver`` is ``flow``
+    # (exact), ``optimal`` (proven), ``feasible`` (best in the time limit) or
+    # ``fallback`` (the flow-based warm start).
+    bound: int = 0
+    gap: float = 0.0
+    solver: str = "flow"

@@ -19,7 +19,7 @@ Requests that find the same snapshot missing at once share one load.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import anyio.to_thread
@@ -35,6 +35,8 @@ from network.graph.fastmatch import Arrays, prepare
 from network.graph.model import Agreement, Network, Place, SpecialistInfo
 from network.kernel.kept import Kept
 from network.scheduling import STOCKHOLM
+from network.specialists.points_model import PointsTable
+from network.specialists.workload import load_points_table, points_capacities
 
 __all__ = ("AreaSnapshot", "area_snapshot")
 
@@ -49,6 +51,10 @@ class AreaSnapshot:
     day: date
     network: Network
     arrays: Arrays
+    # The case points table and the area's specialists' budgets of points: both
+    # raise the ``network`` version when they change (docs/workload.md).
+    points: PointsTable = field(default_factory=PointsTable.default)
+    points_capacity: dict[int, int] | None = None
 
     def specialist(
         self, specialist_id: int, state: State, next_free: datetime | None = None
@@ -78,7 +84,15 @@ async def _load(kept: Kept, place: tuple[str, str], version: int, day: date) -> 
     # A national area's arrays take a few hundred milliseconds to build: in a worker
     # thread, so the process goes on answering meanwhile.
     network, arrays = await anyio.to_thread.run_sync(_build, *rows, day)
-    snapshot = AreaSnapshot(area=area, version=version, day=day, network=network, arrays=arrays)
+    snapshot = AreaSnapshot(
+        area=area,
+        version=version,
+        day=day,
+        network=network,
+        arrays=arrays,
+        points=await load_points_table(),
+        points_capacity=await points_capacities(network.specialists),
+    )
     known = kept.values.get(place)
     if known is None or (known.version, known.day) <= (version, day):
         kept.values[place] = snapshot

@@ -10,6 +10,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Real,
     Serial,
     SmallInt,
     Text,
@@ -89,6 +90,11 @@ class AssignmentRound(Table):
     created_at = Timestamptz()
     committed_at = Timestamptz(null=True, default=None)
     total_score = BigInt(default=0)
+    # What the solver proved: an upper bound on any assignment's total, the relative
+    # gap (bound - total) / bound, and how it was solved (``network.graph.gap``).
+    bound = BigInt(default=0)
+    gap = Real(default=0.0)
+    solver = Varchar(length=16, default="flow")
     problem = JSON(default="{}")
     # The problem's pairs, packed (``network.graph.assignment.pack_pairs``); rounds
     # kept before they were packed hold them in ``problem``.

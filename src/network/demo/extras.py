@@ -15,6 +15,9 @@
   municipality × area cells covered only since a month within the window.
 - the demo specialist's co-handling engagements of the demo social worker's
   municipality, in several phases (:mod:`network.demo.engagements`).
+- open (accepted) consultations of the focus county's specialists, so that their
+  load in case points shows on the first start: the demo specialist's about a third
+  of their budget, one colleague's above it (the pages warn).
 
 Deterministic: equal inputs and seed give equal rows.
 """
@@ -26,7 +29,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from network.consultations.tables import ConsultationRequest, Feedback
+from network.accounts.tables import User
+from network.consultations.tables import Assignment, ConsultationRequest, Feedback
 from network.coverage.loader import load_graph
 from network.coverage.tables import CoverageSnapshot, WorkforceIndicator
 from network.db import insert_chunks
@@ -38,7 +42,15 @@ from network.directory.tables import CompetenceArea, Municipality
 from network.graph.coverage import Service, Status, coverage
 from network.graph.history import SnapshotFact, facts_of
 from network.kernel.case_scope import system_transaction
-from network.lib.vocab import ConsultationKind, ConsultationStatus, Referral
+from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
+from network.lib.vocab import (
+    AssignmentStatus,
+    ConsultationKind,
+    ConsultationStatus,
+    Referral,
+    Urgency,
+)
+from network.specialists.tables import SpecialistProfile
 
 __all__ = (
     "HISTORY_MONTHS",
@@ -46,6 +58,7 @@ __all__ = (
     "seed_demo_extras",
     "seed_extras",
     "seed_history",
+    "seed_workload",
     "synthetic_demand",
     "synthetic_snapshots",
     "synthetic_surveys",
@@ -55,6 +68,13 @@ __all__ = (
 SURVEY_SUMMARY = "Syntetisk demokonsultation (avslutad)."
 HISTORY_SUMMARY = "Syntetisk demokonsultation (historik)."
 HISTORY_MONTHS = 18  # months of history before this one (the trend charts' window)
+OPEN_SUMMARY = "Syntetisk demokonsultation (pågående)."
+# The demo specialist's open work: (area, kind, urgency), 8 + 5 + 5 case points.
+DEMO_SPECIALIST_WORK = (
+    (FOCUS_AREA, ConsultationKind.MEETING, Urgency.ACUTE),
+    ("lvu_investigation", ConsultationKind.WRITTEN, Urgency.SOON),
+    (FOCUS_AREA, ConsultationKind.MEETING, Urgency.PLANNED),
+)
 
 
 def synthetic_workforce(
@@ -350,4 +370,74 @@ async def seed_demo_extras(seed: int | None = None, today: date | None = None) -
             municipalities, today or stockholm_today(), DEFAULT_SEED if seed is None else seed
         )
         await seed_engagements()
+        await seed_workload()
     await seed_history(today or stockholm_today(), DEFAULT_SEED if seed is None else seed)
+
+
+async def seed_workload() -> None:
+    """Open consultations of the focus county's specialists (inside the caller's
+    transaction): the demo specialist's :data:`DEMO_SPECIALIST_WORK`, the next
+    specialist's acute LVU meetings (8 points each) until one over their budget, and
+    one planned meeting for a few more."""
+    profiles = (
+        await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.points_capacity,
+            SpecialistProfile.home_municipality,
+            SpecialistProfile.user._.email.as_alias("email"),
+        )
+        .where(SpecialistProfile.home_municipality._.county._.code == FOCUS_COUNTY)
+        .order_by(SpecialistProfile.id)
+    )
+    if not profiles:
+        return
+    demo = [p for p in profiles if p["email"] == SPECIALIST_EMAIL]
+    others = [p for p in profiles if p["email"] != SPECIALIST_EMAIL]
+    work: list[tuple[dict[str, Any], str, ConsultationKind, Urgency]] = [
+        (p, area, kind, urgency) for p in demo for area, kind, urgency in DEMO_SPECIALIST_WORK
+    ]
+    if others:
+        busy = others[0]
+        work += [(busy, "lvu_investigation", ConsultationKind.MEETING, Urgency.ACUTE)] * (
+            busy["points_capacity"] // 8 + 1
+        )
+    work += [(p, SECOND_AREA, ConsultationKind.MEETING, Urgency.PLANNED) for p in others[1:6]]
+    topic = {
+        r["code"]: r["id"]
+        for r in await CompetenceArea.select(CompetenceArea.code, CompetenceArea.id)
+    }
+    requester = await User.select(User.id).where(User.email == SOCIAL_WORKER_EMAIL).first()
+    now = datetime.now(UTC)
+    requests = [
+        ConsultationRequest(
+            area=topic[area],
+            origin_municipality=p["home_municipality"],
+            requester=requester["id"] if requester else None,
+            kind=kind,
+            urgency=urgency,
+            summary=OPEN_SUMMARY,
+            status=ConsultationStatus.ACCEPTED,
+            created_at=now - timedelta(days=3),
+            opened_at=now - timedelta(days=3),
+            accepted_at=now - timedelta(days=2),
+        )
+        for p, area, kind, urgency in work
+        if area in topic
+    ]
+    if not requests:
+        return
+    saved = await ConsultationRequest.insert(*requests).returning(ConsultationRequest.id)
+    placed = [item for item in work if item[1] in topic]
+    await Assignment.insert(
+        *(
+            Assignment(
+                request=row["id"],
+                specialist=p["id"],
+                origin_municipality=p["home_municipality"],
+                status=AssignmentStatus.ACCEPTED,
+                created_at=now - timedelta(days=2),
+                responded_at=now - timedelta(days=2),
+            )
+            for row, (p, _, _, _) in zip(saved, placed, strict=True)
+        )
+    )

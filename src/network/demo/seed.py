@@ -67,6 +67,7 @@ from network.mentoring.tables import (
     MentoringRequest,
     MentorOffer,
 )
+from network.specialists.points_model import default_points_capacity
 from network.specialists.tables import (
     Absence,
     AvailabilityRule,
@@ -265,6 +266,9 @@ async def _write(
             "max_travel_km": s.max_travel_km,
             "consultations_per_week": s.consultations_per_week,
             "mentees_capacity": s.mentees_capacity,
+            "points_capacity": default_points_capacity(
+                s.consultations_per_week, s.mentees_capacity
+            ),
             "slot_minutes": s.slot_minutes,
             "buffer_minutes": s.buffer_minutes,
             "accepts_new": True,

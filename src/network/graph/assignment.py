@@ -60,6 +60,7 @@ __all__ = (
     "pack_pairs",
     "positions",
     "solve",
+    "unplaced_reasons",
 )
 
 NO_ELIGIBLE_SPECIALIST = "no_eligible_specialist"
@@ -112,6 +113,10 @@ class RoundProblem:
     # at the same scores in the same order, when the builder knew them (the solver
     # solves those as one group; it checks them).
     alike: Any = field(default=None, compare=False, repr=False)
+    # Case points (network.graph.gap): each request's points, and each specialist's
+    # remaining budget of points this week; empty: a meetings-only round.
+    points: Mapping[int, int] = field(default_factory=dict)
+    budgets: Mapping[int, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The instance as exported by ``GET /api/v1/rounds/{id}/problem``."""
@@ -122,13 +127,17 @@ class RoundProblem:
         specialists, and its pairs packed as binary columns (:func:`pack_pairs`; a
         national instance has millions, which as JSON take seconds to write and to
         parse). :func:`exported` turns it into the exported form."""
-        header = {
+        header: dict[str, Any] = {
             "requests": list(self.requests),
             "specialists": [
                 {"id": specialist, "capacity": capacity}
                 for specialist, capacity in sorted(self.capacities.items())
             ],
         }
+        if self.points:
+            header["request_points"] = [self.points.get(r, 0) for r in self.requests]
+            for specialist in header["specialists"]:
+                specialist["budget"] = self.budgets.get(specialist["id"], 0)
         return header, pack_pairs(self)
 
     def without(self, refused: Mapping[int, Collection[int]]) -> RoundProblem:
@@ -138,7 +147,14 @@ class RoundProblem:
             return self
         if self.edge_array is None:
             edges = tuple(e for e in self.edges if e[1] not in refused.get(e[0], ()))
-            return RoundProblem(self.requests, self.capacities, edges, self.breakdowns)
+            return RoundProblem(
+                self.requests,
+                self.capacities,
+                edges,
+                self.breakdowns,
+                points=self.points,
+                budgets=self.budgets,
+            )
         pairs = np.asarray(
             [(r, s) for r, specialists in refused.items() for s in specialists], dtype=np.int64
         ).reshape(-1, 2)
@@ -155,6 +171,8 @@ class RoundProblem:
             if self.pair_index is None
             else (self.pair_index[0][keep], self.pair_index[1][keep]),
             alike=None if self.alike is None else self._alike_but(refused),
+            points=self.points,
+            budgets=self.budgets,
         )
 
     def _alike_but(self, refused: Mapping[int, Collection[int]]) -> Any:
@@ -187,6 +205,11 @@ class RoundProblem:
         refuses edges to unknown nodes."""
         requests = tuple(int(r) for r in data["requests"])
         capacities = {int(s["id"]): int(s["capacity"]) for s in data["specialists"]}
+        stated = data.get("request_points")
+        points = {r: int(p) for r, p in zip(requests, stated, strict=True)} if stated else {}
+        budgets = (
+            {int(s["id"]): int(s.get("budget", 0)) for s in data["specialists"]} if stated else {}
+        )
         known = set(requests)
         given = data["edges"]
         triples: Iterable[tuple[Any, Any, Any]]
@@ -195,12 +218,18 @@ class RoundProblem:
         else:
             triples = ((e["request"], e["specialist"], e["score"]) for e in given)
         edges = []
-        for request, specialist, points in triples:
-            r, s, w = int(request), int(specialist), int(points)
+        for request, specialist, weight in triples:
+            r, s, w = int(request), int(specialist), int(weight)
             if r not in known or s not in capacities:
                 raise ValueError(f"edge ({r}, {s}) names an unknown request or specialist")
             edges.append((r, s, w))
-        return cls(requests=requests, capacities=capacities, edges=tuple(edges))
+        return cls(
+            requests=requests,
+            capacities=capacities,
+            edges=tuple(edges),
+            points=points,
+            budgets=budgets,
+        )
 
 
 def positions(ids: Any, values: Any) -> Any:
@@ -269,6 +298,7 @@ def exported(stored: Mapping[str, Any], pairs: bytes | None = None) -> dict[str,
         return dict(stored)
     return {
         "requests": stored["requests"],
+        **({"request_points": stored["request_points"]} if "request_points" in stored else {}),
         "specialists": stored["specialists"],
         "edges": [{"request": r, "specialist": s, "score": w} for r, s, w in edges],
     }
@@ -338,7 +368,11 @@ def exported_json(
         yield orjson.dumps(whole)
         return
     requests, specialists, columns = found
-    head = {"requests": stored["requests"], "specialists": stored["specialists"]}
+    head = {
+        "requests": stored["requests"],
+        **({"request_points": stored["request_points"]} if "request_points" in stored else {}),
+        "specialists": stored["specialists"],
+    }
     if layout == "columns":
         head = {"layout": "columns", **head}
     yield orjson.dumps(head)[:-1]
@@ -419,6 +453,11 @@ def build_problem(
         edges=tuple(edges),
         breakdowns=breakdowns,
     )
+
+
+def unplaced_reasons(problem: RoundProblem, placed: set[int]) -> dict[int, str]:
+    """Why each request not in ``placed`` was left unplaced."""
+    return _unplaced(problem, placed)
 
 
 def _unplaced(problem: RoundProblem, placed: set[int]) -> dict[int, str]:

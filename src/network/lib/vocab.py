@@ -37,6 +37,7 @@ __all__ = (
     "STANDING_STATUS_LABELS",
     "STATUS_LABELS",
     "URGENCY_LABELS",
+    "WORK_KIND_LABELS",
     "AbsenceReason",
     "AgreementScope",
     "ApplicationStatus",
@@ -60,6 +61,7 @@ __all__ = (
     "StandingCadence",
     "StandingStatus",
     "Urgency",
+    "WorkKind",
     "labelled",
 )
 
@@ -264,6 +266,16 @@ class OccurrenceOutcome(StrEnum):
     SKIPPED_CLASH = "skipped_clash"  # the specialist has another meeting then
     SKIPPED_CAPACITY = "skipped_capacity"  # the week's capacity is used up
     CANCELLED = "cancelled"  # the series ended before it
+
+
+class WorkKind(StrEnum):
+    """A kind of work that uses a specialist's weekly budget of case points."""
+
+    WRITTEN = "written"  # a written consultation
+    MEETING = "meeting"  # a consultation with a meeting
+    CO_HANDLING = "co_handling"  # co-handling (medhandläggning) of a case, for weeks
+    STANDING = "standing"  # a standing support series with one social worker
+    MENTEE = "mentee"  # a matched mentee
 
 
 class Referral(StrEnum):
@@ -489,6 +501,16 @@ OCCURRENCE_LABELS = labelled(
         OccurrenceOutcome.SKIPPED_CLASH: N_("Skipped: another meeting then"),
         OccurrenceOutcome.SKIPPED_CAPACITY: N_("Skipped: the week is full"),
         OccurrenceOutcome.CANCELLED: N_("Cancelled"),
+    },
+)
+WORK_KIND_LABELS = labelled(
+    WorkKind,
+    {
+        WorkKind.WRITTEN: N_("Written consultation"),
+        WorkKind.MEETING: N_("Consultation meeting"),
+        WorkKind.CO_HANDLING: N_("Co-handling"),
+        WorkKind.STANDING: N_("Standing support"),
+        WorkKind.MENTEE: N_("Mentee"),
     },
 )
 

@@ -6,7 +6,9 @@ programme's active mentors with seats left, and keeps them. The coordinator
 commits one: each pair is written if the request is still open and the mentor
 still has a seat (a pair that no longer holds is skipped and reported), the
 mentee and the mentor are notified. A late joiner is matched alone to the best
-mentor with a seat left; committed pairs are never touched.
+mentor with a seat left; committed pairs are never touched. A mentor who is a
+specialist takes the mentee's case points from their weekly budget
+(:mod:`network.specialists.workload`); a pair that does not fit is skipped too.
 """
 
 from __future__ import annotations
@@ -24,14 +26,15 @@ from network.kernel.context import Actor, Context
 from network.kernel.policy import Principal
 from network.lib import clock
 from network.lib.errors import Conflict, InvalidInput, NotFound
-from network.lib.vocab import MentoringStatus, NotificationKind
+from network.lib.vocab import MentoringStatus, NotificationKind, WorkKind
 from network.mentoring import schemas
 from network.mentoring.mentors import load_offers
 from network.mentoring.programmes import Programme, load_programme, require_manager
 from network.mentoring.requests import load_requests, request_access
 from network.mentoring.tables import MentoringCohort, MentoringRequest, MentoringRound, MentorOffer
 from network.notifications.services import notify
-from network.specialists.tables import SpecialistCompetence
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
+from network.specialists.workload import load_points_table, take_points
 
 __all__ = ("commit_round", "get_round", "match_late_joiner", "preview_round")
 
@@ -226,9 +229,28 @@ def _solution_out(
     )
 
 
+async def _take_mentee_points(programme: Programme, offer: schemas.OfferOut) -> None:
+    """A mentor who is a specialist takes a mentee's case points from their weekly
+    budget (:func:`~network.specialists.workload.take_points`); a :class:`Conflict`
+    naming the points when they do not fit. Other mentors have no such budget."""
+    profile = (
+        await SpecialistProfile.select(SpecialistProfile.id)
+        .where(SpecialistProfile.user == offer.user)
+        .first()
+    )
+    if profile is None:
+        return
+    table = await load_points_table()
+    points = table.points(
+        WorkKind.MENTEE.value, "planned", county=programme.county, programme=programme.id
+    )
+    await take_points(profile["id"], points, clock.today(), field="offer", table=table)
+
+
 async def _pair(
     actor: Actor, programme: Programme, request_id: int, offer: schemas.OfferOut, how: str
 ) -> None:
+    await _take_mentee_points(programme, offer)
     now = clock.now()
     await MentoringRequest.update(
         {
@@ -283,8 +305,14 @@ async def commit_round(ctx: Context, round_id: int, data: schemas.CommitIn) -> s
             if pair.request not in still_open or seats.get(pair.offer, 0) <= 0:
                 skipped.append(pair.request)
                 continue
+            try:
+                await _pair(
+                    ctx.actor, programme, pair.request, offers[pair.offer], f"round {round_id}"
+                )
+            except Conflict:  # the mentor's case points are used up: skipped, reported
+                skipped.append(pair.request)
+                continue
             seats[pair.offer] -= 1
-            await _pair(ctx.actor, programme, pair.request, offers[pair.offer], f"round {round_id}")
         updated = (
             await MentoringRound.update(
                 {

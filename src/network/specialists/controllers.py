@@ -13,13 +13,14 @@ from network.lib import clock
 from network.lib.errors import NotFound
 from network.lib.timeparse import parse_instant
 from network.server.links import public_link
-from network.specialists import calendar, editing, schemas, services
+from network.specialists import calendar, editing, points, schemas, services
 
 __all__ = (
     "CalendarFeedController",
     "CalendarFeedPublic",
     "SpecialistController",
     "SpecialistEditController",
+    "WorkPointsController",
 )
 
 
@@ -197,3 +198,32 @@ class CalendarFeedPublic(Controller):
             media_type="text/calendar; charset=utf-8",
             headers={"Cache-Control": "private, max-age=300"},
         )
+
+
+class WorkPointsController(Controller):
+    """The case points each kind of work weighs (docs/workload.md)."""
+
+    path = "/api/v1/work-points"
+    tags = ["specialists"]
+
+    @get("/", operation_id="getWorkPoints", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def get_points(
+        self,
+        ctx: Ctx,
+        where: Annotated[str, QueryParameter(name="scope", max_length=32)] = "national",
+    ) -> schemas.WorkPointsOut:
+        """The points that apply in ``scope`` (``national``, a county code, or
+        ``programme:<id>``), row by row, with the national default beside each."""
+        return await points.points_table(ctx.principal, where)
+
+    @put(
+        "/{place:str}",
+        operation_id="setWorkPoints",
+        opt={ACTION_KEY: Action.SPECIALIST_EDIT},
+    )
+    async def set_points(
+        self, ctx: Ctx, place: FromPath[str], data: JSONBody[schemas.WorkPointsIn]
+    ) -> schemas.WorkPointsOut:
+        """Replace a county's (``14``; its coordinators) or a programme's
+        (``programme:<id>``; its managers) own rows; the national rows fill in the rest."""
+        return await points.set_points(ctx, place, data)

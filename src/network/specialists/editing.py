@@ -90,6 +90,11 @@ async def update_profile(ctx: Context, specialist_id: int, data: schemas.Profile
                 SpecialistProfile.max_travel_km: data.max_travel_km,
                 SpecialistProfile.consultations_per_week: data.consultations_per_week,
                 SpecialistProfile.mentees_capacity: data.mentees_capacity,
+                **(
+                    {}
+                    if data.points_capacity is None
+                    else {SpecialistProfile.points_capacity: data.points_capacity}
+                ),
                 SpecialistProfile.slot_minutes: data.slot_minutes,
                 SpecialistProfile.buffer_minutes: data.buffer_minutes,
                 SpecialistProfile.accepts_new: data.accepts_new,

@@ -22,12 +22,13 @@ from network.directory.services import list_areas
 from network.kernel.policy import Action, Principal, visible_scope
 from network.lib import clock
 from network.lib.errors import DomainError, Forbidden, InvalidInput
-from network.lib.vocab import N_, AbsenceReason, Role
+from network.lib.vocab import N_, AbsenceReason, Role, Urgency, WorkKind
 from network.scheduling import STOCKHOLM
 from network.server.links import public_link
-from network.specialists import calendar, editing, schemas, services
+from network.specialists import calendar, editing, points, schemas, services
 from network.specialists.capacity import week_load
 from network.specialists.week import my_week, time_left, urgency_tag
+from network.specialists.workload import by_kind, points_load
 from network.standing.occurrences import standing_bookings
 from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
@@ -107,6 +108,7 @@ def _profile_from_form(form: dict[str, Any], keys: list[str]) -> schemas.Profile
             "max_travel_km": form.get("max_travel_km") or 0,
             "consultations_per_week": form.get("consultations_per_week", ""),
             "mentees_capacity": form.get("mentees_capacity") or 0,
+            "points_capacity": form.get("points_capacity") or None,
             "slot_minutes": form.get("slot_minutes", ""),
             "buffer_minutes": form.get("buffer_minutes") or 0,
             "accepts_new": "accepts_new" in keys,
@@ -169,6 +171,30 @@ def _hours_text(profile: schemas.ProfileOut) -> dict[int, str]:
     }
 
 
+def _points_from_form(form: dict[str, Any]) -> tuple[schemas.WorkPointsIn, list[str]]:
+    """The points page's form as the API's body, and the form field of each row (for
+    a refusal naming ``rows[i]``). A blank points box: the national row applies."""
+    rows: list[dict[str, Any]] = []
+    fields: list[str] = []
+    count = int(str(form.get("rows", "0") or 0)) if str(form.get("rows", "0")).isdigit() else 0
+    for index in [*map(str, range(min(count, 500))), "new"]:
+        text = str(form.get(f"points_{index}", "")).strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) > 100:
+            raise InvalidInput("must be a whole number from 0 to 100", field=f"points_{index}")
+        rows.append(
+            {
+                "kind": form.get(f"kind_{index}", ""),
+                "urgency": form.get(f"urgency_{index}", "") or Urgency.PLANNED.value,
+                "area": form.get(f"area_{index}", ""),
+                "points": int(text),
+            }
+        )
+        fields.append(f"points_{index}")
+    return to_struct({"rows": rows}, schemas.WorkPointsIn), fields
+
+
 class SpecialistPages(Controller):
     path = "/specialists"
     include_in_schema = False
@@ -195,15 +221,76 @@ class SpecialistPages(Controller):
                 found[item.id] = item
         monday = parse_week(None, clock.today())
         loads = await week_load(found.keys(), monday)
+        points = await points_load(found.keys(), monday)
         rows = sorted(found.values(), key=lambda s: (s.home_municipality_name, s.name))
         return await render(
             request,
             "specialists/index.html.j2",
             specialists=rows,
             loads=loads,
+            points=points,
+            over=sum(1 for p in points.values() if p.over),
             week=_week_label(monday),
             areas={a.code: a for a in await list_areas()},
         )
+
+    async def _points_page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        scope: str,
+        *,
+        error: DomainError | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> Template:
+        table = await points.points_table(ctx.principal, scope)
+        template = await render(
+            request,
+            "specialists/points.html.j2",
+            table=table,
+            scopes=points.coordinated_scopes(ctx.principal),
+            areas={a.code: a for a in await list_areas()},
+            kinds=[k.value for k in WorkKind],
+            urgencies=[u.value for u in Urgency],
+            saved=request.query_params.get("saved") == "1" and error is None,
+            error=error,
+            form=form or {},
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get("/points", name="work-points", opt={ACTION_KEY: Action.SIGNED_IN})
+    async def work_points(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """The case points of each kind of work in a county (the coordinator's own by
+        default) or nationally, editable by the county's coordinators."""
+        mine = points.coordinated_scopes(ctx.principal)
+        scope = request.query_params.get("scope") or (mine[0] if mine else "national")
+        try:
+            return await self._points_page(ctx, request, scope)
+        except DomainError as error:
+            return await refused(request, error)
+
+    @post("/points", name="work-points-form", opt={ACTION_KEY: Action.SPECIALIST_EDIT})
+    async def save_work_points(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """The points form: a scope's own rows, blank boxes falling back to the national."""
+        form: dict[str, Any] = await form_lists(request)
+        scope = str(form.get("scope", ""))
+        fields: list[str] = []
+        try:
+            data, fields = _points_from_form(form)
+            await points.set_points(ctx, scope, data)
+        except DomainError as error:
+            if isinstance(error, Forbidden):
+                return await refused(request, error)
+            row = re.match(r"^rows\[(\d+)\]", error.field or "")
+            if isinstance(error, InvalidInput) and row and int(row[1]) < len(fields):
+                error = InvalidInput(error.message, field=fields[int(row[1])])
+            try:
+                return await self._points_page(ctx, request, scope, error=error, form=form)
+            except DomainError as unknown:
+                return await refused(request, unknown)
+        return Redirect(f"/specialists/points?scope={scope}&saved=1", status_code=303)
 
     async def _page(
         self,
@@ -225,6 +312,7 @@ class SpecialistPages(Controller):
             monday, error, section = parse_week(None, today), bad_week, "week"
         week_view = await my_week(ctx, specialist_id, monday)
         now = clock.now()
+        points = (await points_load([specialist_id], monday)).get(specialist_id)
         is_self = ctx.principal.specialist_id == specialist_id
         colleagues = await services.list_specialists(
             area=None, municipality=None, county=profile.specialist.county
@@ -257,6 +345,8 @@ class SpecialistPages(Controller):
             standing=await standing_bookings(
                 e.booking for e in week_view.entries if e.booking is not None
             ),
+            points=points,
+            points_by_kind=by_kind(points) if points else [],
             week=_week_label(monday),
             week_days=[monday + timedelta(days=i) for i in range(7)],
             previous_week=_week_label(monday - timedelta(days=7)),

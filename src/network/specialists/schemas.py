@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Instant, Schema
+from network.lib.vocab import Urgency, WorkKind
 
 __all__ = (
     "AbsenceCreate",
@@ -24,6 +25,10 @@ __all__ = (
     "ProfileOut",
     "Slot",
     "Specialist",
+    "WorkPointsEntry",
+    "WorkPointsIn",
+    "WorkPointsOut",
+    "WorkPointsRow",
 )
 
 
@@ -46,6 +51,7 @@ class Specialist(Schema):
     mentees_capacity: int
     accepts_new: bool
     competences: list[Competence]
+    points_capacity: int = 0  # case points a week over every kind of work
 
 
 class Slot(Schema):
@@ -73,6 +79,9 @@ class ProfileIn(Schema):
     max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=2000)] = 0
     consultations_per_week: Annotated[int, msgspec.Meta(ge=0, le=60)] = 4
     mentees_capacity: Annotated[int, msgspec.Meta(ge=0, le=20)] = 0
+    # Case points a week over every kind of work (network.specialists.workload);
+    # left out: kept as it is.
+    points_capacity: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None = None
     slot_minutes: Annotated[int, msgspec.Meta(ge=15, le=240)] = 45
     buffer_minutes: Annotated[int, msgspec.Meta(ge=0, le=120)] = 15
     accepts_new: bool = True
@@ -148,3 +157,34 @@ class CalendarFeedCreated(Schema):
 
     url: str
     created_at: datetime
+
+
+class WorkPointsRow(Schema):
+    """The case points of one kind of work at one urgency, in one area or (``""``)
+    every area."""
+
+    kind: WorkKind
+    points: Annotated[int, msgspec.Meta(ge=0, le=100)]
+    urgency: Urgency = Urgency.PLANNED
+    area: Annotated[str, msgspec.Meta(max_length=48, pattern=r"^[a-z0-9_]*$")] = ""
+
+
+class WorkPointsIn(Schema):
+    """A scope's own rows, replacing those it had (the national rows fill the rest)."""
+
+    rows: Annotated[list[WorkPointsRow], msgspec.Meta(max_length=500)]
+
+
+class WorkPointsEntry(Schema):
+    kind: str
+    urgency: str
+    area: str
+    points: int  # what applies in the scope
+    national: int | None  # the national default's row, if it has one
+    own: bool  # the scope's own row (else the points come from the national rows)
+
+
+class WorkPointsOut(Schema):
+    scope: str  # "national", a county code, or "programme:<id>"
+    editable: bool  # whether the asker may change this scope's rows
+    rows: list[WorkPointsEntry]

@@ -11,7 +11,7 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from network.audit.services import record
-from network.db import among
+from network.db import among, id_chunks
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -49,6 +49,7 @@ __all__ = (
     "Availability",
     "availability",
     "list_specialists",
+    "lock_profiles",
     "locked_profile",
     "profile_for_editing",
     "readable_slots",
@@ -107,6 +108,7 @@ async def list_specialists(
             SpecialistProfile.max_travel_km,
             SpecialistProfile.consultations_per_week,
             SpecialistProfile.mentees_capacity,
+            SpecialistProfile.points_capacity,
             SpecialistProfile.accepts_new,
         )
         .where(condition)
@@ -143,6 +145,7 @@ async def list_specialists(
             max_travel_km=p["max_travel_km"],
             consultations_per_week=p["consultations_per_week"],
             mentees_capacity=p["mentees_capacity"],
+            points_capacity=p["points_capacity"],
             accepts_new=p["accepts_new"],
             competences=sorted(competences[p["id"]], key=lambda c: c.area),
         )
@@ -406,3 +409,18 @@ async def locked_profile(specialist_id: int, *columns: Any, missing: NotFound) -
     if row is None:
         raise missing
     return dict(row)
+
+
+async def lock_profiles(specialist_ids: Iterable[int]) -> None:
+    """:func:`locked_profile` for many specialists at once (a round's commit): their
+    rows locked until the transaction ends on PostgreSQL, in id order so that two
+    such lockers never deadlock; SQLite has one writer at a time."""
+    if not isinstance(SpecialistProfile._meta.db, PostgresEngine):
+        return
+    for chunk in id_chunks(sorted(set(specialist_ids))):
+        await (
+            SpecialistProfile.select(SpecialistProfile.id)
+            .where(among(SpecialistProfile.id, chunk))
+            .order_by(SpecialistProfile.id)
+            .lock_rows()
+        )

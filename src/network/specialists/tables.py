@@ -19,7 +19,7 @@ from piccolo.table import Table
 
 from network.accounts.tables import User
 from network.directory.tables import CompetenceArea, Municipality
-from network.lib.vocab import AbsenceReason
+from network.lib.vocab import AbsenceReason, Urgency, WorkKind
 
 __all__ = (
     "Absence",
@@ -28,6 +28,7 @@ __all__ = (
     "CalendarFeed",
     "SpecialistCompetence",
     "SpecialistProfile",
+    "WorkPoints",
 )
 
 
@@ -48,6 +49,9 @@ class SpecialistProfile(Table):
     max_travel_km = SmallInt(default=0)
     consultations_per_week = SmallInt(default=4)
     mentees_capacity = SmallInt(default=0)
+    # The weekly budget of case points over every kind of work
+    # (:mod:`network.specialists.workload`).
+    points_capacity = SmallInt(default=32)
     slot_minutes = SmallInt(default=45)
     buffer_minutes = SmallInt(default=15)
     accepts_new = Boolean(default=True)
@@ -120,3 +124,22 @@ class CalendarFeed(Table):
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
     last_read_at = Timestamptz(null=True, default=None)
+
+
+class WorkPoints(Table):
+    """The case points one piece of work weighs (the Göteborg-style table).
+
+    ``scope`` is ``national`` (the default every place falls back to), a county code
+    (``14``) or ``programme:<id>`` (a mentoring programme); ``area`` is a competence
+    area code or empty for every area. The most specific row wins
+    (:func:`network.specialists.workload.points_of`)."""
+
+    id: Serial
+
+    scope = Varchar(length=32, default="national", index=True)
+    kind = Varchar(length=16, choices=WorkKind)
+    urgency = Varchar(length=16, choices=Urgency, default=Urgency.PLANNED)
+    area = Varchar(length=64, default="")
+    points = SmallInt(default=1)
+    updated_at = Timestamptz()
+    updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)

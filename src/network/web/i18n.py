@@ -62,6 +62,7 @@ from network.lib.vocab import (
     STANDING_STATUS_LABELS,
     STATUS_LABELS,
     URGENCY_LABELS,
+    WORK_KIND_LABELS,
     labelled,
 )
 from network.mentoring.schemas import Theme
@@ -192,6 +193,9 @@ FIELD_LABELS = {
     "stand_in": N_("Stand-in"),
     "consultations_per_week": N_("Consultations and meetings a week"),
     "mentees_capacity": N_("Mentees at a time"),
+    "points_capacity": N_("Case points a week"),
+    "points": N_("Points"),
+    "scope": N_("Applies to"),
     "slot_minutes": N_("Meeting length (minutes)"),
     "buffer_minutes": N_("Pause between meetings (minutes)"),
     "max_travel_km": N_("Longest journey for meetings on site (km)"),
@@ -300,6 +304,10 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),
         N_("Choose one of the given values."),
+    ),
+    (
+        re.compile(r"case points"),
+        N_("There are not enough case points left this week for this work."),
     ),
 )
 _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<item>\w+))?$")
@@ -509,6 +517,7 @@ class Translator:
             "standing_status_labels": STANDING_STATUS_LABELS,
             "standing_cadence_labels": STANDING_CADENCE_LABELS,
             "occurrence_labels": OCCURRENCE_LABELS,
+            "work_kind_labels": WORK_KIND_LABELS,
         }
 
 

@@ -38,6 +38,16 @@ SERVICE_MESSAGES: dict[str, str] = {
     "tick the box to confirm": N_("Tick the box to confirm."),
     "must be a whole number from 1 to 100000": N_("Enter a page number from 1 to 100 000."),
     "must be after 'since'": N_("The end must be after the start."),
+    "the same kind, urgency and area are listed twice": N_(
+        "The same kind of work, urgency and area are listed twice."
+    ),
+    "the national default is kept by the platform; set your county's own points": N_(
+        "The national default cannot be changed here; set your county's own points."
+    ),
+    "only the county's coordinators or the programme's managers change its points": N_(
+        "Only the county's coordinators or the programme's managers change its points."
+    ),
+    "must be a whole number from 0 to 100": N_("Give a whole number from 0 to 100."),
     "you cannot change your own role bindings: another administrator must": N_(
         "You cannot change your own roles: another administrator must do it."
     ),
