@@ -32,6 +32,7 @@ from network.engagements.workload import open_engagements
 from network.lib.vocab import AgreementScope, LegalForm, Role
 from network.scheduling import STOCKHOLM
 from network.specialists.tables import Absence
+from network.specialists.workload import points_load
 from tests.support import SharedApp, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours, area_id
 from tests.support.context import bare_runtime
@@ -286,8 +287,14 @@ def test_the_done_when_path_through_the_api(
             [ids["stand_in"], ids["specialist"]], now - timedelta(days=1), now + timedelta(days=1)
         ),
     )
-    assert (ids["stand_in"], "soon", in_app(client, lambda: area_id(AREA))) in held
-    assert all(who != ids["specialist"] for who, _, _ in held)
+    assert [(e.specialist, e.engagement, e.urgency, e.area) for e in held] == [
+        (ids["stand_in"], eid, "soon", AREA)
+    ]
+    # ... and its case points are in the stand-in's budget, no longer the absent one's.
+    loads = in_app(client, lambda: points_load([ids["stand_in"], ids["specialist"]], now.date()))
+    assert [w.ref for w, _ in loads[ids["stand_in"]].items] == [f"engagement:{eid}"]
+    assert loads[ids["stand_in"]].items[0][1] > 0
+    assert all(w.kind != "co_handling" for w, _ in loads[ids["specialist"]].items)
 
     # On to the decision, then the close-out.
     sign_in(client, WORKER)

@@ -25,12 +25,15 @@ from network.lib.vocab import (
     OccurrenceOutcome,
     Role,
     StandingStatus,
+    Urgency,
+    WorkKind,
 )
 from network.mentoring.tables import MentoringProgramme, MentoringRequest, MentorOffer
 from network.notifications.tables import Notification
 from network.scheduling import STOCKHOLM, planned_dates
 from network.specialists.capacity import week_load
 from network.specialists.tables import Absence, SpecialistProfile
+from network.specialists.workload import load_points_table, points_load
 from network.standing import schemas, series
 from network.standing.occurrences import HORIZON_WEEKS, active_series, refresh
 from network.standing.tables import StandingOccurrence, StandingSeries
@@ -456,5 +459,47 @@ def test_a_mentee_books_a_standing_time_from_the_mentors_hours(ids: dict[str, in
         await StandingSeries.delete(force=True)
         await MentoringRequest.delete().where(MentoringRequest.programme == programme.id)
         await MentoringProgramme.delete().where(MentoringProgramme.id == programme.id)
+
+    asyncio.run(run())
+
+
+def test_an_agreed_series_takes_case_points_exactly_full_but_not_one_over(
+    ids: dict[str, int],
+) -> None:
+    """A standing series weighs on the specialist's one budget of case points: agreed
+    when its points fill the budget exactly, refused (naming the points, nothing
+    written) when they are one over; while agreed it is in the week's load."""
+
+    async def run() -> None:
+        table = await load_points_table()
+        weight = table.points(WorkKind.STANDING.value, Urgency.PLANNED.value, "", county="05")
+        assert weight > 0
+        await SpecialistProfile.update({SpecialistProfile.points_capacity: weight}).where(
+            SpecialistProfile.id == ids["specialist"]
+        )
+        done = await agreed(ids)
+        assert done.status == StandingStatus.ACTIVE
+        load = (await points_load([ids["specialist"]], next_monday()))[ids["specialist"]]
+        assert load.used == weight == load.capacity
+        assert [w.ref for w, _ in load.items] == [f"standing:{done.id}"]
+
+        specialist = await ctx(ids["specialist_user"])
+        worker = await ctx(ids["worker"])
+        second = await series.propose(
+            specialist, proposal(social_worker=ids["worker"], weekday=1, start_time=time(13))
+        )
+        before = len(await live_bookings(ids["specialist"]))
+        with pytest.raises(Conflict) as refused:
+            await series.answer(worker, second.id, schemas.AnswerIn(agree=True))
+        assert refused.value.field == "agree"
+        assert "case points" in refused.value.message
+        assert len(await live_bookings(ids["specialist"])) == before
+        assert (await series.get_series(worker, second.id)).status == StandingStatus.PROPOSED
+
+        await series.end_series(worker, done.id)  # ended: its weeks ahead free the points
+        load = (await points_load([ids["specialist"]], next_monday() + timedelta(weeks=2)))[
+            ids["specialist"]
+        ]
+        assert load.used == 0
 
     asyncio.run(run())

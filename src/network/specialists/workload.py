@@ -12,10 +12,15 @@ co-handling engagement, a standing support series) adds one source to
 - consultations: accepted by the specialist and not yet completed or cancelled
   (accepted, or booked), accepted before the week ends; a consultation counts
   from its acceptance until it is closed, whatever week its meeting falls in;
+- co-handling engagements: held by the specialist (a handover moves them to the
+  stand-in) from their opening until they are closed;
+- standing support series: agreed and running in the week (a mentor's standing
+  time with a mentee weighs as the mentee, not twice);
 - mentees: matched with a mentor offer of the specialist's user, matched before
   the week ends.
 
-Taking work (accepting an offer, matching a mentor, committing a round) checks the
+Taking work (accepting an offer, opening an engagement with it, agreeing to a
+standing series, matching a mentor, committing a round) checks the
 remaining points with :func:`take_points` inside the taker's transaction, with the
 specialist's row locked (:func:`~network.specialists.services.locked_profile`:
 ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time), so two
@@ -35,10 +40,12 @@ from datetime import date, datetime
 
 from network.consultations.tables import Assignment
 from network.db import among, as_instant, one_of
+from network.engagements.workload import open_engagements
 from network.kernel.case_scope import system_scope
 from network.lib.errors import Conflict, NotFound
 from network.lib.vocab import (
     AssignmentStatus,
+    ConsultationKind,
     ConsultationStatus,
     Urgency,
     WorkKind,
@@ -48,6 +55,8 @@ from network.specialists.capacity import week_bounds
 from network.specialists.points_model import PointsTable
 from network.specialists.services import locked_profile
 from network.specialists.tables import SpecialistProfile, WorkPoints
+from network.standing.occurrences import active_series
+from network.standing.tables import StandingSeries
 
 __all__ = (
     "ACTIVE_CONSULTATION",
@@ -58,10 +67,12 @@ __all__ = (
     "by_kind",
     "consultation_points",
     "consultation_work",
+    "engagement_work",
     "load_points_table",
     "mentee_work",
     "points_capacities",
     "points_load",
+    "standing_work",
     "take_points",
     "work_points",
 )
@@ -106,6 +117,8 @@ async def consultation_work(
             & (Assignment.status == AssignmentStatus.ACCEPTED)
             & request.status.is_in(list(ACTIVE_CONSULTATION))
             & (request.accepted_at < end)
+            # Co-handling weighs on whoever holds its engagement (handover moves it).
+            & (request.kind != ConsultationKind.CO_HANDLING)
         )
     return [
         Work(
@@ -156,8 +169,50 @@ async def mentee_work(specialists: Sequence[int], start: datetime, end: datetime
     ]
 
 
-# One source per kind of work that exists; co-handling and standing support add theirs.
-SOURCES: tuple[Source, ...] = (consultation_work, mentee_work)
+async def engagement_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
+    """Co-handling engagements the specialists hold in the week (after any handover:
+    the stand-in carries them), from their opening until they are closed."""
+    return [
+        Work(
+            specialist=held.specialist,
+            kind=WorkKind.CO_HANDLING,
+            urgency=held.urgency,
+            area=held.area,
+            county=held.county,
+            ref=f"engagement:{held.engagement}",
+        )
+        for held in await open_engagements(specialists, start, end)
+    ]
+
+
+async def standing_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
+    """Agreed standing support series active in the week (a mentor's standing time
+    with a mentee is the mentee's points, not a second weight)."""
+    active = await active_series(specialists, start, end)
+    if not active:
+        return []
+    rows = await StandingSeries.select(
+        StandingSeries.id,
+        StandingSeries.mentoring,
+        StandingSeries.municipality._.county._.code.as_alias("county"),
+    ).where(StandingSeries.id.is_in(sorted({series for _, series in active})))
+    found = {row["id"]: row for row in rows}
+    return [
+        Work(
+            specialist=specialist,
+            kind=WorkKind.STANDING,
+            urgency=Urgency.PLANNED.value,
+            area="",
+            county=found[series]["county"],
+            ref=f"standing:{series}",
+        )
+        for specialist, series in active
+        if series in found and found[series]["mentoring"] is None
+    ]
+
+
+# One source per kind of work.
+SOURCES: tuple[Source, ...] = (consultation_work, engagement_work, standing_work, mentee_work)
 
 
 async def load_points_table() -> PointsTable:

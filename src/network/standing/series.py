@@ -36,12 +36,15 @@ from network.lib.vocab import (
     Role,
     StandingCadence,
     StandingStatus,
+    Urgency,
+    WorkKind,
 )
 from network.mentoring.tables import MentoringRequest
 from network.notifications.services import notify
 from network.scheduling import STOCKHOLM, first_on_weekday
 from network.specialists.services import served_places
 from network.specialists.tables import AvailabilityRule, SpecialistProfile
+from network.specialists.workload import Work, load_points_table, take_points, work_points
 from network.standing import schemas
 from network.standing.access import (
     SeriesRow,
@@ -351,6 +354,8 @@ async def answer(
             raise Conflict(f"is {row.status}: only a proposed series is answered", field="agree")
         if not may_answer(ctx.principal, row):
             raise refuse("only the other party answers a proposal", row, WRITE)
+        if data.agree and row.mentoring is None:
+            await _take_points(row, now)
         status = StandingStatus.ACTIVE if data.agree else StandingStatus.DECLINED
         await StandingSeries.update(
             {
@@ -378,6 +383,24 @@ async def answer(
             NotificationKind.STANDING_AGREED if data.agree else NotificationKind.STANDING_DECLINED,
         )
         return (await series_out(ctx.principal, [row], now))[0]
+
+
+async def _take_points(row: SeriesRow, now: datetime) -> None:
+    """The series' case points fit the specialist's weekly budget from its first week
+    (the specialist's row locked; a Conflict naming the points when they do not)."""
+    table = await load_points_table()
+    weight = work_points(
+        table,
+        Work(
+            specialist=row.specialist,
+            kind=WorkKind.STANDING,
+            urgency=Urgency.PLANNED.value,
+            area="",
+            county=row.county,
+        ),
+    )
+    first = max(row.first_date, now.astimezone(STOCKHOLM).date())
+    await take_points(row.specialist, weight, first, field="agree", table=table)
 
 
 async def end_series(
