@@ -1,14 +1,16 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import SmallInt
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    Date,
+    ForeignKey,
+    Serial,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
@@ -99,9 +101,7 @@ DESCRIPTION = "engagements: engagement, phase changes, time, handovers"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="engagements", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="engagements", description=DESCRIPTION)
 
     manager.add_table(
         class_name="EngagementHandover",
@@ -117,9 +117,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Engagement", tablename="engagement", schema=None, columns=None
-    )
+    manager.add_table(class_name="Engagement", tablename="engagement", schema=None, columns=None)
 
     manager.add_table(
         class_name="EngagementPhaseChange",

@@ -33,7 +33,11 @@ def _of_engagement(table: str) -> str:
 
 CONSTRAINTS = (
     Check("engagement_time", "engagement_time_minutes_range", "minutes BETWEEN 1 AND 1440"),
-    Check("engagement", "engagement_closed_after_opened", "closed_at IS NULL OR closed_at >= opened_at"),
+    Check(
+        "engagement",
+        "engagement_closed_after_opened",
+        "closed_at IS NULL OR closed_at >= opened_at",
+    ),
     RowSecurity(
         "engagement",
         f"{ALL} OR {IN_MUNICIPALITIES} OR requester = {USER} OR specialist = {SPECIALIST}",

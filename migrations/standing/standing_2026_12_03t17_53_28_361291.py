@@ -1,15 +1,17 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import SmallInt
-from piccolo.columns.column_types import Time
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Serial,
+    SmallInt,
+    Time,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.time import TimeNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -101,9 +103,7 @@ DESCRIPTION = "standing support series and their occurrences"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="standing", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="standing", description=DESCRIPTION)
 
     manager.add_table(
         class_name="StandingSeries",
