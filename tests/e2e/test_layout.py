@@ -18,6 +18,21 @@ def _menu(page: Any) -> list[str]:
     return [links.nth(i).get_attribute("href") for i in range(links.count())]
 
 
+# The elements reaching past the screen's right edge outside any scrolling box: what a
+# failure names, to find the culprit without a screenshot.
+_TOO_WIDE = """(width) => [...document.querySelectorAll("body *")].filter((e) => {
+  if (e.getBoundingClientRect().right <= width + 0.5) return false;
+  for (let a = e.parentElement; a; a = a.parentElement) {
+    if (["auto", "scroll", "hidden"].includes(getComputedStyle(a).overflowX)) return false;
+  }
+  return true;
+}).slice(0, 6).map((e) => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 50)}`)"""
+
+
+def _too_wide(page: Any, width: int) -> list[str]:
+    return list(page.evaluate(_TOO_WIDE, width))
+
+
 @pytest.mark.parametrize("width", [390, 360])
 def test_no_page_of_the_menu_is_wider_than_a_phone(
     browser: Any, server_url: str, width: int
@@ -32,7 +47,9 @@ def test_no_page_of_the_menu_is_wider_than_a_phone(
                     continue  # the API documentation has a layout of its own
                 page.goto(f"{server_url}{href}")
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll_width <= width, f"{role} {href}: {scroll_width} px at {width} px"
+                assert scroll_width <= width, (
+                    f"{role} {href}: {scroll_width} px at {width} px: {_too_wide(page, width)}"
+                )
                 brand = page.locator(".brand").bounding_box()
                 tools = page.locator(".header-tools").bounding_box()
                 assert brand is not None

@@ -38,6 +38,7 @@ __all__ = ("SpecialistPages", "parse_week")
 AnyRequest = Request[Any, Any, Any]
 WEEKDAYS = range(7)
 BLANK_COMPETENCE_ROWS = 3
+MAX_POINTS_ROWS = 500  # rows of one scope on the points page (the national model has 47)
 # What uses a week's capacity, as "my week" names it (``capacity.WeekEntry.kind``).
 WEEK_ENTRY_LABELS = {
     "meeting": N_("Consultation meeting"),
@@ -176,8 +177,10 @@ def _points_from_form(form: dict[str, Any]) -> tuple[schemas.WorkPointsIn, list[
     a refusal naming ``rows[i]``). A blank points box: the national row applies."""
     rows: list[dict[str, Any]] = []
     fields: list[str] = []
-    count = int(str(form.get("rows", "0") or 0)) if str(form.get("rows", "0")).isdigit() else 0
-    for index in [*map(str, range(min(count, 500))), "new"]:
+    given = str(form.get("rows", "0") or "0").strip()
+    if not (given.isascii() and given.isdigit() and int(given) <= MAX_POINTS_ROWS):
+        raise InvalidInput(f"must be a whole number from 0 to {MAX_POINTS_ROWS}", field="rows")
+    for index in [*map(str, range(int(given))), "new"]:
         text = str(form.get(f"points_{index}", "")).strip()
         if not text:
             continue

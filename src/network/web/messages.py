@@ -48,6 +48,9 @@ SERVICE_MESSAGES: dict[str, str] = {
         "Only the county's coordinators or the programme's managers change its points."
     ),
     "must be a whole number from 0 to 100": N_("Give a whole number from 0 to 100."),
+    "must be a whole number from 0 to 500": N_(
+        "The form is incomplete or damaged: open the page again and save once more."
+    ),
     "you cannot change your own role bindings: another administrator must": N_(
         "You cannot change your own roles: another administrator must do it."
     ),
