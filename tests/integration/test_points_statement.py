@@ -345,3 +345,17 @@ def test_the_statement_reads_nothing_for_no_one_or_an_empty_week(
 def test_the_week_is_read_in_stockholm_time() -> None:
     assert datetime(2026, 3, 1, 23, 0, tzinfo=UTC) == START
     assert datetime(2026, 3, 8, 23, 0, tzinfo=UTC) == END
+
+
+def test_many_specialists_are_read_in_chunks_with_the_same_answer(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """More ids than one statement takes (SQLite's IN lists): read in chunks, each
+    specialist's work as when asked alone."""
+    few = [ids["busy"], ids["other"]]
+    many = [2**31 - i for i in range(1, 4500)] + few  # the real ones in the last chunk
+    alone = in_app(client, lambda: work_of(few, START, END))
+    assert len(alone) == 11 + 3
+    assert sorted(in_app(client, lambda: work_of(many, START, END)), key=repr) == sorted(
+        alone, key=repr
+    )

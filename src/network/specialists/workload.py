@@ -152,10 +152,21 @@ _REFS = ("consultation", "engagement", "standing", "mentee")
 
 async def work_of(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
     """The specialists' work active in [start, end) (see the module's docstring), in
-    one statement: consultations, engagements, standing series, mentees; each by
-    specialist, then id."""
+    one statement per two thousand specialists: each specialist's consultations,
+    engagements, standing series, mentees, each kind by id."""
     if not specialists or end <= start:
         return []
+    found: list[Work] = []
+    for chunk in range(0, len(specialists), _WORK_CHUNK):
+        found += await _work_of(specialists[chunk : chunk + _WORK_CHUNK], start, end)
+    return found
+
+
+# Ids in one statement of :func:`work_of` (SQLite: four IN lists of them).
+_WORK_CHUNK = 2000
+
+
+async def _work_of(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
     engine = Assignment._meta.db
     wanted, ids = one_of(engine, list(specialists), "bigint")
     # A series ended on the week's first (Stockholm) day still runs in it.
