@@ -1,13 +1,14 @@
 """A specialist's load in case points: one weekly budget over every kind of work.
 
-Each kind of work has one *source*: an async function that lists the pieces of
-work of some specialists that are active in a week ([start, end) of an ISO week,
-Europe/Stockholm), each with what its points depend on (kind, urgency, area, the
-county or programme whose rows apply). The load is the sum of their points from
-the points table (:class:`~network.specialists.tables.WorkPoints`, looked up by
-:class:`~network.specialists.points_model.PointsTable`). A new kind of work (a
-co-handling engagement, a standing support series) adds one source to
-:data:`SOURCES`; nothing else here changes.
+The work of some specialists that is active in a week ([start, end) of an ISO
+week, Europe/Stockholm) is read by :func:`work_of`, one hand-written statement
+(UNION ALL, one branch per kind of work, the same on SQLite and PostgreSQL), each
+piece with what its points depend on (kind, urgency, area, the county or
+programme whose rows apply). The load is the sum of their points from the points
+table (:class:`~network.specialists.tables.WorkPoints`, looked up by
+:class:`~network.specialists.points_model.PointsTable`). A new kind of work adds
+one branch to the statement (``tests/support/points_sources.py`` keeps the
+per-kind Piccolo queries it replaced, which the tests compare it with).
 
 - consultations: accepted by the specialist and not yet completed or cancelled
   (accepted, or booked), accepted before the week ends; a consultation counts
@@ -36,27 +37,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from network.consultations.tables import Assignment
-from network.db import among, as_instant, one_of
-from network.engagements.workload import open_engagements
+from network.db import among, one_of
 from network.kernel.case_scope import system_scope
 from network.lib.errors import Conflict, NotFound
 from network.lib.vocab import (
     AssignmentStatus,
     ConsultationKind,
     ConsultationStatus,
+    MentoringStatus,
+    StandingStatus,
     Urgency,
     WorkKind,
 )
-from network.mentoring.tables import MentoringRequest
+from network.scheduling import STOCKHOLM
 from network.specialists.capacity import week_bounds
 from network.specialists.points_model import PointsTable
 from network.specialists.services import locked_profile
 from network.specialists.tables import SpecialistProfile, WorkPoints
-from network.standing.occurrences import active_series
-from network.standing.tables import StandingSeries
 
 __all__ = (
     "ACTIVE_CONSULTATION",
@@ -66,14 +66,11 @@ __all__ = (
     "Work",
     "by_kind",
     "consultation_points",
-    "consultation_work",
-    "engagement_work",
     "load_points_table",
-    "mentee_work",
     "points_capacities",
     "points_load",
-    "standing_work",
     "take_points",
+    "work_of",
     "work_points",
 )
 
@@ -97,122 +94,128 @@ class Work:
 Source = Callable[[Sequence[int], datetime, datetime], Awaitable[list[Work]]]
 
 
-async def consultation_work(
-    specialists: Sequence[int], start: datetime, end: datetime
-) -> list[Work]:
-    """Consultations the specialists accepted before ``end`` and still hold."""
-    if not specialists:
+# The active work of some specialists in a week, every kind in one statement (the
+# same on both engines: typed NULLs by ``CAST``); ``{ids}``: the ids' condition, the
+# other ``{}`` the parameters :func:`work_of` passes, in order.
+_WORK_SQL = (
+    # Consultations accepted by the specialist before the week ends and still held
+    # (co-handling weighs on whoever holds its engagement: a handover moves it).
+    "SELECT 0 AS n, x.specialist AS specialist, r.id AS id, r.kind AS kind, "
+    "r.urgency AS urgency, COALESCE(a.code, '') AS area, c.code AS county, "
+    "CAST(NULL AS integer) AS programme "
+    "FROM assignment x JOIN consultation_request r ON r.id = x.request "
+    "LEFT JOIN competence_area a ON a.id = r.area "
+    "LEFT JOIN municipality m ON m.id = r.origin_municipality "
+    "LEFT JOIN county c ON c.id = m.county "
+    "WHERE x.specialist {ids} AND x.status = {} AND r.status IN ({}, {}) "
+    "AND r.accepted_at < {} AND r.kind <> {} "
+    "UNION ALL "
+    # Co-handling engagements held (after any handover), opened before the week
+    # ends and not closed before it starts.
+    "SELECT 1, e.specialist, e.id, CAST({} AS varchar), e.urgency, a.code, c.code, "
+    "CAST(NULL AS integer) "
+    "FROM engagement e "
+    "LEFT JOIN competence_area a ON a.id = e.area "
+    "LEFT JOIN municipality m ON m.id = e.origin_municipality "
+    "LEFT JOIN county c ON c.id = m.county "
+    "WHERE e.specialist {ids} AND e.opened_at < {} "
+    "AND (e.closed_at IS NULL OR e.closed_at >= {}) "
+    "UNION ALL "
+    # Agreed standing series running in the week (Stockholm dates): begun before
+    # it ends, not ended (last date, or ended the day of ``ended_at``) before it
+    # starts; a mentor's standing time with a mentee weighs as the mentee.
+    "SELECT 2, s.specialist, s.id, CAST({} AS varchar), CAST({} AS varchar), '', c.code, "
+    "CAST(NULL AS integer) "
+    "FROM standing_series s "
+    "LEFT JOIN municipality m ON m.id = s.municipality "
+    "LEFT JOIN county c ON c.id = m.county "
+    "WHERE s.specialist {ids} AND s.status IN ({}, {}) AND s.answered_at IS NOT NULL "
+    "AND s.mentoring IS NULL AND s.first_date < {} "
+    "AND (s.end_date IS NULL OR s.end_date >= {}) "
+    "AND (s.ended_at IS NULL OR s.ended_at >= {}) "
+    "UNION ALL "
+    # Mentees matched (before the week ends) with a mentor offer of the user.
+    "SELECT 3, p.id, q.id, CAST({} AS varchar), CAST({} AS varchar), '', c.code, "
+    "q.programme "
+    "FROM mentoring_request q "
+    "JOIN mentor_offer o ON o.id = q.offer "
+    'JOIN specialist_profile p ON p."user" = o."user" '
+    "LEFT JOIN mentoring_programme g ON g.id = o.programme "
+    "LEFT JOIN county c ON c.id = g.county "
+    "WHERE p.id {ids} AND q.status = {} AND (q.matched_at IS NULL OR q.matched_at < {}) "
+    "ORDER BY n, specialist, id"
+)
+
+# What ``ref`` a row of each kind (``n``) gets.
+_REFS = ("consultation", "engagement", "standing", "mentee")
+
+
+async def work_of(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
+    """The specialists' work active in [start, end) (see the module's docstring), in
+    one statement per two thousand specialists: each specialist's consultations,
+    engagements, standing series, mentees, each kind by id."""
+    if not specialists or end <= start:
         return []
-    request = Assignment.request._
-    async with system_scope(Assignment._meta.db):
-        rows = await Assignment.select(
-            Assignment.specialist,
-            Assignment.request,
-            request.kind.as_alias("kind"),
-            request.urgency.as_alias("urgency"),
-            request.area._.code.as_alias("area"),
-            request.origin_municipality._.county._.code.as_alias("county"),
-        ).where(
-            among(Assignment.specialist, list(specialists))
-            & (Assignment.status == AssignmentStatus.ACCEPTED)
-            & request.status.is_in(list(ACTIVE_CONSULTATION))
-            & (request.accepted_at < end)
-            # Co-handling weighs on whoever holds its engagement (handover moves it).
-            & (request.kind != ConsultationKind.CO_HANDLING)
-        )
+    found: list[Work] = []
+    for chunk in range(0, len(specialists), _WORK_CHUNK):
+        found += await _work_of(specialists[chunk : chunk + _WORK_CHUNK], start, end)
+    return found
+
+
+# Ids in one statement of :func:`work_of` (SQLite: four IN lists of them).
+_WORK_CHUNK = 2000
+
+
+async def _work_of(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
+    engine = Assignment._meta.db
+    wanted, ids = one_of(engine, list(specialists), "bigint")
+    # A series ended on the week's first (Stockholm) day still runs in it.
+    first = start.astimezone(STOCKHOLM).date()
+    first_midnight = datetime.combine(first, time(0), tzinfo=STOCKHOLM)
+    args = [
+        *ids,
+        AssignmentStatus.ACCEPTED.value,
+        *(status.value for status in ACTIVE_CONSULTATION),
+        end,
+        ConsultationKind.CO_HANDLING.value,
+        WorkKind.CO_HANDLING.value,
+        *ids,
+        end,
+        start,
+        WorkKind.STANDING.value,
+        Urgency.PLANNED.value,
+        *ids,
+        StandingStatus.ACTIVE.value,
+        StandingStatus.ENDED.value,
+        end.astimezone(STOCKHOLM).date(),
+        first,
+        first_midnight,
+        WorkKind.MENTEE.value,
+        Urgency.PLANNED.value,
+        *ids,
+        MentoringStatus.MATCHED.value,
+        end,
+    ]
+    sql = _WORK_SQL.replace("{ids}", wanted)
+    async with system_scope(engine):  # bookings' and consultations' ids and codes only
+        rows = await Assignment.raw(sql, *args)
     return [
         Work(
             specialist=row["specialist"],
             kind=WorkKind(row["kind"]),
             urgency=row["urgency"],
-            area=row["area"] or "",
-            county=row["county"],
-            ref=f"consultation:{row['request']}",
-        )
-        for row in rows
-    ]
-
-
-# The mentees of the specialists' users, in one statement; ``{}``: the ids' condition.
-_MENTEES_SQL = (
-    "SELECT p.id AS specialist, m.id AS id, m.programme AS programme, "
-    "m.matched_at AS matched_at, c.code AS county "
-    "FROM mentoring_request m "
-    "JOIN mentor_offer o ON o.id = m.offer "
-    'JOIN specialist_profile p ON p."user" = o."user" '
-    "LEFT JOIN mentoring_programme g ON g.id = o.programme "
-    "LEFT JOIN county c ON c.id = g.county "
-    "WHERE m.status = 'matched' AND p.id {}"
-)
-
-
-async def mentee_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
-    """Mentees matched before ``end`` with a mentor offer of the specialists' users."""
-    if not specialists:
-        return []
-    engine = MentoringRequest._meta.db
-    wanted, args = one_of(engine, list(specialists), "bigint")
-    async with system_scope(engine):
-        rows = await MentoringRequest.raw(_MENTEES_SQL.format(wanted), *args)
-    return [
-        Work(
-            specialist=row["specialist"],
-            kind=WorkKind.MENTEE,
-            urgency=Urgency.PLANNED.value,
-            area="",
+            area=row["area"],
             county=row["county"],
             programme=row["programme"],
-            ref=f"mentee:{row['id']}",
+            ref=f"{_REFS[row['n']]}:{row['id']}",
         )
         for row in rows
-        if row["matched_at"] is None or as_instant(row["matched_at"]) < end
     ]
 
 
-async def engagement_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
-    """Co-handling engagements the specialists hold in the week (after any handover:
-    the stand-in carries them), from their opening until they are closed."""
-    return [
-        Work(
-            specialist=held.specialist,
-            kind=WorkKind.CO_HANDLING,
-            urgency=held.urgency,
-            area=held.area,
-            county=held.county,
-            ref=f"engagement:{held.engagement}",
-        )
-        for held in await open_engagements(specialists, start, end)
-    ]
-
-
-async def standing_work(specialists: Sequence[int], start: datetime, end: datetime) -> list[Work]:
-    """Agreed standing support series active in the week (a mentor's standing time
-    with a mentee is the mentee's points, not a second weight)."""
-    active = await active_series(specialists, start, end)
-    if not active:
-        return []
-    rows = await StandingSeries.select(
-        StandingSeries.id,
-        StandingSeries.mentoring,
-        StandingSeries.municipality._.county._.code.as_alias("county"),
-    ).where(StandingSeries.id.is_in(sorted({series for _, series in active})))
-    found = {row["id"]: row for row in rows}
-    return [
-        Work(
-            specialist=specialist,
-            kind=WorkKind.STANDING,
-            urgency=Urgency.PLANNED.value,
-            area="",
-            county=found[series]["county"],
-            ref=f"standing:{series}",
-        )
-        for specialist, series in active
-        if series in found and found[series]["mentoring"] is None
-    ]
-
-
-# One source per kind of work.
-SOURCES: tuple[Source, ...] = (consultation_work, engagement_work, standing_work, mentee_work)
+# Where the work is read from: one statement for every kind (a new kind of work is
+# one more branch of it).
+SOURCES: tuple[Source, ...] = (work_of,)
 
 
 async def load_points_table() -> PointsTable:
