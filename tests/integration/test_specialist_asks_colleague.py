@@ -22,6 +22,7 @@ AREA = "trafficking_exploitation"
 ASKER = "colleague.asker@demo.invalid"  # Sundsvall (2281)
 COLLEAGUE = "colleague.helper@demo.invalid"  # Härnösand (2280)
 THIRD = "colleague.third@demo.invalid"  # Kramfors (2282)
+COORDINATOR = "colleague.coordinator@demo.invalid"  # Sundsvall (2281)
 SUMMARY = "Ungdom 16 år som kan utnyttjas i människohandel; hur bedömer vi risken?"
 
 
@@ -36,6 +37,7 @@ def specialists(migrated: None) -> dict[str, int]:
             await add_competence(specialist, AREA, 3)
             await add_weekly_hours(specialist, range(7), time(8), time(17))
             ids[email] = specialist
+        await create_user(COORDINATOR, Role.COORDINATOR, municipality="2281")
         return ids
 
     return asyncio.run(create())
@@ -166,3 +168,19 @@ def test_the_page_offers_ask_a_colleague_and_lists_their_requests(
 
     sign_in(client, THIRD)
     assert f"/consultations/{request_id}" not in client.get("/consultations").text
+
+
+def test_a_round_never_places_a_request_with_its_asker(
+    client: TestClient[Litestar], specialists: dict[str, int]
+) -> None:
+    sign_in(client, ASKER)
+    request_id = _ask(client)
+    sign_in(client, COORDINATOR)
+    preview = client.post("/api/v1/rounds", json={"municipality": "2281"})
+    assert preview.status_code == 201, preview.text
+    placed = {a["request"]: a["specialist"] for a in preview.json()["assignments"]}
+    assert placed[request_id] in {specialists[COLLEAGUE], specialists[THIRD]}
+    problem = client.get(f"/api/v1/rounds/{preview.json()['id']}/problem").json()
+    paired = {e["specialist"] for e in problem["edges"] if e["request"] == request_id}
+    assert specialists[COLLEAGUE] in paired
+    assert specialists[ASKER] not in paired
