@@ -26,7 +26,10 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 COORDINATOR = frozenset({"coordinator"})
 BOOKERS = frozenset({"social_worker", "specialist", "coordinator"})
 READERS = BOOKERS  # case readers: never analysts or administrators
-REQUESTERS = frozenset({"social_worker", "coordinator"})
+# The requester's side: social workers and specialists (asking a colleague) own their
+# requests, coordinators act in their place.
+REQUESTERS = frozenset({"social_worker", "specialist", "coordinator"})
+ASKERS = frozenset({"social_worker", "specialist"})  # who may open a request
 SPECIALIST = frozenset({"specialist"})
 SOCIAL_WORKER = frozenset({"social_worker"})
 SETTLERS = frozenset({"coordinator", "analyst", "admin"})
@@ -221,7 +224,7 @@ MATRIX.update(
             Case(
                 "POST",
                 "/api/v1/consultations",
-                SOCIAL_WORKER,
+                ASKERS,
                 body={"area": "lvu_investigation", "summary": "Matrisfråga"},
             )
         ],
@@ -803,12 +806,12 @@ MATRIX.update(
             Case("POST", "/specialists/999999/calendar-feed/revoke", EDITORS)
         ],
         ("GET", "/consultations"): [Case("GET", "/consultations", READERS)],
-        ("GET", "/consultations/new"): [Case("GET", "/consultations/new", SOCIAL_WORKER)],
+        ("GET", "/consultations/new"): [Case("GET", "/consultations/new", ASKERS)],
         ("POST", "/consultations/new"): [
             Case(
                 "POST",
                 "/consultations/new",
-                SOCIAL_WORKER,
+                ASKERS,
                 form={"area": "lvu_investigation", "summary": "Matrisfråga från sidan"},
             )
         ],

@@ -39,6 +39,23 @@ def test_specialist_sees_what_is_assigned_or_offered_to_them() -> None:
     assert not decide(SPECIALIST, Action.CONSULTATION_RESPOND, OTHER_CASE)
 
 
+def test_specialist_asks_a_colleague_from_their_home_municipality_only() -> None:
+    home, elsewhere = (
+        Target(municipality="2184", county="21"),
+        Target(municipality="2161", county="21"),
+    )
+    assert decide(SPECIALIST, Action.CONSULTATION_CREATE, home)
+    assert not decide(SPECIALIST, Action.CONSULTATION_CREATE, elsewhere)
+    # They own what they asked (read, edit, book) and nothing else of their municipality.
+    asked = Target(municipality="2184", county="21", owner_user_id=SPECIALIST.user_id)
+    others = Target(municipality="2184", county="21", owner_user_id=98)
+    for action in (Action.CONSULTATION_READ, Action.CONSULTATION_UPDATE, Action.BOOKING_WRITE):
+        assert decide(SPECIALIST, action, asked)
+        assert not decide(SPECIALIST, action, others)
+    assert visible_scope(SPECIALIST, Action.CONSULTATION_READ).own_user_id == SPECIALIST.user_id
+    assert not decide(ANALYST, Action.CONSULTATION_CREATE)
+
+
 def test_coordinator_acts_for_their_county() -> None:
     assert decide(COORDINATOR, Action.CONSULTATION_READ, OWN_CASE)
     assert not decide(COORDINATOR, Action.CONSULTATION_READ, OTHER_CASE)

@@ -72,6 +72,17 @@ class RequestRow:
     offered_to: int | None  # the specialist holding the live offer
     accepted_by: int | None  # the specialist who accepted it
     turned_down: frozenset[int] = frozenset()  # declined it or let an offer expire
+    # The requester's own specialist profile (a specialist asking a colleague): never
+    # a candidate for their own request.
+    requester_specialist: int | None = None
+
+    @property
+    def never_offered(self) -> frozenset[int]:
+        """The specialists this request is never offered to: those who turned it down,
+        and the requester themself."""
+        if self.requester_specialist is None:
+            return self.turned_down
+        return self.turned_down | {self.requester_specialist}
 
     @property
     def specialist(self) -> int | None:
@@ -128,12 +139,14 @@ _REQUESTS_SQL = (
     "SELECT r.id, r.status, r.kind, r.mode, r.urgency, r.language, r.area AS area_id, "
     "ca.code AS area, r.origin_municipality AS origin_id, m.code AS municipality, "
     "c.code AS county, r.requester, r.named_specialist, r.latest_date, r.opened_at, "
-    "r.first_answer_at, r.version, a.specialist AS a_specialist, a.status AS a_status "
+    "r.first_answer_at, r.version, a.specialist AS a_specialist, a.status AS a_status, "
+    "sp.id AS requester_specialist "
     "FROM consultation_request r "
     "LEFT JOIN competence_area ca ON ca.id = r.area "
     "LEFT JOIN municipality m ON m.id = r.origin_municipality "
     "LEFT JOIN county c ON c.id = m.county "
     "LEFT JOIN assignment a ON a.request = r.id AND a.status {0} "
+    'LEFT JOIN specialist_profile sp ON sp."user" = r.requester '
     "WHERE r.id {1}"
 )
 

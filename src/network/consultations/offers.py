@@ -93,7 +93,7 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
     :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
     snapshot = await area_snapshot(kept, info.area, now)
-    excluded = set(request.turned_down)
+    excluded = set(request.never_offered)  # never to the requester themself
     slots: dict[int, datetime | None] = {}
     table = snapshot.points
     points = consultation_points(
@@ -253,6 +253,11 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
         else:
             if not await SpecialistProfile.exists().where(SpecialistProfile.id == specialist_id):
                 raise InvalidInput("no such specialist", field="specialist")
+            if specialist_id == request.requester_specialist:
+                raise InvalidInput(
+                    "is the requester: a request is never offered to the one who asks",
+                    field="specialist",
+                )
             recipient = (await offer_recipients([specialist_id], now))[specialist_id]
             if recipient is None:
                 raise Conflict(
@@ -275,6 +280,8 @@ async def offer(ctx: Context, request_id: int, specialist_id: int | None) -> int
             raise Conflict(f"{who}cannot take it: {reason.value}", field="specialist")
         if specialist_id is not None and info.kind in MEETING_KINDS:
             target = replace(target, next_free=(await next_free_slots([chosen], now))[chosen])
+        if chosen == request.requester_specialist:
+            raise Conflict(f"{who}is the requester themself", field="specialist")
         if chosen in request.turned_down:
             raise Conflict(f"{who}has already turned this request down", field="specialist")
         if specialist_id is not None:

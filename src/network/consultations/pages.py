@@ -98,7 +98,10 @@ class ConsultationPages(Controller):
             items=items,
             areas=areas,
             place_names=await place_names(),
-            may_create=ctx.principal.has(Role.SOCIAL_WORKER),
+            may_create=bool(decide(ctx.principal, Action.CONSULTATION_CREATE)),
+            # A specialist (no social worker) asks a colleague: the same form.
+            asks_colleague=ctx.principal.specialist_id is not None
+            and not ctx.principal.has(Role.SOCIAL_WORKER),
             may_run_rounds=ctx.principal.has(Role.COORDINATOR),
             declined=request.query_params.get("declined") == "1",
         )

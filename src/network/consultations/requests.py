@@ -57,6 +57,8 @@ __all__ = (
 )
 
 EDITABLE = frozenset({ConsultationStatus.DRAFT, ConsultationStatus.OPEN})
+# Who asks for consultations: social workers, and specialists asking a colleague.
+ASKING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SPECIALIST})
 MAX_LIST = 500
 
 
@@ -73,8 +75,9 @@ async def _area_id(code: str) -> int:
 
 async def _origin(principal: Principal, code: str | None) -> dict[str, Any]:
     """The municipality the request comes from: one where ``principal`` is a social
-    worker (named when they work in several)."""
-    bindings = [b for b in principal.bindings if b.role is Role.SOCIAL_WORKER]
+    worker, or a specialist asking a colleague on behalf of their home municipality
+    (named when they work in several)."""
+    bindings = [b for b in principal.bindings if b.role in ASKING_ROLES]
     own = sorted({b.municipality for b in bindings if b.municipality})
     counties = {b.county for b in bindings if b.municipality is None}
     if code is None:
@@ -156,10 +159,15 @@ async def check_co_handling(origin: dict[str, Any], area_id: int, day: date) -> 
         raise InvalidInput(NO_CO_HANDLING, field="kind")
 
 
-async def _check_named(specialist_id: int | None) -> None:
-    if specialist_id is not None and not await SpecialistProfile.exists().where(
-        SpecialistProfile.id == specialist_id
-    ):
+async def _check_named(principal: Principal, specialist_id: int | None) -> None:
+    if specialist_id is None:
+        return
+    if specialist_id == principal.specialist_id:
+        raise InvalidInput(
+            "is you: ask a colleague, a request is never offered to the one who asks",
+            field="named_specialist",
+        )
+    if not await SpecialistProfile.exists().where(SpecialistProfile.id == specialist_id):
         raise InvalidInput("no such specialist", field="named_specialist")
 
 
@@ -168,7 +176,7 @@ async def create(ctx: Context, data: schemas.ConsultationCreate) -> int:
     now = clock.now()
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
-    await _check_named(data.named_specialist)
+    await _check_named(ctx.principal, data.named_specialist)
     origin = await _origin(ctx.principal, data.municipality)
     if data.kind == ConsultationKind.CO_HANDLING.value:
         await check_co_handling(origin, area_id, now.date())
@@ -206,7 +214,7 @@ async def update(
     now = clock.now()
     fields = _checked(data, today=now.date())
     area_id = await _area_id(data.area)
-    await _check_named(data.named_specialist)
+    await _check_named(ctx.principal, data.named_specialist)
     async with case_work(ctx):
         request = await load_visible(ctx.principal, request_id, Action.CONSULTATION_UPDATE)
         authorize(ctx.principal, Action.CONSULTATION_UPDATE, request)

@@ -162,7 +162,8 @@ async def preview(
         eligible = round_pairs(infos, arrays)
         found = await next_free_slots(eligible.specialists(arrays, meetings_only=True), now)
         full = build_problem_fast(infos, with_next_free(arrays, found), now=now, pairs=eligible)
-        refused = {r.id: r.turned_down for r in rows if r.turned_down}
+        # (Never to the one who turned it down, nor to a specialist who asks themself.)
+        refused = {r.id: r.never_offered for r in rows if r.never_offered}
         problem = await _with_points(full.without(refused), rows)
         answer = solve_points(problem)
         solution = answer.solution

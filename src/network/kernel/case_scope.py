@@ -49,7 +49,8 @@ CASE_TABLES = (
 async def _apply_case_scope(engine: PostgresEngine, principal: Principal) -> None:
     """Name who is asking (PostgreSQL), in one statement: the ids of the
     municipalities whose cases ``principal`` may see (looked up from their codes in
-    the same statement), their user id and their specialist id."""
+    the same statement), their user id and their specialist id; for a specialist
+    who may ask colleagues, the ids of the requests they asked (a second statement)."""
     scope = visible_scope(principal, Action.CONSULTATION_READ)
     await engine.run_querystring(
         QueryString(
@@ -66,6 +67,19 @@ async def _apply_case_scope(engine: PostgresEngine, principal: Principal) -> Non
             "" if principal.specialist_id is None else str(principal.specialist_id),
         )
     )
+    if scope.own_user_id is not None and principal.specialist_id is not None:
+        # A specialist asking a colleague has no place whose cases they read: the
+        # requests they asked (visible as theirs now that ``network.user_id`` is
+        # set) name the offers, bookings and messages they see of them (migration
+        # ``consultations`` 2026-12-03T19:45).
+        await engine.run_querystring(
+            QueryString(
+                "SELECT set_config('network.requests', COALESCE(("
+                "SELECT string_agg(r.id::text, ',' ORDER BY r.id) "
+                "FROM consultation_request r WHERE r.requester = {}), ''), true)",
+                principal.user_id,
+            )
+        )
 
 
 # The ``network.scope`` a transaction has set, as (that transaction, the scope):

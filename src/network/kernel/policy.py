@@ -135,7 +135,8 @@ class Scope:
 # Which roles may take an action, and whether the target must lie in their scope.
 _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.SPECIALIST_EDIT: (frozenset({Role.COORDINATOR}), True),
-    Action.CONSULTATION_CREATE: (frozenset({Role.SOCIAL_WORKER}), True),
+    # A specialist asks a colleague on behalf of their home municipality (their binding).
+    Action.CONSULTATION_CREATE: (frozenset({Role.SOCIAL_WORKER, Role.SPECIALIST}), True),
     Action.CONSULTATION_READ: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.CONSULTATION_UPDATE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
     Action.BOOKING_WRITE: (frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR}), True),
@@ -319,4 +320,5 @@ def _owns_kind(principal: Principal, action: Action) -> bool:
         return False
     if action is Action.AUDIT_READ:
         return True
-    return principal.has(Role.SOCIAL_WORKER)
+    # Whoever may ask for consultations owns the requests they asked.
+    return principal.has(*_ROLE_RULES[Action.CONSULTATION_CREATE][0])
