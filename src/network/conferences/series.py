@@ -34,8 +34,8 @@ from network.conferences.tables import (
     ConferenceSignup,
     SeriesMunicipality,
 )
+from network.consultations.bookings import save_booking
 from network.consultations.tables import Booking
-from network.db import is_unique_violation
 from network.directory.tables import CompetenceArea, Municipality
 from network.kernel.case_scope import system_scope
 from network.kernel.context import Context
@@ -277,13 +277,7 @@ async def _book_hub(
         created_by=user_id,
         created_at=now,
     )
-    try:
-        await booking.save()
-    except Exception as error:
-        if is_unique_violation(error):
-            raise Conflict("is taken (booked by someone else just now)", field="start") from error
-        raise
-    return int(booking.id)
+    return await save_booking(booking)
 
 
 async def schedule_session(

@@ -61,6 +61,7 @@ __all__ = (
     "insert_booking",
     "list_bookings",
     "reschedule",
+    "save_booking",
     "set_meeting_details",
     "stored",
 )
@@ -166,6 +167,13 @@ async def insert_booking(
         created_at=now,
         meeting_details=details or _default_details(profile, mode),
     )
+    return await save_booking(booking)
+
+
+async def save_booking(booking: Booking) -> int:
+    """Write a new booking (of a consultation, an engagement, a standing series or a
+    conference session); its id. Two bookings of one specialist at one start are
+    refused by the database's unique index: a :class:`Conflict` naming ``start``."""
     try:
         await booking.save()
     except Exception as error:

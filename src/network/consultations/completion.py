@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from network.consultations import schemas
-from network.consultations.access import authorize, case_work, load_visible
+from network.consultations.access import RequestRow, authorize, case_work, load_visible
 from network.consultations.lifecycle import check_transition
 from network.consultations.requests import audit, set_status
 from network.consultations.responses import ON_ENGAGEMENT
@@ -22,7 +22,27 @@ from network.lib import clock
 from network.lib.errors import Conflict
 from network.lib.vocab import BookingStatus, ConsultationKind, ConsultationStatus
 
-__all__ = ("complete",)
+__all__ = ("close_with_survey", "complete")
+
+
+async def close_with_survey(
+    ctx: Context, request: RequestRow, survey: schemas.Survey, now: datetime
+) -> None:
+    """Store the requester's close-out survey and close the request (inside the
+    caller's case transaction): a consultation's, or a co-handling engagement's."""
+    await Feedback(
+        request=request.id,
+        origin_municipality=request.origin_id,
+        author=ctx.principal.user_id,
+        helpful=survey.helpful,
+        changed_risk_assessment=survey.changed_risk_assessment,
+        escalation_avoided=survey.escalation_avoided,
+        placement_avoided=survey.placement_avoided,
+        referral_avoided=survey.referral_avoided,
+        referral_made=survey.referral_made,
+        created_at=now,
+    ).save()
+    await set_status(request, ConsultationStatus.COMPLETED, closed_at=now)
 
 
 async def complete(
@@ -50,17 +70,5 @@ async def complete(
             )
             if meeting is None or meeting["starts_at"] > now:
                 raise Conflict("the meeting has not taken place yet", field="status")
-        await Feedback(
-            request=request_id,
-            origin_municipality=request.origin_id,
-            author=ctx.principal.user_id,
-            helpful=survey.helpful,
-            changed_risk_assessment=survey.changed_risk_assessment,
-            escalation_avoided=survey.escalation_avoided,
-            placement_avoided=survey.placement_avoided,
-            referral_avoided=survey.referral_avoided,
-            referral_made=survey.referral_made,
-            created_at=now,
-        ).save()
-        await set_status(request, ConsultationStatus.COMPLETED, closed_at=now)
+        await close_with_survey(ctx, request, survey, now)
         await audit(ctx.actor, "consultation.complete", request, helpful=survey.helpful)

@@ -15,10 +15,10 @@ from network.audit.services import record
 from network.consultations import schemas as consultation_schemas
 from network.consultations.access import case_work, refused, unseen
 from network.consultations.bookings import aware, insert_booking, stored
+from network.consultations.completion import close_with_survey
 from network.consultations.lifecycle import check_transition
 from network.consultations.notices import tell_booking, tell_message
 from network.consultations.repository import visible_cases
-from network.consultations.requests import set_status
 from network.consultations.tables import (
     Booking,
     ConsultationMessage,
@@ -488,18 +488,6 @@ async def close(
             & (Booking.status == BookingStatus.BOOKED)
             & (Booking.starts_at > now)
         )
-        await Feedback(
-            request=loaded.request.id,
-            origin_municipality=loaded.request.origin_id,
-            author=ctx.principal.user_id,
-            helpful=survey.helpful,
-            changed_risk_assessment=survey.changed_risk_assessment,
-            escalation_avoided=survey.escalation_avoided,
-            placement_avoided=survey.placement_avoided,
-            referral_avoided=survey.referral_avoided,
-            referral_made=survey.referral_made,
-            created_at=now,
-        ).save()
-        await set_status(loaded.request, ConsultationStatus.COMPLETED, closed_at=now)
+        await close_with_survey(ctx, loaded.request, survey, now)
         await enter_phase(ctx, loaded, EngagementPhase.CLOSED, now, closed_at=now)
         await audit(ctx, "engagement.close", loaded, helpful=survey.helpful)

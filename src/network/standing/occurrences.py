@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from network.consultations.bookings import save_booking
 from network.consultations.tables import Booking
-from network.db import is_unique_violation
 from network.kernel.case_scope import system_scope
 from network.kernel.context import Runtime
 from network.lib import clock
@@ -131,13 +131,7 @@ async def _insert(
         created_by=user_id,
         created_at=now,
     )
-    try:
-        await booking.save()
-    except Exception as error:
-        if is_unique_violation(error):
-            raise Conflict("is taken (booked by someone else just now)", field="start") from error
-        raise
-    return int(booking.id)
+    return await save_booking(booking)
 
 
 async def book_time(
