@@ -15,6 +15,7 @@ APP_CONFIG = AppConfig(
     migration_dependencies=[
         "network.consultations.piccolo_app",
         "network.specialists.piccolo_app",
+        "network.mentoring.piccolo_app",
     ],
     commands=[],
 )

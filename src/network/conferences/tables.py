@@ -22,7 +22,14 @@ from piccolo.table import Table
 from network.accounts.tables import User
 from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, Municipality
-from network.lib.vocab import ApplicationStatus, Cadence, MeetingMode, RoundStatus
+from network.lib.vocab import (
+    ApplicationStatus,
+    Cadence,
+    ConferenceKind,
+    MeetingMode,
+    RoundStatus,
+)
+from network.mentoring.tables import MentoringProgramme
 from network.specialists.tables import SpecialistProfile
 
 __all__ = (
@@ -42,6 +49,11 @@ class ConferenceSeries(Table):
     id: Serial
 
     title = Varchar(length=200)
+    # A case conference (social workers of the served municipalities), a peer network's
+    # meetings (the area's specialists) or a programme's group part (its cohort).
+    kind = Varchar(length=24, choices=ConferenceKind, default=ConferenceKind.CASE_CONFERENCE)
+    # The mentoring programme whose cohort an introduction series is for.
+    programme = ForeignKey(MentoringProgramme, on_delete=OnDelete.cascade, null=True)
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False)
     hub = ForeignKey(SpecialistProfile, on_delete=OnDelete.restrict, null=False, index=True)
     # The hub's home municipality when the series was made: the giver in the settlement.

@@ -45,6 +45,7 @@ __all__ = (
     "AuditOutcome",
     "BookingStatus",
     "Cadence",
+    "ConferenceKind",
     "ConsultationKind",
     "ConsultationStatus",
     "EngagementPhase",
@@ -238,6 +239,16 @@ class Cadence(StrEnum):
 
     MONTHLY = "monthly"
     FORTNIGHTLY = "fortnightly"
+
+
+class ConferenceKind(StrEnum):
+    """What a conference series is: a hub's case conference for social workers, a
+    competence area's network meetings for its specialists, or the group part of a
+    mentoring programme (theme meetings and group supervision for its cohort)."""
+
+    CASE_CONFERENCE = "case_conference"
+    PEER_NETWORK = "peer_network"
+    INTRODUCTION = "introduction"
 
 
 class StandingCadence(StrEnum):
