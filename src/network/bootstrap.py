@@ -22,6 +22,7 @@ from litestar.stores.registry import StoreRegistry
 from piccolo.table import Table
 
 from network import piccolo_conf
+from network.conferences.absences import periodic_absences
 from network.consultations.followup import periodic_follow_up
 from network.coverage.history import snapshot_if_due
 from network.db import check_row_security, close_pool, make_engine, open_pool
@@ -109,6 +110,8 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
             async with (
                 periodic_follow_up(runtime, retention_days=settings.retention_days),
                 periodic_handover(runtime),
+                # conference sessions: to the stand-in, or cancelled, when the hub is away
+                periodic_absences(runtime),
                 # the same cadence: a pass costs one query unless today's snapshot is due
                 periodic(
                     "coverage-history", settings.followup_interval, runtime.locks, snapshot_if_due

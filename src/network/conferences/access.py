@@ -16,16 +16,18 @@ from piccolo.engine.postgres import PostgresEngine
 
 from network.conferences.tables import ConferenceSeries, ConferenceSession, SeriesMunicipality
 from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
-from network.lib.errors import NotFound
+from network.lib.errors import Conflict, NotFound
 
 __all__ = (
     "SeriesRow",
     "joining_place",
+    "leader",
     "load_series",
     "load_session",
     "lock_session",
     "may_manage",
     "may_see",
+    "must_be_open",
     "series_rows",
 )
 
@@ -140,12 +142,14 @@ async def load_series(
 async def load_session(
     principal: Principal, session_id: int, *, field: str = "session_id"
 ) -> tuple[dict[str, Any], SeriesRow]:
-    """The session's row and its series, or one 404 for missing and not visible."""
+    """The session's row and its series, or one 404 for missing and not visible (the
+    stand-in who leads the session sees it too)."""
     row = await ConferenceSession.select().where(ConferenceSession.id == session_id).first()
     if row is None:
         raise NotFound("no such conference session", field=field, source="path")
     found = await series_rows(ConferenceSeries.id == row["series"])
-    if not found or not may_see(principal, found[0]):
+    leads = row["stand_in"] is not None and row["stand_in"] == principal.specialist_id
+    if not found or not (leads or may_see(principal, found[0])):
         raise NotFound("no such conference session", field=field, source="path")
     return row, found[0]
 
@@ -157,3 +161,14 @@ async def lock_session(session_id: int) -> None:
     if isinstance(ConferenceSession._meta.db, PostgresEngine):
         query = query.lock_rows()
     await query.first()
+
+
+def must_be_open(row: dict[str, Any]) -> None:
+    """Refuse to add to (or change) a cancelled session: 409 naming the session."""
+    if row.get("cancelled_at") is not None:
+        raise Conflict("is cancelled", field="session_id", source="path")
+
+
+def leader(row: dict[str, Any], series: SeriesRow) -> int:
+    """The specialist who leads the session ``row``: its stand-in, else the hub."""
+    return int(row["stand_in"]) if row.get("stand_in") is not None else series.hub

@@ -15,7 +15,14 @@ from typing import Any
 
 from network.audit.services import record
 from network.conferences import schemas
-from network.conferences.access import joining_place, load_session, lock_session, may_manage
+from network.conferences.access import (
+    joining_place,
+    leader,
+    load_session,
+    lock_session,
+    may_manage,
+    must_be_open,
+)
 from network.conferences.participation import roster
 from network.conferences.series import session_out
 from network.conferences.tables import ConferenceCase, ConferenceSignup
@@ -62,6 +69,7 @@ async def submit_case(
             (ConferenceSignup.session == session_id)
             & (ConferenceSignup.user == ctx.principal.user_id)
         )
+        must_be_open(row)
         if place is None or not seated:
             raise Forbidden("sign up for the session first", field="session_id")
         if row["starts_at"] <= now:
@@ -116,9 +124,9 @@ async def recommend(
         )
         if case is None:
             raise NotFound("no such case", field="case_id", source="path")
-        _, series = await load_session(ctx.principal, case["session"], field="case_id")
-        if ctx.principal.specialist_id != series.hub:
-            raise Forbidden("only the hub answers the cases", field="case_id")
+        session, series = await load_session(ctx.principal, case["session"], field="case_id")
+        if ctx.principal.specialist_id != leader(session, series):
+            raise Forbidden("only the hub (or its stand-in) answers the cases", field="case_id")
         await ConferenceCase.update(
             {ConferenceCase.recommendation: text, ConferenceCase.recommended_at: now}
         ).where(ConferenceCase.id == case_id)
@@ -182,12 +190,12 @@ async def session_detail(ctx: Context, session_id: int) -> schemas.SessionDetail
     async with ctx.work():
         row, series = await load_session(ctx.principal, session_id)
         manages = may_manage(ctx.principal, series)
-        is_hub = ctx.principal.specialist_id == series.hub
+        is_hub = ctx.principal.specialist_id == leader(row, series)
         everyone = await roster(session_id)
         signups = everyone if manages else [s for s in everyone if s.user == ctx.principal.user_id]
         mine: Any = ConferenceCase.presenter == ctx.principal.user_id
         if is_hub:
-            mine = mine | (ConferenceCase.specialist == series.hub)
+            mine = mine | (ConferenceCase.specialist == ctx.principal.specialist_id)
         cases = await _cases((ConferenceCase.session == session_id) & mine)
         if cases:
             await record(

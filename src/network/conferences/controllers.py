@@ -10,7 +10,15 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.conferences import cases, participation, placement, schemas, series, settlement
+from network.conferences import (
+    cases,
+    participation,
+    placement,
+    schemas,
+    series,
+    sessions,
+    settlement,
+)
 from network.kernel.policy import Action
 from network.lib.deidentified import CASE_TEXTS
 
@@ -57,6 +65,37 @@ class ConferenceController(Controller):
     ) -> schemas.SessionOut:
         """A dated session with its teaching topic, booked in the hub's calendar."""
         return await series.schedule_session(ctx, series_id, data)
+
+    @post("/{series_id:int}/sessions/plan", operation_id="planConferenceSessions", opt=MANAGE)
+    async def plan(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        series_id: FromPath[int],
+        data: JSONBody[schemas.PlanIn],
+    ) -> schemas.PlanOut:
+        """The next 1-12 sessions by the series' cadence from a first date and time, each
+        booked in the hub's calendar; dates that cannot be booked are skipped, with why."""
+        return await series.plan_sessions(ctx, series_id, data)
+
+    @post("/sessions/{session_id:int}/cancel", operation_id="cancelConferenceSession", opt=MANAGE)
+    async def cancel(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> schemas.SessionOut:
+        """Cancel a session ahead: the hub's time is freed, attendees and presenters are
+        told; later sign-ups and cases are refused (409)."""
+        return await sessions.cancel_session(ctx, session_id)
+
+    @put("/sessions/{session_id:int}/topic", operation_id="setConferenceSessionTopic", opt=MANAGE)
+    async def set_topic(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        session_id: FromPath[int],
+        data: JSONBody[schemas.TopicIn],
+    ) -> schemas.SessionOut:
+        """Set or change a session's teaching topic."""
+        return await sessions.set_topic(ctx, session_id, data)
 
     @get("/sessions/{session_id:int}", operation_id="getConferenceSession", opt=SIGNED_IN)
     async def get_session(

@@ -19,13 +19,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.conferences import cases, participation, placement, schemas, series
+from network.conferences import cases, participation, placement, schemas, series, sessions
 from network.graph import groups
 from network.kernel.context import Context
-from network.kernel.policy import Action
+from network.kernel.policy import Action, decide
 from network.lib.deidentified import FORM_CHECKED
 from network.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import N_
+from network.lib.vocab import N_, Cadence
 from network.scheduling import STOCKHOLM
 from network.web.forms import form_fields, form_lists, refused, to_struct
 from network.web.render import render
@@ -41,6 +41,9 @@ NOTICES = {
     "withdrawn": N_("Your application is withdrawn."),
     "committed": N_("The placement is committed: the placed people have their seats and are told."),
     "discarded": N_("The placement is discarded; nothing was changed."),
+    "created": N_("The series is set up. Plan its sessions below."),
+    "cancelled": N_("The session is cancelled: the time is freed and the people in it are told."),
+    "topic": N_("The teaching topic is saved."),
 }
 # Why a person ended where they did (``network.graph.groups`` reasons).
 PLACEMENT_REASONS = {
@@ -65,12 +68,12 @@ def _int_or_none(value: str, field: str) -> int | None:
     return int(value)
 
 
-def _local(value: str) -> datetime:
+def _local(value: str, *, field: str = "start") -> datetime:
     """A form's date and time, read as Stockholm time unless it names an offset."""
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput("give a date and a time", field="start") from None
+        raise InvalidInput("give a date and a time", field=field) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)
 
 
@@ -82,7 +85,10 @@ class ConferencePages(Controller):
     async def index(self, ctx: Ctx, request: AnyRequest) -> Template:
         """The case conference series you may see."""
         return await render(
-            request, "conferences/index.html.j2", items=await series.list_series(ctx)
+            request,
+            "conferences/index.html.j2",
+            items=await series.list_series(ctx),
+            may_create=bool(decide(ctx.principal, Action.CONFERENCE_MANAGE)),
         )
 
     async def _series(
@@ -94,6 +100,8 @@ class ConferencePages(Controller):
         error: DomainError | None = None,
         form: dict[str, Any] | None = None,
         applying: bool = False,
+        planning: bool = False,
+        planned: schemas.PlanOut | None = None,
     ) -> Template:
         notice = request.query_params.get("notice") if error is None else None
         item = await series.get_series(ctx, series_id)
@@ -103,14 +111,107 @@ class ConferencePages(Controller):
             "conferences/series.html.j2",
             item=item,
             placements=rounds,
-            error=None if applying else error,
+            error=None if applying or planning else error,
             apply_error=error if applying else None,
+            plan_error=error if planning else None,
+            planned=planned,
             form=form or {},
             notice=NOTICES.get(notice or ""),
         )
         if error is not None:
             template.status_code = error.status_code
         return template
+
+    async def _new(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        *,
+        hub: int | None,
+        form: dict[str, Any] | None = None,
+        error: DomainError | None = None,
+    ) -> Template:
+        options = await series.series_options(ctx, hub)
+        template = await render(
+            request,
+            "conferences/new.html.j2",
+            options=options,
+            form=form,
+            error=error,
+            cadences=[c.value for c in Cadence],
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get("/new", name="conference-new", opt={ACTION_KEY: Action.CONFERENCE_MANAGE})
+    async def new(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """The form that sets up a series: a hub specialist's own, or a coordinator's
+        naming the hub (chosen first: the areas and places follow the hub)."""
+        hub = request.query_params.get("hub", "")
+        return await self._new(ctx, request, hub=int(hub) if hub.isdigit() else None)
+
+    @post(
+        "/new",
+        name="conference-create",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def create(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Set up a series with the API's use case; a refused form comes back as sent."""
+        form = await form_lists(request, "municipalities")
+        hub = _int_or_none(form.get("hub", ""), "hub") if form.get("hub", "").isdigit() else None
+        try:
+            data = to_struct(
+                {
+                    "title": form.get("title", ""),
+                    "area": form.get("area", ""),
+                    "municipalities": form["municipalities"],
+                    "cadence": form.get("cadence", ""),
+                    "duration_minutes": form.get("duration_minutes", ""),
+                    "mode": form.get("mode", ""),
+                    "capacity": form.get("capacity", ""),
+                    "hub": hub,
+                    "language": form.get("language", ""),
+                    "by_application": form.get("by_application") == "on",
+                },
+                schemas.SeriesIn,
+            )
+            made = await series.create_series(ctx, data)
+        except DomainError as error:
+            if isinstance(error, Forbidden) and error.field != "hub":
+                return await refused(request, error)
+            return await self._new(ctx, request, hub=hub, form=form, error=error)
+        return Redirect(f"/conferences/{made.id}?notice=created", status_code=303)
+
+    @post(
+        "/{series_id:int}/plan",
+        name="conference-plan",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def plan(
+        self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Plan the next sessions by cadence; the page shows what was booked and what
+        was skipped, or the refused form as sent."""
+        form = await form_fields(request)
+        try:
+            first = _local(form.get("first", ""), field="first")
+            count = form.get("count", "")
+            topics = [t for t in form.get("topics", "").splitlines()]
+            while topics and not topics[-1].strip():
+                topics.pop()
+            data = to_struct(
+                {"first": first, "count": count, "topics": [t.strip() for t in topics]},
+                schemas.PlanIn,
+            )
+            planned = await series.plan_sessions(ctx, series_id, data)
+        except DomainError as error:
+            if isinstance(error, Forbidden | NotFound):
+                return await refused(request, error)
+            return await self._series(
+                ctx, request, series_id, error=error, form=form, planning=True
+            )
+        return await self._series(ctx, request, series_id, planned=planned)
 
     @get("/{series_id:int}", name="conference-series", opt={ACTION_KEY: Action.SIGNED_IN})
     async def series_page(
@@ -185,6 +286,44 @@ class ConferencePages(Controller):
             except DomainError as unreadable:
                 return await refused(request, unreadable)
         return Redirect(f"/conferences/sessions/{session_id}", status_code=303)
+
+    @post(
+        "/sessions/{session_id:int}/cancel",
+        name="conference-cancel",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def cancel(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Cancel a session once the confirmation is ticked; the people in it are told."""
+        form = await form_fields(request)
+        try:
+            if form.get("confirm") != "on":
+                raise InvalidInput("tick the box to confirm the cancellation", field="confirm")
+            done = await sessions.cancel_session(ctx, session_id)
+        except DomainError as error:
+            if isinstance(error, Forbidden | NotFound):
+                return await refused(request, error)
+            try:
+                return await self._session(ctx, request, session_id, error=error, form=form)
+            except DomainError as unreadable:
+                return await refused(request, unreadable)
+        return Redirect(f"/conferences/{done.series}?notice=cancelled", status_code=303)
+
+    @post(
+        "/sessions/{session_id:int}/topic",
+        name="conference-topic",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def topic(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> Template | Redirect:
+        async def act(ctx: Context, form: dict[str, Any]) -> None:
+            data = to_struct({"topic": form.get("topic", "")}, schemas.TopicIn)
+            await sessions.set_topic(ctx, session_id, data)
+
+        form: dict[str, Any] = {**await form_fields(request), "editing": "topic"}
+        return await self._act(ctx, request, session_id, act, form)
 
     @post(
         "/sessions/{session_id:int}/signup",

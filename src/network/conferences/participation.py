@@ -18,6 +18,7 @@ from network.conferences.access import (
     load_session,
     lock_session,
     may_manage,
+    must_be_open,
 )
 from network.conferences.series import session_out
 from network.conferences.tables import ConferenceSession, ConferenceSignup
@@ -69,6 +70,7 @@ async def sign_up(
                 "only social workers of the municipalities the series serves sign up",
                 field="session_id",
             )
+        must_be_open(row)
         if row["starts_at"] <= now:
             raise Conflict("has started already", field="session_id", source="path")
         if series.by_application:
@@ -99,6 +101,7 @@ async def record_attendance(
         row, series = await load_session(ctx.principal, session_id)
         if not may_manage(ctx.principal, series):
             raise Forbidden("only the hub or a coordinator of its municipality", field="session_id")
+        must_be_open(row)
         if row["starts_at"] > now:
             raise Conflict("has not started yet", field="session_id", source="path")
         signed = {

@@ -89,7 +89,9 @@ async def _upcoming(series_ids: list[int], now: datetime) -> dict[int, list[int]
     for row in (
         await ConferenceSession.select(ConferenceSession.id, ConferenceSession.series)
         .where(
-            ConferenceSession.series.is_in(series_ids or [0]) & (ConferenceSession.starts_at > now)
+            ConferenceSession.series.is_in(series_ids or [0])
+            & (ConferenceSession.starts_at > now)
+            & ConferenceSession.cancelled_at.is_null()
         )
         .order_by(ConferenceSession.starts_at)
     ):

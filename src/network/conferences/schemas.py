@@ -15,27 +15,36 @@ from network.lib.vocab import Cadence
 __all__ = (
     "ApplicationIn",
     "ApplicationOut",
+    "AreaChoice",
     "AttendanceIn",
     "CaseIn",
     "CaseOut",
     "GroupsIn",
+    "HubChoice",
     "Place",
     "PlacementGroup",
     "PlacementIn",
     "PlacementLine",
     "PlacementOut",
+    "PlanIn",
+    "PlanOut",
+    "PlanSkipped",
     "RecommendationIn",
     "SeriesIn",
+    "SeriesOptions",
     "SeriesOut",
     "SessionDetail",
     "SessionIn",
     "SessionOut",
     "SettlementLineOut",
     "SignupOut",
+    "TopicIn",
 )
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
 Topic = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_TEXT)]
+# A topic that may be left for later (planned sessions).
+OptionalTopic = Annotated[str, msgspec.Meta(max_length=300, pattern=PLAIN_TEXT)]
 Question = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=PLAIN_TEXT)]
 CaseText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
 Kommunkod = Annotated[str, msgspec.Meta(pattern=r"^\d{4}$")]
@@ -59,11 +68,59 @@ class SeriesIn(Schema):
     by_application: bool = False
 
 
+class HubChoice(Schema):
+    id: int
+    name: str | None
+    home: Place
+
+
+class AreaChoice(Schema):
+    code: str
+    name_sv: str
+    name_en: str
+
+
+class SeriesOptions(Schema):
+    """What a new series may be set up with: the hubs the asker may name (themself, or
+    the specialists of the places they coordinate), and for the chosen hub the areas it
+    is competent in and the municipalities it may serve (its own, and those under a
+    sharing agreement valid today)."""
+
+    hubs: list[HubChoice]
+    hub: int | None
+    areas: list[AreaChoice]
+    municipalities: list[Place]
+
+
 class SessionIn(Schema):
     """One dated session with its short teaching topic; it books the hub's time."""
 
     start: Annotated[Instant, msgspec.Meta(description="ISO 8601 with offset")]
     topic: Topic
+
+
+class PlanIn(Schema):
+    """The next ``count`` sessions by the series' cadence from ``first`` (its date and
+    time of day: monthly on the same weekday of the month, e.g. the 2nd Tuesday, or
+    every other week), each with its teaching topic (optional, in order; later ones
+    may be set afterwards)."""
+
+    first: Annotated[Instant, msgspec.Meta(description="ISO 8601 with offset")]
+    count: Annotated[int, msgspec.Meta(ge=1, le=12)] = 6
+    topics: Annotated[list[OptionalTopic], msgspec.Meta(max_length=12)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class PlanSkipped(Schema):
+    """A planned date that could not be booked, and why (the scheduling rule's words)."""
+
+    start: datetime
+    reason: str
+
+
+class TopicIn(Schema):
+    topic: OptionalTopic
 
 
 class CaseIn(Schema):
@@ -99,6 +156,17 @@ class SessionOut(Schema):
     cases: int
     signed_up: bool  # the asking user
     attendance_recorded: bool
+    cancelled: bool = False
+    cancel_reason: str | None = None  # a SessionCancelReason
+    stand_in: int | None = None  # the specialist leading it in the hub's place
+    stand_in_name: str | None = None
+
+
+class PlanOut(Schema):
+    """The sessions booked and the dates skipped."""
+
+    booked: list[SessionOut]
+    skipped: list[PlanSkipped]
 
 
 class SeriesOut(Schema):

@@ -41,15 +41,26 @@ from network.kernel.case_scope import system_scope
 from network.kernel.context import Context
 from network.kernel.policy import Action, Target, decide
 from network.lib import clock
-from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import ApplicationStatus, BookingStatus, Cadence
-from network.scheduling import STOCKHOLM
+from network.scheduling import STOCKHOLM, cadence_dates, local_period
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
 from network.specialists.services import locked_profile, served_places
 from network.specialists.tables import Absence, SpecialistCompetence, SpecialistProfile
 
-__all__ = ("create_series", "get_series", "list_series", "schedule_session", "session_out")
+__all__ = (
+    "book_leader",
+    "create_series",
+    "get_series",
+    "list_series",
+    "lock_leader",
+    "plan_sessions",
+    "refusal",
+    "schedule_session",
+    "series_options",
+    "session_out",
+)
 
 
 async def _hub_of(ctx: Context, data: schemas.SeriesIn) -> dict[str, Any]:
@@ -138,6 +149,57 @@ async def create_series(ctx: Context, data: schemas.SeriesIn) -> schemas.SeriesO
         return (await _series_out(ctx, found))[0]
 
 
+async def series_options(ctx: Context, hub: int | None = None) -> schemas.SeriesOptions:
+    """The choices of the form that sets up a series (see :class:`schemas.SeriesOptions`):
+    ``hub`` when the asker may name it, else the asker's own profile, else none yet."""
+    rows = await SpecialistProfile.select(
+        SpecialistProfile.id,
+        SpecialistProfile.user._.display_name.as_alias("name"),
+        SpecialistProfile.home_municipality._.code.as_alias("home"),
+        SpecialistProfile.home_municipality._.name.as_alias("home_name"),
+        SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+    ).order_by(SpecialistProfile.user._.display_name)
+    hubs = [
+        schemas.HubChoice(
+            id=r["id"], name=r["name"], home=schemas.Place(code=r["home"], name=r["home_name"])
+        )
+        for r in rows
+        if decide(
+            ctx.principal,
+            Action.CONFERENCE_MANAGE,
+            Target(municipality=r["home"], county=r["county"], specialist_ids=frozenset({r["id"]})),
+        )
+    ]
+    ids = [h.id for h in hubs]
+    chosen = hub if hub in ids else ctx.principal.specialist_id
+    if chosen not in ids:
+        chosen = ids[0] if len(ids) == 1 else None
+    if chosen is None:
+        return schemas.SeriesOptions(hubs=hubs, hub=None, areas=[], municipalities=[])
+    areas = (
+        await SpecialistCompetence.select(
+            SpecialistCompetence.area._.code.as_alias("code"),
+            SpecialistCompetence.area._.name_sv.as_alias("name_sv"),
+            SpecialistCompetence.area._.name_en.as_alias("name_en"),
+        )
+        .where(SpecialistCompetence.specialist == chosen)
+        .order_by(SpecialistCompetence.area._.name_sv)
+    )
+    served = await served_places(chosen, clock.today())
+    reach = sorted({t.municipality for t in served if t.municipality is not None})
+    places = (
+        await Municipality.select(Municipality.code, Municipality.name)
+        .where(Municipality.code.is_in(reach or ["-"]))
+        .order_by(Municipality.name)
+    )
+    return schemas.SeriesOptions(
+        hubs=hubs,
+        hub=chosen,
+        areas=[schemas.AreaChoice(**a) for a in areas],
+        municipalities=[schemas.Place(code=p["code"], name=p["name"]) for p in places],
+    )
+
+
 async def session_out(
     ctx: Context, rows: list[dict[str, Any]], capacity: dict[int, int]
 ) -> list[schemas.SessionOut]:
@@ -159,6 +221,13 @@ async def session_out(
                 ConferenceCase.session.is_in(ids)
             )
         )
+    leaders = sorted({row["stand_in"] for row in rows if row.get("stand_in") is not None})
+    names = {
+        r["id"]: r["name"]
+        for r in await SpecialistProfile.select(
+            SpecialistProfile.id, SpecialistProfile.user._.display_name.as_alias("name")
+        ).where(SpecialistProfile.id.is_in(leaders or [0]))
+    }
     return [
         schemas.SessionOut(
             id=row["id"],
@@ -171,6 +240,10 @@ async def session_out(
             cases=cases[row["id"]],
             signed_up=row["id"] in mine,
             attendance_recorded=row["attendance_recorded_at"] is not None,
+            cancelled=row.get("cancelled_at") is not None,
+            cancel_reason=row.get("cancel_reason"),
+            stand_in=row.get("stand_in"),
+            stand_in_name=names.get(row.get("stand_in") or 0),
         )
         for row in rows
     ]
@@ -235,39 +308,71 @@ async def get_series(ctx: Context, series_id: int) -> schemas.SeriesOut:
         return (await _series_out(ctx, [await load_series(ctx.principal, series_id)]))[0]
 
 
-async def _book_hub(
-    series: SeriesRow, start: datetime, end: datetime, user_id: int | None, now: datetime
-) -> int:
-    """A live booking of the hub for [start, end), or :class:`Conflict` naming ``start``."""
-    hub = await locked_profile(
-        series.hub,
-        SpecialistProfile.buffer_minutes,
-        SpecialistProfile.consultations_per_week,
-        SpecialistProfile.offers_video,
-        SpecialistProfile.offers_on_site,
+LEADER_COLUMNS = (
+    SpecialistProfile.buffer_minutes,
+    SpecialistProfile.consultations_per_week,
+    SpecialistProfile.offers_video,
+    SpecialistProfile.offers_on_site,
+)
+
+
+async def lock_leader(specialist: int) -> dict[str, Any]:
+    """The profile row of the specialist who leads a session (the hub, or a stand-in),
+    locked until the transaction ends so that the checks of :func:`refusal` stay true."""
+    return await locked_profile(
+        specialist,
+        *LEADER_COLUMNS,
         missing=NotFound("the hub specialist no longer exists", field="series_id", source="path"),
     )
+
+
+async def refusal(
+    leader: dict[str, Any],
+    series: SeriesRow,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    who: str = "the hub",
+) -> DomainError | None:
+    """Why the (locked) ``leader`` cannot hold a session of ``series`` at [start, end):
+    the past, the meeting mode, another booking (buffer included), an absence or the
+    week's capacity, each naming ``start``; ``None`` when the time is free."""
+    specialist = leader["id"]
     if start < now:
-        raise Conflict("is in the past", field="start")
-    if not hub[f"offers_{series.mode}"]:
-        raise InvalidInput(f"the hub does not offer {series.mode} meetings", field="start")
-    buffer = timedelta(minutes=hub["buffer_minutes"])
-    taken = (await booked_times([series.hub], start - buffer, end + buffer)).get(series.hub, [])
+        return Conflict("is in the past", field="start")
+    if not leader[f"offers_{series.mode}"]:
+        return InvalidInput(f"{who} does not offer {series.mode} meetings", field="start")
+    buffer = timedelta(minutes=leader["buffer_minutes"])
+    taken = (await booked_times([specialist], start - buffer, end + buffer)).get(specialist, [])
     if taken:
-        raise Conflict("is taken: the hub has another meeting then", field="start")
+        return Conflict(f"is taken: {who} has another meeting then", field="start")
     away = await Absence.exists().where(
-        (Absence.specialist == series.hub) & (Absence.starts_at < end) & (Absence.ends_at > start)
+        (Absence.specialist == specialist) & (Absence.starts_at < end) & (Absence.ends_at > start)
     )
     if away:
-        raise Conflict("falls in the hub's absence", field="start")
-    used = (await week_used([series.hub], start.astimezone(STOCKHOLM).date())).get(series.hub, 0)
-    if used >= hub["consultations_per_week"]:
+        return Conflict(f"falls in {who}'s absence", field="start")
+    used = (await week_used([specialist], start.astimezone(STOCKHOLM).date())).get(specialist, 0)
+    if used >= leader["consultations_per_week"]:
         year, week = iso_week(start)
-        raise Conflict(
-            f"falls in week {week} of {year}, when the hub's capacity is used up", field="start"
+        return Conflict(
+            f"falls in week {week} of {year}, when {who}'s capacity is used up", field="start"
         )
+    return None
+
+
+async def book_leader(
+    specialist: int,
+    series: SeriesRow,
+    start: datetime,
+    end: datetime,
+    user_id: int | None,
+    now: datetime,
+) -> int:
+    """A live booking of ``specialist`` (checked free by :func:`refusal`) for a session
+    of ``series``: its id."""
     booking = Booking(
-        specialist=series.hub,
+        specialist=specialist,
         request=None,
         origin_municipality=series.home_id,
         starts_at=start.astimezone(UTC),
@@ -280,6 +385,36 @@ async def _book_hub(
     return await save_booking(booking)
 
 
+async def _new_session(
+    ctx: Context, series: SeriesRow, start: datetime, topic: str, booking_id: int, now: datetime
+) -> int:
+    end = start + timedelta(minutes=series.duration_minutes)
+    session = ConferenceSession(
+        series=series.id,
+        starts_at=start.astimezone(UTC),
+        ends_at=end.astimezone(UTC),
+        topic=topic.strip(),
+        booking=booking_id,
+        created_at=now,
+    )
+    await session.save()
+    await record(
+        ctx.actor,
+        "conference_session.create",
+        "conference_session",
+        session.id,
+        municipality=series.home,
+        county=series.home_county,
+        detail={"series": series.id, "booking": booking_id},
+    )
+    return int(session.id)
+
+
+def _must_manage(ctx: Context, series: SeriesRow) -> None:
+    if not may_manage(ctx.principal, series):
+        raise Forbidden("only the hub or a coordinator of its municipality", field="series_id")
+
+
 async def schedule_session(
     ctx: Context, series_id: int, data: schemas.SessionIn, *, now: datetime | None = None
 ) -> schemas.SessionOut:
@@ -287,28 +422,61 @@ async def schedule_session(
     now = now or clock.now()
     async with ctx.work():
         series = await load_series(ctx.principal, series_id)
-        if not may_manage(ctx.principal, series):
-            raise Forbidden("only the hub or a coordinator of its municipality", field="series_id")
+        _must_manage(ctx, series)
         start = data.start
         end = start + timedelta(minutes=series.duration_minutes)
-        booking_id = await _book_hub(series, start, end, ctx.actor.user_id, now)
-        session = ConferenceSession(
-            series=series.id,
-            starts_at=start.astimezone(UTC),
-            ends_at=end.astimezone(UTC),
-            topic=data.topic.strip(),
-            booking=booking_id,
-            created_at=now,
-        )
-        await session.save()
+        hub = await lock_leader(series.hub)
+        problem = await refusal(hub, series, start, end, now)
+        if problem is not None:
+            raise problem
+        booking_id = await book_leader(series.hub, series, start, end, ctx.actor.user_id, now)
+        session_id = await _new_session(ctx, series, start, data.topic, booking_id, now)
+        rows = await ConferenceSession.select().where(ConferenceSession.id == session_id)
+        return (await session_out(ctx, list(rows), {series.id: series.capacity}))[0]
+
+
+async def plan_sessions(
+    ctx: Context, series_id: int, data: schemas.PlanIn, *, now: datetime | None = None
+) -> schemas.PlanOut:
+    """The next ``data.count`` sessions by the series' cadence from ``data.first``
+    (:func:`network.scheduling.cadence_dates`, at the same Stockholm time of day), each
+    booked in the hub's calendar under the rules of :func:`schedule_session`; a date
+    that cannot be booked is skipped with the reason, the others are booked."""
+    now = now or clock.now()
+    if len(data.topics) > data.count:
+        raise InvalidInput(f"gives more topics than the {data.count} sessions", field="topics")
+    local = data.first.astimezone(STOCKHOLM)
+    async with ctx.work():
+        series = await load_series(ctx.principal, series_id)
+        _must_manage(ctx, series)
+        days = cadence_dates(local.date(), series.cadence, data.count)
+        hub = await lock_leader(series.hub)
+        booked: list[int] = []
+        skipped: list[schemas.PlanSkipped] = []
+        for index, day in enumerate(days):
+            start, end = local_period(
+                day, local.timetz().replace(tzinfo=None), series.duration_minutes
+            )
+            problem = await refusal(hub, series, start, end, now)
+            if problem is not None:
+                skipped.append(schemas.PlanSkipped(start=start, reason=problem.message))
+                continue
+            booking_id = await book_leader(series.hub, series, start, end, ctx.actor.user_id, now)
+            topic = data.topics[index] if index < len(data.topics) else ""
+            booked.append(await _new_session(ctx, series, start, topic, booking_id, now))
         await record(
             ctx.actor,
-            "conference_session.create",
-            "conference_session",
-            session.id,
+            "conference_series.plan",
+            "conference_series",
+            series.id,
             municipality=series.home,
             county=series.home_county,
-            detail={"series": series.id, "booking": booking_id},
+            detail={"booked": len(booked), "skipped": len(skipped), "cadence": series.cadence},
         )
-        rows = await ConferenceSession.select().where(ConferenceSession.id == session.id)
-        return (await session_out(ctx, list(rows), {series.id: series.capacity}))[0]
+        rows = (
+            await ConferenceSession.select()
+            .where(ConferenceSession.id.is_in(booked or [0]))
+            .order_by(ConferenceSession.starts_at)
+        )
+        out = await session_out(ctx, list(rows), {series.id: series.capacity})
+        return schemas.PlanOut(booked=out, skipped=skipped)

@@ -95,6 +95,12 @@ class ConferenceSession(Table):
     booking = ForeignKey(Booking, on_delete=OnDelete.set_null, null=True)
     attendance_recorded_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # Cancelled (its booking too): by whoever manages the series, or because the hub
+    # is away with nobody free to stand in (``cancel_reason``: a SessionCancelReason).
+    cancelled_at = Timestamptz(null=True, default=None)
+    cancel_reason = Varchar(length=24, null=True, default=None)
+    # The specialist who leads the session in the hub's place (``booking`` is theirs).
+    stand_in = ForeignKey(SpecialistProfile, on_delete=OnDelete.set_null, null=True)
 
 
 class ConferenceSignup(Table):

@@ -59,6 +59,7 @@ __all__ = (
     "Role",
     "RoundKind",
     "RoundStatus",
+    "SessionCancelReason",
     "StandingCadence",
     "StandingStatus",
     "Urgency",
@@ -224,6 +225,15 @@ class NotificationKind(StrEnum):
     STANDING_SKIPPED_CLASH = "standing.skipped_clash"
     STANDING_SKIPPED_CAPACITY = "standing.skipped_capacity"
     ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
+    CONFERENCE_CANCELLED = "conference.cancelled"  # a session you take part in
+    CONFERENCE_STAND_IN = "conference.stand_in"  # a session led by the hub's stand-in
+
+
+class SessionCancelReason(StrEnum):
+    """Why a conference session was cancelled."""
+
+    CANCELLED = "cancelled"  # by the hub or a coordinator who manages the series
+    HUB_AWAY = "hub_away"  # the hub is away and no stand-in was free to lead it
 
 
 class ApplicationStatus(StrEnum):
@@ -470,6 +480,10 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.ENGAGEMENT_HANDOVER: N_(
             "A co-handling engagement was handed over to you as stand-in: {area}"
+        ),
+        NotificationKind.CONFERENCE_CANCELLED: N_("A conference session {start} was cancelled"),
+        NotificationKind.CONFERENCE_STAND_IN: N_(
+            "A conference session {start} is led by a stand-in while the hub is away"
         ),
     },
 )

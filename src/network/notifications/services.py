@@ -68,6 +68,8 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.STANDING_SKIPPED_CLASH: frozenset({"start"}),
     NotificationKind.STANDING_SKIPPED_CAPACITY: frozenset({"start"}),
     NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
+    NotificationKind.CONFERENCE_CANCELLED: frozenset({"start"}),
+    NotificationKind.CONFERENCE_STAND_IN: frozenset({"start"}),
 }
 
 

@@ -1,7 +1,12 @@
 """Pure scheduling: a specialist's free slots from weekly hours, date overrides,
 absences, bookings and the weekly capacity (no framework or database imports)."""
 
-from network.scheduling.recurrence import first_on_weekday, local_period, planned_dates
+from network.scheduling.recurrence import (
+    cadence_dates,
+    first_on_weekday,
+    local_period,
+    planned_dates,
+)
 from network.scheduling.slots import (
     STOCKHOLM,
     Busy,
@@ -21,6 +26,7 @@ __all__ = (
     "DateOverride",
     "SlotRules",
     "WeeklyHours",
+    "cadence_dates",
     "first_on_weekday",
     "free_slots",
     "local_period",

@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from network.audit.services import record
+from network.conferences.absences import follow_absences
 from network.directory.tables import CompetenceArea
 from network.kernel.context import Context
 from network.kernel.policy import Action, Principal, Target, decide
@@ -236,6 +237,8 @@ async def add_absence(ctx: Context, specialist_id: int, data: schemas.AbsenceCre
             created_at=clock.now(),
         )
         await absence.save()
+        # Conference sessions the specialist leads then go to the stand-in or are cancelled.
+        await follow_absences(ctx.actor, specialist=specialist_id)
         # The reason category is personal (sick leave): not in the log's detail.
         await record(
             ctx.actor,

@@ -251,11 +251,17 @@ FIELD_LABELS = {
     "mentoring": N_("Mentoring pair"),
     "occurrence_id": N_("Meeting"),
     "series_id": N_("Standing time"),
+    "hub": N_("Hub specialist"),
+    "capacity": N_("Seats per session"),
+    "first": N_("First date and time"),
+    "count": N_("How many sessions"),
+    "topics": N_("Teaching topics"),
+    "topic": N_("Teaching topic"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"capacity would be exceeded|when the specialist's capacity is used up"),
+        re.compile(r"capacity would be exceeded|when the (specialist|hub)'s capacity is used up"),
         N_("The specialist's weekly capacity is used up that week."),
     ),
     (
@@ -263,6 +269,13 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("The specialist does not offer this kind of meeting."),
     ),
     (re.compile(r"only a proposed series is answered"), N_("The proposal is answered already.")),
+    (
+        re.compile(r"no agreement binds these to the hub's municipality"),
+        N_(
+            "Only the hub's own municipality and those under a valid sharing agreement "
+            "with it can be served."
+        ),
+    ),
     (
         re.compile(r"changed meanwhile"),
         N_(
@@ -501,6 +514,7 @@ class Translator:
             "finding_kinds": FINDING_KINDS,
             "field_labels": FIELD_LABELS,
             "explain": self.explain,
+            "say": self.say,
             "language_name": self.language_name,
             "language_choices": self.language_choices,
             "language_label": self.language_label,

@@ -210,4 +210,12 @@ SERVICE_MESSAGES: dict[str, str] = {
     "a co-handling request is handled on its engagement": N_(
         "A co-handling request is handled on its engagement page."
     ),
+    # Conference series and sessions: set-up, planning by cadence, cancelling.
+    "name the hub specialist": N_("Choose the hub specialist."),
+    "the hub is not competent in this area": N_("The hub is not competent in this area."),
+    "lists a municipality twice": N_("A municipality is listed twice."),
+    "is taken: the hub has another meeting then": N_("The hub has another meeting then."),
+    "falls in the hub's absence": N_("The hub is away then."),
+    "is cancelled": N_("The session is cancelled."),
+    "tick the box to confirm the cancellation": N_("Tick the box to confirm the cancellation."),
 }
