@@ -551,6 +551,38 @@ MATRIX.update(
         ("GET", "/api/v1/conferences/settlement"): [
             Case("GET", "/api/v1/conferences/settlement", SETTLERS, params={"month": "2026-10"})
         ],
+        ("POST", "/api/v1/conferences/{series_id:int}/sessions/plan"): [
+            Case(
+                "POST",
+                "/api/v1/conferences/999999/sessions/plan",
+                EDITORS,
+                body={"first": _SESSION["start"], "count": 2},
+            )
+        ],
+        ("POST", "/api/v1/conferences/sessions/{session_id:int}/cancel"): [
+            Case("POST", "/api/v1/conferences/sessions/999999/cancel", EDITORS)
+        ],
+        ("PUT", "/api/v1/conferences/sessions/{session_id:int}/topic"): [
+            Case("PUT", "/api/v1/conferences/sessions/999999/topic", EDITORS, body={"topic": "T"})
+        ],
+        ("GET", "/conferences/new"): [Case("GET", "/conferences/new", EDITORS)],
+        ("POST", "/conferences/new"): [
+            Case("POST", "/conferences/new", EDITORS, form={"title": "T", "area": "no_such_area"})
+        ],
+        ("POST", "/conferences/{series_id:int}/plan"): [
+            Case(
+                "POST",
+                "/conferences/999999/plan",
+                EDITORS,
+                form={"first": "2030-01-07T10:00", "count": "2"},
+            )
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/cancel"): [
+            Case("POST", "/conferences/sessions/999999/cancel", EDITORS, form={"confirm": "on"})
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/topic"): [
+            Case("POST", "/conferences/sessions/999999/topic", EDITORS, form={"topic": "T"})
+        ],
         ("GET", "/conferences"): [Case("GET", "/conferences", SIGNED_IN)],
         ("GET", "/conferences/{series_id:int}"): [Case("GET", "/conferences/999999", SIGNED_IN)],
         ("POST", "/conferences/{series_id:int}/sessions"): [
