@@ -99,6 +99,7 @@ class SessionOut(Schema):
     cases: int
     signed_up: bool  # the asking user
     attendance_recorded: bool
+    attended: bool | None = None  # the asking user's attendance, once recorded
 
 
 class SeriesOut(Schema):
@@ -122,6 +123,9 @@ class SeriesOut(Schema):
     by_application: bool = False
     waiting: int = 0  # applications waiting for group placement
     applied: str | None = None  # the asking user's application status, if any
+    kind: str = "case_conference"  # case_conference, peer_network, introduction
+    programme: int | None = None  # the mentoring programme of a group part
+    part_format: str | None = None  # a group part's: theme_meeting, group_supervision
 
 
 class SignupOut(Schema):

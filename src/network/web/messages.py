@@ -210,4 +210,10 @@ SERVICE_MESSAGES: dict[str, str] = {
     "a co-handling request is handled on its engagement": N_(
         "A co-handling request is handled on its engagement page."
     ),
+    "the host must work in a municipality that takes part in the programme": N_(
+        "Choose a host who works in a municipality that takes part in the programme."
+    ),
+    "the host is not competent in this area": N_(
+        "The host is not competent in this area: choose another area or host."
+    ),
 }
