@@ -251,6 +251,8 @@ class MentoringPages(Controller):
         """A group part from the programme page; a refusal keeps the form as typed."""
 
         async def act(ctx: Context, form: dict[str, Any]) -> str:
+            if not str(form.get("host", "")).strip():
+                raise InvalidInput("is required", field="host")
             fields = ("title", "part_format", "area", "host", "mode")
             data = to_struct(
                 {
