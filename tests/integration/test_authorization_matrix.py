@@ -414,6 +414,20 @@ MATRIX.update(
                 body={"areas": ["npf"]},
             )
         ],
+        ("GET", "/api/v1/mentoring/programmes/{programme_id:int}/group-parts"): [
+            Case("GET", "/api/v1/mentoring/programmes/999999/group-parts", SIGNED_IN)
+        ],
+        ("POST", "/api/v1/mentoring/programmes/{programme_id:int}/group-parts"): [
+            Case(
+                "POST",
+                "/api/v1/mentoring/programmes/999999/group-parts",
+                COORDINATOR,
+                body={"title": "T", "part_format": "theme_meeting", "area": "npf", "host": 1},
+            )
+        ],
+        ("GET", "/api/v1/mentoring/group-sessions"): [
+            Case("GET", "/api/v1/mentoring/group-sessions", SIGNED_IN)
+        ],
         ("GET", "/api/v1/mentoring/programmes/{programme_id:int}/applicants"): [
             Case("GET", "/api/v1/mentoring/programmes/999999/applicants", SIGNED_IN)
         ],
@@ -480,6 +494,7 @@ MATRIX.update(
                 ("mentor", MENTORING),
                 ("request", MENTORING),
                 ("ranking", MENTORING),
+                ("group-parts", COORDINATOR),
             )
         },
         ("POST", "/mentoring/requests/{request_id:int}/withdraw"): [

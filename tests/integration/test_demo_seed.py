@@ -30,6 +30,7 @@ from network.directory.tables import (
 )
 from network.kernel.case_scope import system_transaction
 from network.lib.vocab import Role
+from network.mentoring.group_parts import attendance, my_sessions, programme_parts
 from network.mentoring.tables import MentoringProgramme, MentoringRequest
 from network.specialists.tables import (
     Absence,
@@ -220,6 +221,54 @@ async def test_the_demo_shows_standing_series_to_each_role(fresh_db: str) -> Non
     assert [s.may_answer for s in mine if s.status == "proposed"] == [True]
     agreed = next(s for s in mine if s.status == "active")
     assert any(o.outcome == "booked" and o.starts_at for o in agreed.occurrences)
+
+
+async def test_the_demo_programme_has_group_parts(fresh_db: str) -> None:
+    """The coordinator sees the focus programme's two group parts (one held with
+    attendance, one to come); a mentee sees both, and the matched pair's attendance."""
+    await load_reference_data()
+    municipalities, counties, areas = await load_generator_inputs()
+    network = generate_network(municipalities, counties, areas, seed=3, today=TODAY, **SMALL)
+    await seed_demo(network, progress=False)
+    coordinator = await User.select(User.id).where(User.email == "coordinator@demo.invalid").first()
+    assert coordinator is not None
+    principal = await load_principal(coordinator["id"])
+    assert principal is not None
+    focus = (
+        await SpecialistProfile.select(
+            SpecialistProfile.home_municipality._.county.as_alias("county")
+        )
+        .where(SpecialistProfile.user._.email == "specialist@demo.invalid")
+        .first()
+    )
+    assert focus is not None
+    programme = (
+        await MentoringProgramme.select(MentoringProgramme.id)
+        .where(MentoringProgramme.county == focus["county"])
+        .first()
+    )
+    assert programme is not None
+    parts = await programme_parts(context_of(principal), programme["id"])
+    assert sorted(p.part_format or "" for p in parts) == ["group_supervision", "theme_meeting"]
+    assert all(p.may_manage for p in parts)
+    sessions = [s for p in parts for s in p.sessions]
+    assert sorted(s.attendance_recorded for s in sessions) == [False, True]
+    async with system_transaction(MentoringRequest._meta.db):
+        pair = (
+            await MentoringRequest.select(MentoringRequest.mentee, MentoringRequest.programme)
+            .where(
+                (MentoringRequest.status == "matched")
+                & (MentoringRequest.programme == programme["id"])
+            )
+            .first()
+        )
+    assert pair is not None
+    mentee = await load_principal(pair["mentee"])
+    assert mentee is not None
+    mine = await my_sessions(context_of(mentee))
+    assert [(s.attended, s.signed_up) for s in mine] == [(True, True), (None, True)]
+    seen = (await attendance(pair["programme"], [pair["mentee"]]))[pair["mentee"]]
+    assert (seen.attended, seen.held, seen.missed) == (1, 1, [])
 
 
 async def test_the_demo_extras_give_the_trend_charts_a_history(fresh_db: str) -> None:

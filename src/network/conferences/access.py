@@ -5,6 +5,13 @@ municipality or in a municipality it serves (others get the same 404 as for a
 missing id). It is managed by its hub and by coordinators of the hub's home
 municipality (``conference.manage``), and joined by social workers of a served
 municipality (``conference.join``).
+
+A mentoring programme's group part (kind ``introduction``) is for the programme's
+mentees instead (:mod:`network.mentoring.audience`): it is seen by its host, the
+programme's coordinators and the users of the participating municipalities; managed
+by its host and the programme's coordinators; joined by the mentees only (they are
+enrolled when a session is scheduled, a late joiner signs up), whatever the served
+municipalities say.
 """
 
 from __future__ import annotations
@@ -17,8 +24,12 @@ from piccolo.engine.postgres import PostgresEngine
 from network.conferences.tables import ConferenceSeries, ConferenceSession, SeriesMunicipality
 from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
 from network.lib.errors import Conflict, NotFound
+from network.lib.vocab import ConferenceKind
+from network.mentoring.audience import programme_mentees
+from network.mentoring.programmes import Programme, load_programme
 
 __all__ = (
+    "Introduction",
     "SeriesRow",
     "joining_place",
     "leader",
@@ -30,6 +41,15 @@ __all__ = (
     "must_be_open",
     "series_rows",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """A programme's group part: the programme and its mentees (user id → municipality
+    id and kommunkod of their request)."""
+
+    programme: Programme
+    mentees: dict[int, tuple[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +74,10 @@ class SeriesRow:
     language: str
     by_application: bool
     served: tuple[tuple[int, str, str, str], ...]  # (id, code, name, county)
+    kind: str = ConferenceKind.CASE_CONFERENCE
+    programme: int | None = None
+    part_format: str | None = None
+    intro: Introduction | None = None  # for a programme's group part
 
     def home_target(self) -> Target:
         return Target(
@@ -86,6 +110,9 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
         ConferenceSeries.capacity,
         ConferenceSeries.language,
         ConferenceSeries.by_application,
+        ConferenceSeries.kind,
+        ConferenceSeries.programme,
+        ConferenceSeries.part_format,
     ).order_by(ConferenceSeries.id)
     if condition is not None:
         query = query.where(condition)
@@ -106,21 +133,55 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
         served.setdefault(place["series"], []).append(
             (place["id"], place["code"], place["name"], place["county"])
         )
-    return [SeriesRow(**row, served=tuple(served.get(row["id"], []))) for row in rows]
+    intros = await _introductions(rows)
+    return [
+        SeriesRow(**row, served=tuple(served.get(row["id"], [])), intro=intros.get(row["id"]))
+        for row in rows
+    ]
+
+
+async def _introductions(rows: list[dict[str, Any]]) -> dict[int, Introduction]:
+    """The programme and mentees of every group part among ``rows``, by series id."""
+    wanted = {
+        row["id"]: row["programme"]
+        for row in rows
+        if row["kind"] == ConferenceKind.INTRODUCTION and row["programme"] is not None
+    }
+    ids = sorted(set(wanted.values()))
+    programmes = {i: await load_programme(i) for i in ids}
+    mentees = await programme_mentees(ids)
+    return {
+        series: Introduction(programme=programmes[p], mentees=dict(mentees.get(p, {})))
+        for series, p in wanted.items()
+    }
 
 
 def may_see(principal: Principal, series: SeriesRow) -> bool:
+    if series.intro is not None:
+        return (
+            principal.specialist_id == series.hub
+            or series.intro.programme.includes(principal)
+            or series.intro.programme.may_manage(principal)
+            or principal.user_id in series.intro.mentees
+        )
     return principal.specialist_id == series.hub or holds_role_in(
         principal, [series.home_target(), *series.served_targets()]
     )
 
 
 def may_manage(principal: Principal, series: SeriesRow) -> bool:
+    if series.intro is not None and series.intro.programme.may_manage(principal):
+        return True
     return bool(decide(principal, Action.CONFERENCE_MANAGE, series.home_target()))
 
 
 def joining_place(principal: Principal, series: SeriesRow) -> tuple[int, str] | None:
-    """The served municipality (id, code) in which ``principal`` may join, if any."""
+    """The served municipality (id, code) in which ``principal`` may join, if any; for a
+    programme's group part, the municipality of the mentee's request."""
+    if series.intro is not None:
+        if principal.user_id is None:
+            return None
+        return series.intro.mentees.get(principal.user_id)
     for municipality_id, code, _, county in series.served:
         target = Target(municipality=code, county=county)
         if any(b.municipality == code for b in principal.bindings) and decide(

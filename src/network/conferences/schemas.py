@@ -156,6 +156,7 @@ class SessionOut(Schema):
     cases: int
     signed_up: bool  # the asking user
     attendance_recorded: bool
+    attended: bool | None = None  # the asking user's attendance, once recorded
     cancelled: bool = False
     cancel_reason: str | None = None  # a SessionCancelReason
     stand_in: int | None = None  # the specialist leading it in the hub's place
@@ -190,6 +191,9 @@ class SeriesOut(Schema):
     by_application: bool = False
     waiting: int = 0  # applications waiting for group placement
     applied: str | None = None  # the asking user's application status, if any
+    kind: str = "case_conference"  # case_conference, peer_network, introduction
+    programme: int | None = None  # the mentoring programme of a group part
+    part_format: str | None = None  # a group part's: theme_meeting, group_supervision
 
 
 class SignupOut(Schema):

@@ -59,6 +59,7 @@ __all__ = (
     "refusal",
     "schedule_session",
     "series_options",
+    "series_out",
     "session_out",
 )
 
@@ -207,13 +208,13 @@ async def session_out(
     (``capacity``: seats per series id)."""
     ids = [row["id"] for row in rows] or [0]
     seats: Counter[int] = Counter()
-    mine: set[int] = set()
+    mine: dict[int, bool | None] = {}  # the asker's seats: session → attended
     for signup in await ConferenceSignup.select(
-        ConferenceSignup.session, ConferenceSignup.user
+        ConferenceSignup.session, ConferenceSignup.user, ConferenceSignup.attended
     ).where(ConferenceSignup.session.is_in(ids)):
         seats[signup["session"]] += 1
         if signup["user"] == ctx.principal.user_id:
-            mine.add(signup["session"])
+            mine[signup["session"]] = signup["attended"]
     async with system_scope(ConferenceCase._meta.db):  # a count, no case text
         cases: Counter[int] = Counter(
             row["session"]
@@ -240,6 +241,7 @@ async def session_out(
             cases=cases[row["id"]],
             signed_up=row["id"] in mine,
             attendance_recorded=row["attendance_recorded_at"] is not None,
+            attended=mine.get(row["id"]),
             cancelled=row.get("cancelled_at") is not None,
             cancel_reason=row.get("cancel_reason"),
             stand_in=row.get("stand_in"),
@@ -290,9 +292,18 @@ async def _series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.Seri
             by_application=s.by_application,
             waiting=waiting[s.id] if may_manage(ctx.principal, s) else 0,
             applied=applied.get(s.id),
+            kind=s.kind,
+            programme=s.programme,
+            part_format=s.part_format,
         )
         for s in found
     ]
+
+
+async def series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.SeriesOut]:
+    """The series of ``found`` as the API shows them to ``ctx.principal`` (call it
+    inside the caller's unit of work)."""
+    return await _series_out(ctx, found)
 
 
 async def list_series(ctx: Context) -> list[schemas.SeriesOut]:
@@ -385,6 +396,29 @@ async def book_leader(
     return await save_booking(booking)
 
 
+async def _enrol_cohort(series: SeriesRow, session_id: int, now: datetime) -> int:
+    """A programme's group part is part of the programme: its mentees are enrolled in
+    every session when it is scheduled (the host records who came). Refused when the
+    mentees outnumber the part's seats. Returns how many were enrolled."""
+    if series.intro is None or not series.intro.mentees:
+        return 0
+    mentees = series.intro.mentees
+    if len(mentees) > series.capacity:
+        raise Conflict(
+            f"the programme has {len(mentees)} mentees, more than the part's "
+            f"{series.capacity} seats",
+            field="series_id",
+            source="path",
+        )
+    await ConferenceSignup.insert(
+        *(
+            ConferenceSignup(session=session_id, user=user, municipality=place, created_at=now)
+            for user, (place, _) in sorted(mentees.items())
+        )
+    )
+    return len(mentees)
+
+
 async def _new_session(
     ctx: Context, series: SeriesRow, start: datetime, topic: str, booking_id: int, now: datetime
 ) -> int:
@@ -398,6 +432,7 @@ async def _new_session(
         created_at=now,
     )
     await session.save()
+    enrolled = await _enrol_cohort(series, int(session.id), now)
     await record(
         ctx.actor,
         "conference_session.create",
@@ -405,7 +440,7 @@ async def _new_session(
         session.id,
         municipality=series.home,
         county=series.home_county,
-        detail={"series": series.id, "booking": booking_id},
+        detail={"series": series.id, "booking": booking_id, "enrolled": enrolled},
     )
     return int(session.id)
 

@@ -26,6 +26,7 @@ from network.lib.vocab import (
     ApplicationStatus,
     Cadence,
     ConferenceKind,
+    GroupPartFormat,
     MeetingMode,
     RoundStatus,
 )
@@ -54,6 +55,8 @@ class ConferenceSeries(Table):
     kind = Varchar(length=24, choices=ConferenceKind, default=ConferenceKind.CASE_CONFERENCE)
     # The mentoring programme whose cohort an introduction series is for.
     programme = ForeignKey(MentoringProgramme, on_delete=OnDelete.cascade, null=True)
+    # An introduction series' format: theme meetings or group supervision (else null).
+    part_format = Varchar(length=24, choices=GroupPartFormat, null=True, default=None)
     area = ForeignKey(CompetenceArea, on_delete=OnDelete.restrict, null=False)
     hub = ForeignKey(SpecialistProfile, on_delete=OnDelete.restrict, null=False, index=True)
     # The hub's home municipality when the series was made: the giver in the settlement.

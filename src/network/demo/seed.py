@@ -40,6 +40,7 @@ from network.demo.generator import (
     FOCUS_AREA,
     generate_network,
 )
+from network.demo.introduction import seed_group_parts
 from network.demo.model import DemoNetwork, SeedCounts
 from network.directory.reference import AreaRow, CountyRow, MunicipalityRow
 from network.directory.tables import (
@@ -184,6 +185,7 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
         if FOCUS_AREA in area_ids:
             await _seed_conference(area_ids[FOCUS_AREA])
             await _seed_applications(area_ids[FOCUS_AREA])
+            await seed_group_parts(area_ids[FOCUS_AREA])
         await _seed_standing()
     if isinstance(engine, PostgresEngine):
         # Statistics for the planner now, not when autovacuum comes by: a national

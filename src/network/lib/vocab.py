@@ -21,6 +21,7 @@ __all__ = (
     "ASSIGNMENT_LABELS",
     "CADENCE_LABELS",
     "CONSTRAINT_LABELS",
+    "GROUP_PART_LABELS",
     "KIND_LABELS",
     "LEGAL_FORM_LABELS",
     "MENTORING_STATUS_LABELS",
@@ -49,6 +50,7 @@ __all__ = (
     "ConsultationKind",
     "ConsultationStatus",
     "EngagementPhase",
+    "GroupPartFormat",
     "LegalForm",
     "MeetingMode",
     "MentoringConstraint",
@@ -259,6 +261,14 @@ class ConferenceKind(StrEnum):
     CASE_CONFERENCE = "case_conference"
     PEER_NETWORK = "peer_network"
     INTRODUCTION = "introduction"
+
+
+class GroupPartFormat(StrEnum):
+    """What a mentoring programme's group part is: theme meetings (a theme per session,
+    taught to the cohort) or group supervision (the cohort's own cases, led by the host)."""
+
+    THEME_MEETING = "theme_meeting"
+    GROUP_SUPERVISION = "group_supervision"
 
 
 class StandingCadence(StrEnum):
@@ -500,6 +510,13 @@ CADENCE_LABELS = labelled(
     {
         Cadence.MONTHLY: N_("Monthly"),
         Cadence.FORTNIGHTLY: N_("Every other week"),
+    },
+)
+GROUP_PART_LABELS = labelled(
+    GroupPartFormat,
+    {
+        GroupPartFormat.THEME_MEETING: N_("Theme meetings"),
+        GroupPartFormat.GROUP_SUPERVISION: N_("Group supervision"),
     },
 )
 STANDING_CADENCE_LABELS = labelled(

@@ -8,8 +8,9 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
+from network.conferences.schemas import SeriesOut
 from network.kernel.policy import Action
-from network.mentoring import ladder, mentors, programmes, requests, rounds, schemas
+from network.mentoring import group_parts, ladder, mentors, programmes, requests, rounds, schemas
 
 __all__ = ("MentoringController",)
 
@@ -69,6 +70,44 @@ class MentoringController(Controller):
         data: JSONBody[schemas.CohortIn],
     ) -> schemas.CohortOut:
         return await programmes.create_cohort(ctx, programme_id, data)
+
+    @get(
+        "/programmes/{programme_id:int}/group-parts",
+        operation_id="listProgrammeGroupParts",
+        opt=SIGNED_IN,
+    )
+    async def list_group_parts(
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
+    ) -> list[SeriesOut]:
+        """The programme's group parts (theme meetings, group supervision) with their
+        sessions: conference series of kind ``introduction``. Schedule sessions with
+        ``POST /api/v1/conferences/{id}/sessions`` (the mentees are enrolled) and record
+        attendance with ``PUT /api/v1/conferences/sessions/{id}/attendance``."""
+        return await group_parts.programme_parts(ctx, programme_id)
+
+    @post(
+        "/programmes/{programme_id:int}/group-parts",
+        operation_id="createProgrammeGroupPart",
+        opt=MANAGE,
+    )
+    async def create_group_part(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        programme_id: FromPath[int],
+        data: JSONBody[schemas.GroupPartIn],
+    ) -> SeriesOut:
+        """A group part for the programme's mentees, hosted by a specialist of a
+        participating municipality (the programme's coordinators)."""
+        return await group_parts.create_part(ctx, programme_id, data)
+
+    @get("/group-sessions", operation_id="listMyGroupSessions", opt=SIGNED_IN)
+    async def my_group_sessions(
+        self, ctx: Ctx, request: AnyRequest
+    ) -> list[schemas.GroupSessionOut]:
+        """The sessions of your programmes' group parts, upcoming and held, with your
+        attendance."""
+        return await group_parts.my_sessions(ctx)
 
     @get(
         "/programmes/{programme_id:int}/mentors",

@@ -23,6 +23,7 @@ from network.lib.csvsafe import csv_text
 from network.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from network.lib.vocab import MentoringStatus
 from network.mentoring import schemas
+from network.mentoring.group_parts import attendance
 from network.mentoring.mentors import decoded, load_offers
 from network.mentoring.programmes import Programme, load_programme, require_manager
 from network.mentoring.requests import Access, load_requests, request_access
@@ -83,6 +84,7 @@ async def _pairs(
     ).where(LadderSignoff.request.is_in(ids or [0])):
         signed[row["request"]][row["step"]] = (row["signed_at"], row["by"])
     offers = {o.id: o for o in await load_offers(programme.id)}
+    groups = await attendance(programme.id, [r.mentee for r in requests if r.offer is not None])
     day = today()
     found = []
     for r in requests:
@@ -103,6 +105,7 @@ async def _pairs(
         last = held[-1].held_on if held else None
         is_mentor = mentor.user == principal.user_id
         live = r.status is MentoringStatus.MATCHED
+        group = groups.get(r.mentee)
         found.append(
             schemas.PairOut(
                 request=r.id,
@@ -123,6 +126,9 @@ async def _pairs(
                 live=live,
                 is_mentor=is_mentor,
                 may_sign=done + 1 if is_mentor and live and done < len(steps) else None,
+                group_attended=group.attended if group else 0,
+                group_held=group.held if group else 0,
+                group_missed=list(group.missed) if group else [],
             )
         )
     return found
@@ -251,11 +257,15 @@ PROGRESS_COLUMNS = (
     "minutes",
     "last_met",
     "stale",
+    "group_parts_attended",
+    "group_parts_held",
+    "group_parts_missed",
 )
 
 
 def progress_csv(programme: Programme, pairs: list[schemas.PairOut]) -> str:
-    """A cohort's progress for the programme's report: one row per pair."""
+    """A cohort's progress for the programme's report: one row per pair; the group
+    parts attended, held so far and missed come last."""
     return csv_text(
         PROGRESS_COLUMNS,
         (
@@ -270,6 +280,9 @@ def progress_csv(programme: Programme, pairs: list[schemas.PairOut]) -> str:
                 p.minutes,
                 p.last_met.isoformat() if p.last_met else "",
                 "yes" if p.stale else "no",
+                p.group_attended,
+                p.group_held,
+                "; ".join(p.group_missed),
             ]
             for p in pairs
         ),

@@ -16,10 +16,17 @@ from network.accounts.guards import ACTION_KEY, Ctx
 from network.directory.services import list_areas
 from network.kernel.context import Context
 from network.kernel.policy import Action
+from network.lib import clock
 from network.lib.clock import today
 from network.lib.errors import DomainError, Forbidden, InvalidInput
-from network.lib.vocab import MeetingMode, MentoringConstraint, MentoringStatus, Role
-from network.mentoring import ladder, mentors, programmes, requests, rounds, schemas
+from network.lib.vocab import (
+    GroupPartFormat,
+    MeetingMode,
+    MentoringConstraint,
+    MentoringStatus,
+    Role,
+)
+from network.mentoring import group_parts, ladder, mentors, programmes, requests, rounds, schemas
 from network.mentoring.tables import MentoringRequest
 from network.web.forms import form_lists, refused, to_struct
 from network.web.parties import parties_from_form, party_choices
@@ -89,6 +96,8 @@ class MentoringPages(Controller):
             offers=offers,
             mentees=mentees,
             may_create=ctx.principal.has(Role.COORDINATOR),
+            group_sessions=await group_parts.my_sessions(ctx),
+            now=clock.now(),
         )
 
     # --- programmes --------------------------------------------------------------
@@ -152,10 +161,14 @@ class MentoringPages(Controller):
             if mine is not None or programme.may_manage
             else []
         )
+        parts = await group_parts.programme_parts(ctx, programme_id)
         template = await render(
             request,
             "mentoring/programme.html.j2",
             programme=programme,
+            parts=parts,
+            hosts=await group_parts.hosts(loaded) if programme.may_manage else [],
+            part_formats=[f.value for f in GroupPartFormat],
             offers=[o for o in offers if o.active],
             mine=mine,
             takes_part=takes_part,
@@ -228,6 +241,31 @@ class MentoringPages(Controller):
             return f"/mentoring/cohorts/{cohort.id}"
 
         return await self._programme_form(ctx, request, programme_id, "cohorts", act)
+
+    @post(
+        "/programmes/{programme_id:int}/group-parts", name="mentoring-group-part-form", opt=MANAGE
+    )
+    async def create_group_part(
+        self, ctx: Ctx, request: AnyRequest, programme_id: FromPath[int]
+    ) -> Template | Redirect:
+        """A group part from the programme page; a refusal keeps the form as typed."""
+
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
+            if not str(form.get("host", "")).strip():
+                raise InvalidInput("is required", field="host")
+            fields = ("title", "part_format", "area", "host", "mode")
+            data = to_struct(
+                {
+                    **{k: form.get(k, "") for k in fields},
+                    "duration_minutes": form.get("duration_minutes") or 120,
+                    "capacity": form.get("capacity") or 30,
+                },
+                schemas.GroupPartIn,
+            )
+            part = await group_parts.create_part(ctx, programme_id, data)
+            return f"/conferences/{part.id}"
+
+        return await self._programme_form(ctx, request, programme_id, "parts", act)
 
     @post("/programmes/{programme_id:int}/mentor", name="mentoring-offer-form", opt=TAKE_PART)
     async def save_offer(

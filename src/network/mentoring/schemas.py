@@ -10,13 +10,15 @@ from typing import Annotated, Literal
 import msgspec
 
 from network.lib.schema import PLAIN_TEXT, AreaCode, Id, Schema
-from network.lib.vocab import MeetingMode, MentoringConstraint, MentoringStatus
+from network.lib.vocab import GroupPartFormat, MeetingMode, MentoringConstraint, MentoringStatus
 
 __all__ = (
     "DEFAULT_LADDER",
     "CohortIn",
     "CohortOut",
     "CommitIn",
+    "GroupPartIn",
+    "GroupSessionOut",
     "MeetingIn",
     "MeetingOut",
     "Member",
@@ -269,3 +271,39 @@ class PairOut(Schema):
     live: bool  # still a pair (not withdrawn)
     is_mentor: bool
     may_sign: int | None  # the next step the reader may sign off, if any
+    # The programme's group parts (sessions with attendance recorded, where the mentee
+    # had a seat): how many attended, how many held, and the ones missed.
+    group_attended: int = 0
+    group_held: int = 0
+    group_missed: list[str] = msgspec.field(default_factory=list)
+
+
+class GroupPartIn(Schema):
+    """A group part of a programme: theme meetings or group supervision for its mentees,
+    hosted by a specialist of a participating municipality (their time is booked)."""
+
+    title: Name
+    part_format: GroupPartFormat
+    area: AreaCode
+    host: Id  # a specialist profile id
+    mode: Literal["video", "on_site"] = "video"
+    duration_minutes: Annotated[int, msgspec.Meta(ge=30, le=240)] = 120
+    capacity: Annotated[int, msgspec.Meta(ge=2, le=100)] = 30
+
+
+class GroupSessionOut(Schema):
+    """A session of a programme's group part as a mentee sees it."""
+
+    session: int
+    series: int
+    programme: int
+    title: str
+    part_format: str | None
+    host_name: str | None
+    mode: str
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    signed_up: bool
+    attendance_recorded: bool
+    attended: bool | None

@@ -46,6 +46,7 @@ from network.lib.vocab import (
     ASSIGNMENT_LABELS,
     CADENCE_LABELS,
     CONSTRAINT_LABELS,
+    GROUP_PART_LABELS,
     KIND_LABELS,
     LEGAL_FORM_LABELS,
     MENTORING_STATUS_LABELS,
@@ -257,9 +258,15 @@ FIELD_LABELS = {
     "count": N_("How many sessions"),
     "topics": N_("Teaching topics"),
     "topic": N_("Teaching topic"),
+    "host": N_("Host"),
+    "part_format": N_("Format"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"mentees, more than the part's \d+ seats"),
+        N_("The programme has more mentees than the part has seats: give it more seats."),
+    ),
     (
         re.compile(r"capacity would be exceeded|when the (specialist|hub)'s capacity is used up"),
         N_("The specialist's weekly capacity is used up that week."),
@@ -499,6 +506,7 @@ class Translator:
             "role_labels": ROLE_LABELS,
             "mode_labels": MODE_LABELS,
             "cadence_labels": CADENCE_LABELS,
+            "group_part_labels": GROUP_PART_LABELS,
             "application_labels": APPLICATION_LABELS,
             "reason_labels": ABSENCE_REASON_LABELS,
             "status_labels": STATUS_LABELS,

@@ -218,4 +218,10 @@ SERVICE_MESSAGES: dict[str, str] = {
     "falls in the hub's absence": N_("The hub is away then."),
     "is cancelled": N_("The session is cancelled."),
     "tick the box to confirm the cancellation": N_("Tick the box to confirm the cancellation."),
+    "the host must work in a municipality that takes part in the programme": N_(
+        "Choose a host who works in a municipality that takes part in the programme."
+    ),
+    "the host is not competent in this area": N_(
+        "The host is not competent in this area: choose another area or host."
+    ),
 }
