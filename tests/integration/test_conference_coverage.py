@@ -348,5 +348,7 @@ def test_the_attendance_page(client: TestClient[Litestar]) -> None:
     assert "2 träffar hållna" in page.text
     assert "&lt;5" in page.text  # hidden counts
     assert 'data-testid="attendance-csv-sv"' in page.text
-    refused = client.get("/coverage/attendance", params={"months": "x"})
+    refused = client.get("/coverage/attendance", params={"months": "99", "lang": "en"})
     assert refused.status_code == 400
+    assert "#f-months" in refused.text  # the error names the period and links to it
+    assert ">Period<" in refused.text

@@ -215,6 +215,7 @@ FIELD_LABELS = {
     "themes": N_("Themes"),
     "held_on": N_("Date"),
     "year": N_("Year"),
+    "months": N_("Period"),
     "social_workers": N_("Social workers"),
     "new_share": N_("Under one year (%)"),
     "turnover": N_("Turnover (%)"),
