@@ -185,6 +185,9 @@ def test_an_active_series_reaches_its_municipalities_as_a_weaker_level(
     gaps = client.get("/coverage/gaps", params={"county": "07", "area": AREA, "lang": "sv"})
     assert gaps.status_code == 200
     assert gaps.text.count('data-testid="gap-conference">Ja<') == len(SERVED)
+    report = client.get("/coverage/report", params={"county": "07", "area": AREA, "lang": "sv"})
+    assert report.status_code == 200, report.text[:500]
+    assert report.text.count("Nås genom en gruppkonsultation:") == len(SERVED)
 
 
 def test_the_cache_follows_the_series_its_sessions_and_its_municipalities(
