@@ -9,7 +9,9 @@ co-handling) and pairwise agreements between neighbouring municipalities.
   municipality × area, and the county summaries;
 - cached: the same answer from the shared cache (the app's store: a hit is a get
   and a decode), against the cold computation as the baseline;
-- where to act (greedy maximum coverage, national, k = 10) and weak points.
+- where to act (greedy maximum coverage, national, k = 10) and weak points;
+- coverage with 300 active case-conference series (each serving 3–10 municipalities
+  of its hub's county), against coverage without them in the same run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ import msgspec
 
 from bench.matching import places
 from network.graph.build import network_graph
-from network.graph.coverage import Cell, Service, Status, county_summaries, coverage
+from network.graph.coverage import (
+    Cell,
+    Conference,
+    Service,
+    Status,
+    county_summaries,
+    coverage,
+)
 from network.graph.model import Agreement, Network, SpecialistInfo
 from network.graph.placement import greedy, specialist_candidates
 from network.graph.resilience import single_agreements, single_specialists
@@ -76,6 +85,33 @@ def national(specialists: int, seed: int = 1729) -> Network:
     return Network.of(towns, deals, people)
 
 
+def conferences(net: Network, count: int, seed: int = 23) -> list[Conference]:
+    """``count`` series, each of a random specialist in one of their areas, serving
+    3–10 municipalities of the hub's county."""
+    rng = random.Random(seed)
+    county = {p.code: p.county for p in net.places.values()}
+    by_county: dict[str, list[str]] = {}
+    for code, c in sorted(county.items()):
+        by_county.setdefault(c, []).append(code)
+    hubs = rng.sample(sorted(net.specialists.values(), key=lambda s: s.id), count)
+    found = []
+    for i, hub in enumerate(hubs, start=1):
+        towns = by_county[county[hub.home]]
+        found.append(
+            Conference(
+                series=i,
+                area=rng.choice(sorted(hub.competences)),
+                hub=hub.id,
+                hub_municipality=hub.home,
+                municipalities=tuple(
+                    sorted(rng.sample(towns, min(len(towns), rng.randint(3, 10))))
+                ),
+                weekly_hours=0.35,
+            )
+        )
+    return found
+
+
 def timed(work: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     """Median milliseconds over ``repeats`` runs, and the last result."""
     times, result = [], None
@@ -114,6 +150,11 @@ def main() -> int:
         lambda: greedy(specialist_candidates(cells, graph, scope=scope), weights, 10), 3
     )
     weak_ms, _ = timed(lambda: (single_specialists(cells), single_agreements(cells)), 3)
+    series = conferences(net, 300)
+    # the baseline again right beside it (the machine's load varies over a run)
+    plain_ms, _ = timed(lambda: coverage(graph, Service.CONSULTATION), 5)
+    conf_ms, with_series = timed(lambda: coverage(graph, Service.CONSULTATION, series), 5)
+    reached = sum(c.reach.value == "conference" for c in with_series)
     statuses = {s: sum(c.status is s for c in cells) for s in Status}
     rows = [
         ("graph build (NetworkX)", size, f"{build_ms:.0f} ms", "", ""),
@@ -128,6 +169,13 @@ def main() -> int:
         ),
         ("where to act: 10 new specialists", "national", f"{act_ms:.0f} ms", "", ""),
         ("weak points", "national", f"{weak_ms:.0f} ms", "", ""),
+        (
+            "coverage with 300 conference series",
+            size,
+            f"{conf_ms:.0f} ms",
+            f"without {plain_ms:.0f} ms",
+            f"{conf_ms / plain_ms:.2f}×",
+        ),
     ]
     header = ("benchmark", "size", "time", "baseline", "ratio")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -135,7 +183,8 @@ def main() -> int:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     print(
         f"\ncells: {len(cells):,} ({', '.join(f'{s.value} {n:,}' for s, n in statuses.items())});"
-        f" greedy covers {sum(p.gain for p in picks):,} more inhabitant-areas with 10 specialists"
+        f" greedy covers {sum(p.gain for p in picks):,} more inhabitant-areas with 10 specialists;"
+        f" {reached:,} cells reached only through a conference"
     )
     return 0
 

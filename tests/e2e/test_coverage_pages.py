@@ -35,7 +35,7 @@ def test_analyst_reads_the_map_and_the_recommendations(browser: Any, server_url:
         assert shapes.count() == 13  # Östergötland's municipalities
         ydre = page.locator("[data-testid=coverage-map] a[data-municipality='0512']")
         assert ydre.get_attribute("data-status") == "shared"
-        assert page.locator("[data-testid=map-legend] li").count() == 3
+        assert page.locator("[data-testid=map-legend] li").count() == 4  # with the conference level
         ydre.click()
         page.wait_for_load_state()
         details = page.locator("[data-testid=municipality-details]")

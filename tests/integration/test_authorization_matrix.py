@@ -308,6 +308,18 @@ MATRIX.update(
             Case("GET", "/api/v1/coverage/weak-points", SETTLERS)
         ],
         ("GET", "/api/v1/coverage/trends"): [Case("GET", "/api/v1/coverage/trends", SETTLERS)],
+        ("GET", "/api/v1/coverage/attendance"): [
+            Case(
+                "GET", "/api/v1/coverage/attendance", SETTLERS, params={"county": "21"}, label="own"
+            ),
+            Case(
+                "GET",
+                "/api/v1/coverage/attendance",
+                frozenset(),
+                params={"county": "25"},
+                label="other",
+            ),
+        ],
         ("GET", "/api/v1/coverage/outcomes"): [
             Case(
                 "GET", "/api/v1/coverage/outcomes", SETTLERS, params={"county": "21"}, label="own"
@@ -809,6 +821,7 @@ MATRIX.update(
         },
         ("GET", "/coverage"): [Case("GET", "/coverage", SETTLERS)],
         ("GET", "/coverage/gaps"): [Case("GET", "/coverage/gaps", SETTLERS)],
+        ("GET", "/coverage/attendance"): [Case("GET", "/coverage/attendance", SETTLERS)],
         ("GET", "/coverage/act"): [Case("GET", "/coverage/act", SETTLERS)],
         ("GET", "/coverage/weak-points"): [Case("GET", "/coverage/weak-points", SETTLERS)],
         ("GET", "/coverage/outcomes"): [Case("GET", "/coverage/outcomes", SETTLERS)],

@@ -393,6 +393,7 @@ def test_trends_and_county_summaries(client: TestClient[Litestar]) -> None:
             "population": summary[0]["population"],
             "covered_population": summary[0]["population"],
             "population_share": 1.0,
+            "conference_only": 0,
         }
     ]
 

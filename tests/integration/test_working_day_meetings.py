@@ -371,7 +371,10 @@ def test_notifications_say_what_and_when_unread_first(
     assert "Ny förfrågan om konsultation" in offer[1]  # what happened
     assert "LVU-utredning och tvångsvård" in offer[1]  # the area
     assert "tiden har gått ut" not in offer[1]
-    assert page.count("(tiden har gått ut)") == 1  # the old offer's deadline has passed
+    # the old offer (the written consultation) was accepted since: it says so, and no
+    # longer shows its deadline as run out
+    assert page.count("(tiden har gått ut)") == 0
+    assert 'data-answer="accepted">Du tackade ja till erbjudandet' in page
 
 
 def test_the_worker_edits_a_draft_and_sends_it(

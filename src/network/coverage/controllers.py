@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import exports, outcomes, schemas, services, workforce
+from network.coverage import attendance, exports, outcomes, schemas, services, workforce
 from network.coverage.reasons import reason_text
 from network.directory.services import list_areas, list_counties
 from network.graph.coverage import Service
@@ -379,6 +379,53 @@ class CoverageController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
             )
         return Response(rows)
+
+    @get("/attendance", operation_id="getConferenceAttendance")
+    async def get_attendance(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: County = None,
+        area: Area = None,
+        months: Months = 12,
+        format_: Annotated[
+            str | None,
+            QueryParameter(
+                name="format", pattern=r"^(json|csv|xlsx)$", description="json, csv or xlsx"
+            ),
+        ] = None,
+        dialect: Dialect = "standard",
+    ) -> Response[schemas.AttendanceOut]:
+        """Group case conferences: per series and municipality of your scope, the
+        sessions held in the last ``months``, the seats taken by the municipality's
+        social workers and how many attended; each series' total over your scope.
+        Counts of 1–4 are null, and so are those that the total and the other rows
+        would give away. ``format=csv`` (``dialect=sv``) or ``xlsx``: the same rows."""
+        found = await attendance.attendance(ctx, county=county, area=area, months=months)
+        chosen = _format(request, format_)
+        name = f"attendance-{county or 'all'}-{area or 'all'}-{today().isoformat()}"
+        if chosen == "csv":
+            return Response(
+                exports.attendance_csv(found, dialect=dialect),  # type: ignore[arg-type]
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        if chosen == "xlsx":
+            return Response(
+                exports.attendance_xlsx(found, today()),  # type: ignore[arg-type]
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            )
+        return Response(
+            schemas.AttendanceOut(
+                county=found.county,
+                area=found.area,
+                months=found.months,
+                start=found.start,
+                end=found.end,
+                rows=exports.attendance_rows(found),
+            )
+        )
 
     @get("/outcomes", operation_id="getOutcomes")
     async def get_outcomes(

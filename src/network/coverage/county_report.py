@@ -57,6 +57,15 @@ class CountyReport:
         return [(code, name, people, areas) for code, (name, people, areas) in found.items()]
 
     @property
+    def conference_gaps(self) -> dict[str, list[str]]:
+        """Municipality → its gap areas that an active group case conference reaches."""
+        found: dict[str, list[str]] = {}
+        for row in self.gaps:
+            if row.cell.conferences:
+                found.setdefault(row.cell.municipality, []).append(row.cell.area)
+        return found
+
+    @property
     def gaps(self) -> list[services.Row]:
         """Municipality × area without coverage (in the report's area, if one), most
         inhabitants first."""

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from network.coverage.attendance import Attendance
 from network.coverage.outcomes import Outcomes
-from network.coverage.schemas import MonthOut, WorkforceOut
+from network.coverage.schemas import AttendanceRowOut, MonthOut, WorkforceOut
 from network.coverage.services import Report, Row
 from network.coverage.workforce import COLUMNS as WORKFORCE_COLUMNS
 from network.graph.outcomes import MEASURES
@@ -19,11 +20,15 @@ from network.lib.csvsafe import csv_text
 from network.lib.xlsx import xlsx_bytes
 
 __all__ = (
+    "ATTENDANCE_COLUMNS",
     "COVERAGE_DOCS",
     "CSV_COLUMNS",
     "OUTCOME_COLUMNS",
     "OUTCOME_DOCS",
     "TREND_COLUMNS",
+    "attendance_csv",
+    "attendance_rows",
+    "attendance_xlsx",
     "coverage_xlsx",
     "outcomes_csv",
     "outcomes_xlsx",
@@ -54,6 +59,8 @@ CSV_COLUMNS = (
     "unplaced",
     "median_days_to_meeting",
     "suppressed",
+    "reach",
+    "conference_series",
 )
 
 
@@ -77,6 +84,8 @@ def row_fields(row: Row) -> dict[str, Any]:
         "unplaced": figures.unplaced if figures else 0,
         "median_days_to_meeting": figures.median_days_to_meeting if figures else None,
         "suppressed": bool(figures and figures.suppressed),
+        "reach": cell.reach.value,
+        "conference_series": [c.series for c in cell.conferences],
     }
 
 
@@ -97,6 +106,11 @@ COVERAGE_DOCS = {
     "unplaced": "förfrågningar som inte fått specialist; tomt: dolt",
     "median_days_to_meeting": "median dagar från förfrågan till möte; tomt: färre än 5 möten",
     "suppressed": "true: små tal är dolda på raden",
+    "reach": (
+        "som status, men conference: ingen specialist inom räckhåll, "
+        "nås genom en aktiv gruppkonsultation"
+    ),
+    "conference_series": "aktiva gruppkonsultationsserier (id) som når kommunen i området",
 }
 
 
@@ -327,4 +341,82 @@ def trends_xlsx(lines: list[list[Any]], day: date) -> bytes:
         title="Utveckling",
         columns=TREND_DOCS,
         about=_about("förfrågningarna och månadsbilderna av täckningen", day),
+    )
+
+
+ATTENDANCE_COLUMNS = (
+    "series",
+    "series_title",
+    "area",
+    "hub_municipality",
+    "municipality",
+    "municipality_name",
+    "county",
+    "sessions",
+    "seats",
+    "attended",
+    "suppressed",
+)
+
+ATTENDANCE_DOCS = {
+    "series": "gruppkonsultationsseriens id",
+    "series_title": "seriens namn",
+    "area": "kompetensområdets kod",
+    "hub_municipality": "navspecialistens kommun (kod)",
+    "municipality": "kommunkod; total: seriens summa över kommunerna i ditt uppdrag",
+    "municipality_name": "kommunens namn",
+    "county": "länskod",
+    "sessions": "hållna träffar i perioden",
+    "seats": "platser som kommunens socialsekreterare tagit; tomt: dolt (1–4 eller skydd)",
+    "attended": "av dem närvarande; tomt: dolt",
+    "suppressed": "true: små tal är dolda på raden",
+}
+
+
+def attendance_rows(found: Attendance) -> list[AttendanceRowOut]:
+    """Each series' municipalities in the view, then its total (``municipality``
+    "total"), as the API, the CSV and the workbook give them."""
+    out = []
+    for item in found.series:
+        for row in (*item.figures.rows, item.figures.total):
+            code = row.municipality
+            out.append(
+                AttendanceRowOut(
+                    series=item.series,
+                    series_title=item.title,
+                    area=item.area,
+                    hub_municipality=item.hub_municipality,
+                    municipality=code or "total",
+                    municipality_name=found.names.get(code, "") if code else "",
+                    county=found.county_of.get(code, "") if code else "",
+                    sessions=item.figures.sessions,
+                    seats=row.seats,
+                    attended=row.attended,
+                    suppressed=row.suppressed,
+                )
+            )
+    return out
+
+
+def _attendance_lines(found: Attendance) -> list[list[Any]]:
+    return [
+        [_csv_value(getattr(row, column)) for column in ATTENDANCE_COLUMNS]
+        for row in attendance_rows(found)
+    ]
+
+
+def attendance_csv(found: Attendance, *, dialect: str = "standard") -> str:
+    """Attendance per series and municipality; a suppressed count is an empty field.
+    ``dialect="sv"``: semicolons and decimal commas."""
+    return csv_text(ATTENDANCE_COLUMNS, _attendance_lines(found), dialect=dialect)
+
+
+def attendance_xlsx(found: Attendance, day: date) -> bytes:
+    """The same rows as :func:`attendance_csv`, as a workbook (suppressed: empty)."""
+    return xlsx_bytes(
+        ATTENDANCE_COLUMNS,
+        _attendance_lines(found),
+        title="Närvaro",
+        columns=ATTENDANCE_DOCS,
+        about=_about("gruppkonsultationernas anmälningar och närvaro", day),
     )

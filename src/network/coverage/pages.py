@@ -13,14 +13,14 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.coverage import outcomes, services, workforce
+from network.coverage import attendance, outcomes, services, workforce
 from network.coverage.county_report import CountyReport, county_report
 from network.coverage.pdf import html_to_pdf
 from network.coverage.reasons import step_reasons
 from network.coverage.schemas import WorkforceIn
 from network.coverage.svgmap import svg_map
 from network.directory.services import list_areas, list_counties
-from network.graph.coverage import Service, Status
+from network.graph.coverage import Reach, Service
 from network.graph.history import SupplyPoint
 from network.graph.outcomes import MEASURES
 from network.graph.placement import MAX_WEIGHT, Weights
@@ -145,6 +145,17 @@ def report_charts(found: CountyReport) -> list[Chart]:
     ]
 
 
+MONTH_CHOICES = (3, 6, 12, 24, 36)
+
+
+def _months(value: str | None) -> int:
+    if not value:
+        return 12
+    if not value.isdigit():
+        raise InvalidInput("must be a whole number of months", field="months", source="query")
+    return int(value)  # the use case checks the range
+
+
 def _service(value: str | None) -> Service:
     try:
         return Service(value or Service.CONSULTATION)
@@ -170,7 +181,7 @@ class CoveragePages(Controller):
             "areas": areas,
             "area": area if area in areas else None,
             "service": _service(request.query_params.get("service")),
-            "statuses": list(Status),
+            "statuses": list(Reach),
         }
 
     @staticmethod
@@ -215,6 +226,9 @@ class CoveragePages(Controller):
             )
         )
         selected = next((r for r in rows if r.cell.municipality == m), None)
+        titles = await services.series_titles(
+            [c.series for c in selected.cell.conferences] if selected else []
+        )
         points = await services.trends(
             ctx, county=common["county"], area=area_code, service=common["service"]
         )
@@ -229,6 +243,7 @@ class CoveragePages(Controller):
             rows={r.cell.municipality: r for r in rows},
             shapes=shapes,
             selected=selected,
+            conference_titles=titles,
             points=points,
             request_bars=bars(months, [p.demand.requests for p in points]),
             wait_bars=bars(months, [p.demand.median_days_to_meeting for p in points]),
@@ -439,6 +454,46 @@ class CoveragePages(Controller):
             **common,
             found=found,
             names=where.names,
+            query=lambda **changes: self._query(common, **changes),
+        )
+
+    @get("/attendance", name="coverage-attendance")
+    async def attendance_page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        county: Text = None,
+        area: Text = None,
+        months: Text = None,
+    ) -> Template:
+        """Group case conferences: seats and attendance per series and municipality."""
+        try:
+            common = await self._common(ctx, request, county, area)
+            period = _months(months)
+            found = await attendance.attendance(
+                ctx, county=common["county"], area=common["area"], months=period
+            )
+        except DomainError as error:
+            return await refused(request, error)
+        export = urlencode(
+            {
+                k: v
+                for k, v in {
+                    "county": common["county"],
+                    "area": common["area"],
+                    "months": period,
+                }.items()
+                if v
+            }
+        )
+        return await render(
+            request,
+            "coverage/attendance.html.j2",
+            **common,
+            found=found,
+            months=period,
+            month_choices=MONTH_CHOICES,
+            export=export,
             query=lambda **changes: self._query(common, **changes),
         )
 

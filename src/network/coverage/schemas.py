@@ -11,6 +11,8 @@ from network.lib.schema import Schema
 
 __all__ = (
     "AreaGainOut",
+    "AttendanceOut",
+    "AttendanceRowOut",
     "CountySummaryOut",
     "CoverageOut",
     "DependenceOut",
@@ -63,6 +65,10 @@ class CoverageOut(Schema):
     unplaced: int | None
     median_days_to_meeting: float | None
     suppressed: bool
+    # the status, or "conference" where no specialist is within reach but an active
+    # group case conference serves the municipality in the area (a weaker level)
+    reach: Literal["local", "shared", "conference", "none"]
+    conference_series: list[int]
 
 
 class CountySummaryOut(Schema):
@@ -75,6 +81,7 @@ class CountySummaryOut(Schema):
     population: int
     covered_population: int
     population_share: float
+    conference_only: int  # not covered, reached through a group case conference only
 
 
 class AreaGainOut(Schema):
@@ -233,3 +240,31 @@ class WorkforceOut(Schema):
 class WorkforceImportOut(Schema):
     saved: int
     years: list[int]
+
+
+class AttendanceRowOut(Schema):
+    """One municipality's seats and attendance in one case-conference series over the
+    sessions held in the period (``municipality`` "total": the series' total over the
+    municipalities of your scope). Null is suppressed: a count of 1–4, or one hidden
+    so that it cannot be worked out from the total and the other rows."""
+
+    series: int
+    series_title: str
+    area: str
+    hub_municipality: str
+    municipality: str
+    municipality_name: str
+    county: str
+    sessions: int
+    seats: int | None
+    attended: int | None
+    suppressed: bool
+
+
+class AttendanceOut(Schema):
+    county: str | None
+    area: str | None
+    months: int
+    start: datetime
+    end: datetime
+    rows: list[AttendanceRowOut]

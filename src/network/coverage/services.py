@@ -18,9 +18,10 @@ from typing import Any
 import msgspec
 
 from network.audit.services import record
+from network.conferences.tables import ConferenceSeries
 from network.consultations.tables import ConsultationRequest
 from network.coverage.history import supply_points
-from network.coverage.loader import load_graph
+from network.coverage.loader import active_conferences, load_graph
 from network.coverage.tables import WorkforceIndicator
 from network.directory.tables import Municipality, SharingAgreement
 from network.directory.versions import network_token
@@ -67,6 +68,7 @@ __all__ = (
     "places_for",
     "recommend",
     "report",
+    "series_titles",
     "trends",
     "weak_points",
 )
@@ -137,7 +139,7 @@ async def cells_on(cache: Cache, day: date, service: Service) -> list[Cell]:
 
     async def compute() -> list[Cell]:
         _, graph = await load_graph(day)
-        return coverage(graph, service)
+        return coverage(graph, service, await active_conferences(day))
 
     found: list[Cell] = await _cached(
         cache, f"cells:{day.isoformat()}:{service.value}", compute, list[Cell], CELLS_TTL
@@ -344,7 +346,11 @@ async def recommend(
 
     async def compute() -> Recommendation:
         network, graph = await load_graph(day)
-        cells = [c for c in coverage(graph, service) if area is None or c.area == area]
+        cells = [
+            c
+            for c in coverage(graph, service, await active_conferences(day))
+            if area is None or c.area == area
+        ]
         scope = set(codes)
         candidates: list[Candidate]
         if kind == "specialists":
@@ -499,6 +505,16 @@ async def boundaries(cache: Cache, codes: frozenset[str]) -> dict[str, Any]:
         )
     )
     return {code: every[code] for code in sorted(codes) if code in every}
+
+
+async def series_titles(ids: list[int]) -> dict[int, str]:
+    """Conference series id → title (series hold no case text)."""
+    if not ids:
+        return {}
+    rows = await ConferenceSeries.select(ConferenceSeries.id, ConferenceSeries.title).where(
+        ConferenceSeries.id.is_in(sorted(set(ids)))
+    )
+    return {r["id"]: r["title"] for r in rows}
 
 
 def _geometry(value: Any) -> Any:

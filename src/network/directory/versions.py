@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from network.directory.tables import DataVersion
 
-__all__ = ("HOURS", "NETWORK", "data_version", "network_token")
+__all__ = ("CONFERENCES", "HOURS", "NETWORK", "data_version", "network_token")
 
 # Places, counties, sharing agreements, specialists' profiles and competences.
 NETWORK = "network"
 # The specialists' weekly hours.
 HOURS = "hours"
+# Case-conference series, the municipalities they serve and their sessions (coverage
+# counts an active series as shared supply).
+CONFERENCES = "conferences"
+_TOKEN = (NETWORK, HOURS, CONFERENCES)
 
 
 async def data_version(topic: str) -> int:
@@ -27,12 +31,15 @@ async def data_version(topic: str) -> int:
 
 
 async def network_token() -> str:
-    """A token of the network's static data and the weekly hours together: what the
-    coverage cache keys its entries by (a change of either makes a new token)."""
+    """A token of the network's static data, the weekly hours and the case-conference
+    series together: what the coverage cache keys its entries by (a change of any of
+    them makes a new token)."""
     rows = await DataVersion.select(DataVersion.topic, DataVersion.version).where(
-        DataVersion.topic.is_in([NETWORK, HOURS])
+        DataVersion.topic.is_in(list(_TOKEN))
     )
     found = {row["topic"]: int(row["version"]) for row in rows}
-    if set(found) != {NETWORK, HOURS}:
-        raise LookupError("no network or hours data version: are the migrations applied?")
-    return f"{found[NETWORK]}.{found[HOURS]}"
+    if set(found) != set(_TOKEN):
+        raise LookupError(
+            "no network, hours or conferences data version: are the migrations applied?"
+        )
+    return ".".join(str(found[topic]) for topic in _TOKEN)

@@ -8,6 +8,14 @@ A municipality is covered in an area
   area (for co-handling, the agreement must also allow co-handling);
 - otherwise not at all.
 
+Apart from those statuses, a municipality may be *reached through a group case
+conference*: an active case-conference series in the area serves it (see
+:class:`Conference`). That is shared supply of a weaker kind, a separate source in
+the cell (``conferences``) that never changes its status, its specialists or its
+supply hours: a monthly group session is not a specialist to consult. A cell without
+a specialist within reach but with such a series has :attr:`Cell.reach`
+``conference`` (the pages, exports and API show that level beside the status).
+
 Supply is the weekly hours of the distinct specialists who may serve the
 municipality in the area (its own and those reachable through agreements), so a
 specialist shared by five municipalities counts in each: it is what each of them
@@ -28,8 +36,10 @@ import networkx as nx
 
 __all__ = (
     "Cell",
+    "Conference",
     "CountySummary",
     "Provider",
+    "Reach",
     "Service",
     "Status",
     "county_summaries",
@@ -41,6 +51,30 @@ class Status(StrEnum):
     LOCAL = "local"
     SHARED = "shared"
     NONE = "none"
+
+
+class Reach(StrEnum):
+    """How a municipality reaches the area, strongest first: the status, and between
+    shared and none the weaker level of a group case conference only."""
+
+    LOCAL = "local"
+    SHARED = "shared"
+    CONFERENCE = "conference"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Conference:
+    """An active case-conference series that serves municipalities in one area: shared
+    supply through its hub's sessions (the hub is counted as a specialist where they
+    are within reach anyway, never again through the series)."""
+
+    series: int
+    area: str
+    hub: int
+    hub_municipality: str
+    municipalities: tuple[str, ...]
+    weekly_hours: float  # the sessions' length spread over the cadence
 
 
 class Service(StrEnum):
@@ -73,6 +107,13 @@ class Cell:
     local: tuple[int, ...]  # specialists working in the municipality
     providers: tuple[Provider, ...]  # other municipalities, nearest first
     supply_hours: float
+    conferences: tuple[Conference, ...] = ()  # active series serving it in the area
+
+    @property
+    def reach(self) -> Reach:
+        if self.status is not Status.NONE:
+            return Reach(self.status.value)
+        return Reach.CONFERENCE if self.conferences else Reach.NONE
 
     @property
     def specialists(self) -> frozenset[int]:
@@ -119,9 +160,21 @@ def _local_specialists(
     return {key: tuple(sorted(ids)) for key, ids in local.items()}, hours
 
 
-def coverage(graph: nx.Graph, service: Service = Service.CONSULTATION) -> list[Cell]:
-    """Every municipality × area of the graph, sorted by municipality then area."""
+def coverage(
+    graph: nx.Graph,
+    service: Service = Service.CONSULTATION,
+    conferences: Iterable[Conference] = (),
+) -> list[Cell]:
+    """Every municipality × area of the graph, sorted by municipality then area.
+
+    ``conferences``: the active case-conference series; they count for the
+    consultation service only (a conference does not co-handle a case)."""
     local, hours = _local_specialists(graph)
+    served: dict[tuple[str, str], list[Conference]] = defaultdict(list)
+    if service is Service.CONSULTATION:
+        for conference in sorted(conferences, key=lambda c: c.series):
+            for municipality in conference.municipalities:
+                served[(municipality, conference.area)].append(conference)
     areas = sorted(node[1] for node, d in graph.nodes(data=True) if d.get("kind") == "area")
     municipalities = sorted(
         (node[1], d) for node, d in graph.nodes(data=True) if d.get("kind") == "municipality"
@@ -173,6 +226,7 @@ def coverage(graph: nx.Graph, service: Service = Service.CONSULTATION) -> list[C
                     local=own,
                     providers=providers,
                     supply_hours=round(supply, 1),
+                    conferences=tuple(served.get((code, area), ())),
                 )
             )
     return cells
@@ -189,6 +243,8 @@ class CountySummary:
     shared: int
     population: int
     covered_population: int
+    # not covered, but reached through a group case conference (of the not covered)
+    conference_only: int = 0
 
     @property
     def covered(self) -> int:
@@ -205,7 +261,7 @@ class CountySummary:
 
 def county_summaries(cells: Iterable[Cell]) -> list[CountySummary]:
     """One summary per (county, area), sorted."""
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for cell in cells:
         t = totals[(cell.county, cell.area)]
         t[0] += 1
@@ -213,6 +269,7 @@ def county_summaries(cells: Iterable[Cell]) -> list[CountySummary]:
         t[2] += cell.status is Status.SHARED
         t[3] += cell.population
         t[4] += cell.population if cell.covered else 0
+        t[5] += cell.reach is Reach.CONFERENCE
     return [
         CountySummary(county, area, *values) for (county, area), values in sorted(totals.items())
     ]

@@ -17,6 +17,11 @@ Candidates:
 - a pairwise agreement between an uncovered municipality and one of its nearest
   municipalities with specialists covers the areas the partner can give.
 
+A gap that an active group case conference already reaches (:attr:`Cell.reach`
+``conference``) is still a gap, since a monthly group session is no specialist to
+consult, but it weighs ``CONFERENCE_FACTOR`` of a gap with no help at all: a new
+specialist is not recommended for it ahead of an equal gap that nothing reaches.
+
 Pure: cells and the graph in, ranked picks out.
 """
 
@@ -36,6 +41,7 @@ from scipy.sparse import coo_array
 from network.graph.coverage import Cell, Service, Status
 
 __all__ = (
+    "CONFERENCE_FACTOR",
     "MAX_WEIGHT",
     "Action",
     "AreaGain",
@@ -63,6 +69,7 @@ __all__ = (
 CellKey = tuple[str, str]  # (municipality, area)
 PAIR_PARTNERS = 3  # nearest partner municipalities tried for a pairwise agreement
 PAIR_MAX_KM = 250.0
+CONFERENCE_FACTOR = 0.5  # a gap's weight when a group case conference reaches it
 
 
 class Action(StrEnum):
@@ -355,11 +362,14 @@ def gap_weights(
     chosen = weights or Weights()
     pressure = pressure or {}
     fragility = fragility or {}
+    cells = list(cells)
     uncovered = _uncovered(cells, scope)
+    reached = {(c.municipality, c.area) for c in cells if c.conferences}
     top = max((p.per_10k or 0.0 for key, p in pressure.items() if key in uncovered), default=0.0)
     return {
         key: round(
             people
+            * (CONFERENCE_FACTOR if key in reached else 1)
             * (
                 1
                 + chosen.demand * demand_index(pressure.get(key), top)

@@ -47,7 +47,11 @@ class NotificationController(Controller):
         rows = await services.list_for(
             ctx.principal.user_id, unread_only=unread, limit=limit, offset=offset
         )
-        return [NotificationOut(**row) for row in rows]
+        answers = await services.offer_answers(ctx.principal.user_id, rows)
+        return [
+            NotificationOut(**row, answer=answers[row["id"]][0] if row["id"] in answers else None)
+            for row in rows
+        ]
 
     @get("/unread-count", operation_id="unreadNotifications")
     async def unread(self, ctx: Ctx, request: AnyRequest) -> UnreadCount:

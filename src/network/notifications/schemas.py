@@ -20,6 +20,9 @@ class NotificationOut(Schema):
     params: dict[str, str]
     created_at: datetime
     read_at: datetime | None
+    # an offer's notice once the offer is no longer open: accepted, declined, expired
+    # or withdrawn (its deadline then no longer applies)
+    answer: str | None = None
 
 
 class UnreadCount(Schema):

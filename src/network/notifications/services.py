@@ -20,12 +20,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from network.accounts.tables import User
+from network.consultations.tables import Assignment
 from network.db import insert_columns
 from network.directory.tables import CompetenceArea
+from network.kernel.case_scope import system_scope
 from network.kernel.outbox import Outbox
 from network.kernel.unit import current_unit
 from network.lib import clock
-from network.lib.vocab import NotificationKind
+from network.lib.vocab import AssignmentStatus, NotificationKind
 from network.notifications.tables import Notification
 
 __all__ = (
@@ -38,6 +40,7 @@ __all__ = (
     "mark_read",
     "notify",
     "notify_many",
+    "offer_answers",
     "unread_count",
 )
 
@@ -228,6 +231,10 @@ class InboxItem:
     deadline: datetime | None = None
     mode: str | None = None
     how: str | None = None
+    # an offer's notice, once the offer is answered: how (accepted, declined, expired
+    # or withdrawn) and when; the page shows that instead of the deadline
+    answer: str | None = None
+    answered_at: datetime | None = None
 
 
 def _instant(value: object) -> datetime | None:
@@ -240,8 +247,45 @@ def _instant(value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+OPEN_OFFER = (AssignmentStatus.PROPOSED, AssignmentStatus.OFFERED)
+
+
+async def offer_answers(
+    user_id: int, rows: Iterable[Mapping[str, Any]]
+) -> dict[int, tuple[str, datetime | None]]:
+    """Notification id → how and when the offer it told ``user_id`` of was answered,
+    for the offer notices among ``rows`` whose offer is no longer open (the latest
+    offer of the request to the user's specialist profile)."""
+    offers = {
+        row["id"]: row["object_id"]
+        for row in rows
+        if row["kind"] == NotificationKind.OFFER_NEW and row["object_id"] is not None
+    }
+    if not offers:
+        return {}
+    # Only statuses and times of the reader's own offers: no case text.
+    async with system_scope(Assignment._meta.db):
+        found = (
+            await Assignment.select(Assignment.request, Assignment.status, Assignment.responded_at)
+            .where(
+                Assignment.request.is_in(sorted(set(offers.values())))
+                & (Assignment.specialist._.user == user_id)
+            )
+            .order_by(Assignment.id)
+        )
+    latest = {row["request"]: row for row in found}  # the last offer of each request
+    answers = {}
+    for notice, request in offers.items():
+        row = latest.get(request)
+        if row is not None and row["status"] not in OPEN_OFFER:
+            answers[notice] = (row["status"], row["responded_at"])
+    return answers
+
+
 async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
     """Your notifications, unread first, newest first within each, ready for a page."""
+    rows = await list_for(user_id, limit=limit, unread_first=True)
+    answers = await offer_answers(user_id, rows)
     return [
         InboxItem(
             id=row["id"],
@@ -257,8 +301,10 @@ async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
             deadline=_instant(row["params"].get("deadline")),
             mode=row["params"].get("mode"),
             how=row["params"].get("how"),
+            answer=answers[row["id"]][0] if row["id"] in answers else None,
+            answered_at=answers[row["id"]][1] if row["id"] in answers else None,
         )
-        for row in await list_for(user_id, limit=limit, unread_first=True)
+        for row in rows
     ]
 
 

@@ -35,7 +35,7 @@ from babel.support import NullTranslations, Translations
 
 from network.agreements.schemas import AgreementStatus
 from network.graph.assignment import CAPACITY_EXHAUSTED, NO_ELIGIBLE_SPECIALIST
-from network.graph.coverage import Status as CoverageStatus
+from network.graph.coverage import Reach as CoverageStatus
 from network.graph.placement import Action as PlacementAction
 from network.lib.clock import STOCKHOLM, today
 from network.lib.deidentified import marked_segments
@@ -93,6 +93,7 @@ COVERAGE_LABELS = labelled(
     {
         CoverageStatus.LOCAL: N_("Local specialist"),
         CoverageStatus.SHARED: N_("Shared through an agreement"),
+        CoverageStatus.CONFERENCE: N_("Reached through a group case conference"),
         CoverageStatus.NONE: N_("Not covered"),
     },
 )
@@ -215,6 +216,7 @@ FIELD_LABELS = {
     "themes": N_("Themes"),
     "held_on": N_("Date"),
     "year": N_("Year"),
+    "months": N_("Period"),
     "social_workers": N_("Social workers"),
     "new_share": N_("Under one year (%)"),
     "turnover": N_("Turnover (%)"),
