@@ -40,7 +40,7 @@ import resource
 import statistics
 import time
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from multiprocessing.queues import Queue
 from typing import Any
@@ -82,7 +82,7 @@ class Phases:
     :mod:`network.consultations.rounds` (wrapped in its namespace while active)."""
 
     def __init__(self) -> None:
-        self.spent: Counter[str] = Counter()
+        self.spent: defaultdict[str, float] = defaultdict(float)
         self._saved: dict[str, Any] = {}
 
     def __enter__(self) -> Phases:
@@ -270,28 +270,36 @@ async def run(
         actor = Actor(user_id=principal.user_id, email=principal.email, role="coordinator")
         ctx = Context(principal, actor, build_runtime(get_settings()).runtime)
 
-        times = []
+        times: list[float] = []
+        solves: list[float] = []
         phases = Phases()
-        # The first cold; the rest warm (step by step with --profile); the last committed.
-        for time_it in (False, *[profile] * repeat):
+
+        async def plain_solve() -> tuple[RoundProblem, Any]:
+            """The baseline: a plain OR-tools solve (every pair at once) of the same
+            instance, as anyone re-solving the export would make it."""
+            problem = RoundProblem.from_json(await rounds.problem_of(ctx, preview.id))
+            started = time.perf_counter()
+            plain = solve(problem, candidates=None)
+            solves.append(time.perf_counter() - started)
+            return problem, plain
+
+        # The first cold; the rest warm (step by step with --profile), each but the
+        # last followed by the baseline's solve (alternating: the machine's load
+        # changes), the last committed.
+        for index, time_it in enumerate((False, *[profile] * repeat)):
             started = time.perf_counter()
             with phases if time_it else _nothing():
                 preview = await rounds.preview(ctx, county=county)
             times.append(time.perf_counter() - started)
+            if 0 < index < repeat:
+                await plain_solve()
         cold, warm, warm_mean = times[0], statistics.median(times[1:]), statistics.mean(times[1:])
         started = time.perf_counter()
         with phases if profile else _nothing():
             committed = await rounds.commit(ctx, preview.id)
         commit_time = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        # The baseline: a plain OR-tools solve (every pair at once) of the same
-        # instance, as anyone re-solving the export would make it.
-        problem = RoundProblem.from_json(await rounds.problem_of(ctx, preview.id))
-        solves = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            plain = solve(problem, candidates=None)
-            solves.append(time.perf_counter() - started)
+        problem, plain = await plain_solve()
         plain_time = statistics.median(solves)
         assert plain.total_score <= preview.bound, (plain.total_score, preview.bound)
         points_rows = _points_rows(problem) if points else []
@@ -323,7 +331,10 @@ async def run(
                 + "); end to end / it: "
                 f"{(warm + commit_time) / plain_time:.1f}×",
             ),
-            ("peak RSS of the round's process", f"{peak:.0f} MiB"),
+            (
+                "peak RSS of the round's process",
+                f"{peak:.0f} MiB" + (" (the alternating plain solves' too)" if repeat > 1 else ""),
+            ),
             (
                 "the preview's solver",
                 f"{preview.solver}: total {preview.total_score:,}, bound {preview.bound:,}, "
