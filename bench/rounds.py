@@ -15,6 +15,12 @@ as a running service makes it. Each reads everything from the database again.
 The second preview is committed. ``--requests 85000`` gives Stockholm's county
 the 20,000 waiting requests of the issue's largest target.
 
+``--repeat N`` makes the warm preview N times, each but the last followed by the
+plain solve (medians of both: the shared machine's load changes); ``--profile`` times
+each call inside the warm previews and the commit (:data:`PHASES`); ``--keep-seed
+NAME`` (PostgreSQL) keeps the seeded network as database ``NAME`` and starts later
+runs from a copy of it, so two versions of the code run on one instance.
+
 The preview solves the round with case points (:mod:`network.graph.gap`); beside
 it, in the same run, the same exported instance is solved as today's flow over the
 meetings only, and again with the points, each timed, with the total, the proven
