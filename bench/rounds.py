@@ -15,6 +15,12 @@ as a running service makes it. Each reads everything from the database again.
 The second preview is committed. ``--requests 85000`` gives Stockholm's county
 the 20,000 waiting requests of the issue's largest target.
 
+``--repeat N`` makes the warm preview N times, each but the last followed by the
+plain solve (medians of both: the shared machine's load changes); ``--profile`` times
+each call inside the warm previews and the commit (:data:`PHASES`); ``--keep-seed
+NAME`` (PostgreSQL) keeps the seeded network as database ``NAME`` and starts later
+runs from a copy of it, so two versions of the code run on one instance.
+
 The preview solves the round with case points (:mod:`network.graph.gap`); beside
 it, in the same run, the same exported instance is solved as today's flow over the
 meetings only, and again with the points, each timed, with the total, the proven
@@ -32,18 +38,109 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import multiprocessing
 import os
 import platform
 import resource
+import statistics
 import time
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from multiprocessing.queues import Queue
 from typing import Any
 
-from bench.database import scratch
+from bench.database import keep_as_template, scratch, seeded_template
+
+# What the preview and the commit call, timed one by one (wall clock, summed over
+# calls) by ``--profile``: the fixed costs of a small round.
+PHASES = {
+    "preview": (
+        "_waiting",
+        "load_requests",
+        "load_network",
+        "round_network",
+        "prepare",
+        "round_pairs",
+        "next_free_slots",
+        "build_problem_fast",
+        "_with_points",
+        "solve_points",
+        "explain_unplaced",
+        "area_homes",
+        "insert_columns",
+        "record",
+    ),
+    "commit": (
+        "_round_row",
+        "_assignments",
+        "_current",
+        "_over_points",
+        "set_statuses",
+        "tell_offered_many",
+    ),
+}
+
+
+class Phases:
+    """Wall-clock time spent in each of :data:`PHASES`' functions of
+    :mod:`network.consultations.rounds` (wrapped in its namespace while active)."""
+
+    def __init__(self) -> None:
+        self.spent: defaultdict[str, float] = defaultdict(float)
+        self._saved: dict[str, Any] = {}
+
+    def __enter__(self) -> Phases:
+        import inspect
+
+        from network.consultations import rounds
+
+        for name in {n for names in PHASES.values() for n in names}:
+            if not hasattr(rounds, name):
+                continue
+            original = self._saved[name] = getattr(rounds, name)
+            setattr(
+                rounds, name, self._timed(name, original, inspect.iscoroutinefunction(original))
+            )
+        return self
+
+    def _timed(self, name: str, original: Any, is_async: bool) -> Any:
+        spent = self.spent
+
+        if is_async:
+
+            async def timed_async(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    spent[name] += time.perf_counter() - started
+
+            return timed_async
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+
+        return timed
+
+    def __exit__(self, *_: object) -> None:
+        from network.consultations import rounds
+
+        for name, original in self._saved.items():
+            setattr(rounds, name, original)
+
+    def rows(self, step: str, total: float, times: int = 1) -> list[tuple[str, str]]:
+        """A row per function, and the rest of ``total`` (times: a mean of so many)."""
+        names = [n for n in PHASES[step] if n in self.spent]
+        rest = total - sum(self.spent[n] for n in names) / times
+        return [(f"  {step}: {name}", f"{self.spent[name] / times:.3f} s") for name in names] + [
+            (f"  {step}: the rest (storing the round, the transaction)", f"{rest:.3f} s")
+        ]
 
 
 async def _seed(specialists: int, requests: int) -> None:
@@ -145,7 +242,9 @@ def exports(round_id: int, user: int, ways: tuple[str, ...] = EXPORTS) -> list[t
     return rows
 
 
-async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
+async def run(
+    specialists: int, *, profile: bool = False, points: bool = True, repeat: int = 1
+) -> tuple[list[tuple[str, str]], int, int]:
     """The report's rows; the round's id and its coordinator's user id."""
     from network.accounts.principals import load_principal, user_id_for_email
     from network.bootstrap import build_runtime
@@ -156,6 +255,8 @@ async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
     from network.kernel.context import Actor, Context
     from network.settings import get_settings
 
+    # (No channels run here: one warning per notification would bury the report.)
+    logging.getLogger("network.notifications").setLevel(logging.ERROR)
     engine = ConsultationRequest._meta.db
     await open_pool(engine, get_settings())  # as the app does
     try:
@@ -175,24 +276,44 @@ async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
         actor = Actor(user_id=principal.user_id, email=principal.email, role="coordinator")
         ctx = Context(principal, actor, build_runtime(get_settings()).runtime)
 
-        times = []
-        for _ in range(2):
+        times: list[float] = []
+        solves: list[float] = []
+        phases = Phases()
+
+        async def plain_solve() -> tuple[RoundProblem, Any]:
+            """The baseline: a plain OR-tools solve (every pair at once) of the same
+            instance, as anyone re-solving the export would make it."""
+            problem = RoundProblem.from_json(await rounds.problem_of(ctx, preview.id))
             started = time.perf_counter()
-            preview = await rounds.preview(ctx, county=county)
+            plain = solve(problem, candidates=None)
+            solves.append(time.perf_counter() - started)
+            return problem, plain
+
+        # The first cold; the rest warm (step by step with --profile), each but the
+        # last followed by the baseline's solve (alternating: the machine's load
+        # changes), the last committed.
+        for index, time_it in enumerate((False, *[profile] * repeat)):
+            started = time.perf_counter()
+            with phases if time_it else _nothing():
+                preview = await rounds.preview(ctx, county=county)
             times.append(time.perf_counter() - started)
-        cold, warm = times
+            if 0 < index < repeat:
+                await plain_solve()
+        cold, warm, warm_mean = times[0], statistics.median(times[1:]), statistics.mean(times[1:])
         started = time.perf_counter()
-        committed = await rounds.commit(ctx, preview.id)
+        with phases if profile else _nothing():
+            committed = await rounds.commit(ctx, preview.id)
         commit_time = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        # The baseline: a plain OR-tools solve (every pair at once) of the same
-        # instance, as anyone re-solving the export would make it.
-        problem = RoundProblem.from_json(await rounds.problem_of(ctx, preview.id))
-        started = time.perf_counter()
-        plain = solve(problem, candidates=None)
-        plain_time = time.perf_counter() - started
+        problem, plain = await plain_solve()
+        plain_time = statistics.median(solves)
         assert plain.total_score <= preview.bound, (plain.total_score, preview.bound)
-        points_rows = _points_rows(problem)
+        points_rows = _points_rows(problem) if points else []
+        if profile:
+            points_rows += [
+                *phases.rows("preview", warm_mean, repeat),
+                *phases.rows("commit", commit_time),
+            ]
     finally:
         await close_pool(engine)
     offered = sum(1 for a in committed.assignments if a.status == "offered")
@@ -202,16 +323,24 @@ async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
             ("county", f"{county}: {size} waiting requests, {specialists} specialists"),
             ("round", f"{placed} requests, {len(preview.assignments)} proposals, {offered} offers"),
             ("preview, first in the process", f"{cold:.2f} s"),
-            ("preview (load, build, solve, store)", f"{warm:.2f} s"),
+            (
+                "preview (load, build, solve, store)",
+                f"{warm:.2f} s" + (f" (median of {repeat})" if repeat > 1 else ""),
+            ),
             ("commit (offers, notifications, audit)", f"{commit_time:.2f} s"),
             ("end to end", f"{warm + commit_time:.2f} s"),
             ("end to end, first in the process", f"{cold + commit_time:.2f} s"),
             (
                 "baseline: plain OR-tools solve of the same instance",
-                f"{plain_time:.2f} s ({len(problem.edges):,} pairs); end to end / it: "
+                f"{plain_time:.2f} s ({len(problem.edges):,} pairs"
+                + (f", median of {repeat}" if repeat > 1 else "")
+                + "); end to end / it: "
                 f"{(warm + commit_time) / plain_time:.1f}×",
             ),
-            ("peak RSS of the round's process", f"{peak:.0f} MiB"),
+            (
+                "peak RSS of the round's process",
+                f"{peak:.0f} MiB" + (" (the alternating plain solves' too)" if repeat > 1 else ""),
+            ),
             (
                 "the preview's solver",
                 f"{preview.solver}: total {preview.total_score:,}, bound {preview.bound:,}, "
@@ -222,6 +351,14 @@ async def run(specialists: int) -> tuple[list[tuple[str, str]], int, int]:
         preview.id,
         user,
     )
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
 
 
 def _points_rows(problem: Any) -> list[tuple[str, str]]:
@@ -279,16 +416,44 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--no-exports", dest="exports", action="store_false", help="skip the export timings"
     )
+    parser.add_argument(
+        "--no-points",
+        dest="points",
+        action="store_false",
+        help="skip the solves with and without case points beside the round",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="the warm preview and the plain solve N times each (medians)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="time the warm preview and the commit step by step"
+    )
+    parser.add_argument(
+        "--keep-seed",
+        metavar="NAME",
+        help="PostgreSQL: keep the seeded network as database NAME and start from a copy of "
+        "it when it exists (same --specialists and --requests), to compare code on one instance",
+    )
     args = parser.parse_args(argv)
-    with scratch() as (_, postgres):
-        child = multiprocessing.get_context("spawn").Process(
-            target=_seed_in_child, args=(args.specialists, args.requests)
+    reuse = args.keep_seed is not None and seeded_template(args.keep_seed)
+    with scratch(args.keep_seed if reuse else None) as (url, postgres):
+        if not reuse:
+            child = multiprocessing.get_context("spawn").Process(
+                target=_seed_in_child, args=(args.specialists, args.requests)
+            )
+            child.start()
+            child.join()
+            if child.exitcode != 0:
+                raise SystemExit(f"seeding failed (exit code {child.exitcode})")
+            if args.keep_seed is not None:
+                keep_as_template(url, args.keep_seed)
+        rows, round_id, user = asyncio.run(
+            run(args.specialists, profile=args.profile, points=args.points, repeat=args.repeat)
         )
-        child.start()
-        child.join()
-        if child.exitcode != 0:
-            raise SystemExit(f"seeding failed (exit code {child.exitcode})")
-        rows, round_id, user = asyncio.run(run(args.specialists))
         if args.exports:
             rows += exports(round_id, user)
     kind = "PostgreSQL" if postgres else "SQLite"

@@ -14,12 +14,17 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.consultations.access import load_requests
+from network.consultations.network_loader import load_network, request_info
 from network.consultations.requests import set_statuses
+from network.consultations.rounds import round_network
 from network.consultations.tables import AssignmentRound, ConsultationRequest
 from network.graph.assignment import RoundProblem, exported, solve
 from network.graph.gap import solve_points
+from network.graph.model import Network
 from network.kernel.case_scope import system_scope, system_transaction
+from network.kernel.kept import Kept
 from network.kernel.locks import Locks
+from network.lib import clock
 from network.lib.errors import Conflict
 from network.lib.vocab import ConsultationStatus, NotificationKind, Role
 from network.notifications.tables import Notification
@@ -29,6 +34,7 @@ from tests.support.cases import add_competence, add_weekly_hours, create_county_
 from tests.support.people import create_specialist_profile, create_user
 
 AREA = "trafficking_exploitation"
+NEW_AREA = "fgm"  # nobody in the county at first
 COORDINATOR = "round.coordinator@demo.invalid"  # Blekinge (10)
 FAR_COORDINATOR = "round.far@demo.invalid"  # Norrbotten (25)
 WORKER = "round.worker@demo.invalid"  # Ronneby (1081)
@@ -292,3 +298,62 @@ def test_one_round_at_a_time_across_processes_with_redis() -> None:
             await second.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_round_takes_the_network_from_kept_snapshots_as_it_would_read_it(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """A round's specialists come from the process's kept area snapshots (the
+    suggestions'), with the changing state read now: the same network as reading it
+    whole from the database, loading the snapshots and from what was kept."""
+
+    async def both() -> tuple[Network, Network, Network, int]:
+        rows = await ConsultationRequest.select(ConsultationRequest.id).where(
+            ConsultationRequest.status == ConsultationStatus.OPEN
+        )
+        infos = [request_info(r) for r in await load_requests([r["id"] for r in rows])]
+        now = clock.now()
+        kept = Kept()
+        whole = await load_network(infos, now=now)
+        first, _ = await round_network(kept, infos, now)
+        again, _ = await round_network(kept, infos, now)
+        return whole, first, again, len({info.area for info in infos})
+
+    whole, first, again, areas = in_app_seeing_all(client, both)
+    assert areas > 1
+    assert len(whole.specialists) >= 2  # (this module's, at least)
+    for network in (first, again):
+        assert list(network.specialists.items()) == list(whole.specialists.items())
+        assert network.places == whole.places
+        assert network.agreements == whole.agreements
+
+
+def test_a_round_sees_a_change_to_the_network_at_once(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """The kept snapshots are used only while the network's data version they were
+    loaded under is current: a specialist added after a round is in the next one."""
+    sign_in(client, WORKER)
+    made = client.post(
+        "/api/v1/consultations",
+        json={"area": NEW_AREA, "summary": "Råd om ett ärende", "urgency": "soon", "submit": True},
+    ).json()["id"]
+    sign_in(client, COORDINATOR)
+    before = client.post("/api/v1/rounds", json={})
+    assert before.status_code == 201, before.text
+    assert made in {u["request"] for u in before.json()["unplaced"]}
+
+    async def add() -> int:
+        user = await create_user("round.new@demo.invalid", Role.SPECIALIST, municipality="1081")
+        specialist = await create_specialist_profile(user, "1081")
+        await add_competence(specialist, NEW_AREA, 2)
+        await add_weekly_hours(specialist, range(7), time(8), time(16))
+        return specialist
+
+    added = in_app_seeing_all(client, add)
+    after = client.post("/api/v1/rounds", json={})
+    assert after.status_code == 201, after.text
+    placed = {a["request"]: a["specialist"] for a in after.json()["assignments"]}
+    assert placed.get(made) == added
+    sign_in(client, WORKER)
+    assert client.post(f"/api/v1/consultations/{made}/cancel", json={"reason": "klart"}).is_success

@@ -37,6 +37,7 @@ from network.consultations.network_loader import (
 )
 from network.consultations.tables import Assignment, Booking, ConsultationRequest
 from network.kernel.case_scope import case_transaction, system_scope
+from network.kernel.kept import Kept
 from network.lib.vocab import (
     AssignmentStatus,
     BookingStatus,
@@ -47,8 +48,8 @@ from network.lib.vocab import (
 from network.scheduling import STOCKHOLM
 from network.specialists.capacity import week_bounds, week_used
 from network.specialists.services import availabilities
-from network.specialists.tables import Absence, AvailabilityOverride
-from tests.support import SharedApp, in_app
+from network.specialists.tables import Absence, AvailabilityOverride, SpecialistProfile
+from tests.support import SharedApp, in_app, in_app_seeing_all
 from tests.support.cases import (
     add_competence,
     add_weekly_hours,
@@ -229,6 +230,59 @@ def test_the_slot_statement_answers_as_the_queries_it_replaces(
     assert slots == as_worker(client, ids, lambda: old_next_free(wanted))
     assert slots[2**31 - 1] is None
     assert slots[ids["booked"]] is not None
+
+
+def test_kept_hours_answer_as_read_whole_and_follow_each_change(
+    client: TestClient[Litestar], ids: dict[str, int]
+) -> None:
+    """Rounds keep the specialists' slot rules and weekly hours in the process
+    (``slot_inputs(..., kept=...)``) and read only what changes: the answers are
+    those of the whole statement, loading and from what was kept, and a change to a
+    specialist's hours or slot rules is seen by the next read."""
+    wanted = sorted(ids[k] for k in ("booked", "written", "away", "later", "idle", "elsewhere"))
+    wanted.append(2**31 - 1)  # no such specialist
+    horizon = NOW + timedelta(days=NEXT_FREE_HORIZON_DAYS)
+    kept = Kept()
+    for _ in range(2):  # (loading them, then from what was kept)
+        new = as_worker(client, ids, lambda: slot_inputs(wanted, NOW, horizon, kept=kept))
+        old = as_worker(client, ids, lambda: slot_inputs(wanted, NOW, horizon))
+        assert _sorted(new) == _sorted(old)
+        assert len(new[ids["booked"]].bookings) >= 2  # (what changes: read every time)
+        assert len(new[ids["idle"]].overrides) == 2
+        slots = as_worker(client, ids, lambda: next_free_slots(wanted, NOW, kept=kept))
+        assert slots == as_worker(client, ids, lambda: old_next_free(wanted))
+
+    async def own() -> int:
+        user = await create_user("state.kept@demo.invalid", Role.SPECIALIST, municipality=HOME)
+        specialist = await create_specialist_profile(user, HOME)
+        await add_weekly_hours(specialist, range(5), time(8), time(16))
+        return specialist
+
+    mine = in_app_seeing_all(client, own)
+    read = as_worker(client, ids, lambda: slot_inputs([mine], NOW, horizon, kept=kept))
+    assert len(read[mine].weekly) == 5
+    in_app_seeing_all(client, lambda: _weekend(mine))
+    read = as_worker(client, ids, lambda: slot_inputs([mine], NOW, horizon, kept=kept))
+    assert len(read[mine].weekly) == 7  # the hours' version moved
+    slot = read[mine].rules.slot_minutes
+    in_app_seeing_all(client, lambda: _slot_minutes(mine, slot + 15))
+    read = as_worker(client, ids, lambda: slot_inputs([mine], NOW, horizon, kept=kept))
+    assert read[mine].rules.slot_minutes == slot + 15  # the network's version moved
+    assert _sorted(read) == _sorted(
+        as_worker(client, ids, lambda: slot_inputs([mine], NOW, horizon))
+    )
+
+
+async def _weekend(specialist: int) -> int:
+    await add_weekly_hours(specialist, (5, 6), time(10), time(12))
+    return specialist
+
+
+async def _slot_minutes(specialist: int, minutes: int) -> int:
+    await SpecialistProfile.update({SpecialistProfile.slot_minutes: minutes}).where(
+        SpecialistProfile.id == specialist
+    )
+    return specialist
 
 
 async def old_load_requests(request_ids: list[int]) -> list[RequestRow]:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from network.consultations.network_loader import NEXT_FREE_HORIZON_DAYS, first_free
 from network.scheduling import (
     STOCKHOLM,
     Busy,
@@ -17,6 +18,7 @@ from network.scheduling import (
     next_free_slot,
 )
 from network.scheduling.slots import iso_week
+from network.specialists.services import Availability
 
 RULES = SlotRules(slot_minutes=45, buffer_minutes=15, weekly_capacity=10)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -222,3 +224,48 @@ def test_next_free_slot_is_the_first_of_the_free_slots(seed: int) -> None:
         rules=rules,
         used_per_week=used,
     )
+
+
+def test_first_free_shares_an_answer_only_among_truly_alike_specialists() -> None:
+    """A round's next free slots in one pass (``network_loader.first_free``): the
+    specialists with nothing booked, away or changed share an answer when their hours
+    and slot lengths are alike; it must be each one's own next free slot, capacity 0
+    (no week open) and bookings (a week used up, a slot taken) included."""
+    now = datetime(2026, 3, 27, 9, 10, tzinfo=UTC)  # a Friday before the clocks change
+    day = WeeklyHours(0, time(8), time(16))
+    patterns = [
+        [day],
+        [day, WeeklyHours(4, time(9), time(10))],
+        [WeeklyHours(4, time(9, 30), time(12))],
+        [WeeklyHours(6, time(20), time(21))],
+        [],
+    ]
+    booked = Busy(now + timedelta(minutes=20), now + timedelta(minutes=65))
+    found: dict[int, Availability] = {}
+    for n, (weekly, slot, buffer, capacity, bookings, closed) in enumerate(
+        itertools.product(patterns, (30, 45), (0, 15), (0, 1, 4), ([], [booked]), (False, True))
+    ):
+        found[n] = Availability(
+            weekly=weekly,
+            overrides=[DateOverride(now.date(), closed=True)] if closed else [],
+            absences=[],
+            bookings=bookings,
+            rules=SlotRules(slot_minutes=slot, buffer_minutes=buffer, weekly_capacity=capacity),
+        )
+    wanted = [*found, 10**6]  # (and one with nothing read)
+    answers = first_free(found, wanted, now)
+    assert answers[10**6] is None
+    for n, a in found.items():
+        assert answers[n] == next_free_slot(
+            a.weekly,
+            a.overrides,
+            a.absences,
+            a.bookings,
+            a.rules,
+            now=now,
+            horizon_days=NEXT_FREE_HORIZON_DAYS,
+            used_per_week=a.used,
+        ), (n, a)
+    # The cases tell each other apart: capacity 0 has no slot, a booking moves one.
+    assert {answers[n] for n, a in found.items() if a.rules.weekly_capacity == 0} == {None}
+    assert len({answers[n] for n in found}) > 5

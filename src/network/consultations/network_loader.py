@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.methods.select import Select
 
 from network.consultations.access import RequestRow
@@ -24,8 +25,10 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
+from network.directory.versions import network_token
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 from network.kernel.case_scope import system_scope
+from network.kernel.kept import Kept
 from network.lib.vocab import AgreementScope, AssignmentStatus, BookingStatus, ConsultationKind
 from network.scheduling import (
     STOCKHOLM,
@@ -40,6 +43,7 @@ from network.specialists.services import Availability
 from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = (
+    "KeptHours",
     "State",
     "agreements_on",
     "area_homes",
@@ -303,58 +307,145 @@ def request_info(request: RequestRow) -> RequestInfo:
 
 
 async def next_free_slots(
-    specialist_ids: Iterable[int], now: datetime
+    specialist_ids: Iterable[int], now: datetime, *, kept: Kept | None = None
 ) -> dict[int, datetime | None]:
     """The first free slot of each specialist within the horizon (``None``: none, or
-    no such specialist)."""
+    no such specialist). With ``kept`` (the runtime's), the slot rules and weekly
+    hours come from what the process keeps (:func:`slot_inputs`)."""
     wanted = sorted(set(specialist_ids))
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    return first_free(await slot_inputs(wanted, now, horizon), wanted, now)
+    return first_free(await slot_inputs(wanted, now, horizon, kept=kept), wanted, now)
 
 
 def first_free(
     found: Mapping[int, Availability], wanted: Iterable[int], now: datetime
 ) -> dict[int, datetime | None]:
     """The first free slot from ``now`` within the horizon of each of ``wanted``,
-    from what was read of them (``None``: none, or nothing read)."""
-    return {
-        specialist_id: None
-        if specialist_id not in found
-        else next_free_slot(
-            found[specialist_id].weekly,
-            found[specialist_id].overrides,
-            found[specialist_id].absences,
-            found[specialist_id].bookings,
-            found[specialist_id].rules,
+    from what was read of them (``None``: none, or nothing read), in one pass: the
+    specialists with nothing booked, away or changed in the period (most of a
+    round's thousands) whose hours and slot lengths are alike share one answer (with
+    nothing used, a week is open exactly when the capacity is above 0)."""
+    alike: dict[tuple[tuple[WeeklyHours, ...], int, int, bool], datetime | None] = {}
+    result: dict[int, datetime | None] = {}
+    for specialist_id in wanted:
+        a = found.get(specialist_id)
+        if a is None:
+            result[specialist_id] = None
+            continue
+        free = not (a.overrides or a.absences or a.bookings or a.written)
+        rules = a.rules
+        key = (
+            (tuple(a.weekly), rules.slot_minutes, rules.buffer_minutes, rules.weekly_capacity > 0)
+            if free
+            else None
+        )
+        if key is not None and key in alike:
+            result[specialist_id] = alike[key]
+            continue
+        result[specialist_id] = next_free_slot(
+            a.weekly,
+            a.overrides,
+            a.absences,
+            a.bookings,
+            rules,
             now=now,
             horizon_days=NEXT_FREE_HORIZON_DAYS,
-            used_per_week=found[specialist_id].used,
+            used_per_week=a.used,
         )
-        for specialist_id in wanted
-    }
+        if key is not None:
+            alike[key] = result[specialist_id]
+    return result
 
 
-# The kinds of row of :func:`_slots_sql`.
+# The kinds of row of :func:`_slots_sql`: the slot rules and weekly hours are kept
+# by a process (``kept``); the rest is read every time.
 _PROFILE, _RULE, _OVERRIDE, _ABSENCE, _BOOKING, _WRITTEN = range(6)
-# Ids in one statement of :func:`slot_inputs` (SQLite: six IN lists of them).
+_STATIC = frozenset({_PROFILE, _RULE})
+_CHANGING = frozenset({_OVERRIDE, _ABSENCE, _BOOKING, _WRITTEN})
+# Ids in one statement of :func:`slot_inputs` on SQLite (an IN list each part);
+# PostgreSQL takes them all as one array parameter.
 _SLOT_CHUNK = 1000
 
 
+@dataclass(frozen=True)
+class KeptHours:
+    """The slot rules (``None``: no such specialist) and weekly hours of the
+    specialists read so far, as of the ``network`` and ``hours`` data versions
+    ``token`` (:func:`network.directory.versions.network_token`): triggers raise one
+    of them with every change to profiles or to weekly hours."""
+
+    token: tuple[int, int]
+    rules: dict[int, SlotRules | None]
+    weekly: dict[int, list[WeeklyHours]]
+
+
+_KEPT_HOURS = "slot-hours"
+
+
+async def _kept_hours(kept: Kept, ids: Sequence[int]) -> KeptHours:
+    """The kept rules and hours of ``ids``, reading those of the specialists not kept
+    yet (all of them after a change) in one statement (inside ``system_scope``)."""
+    network, hours = (int(v) for v in (await network_token()).split("."))
+    token = (network, hours)
+    known = kept.values.get(_KEPT_HOURS)
+    if not isinstance(known, KeptHours) or known.token < token:
+        known = KeptHours(token, {}, {})
+        kept.values[_KEPT_HOURS] = known
+    elif known.token > token:  # (the data moved after this transaction began)
+        known = KeptHours(token, {}, {})
+    missing = [i for i in ids if i not in known.rules]
+    if missing:
+        found = _parse(await _slot_rows(missing, None, None, _STATIC))
+        for who in missing:
+            availability = found.get(who)
+            known.rules[who] = availability.rules if availability else None
+            known.weekly[who] = availability.weekly if availability else []
+    return known
+
+
+async def _slot_rows(
+    ids: Sequence[int], start: datetime | None, end: datetime | None, kinds: frozenset[int]
+) -> list[dict[str, Any]]:
+    """The rows of ``kinds`` of :func:`_slots_sql` for ``ids``: one statement on
+    PostgreSQL, one per thousand on SQLite."""
+    engine = SpecialistProfile._meta.db
+    chunk = len(ids) or 1 if isinstance(engine, PostgresEngine) else _SLOT_CHUNK
+    rows: list[dict[str, Any]] = []
+    for at in range(0, len(ids), chunk):
+        sql, args = _slots_sql(engine, ids[at : at + chunk], start, end, kinds)
+        rows += await SpecialistProfile.raw(sql, *args)
+    return rows
+
+
 async def slot_inputs(
-    specialist_ids: Sequence[int], start: datetime, end: datetime
+    specialist_ids: Sequence[int], start: datetime, end: datetime, *, kept: Kept | None = None
 ) -> dict[int, Availability]:
     """What :func:`network.specialists.services.availabilities` reads (in six
-    queries), in one hand-written statement per thousand specialists: their rules,
-    hours, date overrides, absences in [start, end), and the live bookings and
-    accepted written consultations a week either side."""
-    engine = SpecialistProfile._meta.db
-    rows: list[dict[str, Any]] = []
-    async with system_scope(engine):  # every specialist's bookings (times only)
-        for chunk in range(0, len(specialist_ids), _SLOT_CHUNK):
-            ids = specialist_ids[chunk : chunk + _SLOT_CHUNK]
-            sql, args = _slots_sql(engine, ids, start, end)
-            rows += await SpecialistProfile.raw(sql, *args)
-    rules: dict[int, SlotRules] = {}
+    queries), in one hand-written statement (per thousand specialists on SQLite):
+    their rules, hours, date overrides, absences in [start, end), and the live
+    bookings and accepted written consultations a week either side. With ``kept``
+    (the runtime's) the rules and hours are read only for specialists it does not
+    hold yet under the current data versions (:class:`KeptHours`)."""
+    async with system_scope(SpecialistProfile._meta.db):  # every specialist's bookings
+        if kept is None:
+            return _parse(await _slot_rows(specialist_ids, start, end, _STATIC | _CHANGING))
+        hours = await _kept_hours(kept, specialist_ids)
+        changing = await _slot_rows(specialist_ids, start, end, _CHANGING)
+    return _parse(
+        changing,
+        {i: r for i in specialist_ids if (r := hours.rules.get(i)) is not None},
+        hours.weekly,
+    )
+
+
+def _parse(
+    rows: list[dict[str, Any]],
+    rules: dict[int, SlotRules] | None = None,
+    weekly_hours: Mapping[int, list[WeeklyHours]] | None = None,
+) -> dict[int, Availability]:
+    """:func:`slot_inputs`' answer from rows of :func:`_slots_sql` (and, when given,
+    the rules and hours read before: whoever has rules is answered)."""
+    rules = dict(rules or {})
     weekly: dict[int, list[tuple[int, WeeklyHours]]] = defaultdict(list)
     overrides: dict[int, list[tuple[int, DateOverride]]] = defaultdict(list)
     absences: dict[int, list[Busy]] = defaultdict(list)
@@ -384,7 +475,11 @@ async def slot_inputs(
         found.sort(key=lambda busy: busy.start)
     return {
         who: Availability(
-            weekly=[hours for _, hours in sorted(weekly[who], key=lambda x: x[0])],
+            weekly=(
+                weekly_hours[who]
+                if weekly_hours is not None
+                else [hours for _, hours in sorted(weekly[who], key=lambda x: x[0])]
+            ),
             overrides=[o for _, o in sorted(overrides[who], key=lambda x: x[0])],
             absences=absences[who],
             bookings=bookings.get(who, []),
@@ -396,12 +491,16 @@ async def slot_inputs(
 
 
 def _slots_sql(
-    engine: Any, ids: Sequence[int], start: datetime, end: datetime
+    engine: Any,
+    ids: Sequence[int],
+    start: datetime | None,
+    end: datetime | None,
+    kinds: frozenset[int] = _STATIC | _CHANGING,
 ) -> tuple[str, list[Any]]:
     """One statement for :func:`slot_inputs`: a row per profile, weekly rule, date
-    override, absence, booking and written consultation, told apart by ``kind``
-    (the same on both engines: typed NULLs by ``CAST``)."""
-    around = (start - timedelta(days=7), end + timedelta(days=7))
+    override, absence, booking and written consultation (those of ``kinds``; the
+    changing ones need ``start`` and ``end``), told apart by ``kind`` (the same on
+    both engines: typed NULLs by ``CAST``)."""
     no = {
         "i": "CAST(NULL AS integer)",
         "t": "CAST(NULL AS timestamptz)",
@@ -409,8 +508,7 @@ def _slots_sql(
         "h": "CAST(NULL AS time)",
         "b": "CAST(NULL AS boolean)",
     }
-
-    ints = ("i1", "i2", "i3")
+    names = ("kind", "specialist", "i1", "i2", "i3", "t1", "t2", "d", "h1", "h2", "flag")
     parts: list[str] = []
     args: list[Any] = []
 
@@ -419,48 +517,94 @@ def _slots_sql(
         args.extend(more)
         return f"{column} {fragment}"
 
-    nothing_i = ", ".join(f"{no['i']} AS {n}" for n in ints)
-    nothing_t = f"{no['t']} AS t1, {no['t']} AS t2"
-    nothing_h = f"{no['h']} AS h1, {no['h']} AS h2"
-    parts.append(
-        "SELECT 0 AS kind, p.id AS specialist, p.slot_minutes AS i1, p.buffer_minutes AS i2, "  # noqa: S608
-        f"p.consultations_per_week AS i3, {nothing_t}, {no['d']} AS d, {nothing_h}, "
-        f"{no['b']} AS flag FROM specialist_profile p WHERE {among_ids('p.id')}"
-    )
-    parts.append(
-        f"SELECT 1, x.specialist, x.weekday, {no['i']}, x.id, {no['t']}, {no['t']}, "  # noqa: S608
-        f"{no['d']}, x.start_time, x.end_time, {no['b']} "
-        f"FROM availability_rule x WHERE {among_ids('x.specialist')}"
-    )
-    parts.append(
-        f"SELECT 2, x.specialist, {no['i']}, {no['i']}, x.id, {no['t']}, {no['t']}, "  # noqa: S608
-        "x.on_date, x.start_time, x.end_time, x.closed "
-        f"FROM availability_override x WHERE {among_ids('x.specialist')}"
-    )
-    parts.append(
-        f"SELECT 3, x.specialist, {nothing_i}, x.starts_at, x.ends_at, {no['d']}, "  # noqa: S608
-        f"{nothing_h}, {no['b']} FROM absence x WHERE {among_ids('x.specialist')} "
-        "AND x.ends_at > {} AND x.starts_at < {}"
-    )
-    args += [start, end]
-    parts.append(
-        f"SELECT 4, x.specialist, {nothing_i}, x.starts_at, x.ends_at, {no['d']}, "  # noqa: S608
-        f"{nothing_h}, {no['b']} FROM booking x WHERE {among_ids('x.specialist')} "
-        "AND x.status = {} AND x.starts_at < {} AND x.ends_at > {}"
-    )
-    args += [BookingStatus.BOOKED.value, around[1], around[0]]
-    not_counted = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
-    parts.append(
-        f"SELECT 5, x.specialist, {nothing_i}, r.accepted_at, {no['t']}, {no['d']}, "  # noqa: S608
-        f"{nothing_h}, {no['b']} FROM assignment x "
-        f"JOIN consultation_request r ON r.id = x.request WHERE {among_ids('x.specialist')} "
-        f"AND x.status = {{}} AND r.kind = {{}} AND NOT (r.status {not_counted[0]}) "
-        "AND r.accepted_at >= {} AND r.accepted_at < {}"
-    )
-    args += [
-        AssignmentStatus.ACCEPTED.value,
-        ConsultationKind.WRITTEN.value,
-        *not_counted[1],
-        *around,
-    ]
+    def select(*columns: str) -> str:
+        # (named in every part: whichever comes first names the answer's columns)
+        named = ", ".join(f"{c} AS {n}" for c, n in zip(columns, names, strict=True))
+        return f"SELECT {named} "
+
+    i, t, d, h, flag = no["i"], no["t"], no["d"], no["h"], no["b"]
+    if _PROFILE in kinds:
+        parts.append(
+            select(
+                "0",
+                "p.id",
+                "p.slot_minutes",
+                "p.buffer_minutes",
+                "p.consultations_per_week",
+                t,
+                t,
+                d,
+                h,
+                h,
+                flag,
+            )
+            + f"FROM specialist_profile p WHERE {among_ids('p.id')}"
+        )
+    if _RULE in kinds:
+        parts.append(
+            select(
+                "1",
+                "x.specialist",
+                "x.weekday",
+                i,
+                "x.id",
+                t,
+                t,
+                d,
+                "x.start_time",
+                "x.end_time",
+                flag,
+            )
+            + f"FROM availability_rule x WHERE {among_ids('x.specialist')}"
+        )
+    if _OVERRIDE in kinds:
+        parts.append(
+            select(
+                "2",
+                "x.specialist",
+                i,
+                i,
+                "x.id",
+                t,
+                t,
+                "x.on_date",
+                "x.start_time",
+                "x.end_time",
+                "x.closed",
+            )
+            + f"FROM availability_override x WHERE {among_ids('x.specialist')}"
+        )
+    if kinds & {_ABSENCE, _BOOKING, _WRITTEN}:
+        if start is None or end is None:
+            raise ValueError("the changing kinds need start and end")
+        around = (start - timedelta(days=7), end + timedelta(days=7))
+    if _ABSENCE in kinds:
+        parts.append(
+            select("3", "x.specialist", i, i, i, "x.starts_at", "x.ends_at", d, h, h, flag)
+            + f"FROM absence x WHERE {among_ids('x.specialist')} "
+            "AND x.ends_at > {} AND x.starts_at < {}"
+        )
+        args += [start, end]
+    if _BOOKING in kinds:
+        parts.append(
+            select("4", "x.specialist", i, i, i, "x.starts_at", "x.ends_at", d, h, h, flag)
+            + f"FROM booking x WHERE {among_ids('x.specialist')} "
+            "AND x.status = {} AND x.starts_at < {} AND x.ends_at > {}"
+        )
+        args += [BookingStatus.BOOKED.value, around[1], around[0]]
+    if _WRITTEN in kinds:
+        not_counted = one_of(engine, [s.value for s in WRITTEN_NOT_COUNTED], "varchar")
+        parts.append(
+            select("5", "x.specialist", i, i, i, "r.accepted_at", t, d, h, h, flag)
+            + "FROM assignment x JOIN consultation_request r ON r.id = x.request "
+            f"WHERE {among_ids('x.specialist')} "
+            f"AND x.status = {{}} AND r.kind = {{}} AND NOT (r.status {not_counted[0]}) "
+            "AND r.accepted_at >= {} AND r.accepted_at < {}"
+        )
+        args += [
+            AssignmentStatus.ACCEPTED.value,
+            ConsultationKind.WRITTEN.value,
+            *not_counted[1],
+            *around,
+        ]
     return " UNION ALL ".join(parts), args

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from network.audit.services import record
@@ -32,6 +32,7 @@ from network.consultations.access import (
 from network.consultations.lifecycle import PLACEABLE
 from network.consultations.network_loader import (
     area_homes,
+    current_state,
     load_network,
     next_free_slots,
     request_info,
@@ -39,14 +40,17 @@ from network.consultations.network_loader import (
 from network.consultations.notices import tell_offered_many
 from network.consultations.offers import OFFER_TIME_LIMIT
 from network.consultations.requests import set_statuses
+from network.consultations.snapshots import AreaSnapshot, area_snapshots
 from network.consultations.tables import Assignment, AssignmentRound, ConsultationRequest
 from network.db import among, id_chunks, insert_columns
 from network.directory.tables import County, Municipality
 from network.graph.assignment import LAYOUTS, RoundProblem, exported, exported_json
 from network.graph.fastmatch import build_problem_fast, prepare, round_pairs, with_next_free
 from network.graph.gap import solve_points
+from network.graph.model import Network, RequestInfo, SpecialistInfo
 from network.graph.unplaced import explain_unplaced
 from network.kernel.context import Context
+from network.kernel.kept import Kept
 from network.kernel.policy import Action, Principal, Target, decide, visible_scope
 from network.lib import clock
 from network.lib.errors import Conflict, Forbidden, InvalidInput
@@ -125,17 +129,54 @@ async def _waiting(county: str | None, municipality: str | None) -> list[int]:
     return [row["id"] for row in rows]
 
 
-async def _with_points(problem: RoundProblem, rows: list[RequestRow]) -> RoundProblem:
+async def round_network(
+    kept: Kept, infos: list[RequestInfo], now: datetime
+) -> tuple[Network, list[AreaSnapshot]]:
+    """The specialists who may serve one of ``infos`` (competent in its area, at home
+    where it comes from or where an agreement on the area joins to it), with this
+    week's load and who is away now, as :func:`load_network` reads them; but taken
+    from the process's kept area snapshots (:func:`area_snapshots`, the suggestions'),
+    so that a round reads only the changing state. And those snapshots."""
+    asks = {(r.area, r.origin) for r in infos}
+    areas = sorted({area for area, _ in asks})
+    if not areas:
+        return await load_network(infos, now=now), []
+    snapshots = await area_snapshots(kept, areas, now)
+    base = snapshots[0].network
+    homes = base.homes_serving(asks)
+    state = await current_state(areas, now, homes)
+    people: dict[int, SpecialistInfo] = {}
+    for snapshot in snapshots:
+        for specialist_id, specialist in snapshot.network.specialists.items():
+            if specialist.home in homes and specialist_id not in people:
+                people[specialist_id] = replace(
+                    specialist,
+                    used=state.used.get(specialist_id, 0),
+                    absent=specialist_id in state.absent,
+                )
+    network = Network.of(base.places.values(), base.agreements, [people[i] for i in sorted(people)])
+    return network, snapshots
+
+
+async def _with_points(
+    problem: RoundProblem, rows: list[RequestRow], snapshots: list[AreaSnapshot]
+) -> RoundProblem:
     """The problem with each request's case points and each specialist's points left
-    this week (:mod:`network.specialists.workload`): the round keeps both budgets."""
-    table = await load_points_table()
+    this week (:mod:`network.specialists.workload`): the round keeps both budgets
+    (the points table and the budgets as the area ``snapshots`` hold them)."""
+    table = snapshots[0].points if snapshots else await load_points_table()
+    capacities: dict[int, int] = {}
+    for snapshot in snapshots:
+        capacities |= snapshot.points_capacity or {}
     points = {
         r.id: consultation_points(
             table, kind=r.kind, urgency=r.urgency, area=r.area, county=r.county
         )
         for r in rows
     }
-    loads = await points_load(problem.capacities, clock.today(), table=table)
+    loads = await points_load(
+        problem.capacities, clock.today(), table=table, capacities=capacities or None
+    )
     budgets = {s: loads[s].remaining if s in loads else 0 for s in problem.capacities}
     return replace(problem, points=points, budgets=budgets)
 
@@ -155,16 +196,19 @@ async def preview(
     ):
         rows = await load_requests(await _waiting(county, municipality))
         infos = [request_info(r) for r in rows]
-        network = await load_network(infos, now=now)
+        network, snapshots = await round_network(ctx.runtime.kept, infos, now)
         arrays = prepare(network, now.date())
         # Next free slots matter to meetings only, and are looked up only for
-        # specialists eligible for one (vectorised: 5,000 requests × 20,000 specialists).
+        # specialists eligible for one (vectorised: 5,000 requests × 20,000 specialists),
+        # all at once (the hours as the process keeps them).
         eligible = round_pairs(infos, arrays)
-        found = await next_free_slots(eligible.specialists(arrays, meetings_only=True), now)
+        found = await next_free_slots(
+            eligible.specialists(arrays, meetings_only=True), now, kept=ctx.runtime.kept
+        )
         full = build_problem_fast(infos, with_next_free(arrays, found), now=now, pairs=eligible)
         # (Never to the one who turned it down, nor to a specialist who asks themself.)
         refused = {r.id: r.never_offered for r in rows if r.never_offered}
-        problem = await _with_points(full.without(refused), rows)
+        problem = await _with_points(full.without(refused), rows, snapshots)
         answer = solve_points(problem)
         solution = answer.solution
         # What would help each unplaced request, in the coordinator's terms.

@@ -19,6 +19,7 @@ Requests that find the same snapshot missing at once share one load.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -38,7 +39,7 @@ from network.scheduling import STOCKHOLM
 from network.specialists.points_model import PointsTable
 from network.specialists.workload import load_points_table, points_capacities
 
-__all__ = ("AreaSnapshot", "area_snapshot")
+__all__ = ("AreaSnapshot", "area_snapshot", "area_snapshots")
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,42 @@ async def area_snapshot(kept: Kept, area: str, now: datetime) -> AreaSnapshot:
     finally:
         del pending[key]
         done.set()
+
+
+async def area_snapshots(kept: Kept, areas: Iterable[str], now: datetime) -> list[AreaSnapshot]:
+    """The current snapshots of ``areas`` (as :func:`area_snapshot` gives each), those
+    missing loaded together: the places, agreements, points table and budgets once,
+    and the specialists of all of them in one read (a round over many areas after a
+    change to the network)."""
+    wanted = sorted(set(areas))
+    version = await data_version(NETWORK)
+    day = now.astimezone(STOCKHOLM).date()
+    found: dict[str, AreaSnapshot] = {}
+    for area in wanted:
+        known = kept.values.get(("area-snapshot", area))
+        if isinstance(known, AreaSnapshot) and known.day == day and known.version >= version:
+            found[area] = known
+    missing = [area for area in wanted if area not in found]
+    if len(missing) == 1:
+        found[missing[0]] = await area_snapshot(kept, missing[0], now)
+    elif missing:
+        rows = (await places(), await agreements_on(day), await static_specialists(missing))
+        table = await load_points_table()
+        capacities = await points_capacities(s.id for s in rows[2])
+        for area in missing:
+            people = [s for s in rows[2] if area in s.competences]
+            network, arrays = await anyio.to_thread.run_sync(_build, rows[0], rows[1], people, day)
+            snapshot = found[area] = AreaSnapshot(
+                area=area,
+                version=version,
+                day=day,
+                network=network,
+                arrays=arrays,
+                points=table,
+                points_capacity={s.id: capacities[s.id] for s in people if s.id in capacities},
+            )
+            place = ("area-snapshot", area)
+            known = kept.values.get(place)
+            if known is None or (known.version, known.day) <= (version, day):
+                kept.values[place] = snapshot
+    return [found[area] for area in wanted]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = (
@@ -87,24 +88,46 @@ def _local(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=STOCKHOLM)
 
 
-def _windows(
-    day: date, weekly: Sequence[WeeklyHours], overrides: Sequence[DateOverride]
-) -> list[tuple[datetime, datetime]]:
-    todays = [o for o in overrides if o.on == day]
-    if any(o.closed for o in todays):
-        return []
-    intervals = [(w.start, w.end) for w in weekly if w.weekday == day.weekday()]
-    intervals += [(o.start, o.end) for o in todays if o.start is not None and o.end is not None]
+class _Hours:
+    """One specialist's weekly hours by weekday and date overrides by date, for
+    looking a day's windows up without scanning every rule (many days, many
+    specialists in a round: :func:`network.consultations.network_loader.first_free`)."""
+
+    __slots__ = ("by_day", "by_weekday")
+
+    def __init__(self, weekly: Sequence[WeeklyHours], overrides: Sequence[DateOverride]) -> None:
+        self.by_weekday: dict[int, list[tuple[time, time]]] = {}
+        for w in weekly:
+            self.by_weekday.setdefault(w.weekday, []).append((w.start, w.end))
+        self.by_day: dict[date, list[DateOverride]] = {}
+        for o in overrides:
+            self.by_day.setdefault(o.on, []).append(o)
+
+    def windows(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        todays = self.by_day.get(day, ())
+        if any(o.closed for o in todays):
+            return ()
+        intervals = list(self.by_weekday.get(day.weekday(), ()))
+        intervals += [(o.start, o.end) for o in todays if o.start is not None and o.end is not None]
+        return _merged_windows(day, tuple(sorted(intervals)))
+
+
+@lru_cache(maxsize=8192)
+def _merged_windows(
+    day: date, intervals: tuple[tuple[time, time], ...]
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The day's windows in UTC from its sorted local intervals, overlapping ones
+    merged (pure, so alike days of different specialists share the work)."""
     merged: list[tuple[time, time]] = []
-    for start, end in sorted(intervals):
+    for start, end in intervals:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return [
+    return tuple(
         (_local(day, start).astimezone(UTC), _local(day, end).astimezone(UTC))
         for start, end in merged
-    ]
+    )
 
 
 def _overlaps(start: datetime, end: datetime, taken: Iterable[tuple[datetime, datetime]]) -> bool:
@@ -152,6 +175,7 @@ def _free(
     buffer = timedelta(minutes=rules.buffer_minutes)
     taken = [(a.start, a.end) for a in absences]
     taken += [(b.start - buffer, b.end + buffer) for b in bookings]
+    hours = _Hours(weekly, overrides)
     first_day = start.astimezone(STOCKHOLM).date()
     last_day = end.astimezone(STOCKHOLM).date()
     day = first_day
@@ -159,7 +183,7 @@ def _free(
         # A window lies within its day, so each of its slots starts in the day's week.
         year, week, _ = day.isocalendar()
         if used.get((year, week), 0) < rules.weekly_capacity:
-            for window_start, window_end in _windows(day, weekly, overrides):
+            for window_start, window_end in hours.windows(day):
                 moment = window_start
                 while moment + slot <= window_end:
                     if (
