@@ -104,6 +104,7 @@ class ConferencePages(Controller):
         planned: schemas.PlanOut | None = None,
     ) -> Template:
         notice = request.query_params.get("notice") if error is None else None
+        booked = request.query_params.get("booked", "") if error is None else ""
         item = await series.get_series(ctx, series_id)
         rounds = await placement.list_placements(ctx, series_id) if item.may_manage else []
         template = await render(
@@ -115,6 +116,8 @@ class ConferencePages(Controller):
             apply_error=error if applying else None,
             plan_error=error if planning else None,
             planned=planned,
+            # After a plan with nothing skipped (redirected, so a reload plans nothing).
+            booked=int(booked) if planned is None and booked.isdigit() else None,
             form=form or {},
             notice=NOTICES.get(notice or ""),
         )
@@ -191,8 +194,9 @@ class ConferencePages(Controller):
     async def plan(
         self, ctx: Ctx, request: AnyRequest, series_id: FromPath[int]
     ) -> Template | Redirect:
-        """Plan the next sessions by cadence; the page shows what was booked and what
-        was skipped, or the refused form as sent."""
+        """Plan the next sessions by cadence. All booked: back to the series page with
+        the count (a redirect, so reloading plans nothing twice); some skipped: the page
+        shows what was booked and what was skipped; refused: the form as sent."""
         form = await form_fields(request)
         try:
             first = _local(form.get("first", ""), field="first")
@@ -210,6 +214,11 @@ class ConferencePages(Controller):
                 return await refused(request, error)
             return await self._series(
                 ctx, request, series_id, error=error, form=form, planning=True
+            )
+        if not planned.skipped:
+            return Redirect(
+                f"/conferences/{series_id}?booked={len(planned.booked)}#plan-heading",
+                status_code=303,
             )
         return await self._series(ctx, request, series_id, planned=planned)
 
