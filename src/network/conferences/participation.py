@@ -15,6 +15,7 @@ from network.conferences import schemas
 from network.conferences.access import (
     SeriesRow,
     joining_place,
+    leader,
     load_session,
     lock_session,
     may_manage,
@@ -94,12 +95,14 @@ async def sign_up(
 async def record_attendance(
     ctx: Context, session_id: int, data: schemas.AttendanceIn, *, now: datetime | None = None
 ) -> list[schemas.SignupOut]:
-    """Who attended (the hub or a coordinator, once the session has started); every
-    other sign-up did not. Recording again replaces the record."""
+    """Who attended (whoever leads the session — the hub or the stand-in who took it
+    over — or a coordinator, once the session has started); every other sign-up did
+    not. Recording again replaces the record."""
     now = now or clock.now()
     async with ctx.work():
         row, series = await load_session(ctx.principal, session_id)
-        if not may_manage(ctx.principal, series):
+        leads = ctx.principal.specialist_id == leader(row, series)
+        if not (leads or may_manage(ctx.principal, series)):
             raise Forbidden("only the hub or a coordinator of its municipality", field="session_id")
         must_be_open(row)
         if row["starts_at"] > now:
