@@ -5,18 +5,29 @@ municipality or in a municipality it serves (others get the same 404 as for a
 missing id). It is managed by its hub and by coordinators of the hub's home
 municipality (``conference.manage``), and joined by social workers of a served
 municipality (``conference.join``).
+
+A series of kind ``peer_network`` is a competence area's network meetings: its
+audience is the area's active specialists in any municipality (its served
+municipalities, when it has any, narrow that to specialists at home there: a county's
+meetings), not social workers. It is seen by that audience, its hub and every
+coordinator (peer groups are national), managed as any series, and joined by the
+specialists of the audience (named on the policy's target). Anyone else is refused
+with a 403: a peer group's meetings are no secret, but they are not theirs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from network.conferences.tables import ConferenceSeries, ConferenceSession, SeriesMunicipality
 from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
-from network.lib.errors import NotFound
+from network.lib.errors import Forbidden, NotFound
+from network.lib.vocab import ConferenceKind, Role
+from network.specialists.tables import SpecialistCompetence
 
 __all__ = (
     "SeriesRow",
@@ -26,6 +37,7 @@ __all__ = (
     "lock_session",
     "may_manage",
     "may_see",
+    "peer_audience",
     "series_rows",
 )
 
@@ -52,6 +64,13 @@ class SeriesRow:
     language: str
     by_application: bool
     served: tuple[tuple[int, str, str, str], ...]  # (id, code, name, county)
+    kind: str = ConferenceKind.CASE_CONFERENCE
+    # A peer network's audience: specialist id -> (home municipality id, code, county).
+    peers: Mapping[int, tuple[int, str, str]] = field(default_factory=dict)
+
+    @property
+    def is_peer_network(self) -> bool:
+        return self.kind == ConferenceKind.PEER_NETWORK
 
     def home_target(self) -> Target:
         return Target(
@@ -84,6 +103,7 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
         ConferenceSeries.capacity,
         ConferenceSeries.language,
         ConferenceSeries.by_application,
+        ConferenceSeries.kind,
     ).order_by(ConferenceSeries.id)
     if condition is not None:
         query = query.where(condition)
@@ -104,13 +124,65 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
         served.setdefault(place["series"], []).append(
             (place["id"], place["code"], place["name"], place["county"])
         )
-    return [SeriesRow(**row, served=tuple(served.get(row["id"], []))) for row in rows]
+    peer_areas = {row["area_id"] for row in rows if row["kind"] == ConferenceKind.PEER_NETWORK}
+    audiences = await peer_audience(sorted(peer_areas)) if peer_areas else {}
+    out = []
+    for row in rows:
+        places = tuple(served.get(row["id"], []))
+        peers: dict[int, tuple[int, str, str]] = {}
+        if row["kind"] == ConferenceKind.PEER_NETWORK:
+            codes = {code for _, code, _, _ in places}
+            peers = {
+                specialist: home
+                for specialist, home in audiences.get(row["area_id"], {}).items()
+                if not codes or home[1] in codes
+            }
+        out.append(SeriesRow(**row, served=places, peers=peers))
+    return out
+
+
+async def peer_audience(area_ids: list[int]) -> dict[int, dict[int, tuple[int, str, str]]]:
+    """Per area id, its active specialists: specialist id -> (home municipality id,
+    kommunkod, county code). One statement for all the areas."""
+    rows = await SpecialistCompetence.select(
+        SpecialistCompetence.area,
+        SpecialistCompetence.specialist,
+        SpecialistCompetence.specialist._.home_municipality.as_alias("home_id"),
+        SpecialistCompetence.specialist._.home_municipality._.code.as_alias("home"),
+        SpecialistCompetence.specialist._.home_municipality._.county._.code.as_alias("county"),
+    ).where(
+        SpecialistCompetence.area.is_in(area_ids or [0])
+        & SpecialistCompetence.specialist._.user._.active.eq(True)
+    )
+    audience: dict[int, dict[int, tuple[int, str, str]]] = {}
+    for row in rows:
+        audience.setdefault(row["area"], {})[row["specialist"]] = (
+            row["home_id"],
+            row["home"],
+            row["county"],
+        )
+    return audience
 
 
 def may_see(principal: Principal, series: SeriesRow) -> bool:
-    return principal.specialist_id == series.hub or holds_role_in(
-        principal, [series.home_target(), *series.served_targets()]
-    )
+    if principal.specialist_id == series.hub:
+        return True
+    if series.is_peer_network:
+        return (
+            principal.specialist_id is not None and principal.specialist_id in series.peers
+        ) or principal.has(Role.COORDINATOR)
+    return holds_role_in(principal, [series.home_target(), *series.served_targets()])
+
+
+def _unseen(series: SeriesRow, field: str, what: str) -> NotFound | Forbidden:
+    """The refusal of a series one may not see: a 404 like a missing id, or a 403 for
+    a peer network's meetings (only its specialists and coordinators see them)."""
+    if series.is_peer_network:
+        return Forbidden(
+            "only the competence area's specialists and coordinators see its network meetings",
+            field=field,
+        )
+    return NotFound(f"no such conference {what}", field=field, source="path")
 
 
 def may_manage(principal: Principal, series: SeriesRow) -> bool:
@@ -118,7 +190,15 @@ def may_manage(principal: Principal, series: SeriesRow) -> bool:
 
 
 def joining_place(principal: Principal, series: SeriesRow) -> tuple[int, str] | None:
-    """The served municipality (id, code) in which ``principal`` may join, if any."""
+    """The served municipality (id, code) in which ``principal`` may join, if any; for a
+    peer network's meetings, the home municipality of a specialist of its audience."""
+    if series.is_peer_network:
+        me = principal.specialist_id
+        if me is None or me not in series.peers:
+            return None
+        home_id, home, county = series.peers[me]
+        target = Target(municipality=home, county=county, specialist_ids=frozenset(series.peers))
+        return (home_id, home) if decide(principal, Action.CONFERENCE_JOIN, target) else None
     for municipality_id, code, _, county in series.served:
         target = Target(municipality=code, county=county)
         if any(b.municipality == code for b in principal.bindings) and decide(
@@ -132,8 +212,10 @@ async def load_series(
     principal: Principal, series_id: int, *, field: str = "series_id"
 ) -> SeriesRow:
     found = await series_rows(ConferenceSeries.id == series_id)
-    if not found or not may_see(principal, found[0]):
+    if not found:
         raise NotFound("no such conference series", field=field, source="path")
+    if not may_see(principal, found[0]):
+        raise _unseen(found[0], field, "series")
     return found[0]
 
 
@@ -145,8 +227,10 @@ async def load_session(
     if row is None:
         raise NotFound("no such conference session", field=field, source="path")
     found = await series_rows(ConferenceSeries.id == row["series"])
-    if not found or not may_see(principal, found[0]):
+    if not found:
         raise NotFound("no such conference session", field=field, source="path")
+    if not may_see(principal, found[0]):
+        raise _unseen(found[0], field, "session")
     return row, found[0]
 
 

@@ -122,6 +122,7 @@ class SeriesOut(Schema):
     by_application: bool = False
     waiting: int = 0  # applications waiting for group placement
     applied: str | None = None  # the asking user's application status, if any
+    kind: str = "case_conference"  # or "peer_network", "introduction"
 
 
 class SignupOut(Schema):

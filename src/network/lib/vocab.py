@@ -224,6 +224,8 @@ class NotificationKind(StrEnum):
     STANDING_SKIPPED_CLASH = "standing.skipped_clash"
     STANDING_SKIPPED_CAPACITY = "standing.skipped_capacity"
     ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
+    PEER_QUESTION = "peer.question"  # a new post in a peer group's thread, to its members
+    PEER_REPLY = "peer.reply"  # a reply to your post in a peer group's thread
 
 
 class ApplicationStatus(StrEnum):
@@ -471,6 +473,8 @@ NOTICE_LABELS = labelled(
         NotificationKind.ENGAGEMENT_HANDOVER: N_(
             "A co-handling engagement was handed over to you as stand-in: {area}"
         ),
+        NotificationKind.PEER_QUESTION: N_("New post in your peer group's thread: {area}"),
+        NotificationKind.PEER_REPLY: N_("Someone replied to your post in the peer group: {area}"),
     },
 )
 APPLICATION_LABELS = labelled(

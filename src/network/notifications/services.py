@@ -68,6 +68,8 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.STANDING_SKIPPED_CLASH: frozenset({"start"}),
     NotificationKind.STANDING_SKIPPED_CAPACITY: frozenset({"start"}),
     NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
+    NotificationKind.PEER_QUESTION: frozenset({"area"}),
+    NotificationKind.PEER_REPLY: frozenset({"area"}),
 }
 
 

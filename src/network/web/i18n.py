@@ -159,6 +159,7 @@ FINDING_KINDS = {
 FIELD_LABELS = {
     "summary": N_("The question"),
     "body": N_("Message"),
+    "subject": N_("Subject"),
     "reason": N_("Reason"),
     "name": N_("Name"),
     "display_name": N_("Name"),
