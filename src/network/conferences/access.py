@@ -27,7 +27,7 @@ from network.conferences.tables import ConferenceSeries, ConferenceSession, Seri
 from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
 from network.lib.errors import Forbidden, NotFound
 from network.lib.vocab import ConferenceKind, Role
-from network.specialists.tables import SpecialistCompetence
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = (
     "SeriesRow",
@@ -143,24 +143,26 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
 
 async def peer_audience(area_ids: list[int]) -> dict[int, dict[int, tuple[int, str, str]]]:
     """Per area id, its active specialists: specialist id -> (home municipality id,
-    kommunkod, county code). One statement for all the areas."""
+    kommunkod, county code). Two statements for all the areas (PostgreSQL truncates
+    the aliases of a deeper join to one name)."""
     rows = await SpecialistCompetence.select(
-        SpecialistCompetence.area,
-        SpecialistCompetence.specialist,
-        SpecialistCompetence.specialist._.home_municipality.as_alias("home_id"),
-        SpecialistCompetence.specialist._.home_municipality._.code.as_alias("home"),
-        SpecialistCompetence.specialist._.home_municipality._.county._.code.as_alias("county"),
+        SpecialistCompetence.area, SpecialistCompetence.specialist
     ).where(
         SpecialistCompetence.area.is_in(area_ids or [0])
         & SpecialistCompetence.specialist._.user._.active.eq(True)
     )
+    homes = {
+        row["id"]: (row["home_id"], row["home"], row["county"])
+        for row in await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.home_municipality.as_alias("home_id"),
+            SpecialistProfile.home_municipality._.code.as_alias("home"),
+            SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+        ).where(SpecialistProfile.id.is_in(sorted({r["specialist"] for r in rows}) or [0]))
+    }
     audience: dict[int, dict[int, tuple[int, str, str]]] = {}
     for row in rows:
-        audience.setdefault(row["area"], {})[row["specialist"]] = (
-            row["home_id"],
-            row["home"],
-            row["county"],
-        )
+        audience.setdefault(row["area"], {})[row["specialist"]] = homes[row["specialist"]]
     return audience
 
 

@@ -17,32 +17,37 @@ from network.lib.errors import Forbidden
 from network.lib.vocab import ConferenceKind, Role
 from network.peers import schemas
 from network.peers.access import Group, load_group, require_reader
-from network.specialists.tables import SpecialistCompetence
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = ("get_group", "members", "my_groups", "next_meeting")
 
 
 async def members(group: Group) -> list[schemas.MemberOut]:
     """The group's specialists, by county, municipality and name."""
-    rows = await SpecialistCompetence.select(
-        SpecialistCompetence.specialist,
-        SpecialistCompetence.level,
-        SpecialistCompetence.specialist._.title.as_alias("title"),
-        SpecialistCompetence.specialist._.user._.display_name.as_alias("name"),
-        SpecialistCompetence.specialist._.home_municipality._.code.as_alias("code"),
-        SpecialistCompetence.specialist._.home_municipality._.name.as_alias("place"),
-        SpecialistCompetence.specialist._.home_municipality._.county._.code.as_alias("county"),
-        SpecialistCompetence.specialist._.home_municipality._.county._.name.as_alias("county_name"),
-    ).where(
-        (SpecialistCompetence.area == group.area_id)
-        & SpecialistCompetence.specialist.is_in(sorted(group.members) or [0])
-    )
+    levels = {
+        r["specialist"]: r["level"]
+        for r in await SpecialistCompetence.select(
+            SpecialistCompetence.specialist, SpecialistCompetence.level
+        ).where(
+            (SpecialistCompetence.area == group.area_id)
+            & SpecialistCompetence.specialist.is_in(sorted(group.members) or [0])
+        )
+    }
+    rows = await SpecialistProfile.select(
+        SpecialistProfile.id,
+        SpecialistProfile.title,
+        SpecialistProfile.user._.display_name.as_alias("name"),
+        SpecialistProfile.home_municipality._.code.as_alias("code"),
+        SpecialistProfile.home_municipality._.name.as_alias("place"),
+        SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+        SpecialistProfile.home_municipality._.county._.name.as_alias("county_name"),
+    ).where(SpecialistProfile.id.is_in(sorted(levels) or [0]))
     out = [
         schemas.MemberOut(
-            specialist=r["specialist"],
+            specialist=r["id"],
             name=r["name"],
             title=r["title"] or "",
-            level=r["level"],
+            level=levels[r["id"]],
             municipality=Place(code=r["code"], name=r["place"]),
             county=Place(code=r["county"], name=r["county_name"]),
         )
