@@ -421,3 +421,24 @@ def test_row_level_security_shows_the_thread_only_to_the_area(
 
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         in_app(client, write_as_stranger)
+
+
+def test_a_refused_meetings_form_says_why_on_the_page(
+    ids: dict[str, int], client: TestClient[Litestar]
+) -> None:
+    coordinator = _as(client, COORDINATOR)
+    page = coordinator.post(
+        f"/peers/{AREA}/meetings?lang=sv",
+        data={"title": "Länets nätverk", "hub": str(ids["stranger"])},
+        follow_redirects=False,
+    )
+    assert page.status_code == 400
+    assert "Välj en specialist inom kompetensområdet." in page.text
+    assert "Länets nätverk" in page.text  # kept as typed
+    made = coordinator.post(
+        f"/peers/{AREA}/meetings",
+        data={"title": "Länets nätverk", "hub": str(ids["host"]), "county": "05"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    assert made.headers["location"].startswith("/conferences/")

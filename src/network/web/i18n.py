@@ -242,6 +242,7 @@ FIELD_LABELS = {
     "min_municipalities": N_("At least this many municipalities in a group"),
     "rank": N_("Your order of choice"),
     "hubs": N_("Hubs"),
+    "hub": N_("Hub"),
     "social_worker": N_("Social worker"),
     "unit": N_("Unit"),
     "weekday": N_("Weekday"),
@@ -284,7 +285,11 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"only an accepted consultation can be booked"),
         N_("Only an accepted consultation can be booked."),
     ),
-    (re.compile(r"missing required field|is required"), N_("Fill this in.")),
+    (re.compile(r"missing required field|is required|^write something$"), N_("Fill this in.")),
+    (
+        re.compile(r"must be a specialist of the competence area"),
+        N_("Choose a specialist of the competence area."),
+    ),
     (re.compile(r"percentage from 0 to 100"), N_("Enter a percentage from 0 to 100.")),
     (re.compile(r"must be a year from 2000"), N_("Enter a year from 2000 to this year.")),
     # A range before a type: "Expected `float` <= 100.0" is a number too large.
