@@ -17,13 +17,15 @@ import asyncio
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from network.audit.tables import AuditEvent
-from network.conferences.tables import ConferenceSession
+from network.conferences.tables import ConferenceSeries, ConferenceSession, ConferenceSignup
 from network.consultations.tables import Booking
+from network.directory.tables import Municipality
 from network.kernel.case_scope import case_transaction
 from network.kernel.policy import Binding, Principal
 from network.lib.vocab import Role
@@ -397,8 +399,6 @@ def _principal(user: int, specialist: int, municipality: str, county: str) -> Pr
 def test_row_level_security_shows_the_thread_only_to_the_area(
     ids: dict[str, int], client: TestClient[Litestar]
 ) -> None:
-    import asyncpg
-
     made = _as(client, HOST).post(
         f"/api/v1/peers/{AREA}/posts", json={"subject": "RLS", "body": "Synlig för området."}
     )
@@ -442,3 +442,90 @@ def test_a_refused_meetings_form_says_why_on_the_page(
     )
     assert made.status_code == 303
     assert made.headers["location"].startswith("/conferences/")
+
+
+def test_a_case_at_a_network_meeting_and_no_settlement_between_peers(
+    ids: dict[str, int], client: TestClient[Litestar]
+) -> None:
+    host = _as(client, HOST)
+    series = host.post(f"/api/v1/peers/{AREA}/meetings", json={"title": "Fall i nätverket"})
+    assert series.status_code == 201, series.text
+    series_id = series.json()["id"]
+    session = host.post(
+        f"/api/v1/conferences/{series_id}/sessions",
+        json={"start": _monday_in(11).isoformat(), "topic": "Fall"},
+    )
+    assert session.status_code == 201, session.text
+    session_id = session.json()["id"]
+
+    # A specialist with a seat presents a de-identified case; the host answers it.
+    peer = _as(client, PEER)
+    assert peer.post(f"/api/v1/conferences/sessions/{session_id}/signup").status_code == 201
+    refused = peer.post(
+        f"/api/v1/conferences/sessions/{session_id}/cases",
+        json={"question": "Hur?", "presentation": "Pojken 19121212-1212."},
+    )
+    assert refused.status_code == 400
+    case = peer.post(
+        f"/api/v1/conferences/sessions/{session_id}/cases",
+        json={"question": "Hur följer vi upp?", "presentation": "Pojke, tolv år, oro i skolan."},
+    )
+    assert case.status_code == 201, case.text
+    answered = _as(client, HOST).put(
+        f"/api/v1/conferences/cases/{case.json()['id']}/recommendation",
+        json={"recommendation": "Stäm av med elevhälsan."},
+    )
+    assert answered.status_code == 200, answered.text
+    assert any(kind == "conference.answer" for kind, _ in _kinds(client, PEER))
+
+    # A past meeting with attendance recorded: peers are not settled; the same meeting
+    # as a case conference would be.
+    month_start = datetime.now(STOCKHOLM).replace(day=1, hour=9, minute=0, second=0, microsecond=0)
+    past = month_start - timedelta(days=20)
+    month = past.strftime("%Y-%m")
+
+    async def hold_past_meeting() -> None:
+        held = ConferenceSession(
+            series=series_id,
+            starts_at=past,
+            ends_at=past + timedelta(minutes=90),
+            topic="Förra månaden",
+            attendance_recorded_at=past + timedelta(minutes=90),
+            created_at=past,
+        )
+        await held.save()
+        home = await _municipality_id("1280")
+        await ConferenceSignup(
+            session=held.id,
+            user=ids["peer_user"],
+            municipality=home,
+            attended=True,
+            created_at=past,
+        ).save()
+
+    in_app_seeing_all(client, hold_past_meeting)
+
+    def lines() -> list[dict[str, Any]]:
+        read = _as(client, COORDINATOR).get(f"/api/v1/conferences/settlement?month={month}")
+        assert read.status_code == 200, read.text
+        return [
+            line
+            for line in read.json()
+            if line["area"] == AREA and line["giver"] == "0580" and line["receiver"] == "1280"
+        ]
+
+    assert lines() == []
+
+    async def make_it_a_case_conference() -> None:
+        await ConferenceSeries.update({ConferenceSeries.kind: "case_conference"}).where(
+            ConferenceSeries.id == series_id
+        )
+
+    in_app(client, make_it_a_case_conference)
+    assert len(lines()) == 1
+
+
+async def _municipality_id(code: str) -> int:
+    row = await Municipality.select(Municipality.id).where(Municipality.code == code).first()
+    assert row is not None
+    return int(row["id"])
