@@ -45,5 +45,6 @@ APP_REGISTRY = AppRegistry(
         "network.conferences.piccolo_app",
         "network.standing.piccolo_app",
         "network.engagements.piccolo_app",
+        "network.peers.piccolo_app",
     ]
 )

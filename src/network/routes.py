@@ -41,6 +41,8 @@ from network.kernel.policy import Action
 from network.mentoring.controllers import MentoringController
 from network.mentoring.pages import MentoringPages
 from network.notifications.controllers import InboxPage, NotificationController
+from network.peers.controllers import PeerController
+from network.peers.pages import PeerPages
 from network.server.health import HealthController
 from network.specialists.controllers import (
     CalendarFeedController,
@@ -75,6 +77,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     ConferenceController,
     StandingController,
     EngagementController,
+    PeerController,
     CalendarFeedController,
     CalendarFeedPublic,
     SessionController,
@@ -99,6 +102,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     ConferencePages,
     StandingPages,
     EngagementPages,
+    PeerPages,
     Router(path="/", route_handlers=[STATIC_ROUTER], opt={ACTION_KEY: Action.PUBLIC}),
 )
 

@@ -32,6 +32,9 @@ REQUESTERS = frozenset({"social_worker", "specialist", "coordinator"})
 ASKERS = frozenset({"social_worker", "specialist"})  # who may open a request
 SPECIALIST = frozenset({"specialist"})
 SOCIAL_WORKER = frozenset({"social_worker"})
+# Who may join a conference session: social workers of a served municipality, and a
+# peer network's specialists (the policy names them on the target).
+JOINERS = SOCIAL_WORKER | SPECIALIST
 SETTLERS = frozenset({"coordinator", "analyst", "admin"})
 MANAGERS = frozenset({"coordinator", "admin"})  # of sharing agreements
 MENTORING = frozenset({"social_worker", "specialist"})  # mentees and mentors
@@ -549,13 +552,13 @@ MATRIX.update(
             Case("GET", "/api/v1/conferences/sessions/999999", SIGNED_IN)
         ],
         ("POST", "/api/v1/conferences/sessions/{session_id:int}/signup"): [
-            Case("POST", "/api/v1/conferences/sessions/999999/signup", SOCIAL_WORKER)
+            Case("POST", "/api/v1/conferences/sessions/999999/signup", JOINERS)
         ],
         ("POST", "/api/v1/conferences/sessions/{session_id:int}/cases"): [
             Case(
                 "POST",
                 "/api/v1/conferences/sessions/999999/cases",
-                SOCIAL_WORKER,
+                JOINERS,
                 body={"question": "Q?", "presentation": "P."},
             )
         ],
@@ -624,13 +627,13 @@ MATRIX.update(
             Case("GET", "/conferences/sessions/999999", SIGNED_IN)
         ],
         ("POST", "/conferences/sessions/{session_id:int}/signup"): [
-            Case("POST", "/conferences/sessions/999999/signup", SOCIAL_WORKER)
+            Case("POST", "/conferences/sessions/999999/signup", JOINERS)
         ],
         ("POST", "/conferences/sessions/{session_id:int}/cases"): [
             Case(
                 "POST",
                 "/conferences/sessions/999999/cases",
-                SOCIAL_WORKER,
+                JOINERS,
                 form={"question": "Q?", "presentation": "P."},
             )
         ],
@@ -644,6 +647,49 @@ MATRIX.update(
                 EDITORS,
                 form={"recommendation": "R."},
             )
+        ],
+        # Peer groups: specialists (their areas) and coordinators (every area) read a
+        # group; only the area's specialists read and write its thread. Area
+        # "no_such_area" and post 999999 do not exist (404 past the guard).
+        ("GET", "/api/v1/peers"): [Case("GET", "/api/v1/peers", EDITORS)],
+        ("GET", "/api/v1/peers/{area_code:str}"): [
+            Case("GET", "/api/v1/peers/no_such_area", EDITORS)
+        ],
+        ("POST", "/api/v1/peers/{area_code:str}/meetings"): [
+            Case("POST", "/api/v1/peers/no_such_area/meetings", EDITORS, body={"title": "T"})
+        ],
+        ("GET", "/api/v1/peers/{area_code:str}/posts"): [
+            Case("GET", "/api/v1/peers/no_such_area/posts", SPECIALIST)
+        ],
+        ("POST", "/api/v1/peers/{area_code:str}/posts"): [
+            Case(
+                "POST",
+                "/api/v1/peers/no_such_area/posts",
+                SPECIALIST,
+                body={"subject": "S", "body": "B"},
+            )
+        ],
+        ("GET", "/api/v1/peers/posts/{post_id:int}"): [
+            Case("GET", "/api/v1/peers/posts/999999", SPECIALIST)
+        ],
+        ("POST", "/api/v1/peers/posts/{post_id:int}/replies"): [
+            Case("POST", "/api/v1/peers/posts/999999/replies", SPECIALIST, body={"body": "B"})
+        ],
+        ("GET", "/peers"): [Case("GET", "/peers", EDITORS)],
+        ("GET", "/peers/{area_code:str}"): [Case("GET", "/peers/no_such_area", EDITORS)],
+        ("POST", "/peers/{area_code:str}/posts"): [
+            Case(
+                "POST", "/peers/no_such_area/posts", SPECIALIST, form={"subject": "S", "body": "B"}
+            )
+        ],
+        ("POST", "/peers/{area_code:str}/posts/{post_id:int}/replies"): [
+            Case("POST", "/peers/no_such_area/posts/999999/replies", SPECIALIST, form={"body": "B"})
+        ],
+        ("POST", "/peers/{area_code:str}/sessions/{session_id:int}/signup"): [
+            Case("POST", "/peers/no_such_area/sessions/999999/signup", JOINERS, form={})
+        ],
+        ("POST", "/peers/{area_code:str}/meetings"): [
+            Case("POST", "/peers/no_such_area/meetings", EDITORS, form={"title": "T"})
         ],
         # Standing support: anyone signed in lists and reads (their own: 404 here);
         # proposing, answering, moving and ending are the booking roles'.
@@ -688,10 +734,10 @@ MATRIX.update(
         # Applications and group placement: social workers apply, hubs and
         # coordinators place.
         ("POST", "/api/v1/conferences/{series_id:int}/applications"): [
-            Case("POST", "/api/v1/conferences/999999/applications", SOCIAL_WORKER, body={})
+            Case("POST", "/api/v1/conferences/999999/applications", JOINERS, body={})
         ],
         ("POST", "/api/v1/conferences/{series_id:int}/applications/withdraw"): [
-            Case("POST", "/api/v1/conferences/999999/applications/withdraw", SOCIAL_WORKER)
+            Case("POST", "/api/v1/conferences/999999/applications/withdraw", JOINERS)
         ],
         ("GET", "/api/v1/conferences/{series_id:int}/applications"): [
             Case("GET", "/api/v1/conferences/999999/applications", SIGNED_IN)
@@ -723,12 +769,12 @@ MATRIX.update(
             Case(
                 "POST",
                 "/conferences/999999/applications",
-                SOCIAL_WORKER,
+                JOINERS,
                 form={"language": "sv", "rank": "1"},
             )
         ],
         ("POST", "/conferences/{series_id:int}/applications/withdraw"): [
-            Case("POST", "/conferences/999999/applications/withdraw", SOCIAL_WORKER, form={})
+            Case("POST", "/conferences/999999/applications/withdraw", JOINERS, form={})
         ],
         ("GET", "/conferences/placements/new"): [
             Case("GET", "/conferences/placements/new", EDITORS)

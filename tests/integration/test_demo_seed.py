@@ -32,6 +32,8 @@ from network.kernel.case_scope import system_transaction
 from network.lib.vocab import Role
 from network.mentoring.group_parts import attendance, my_sessions, programme_parts
 from network.mentoring.tables import MentoringProgramme, MentoringRequest
+from network.peers import group as peer_groups
+from network.peers import thread as peer_thread
 from network.specialists.tables import (
     Absence,
     AvailabilityRule,
@@ -269,6 +271,33 @@ async def test_the_demo_programme_has_group_parts(fresh_db: str) -> None:
     assert [(s.attended, s.signed_up) for s in mine] == [(True, True), (None, True)]
     seen = (await attendance(pair["programme"], [pair["mentee"]]))[pair["mentee"]]
     assert (seen.attended, seen.held, seen.missed) == (1, 1, [])
+
+
+async def test_the_demo_gives_the_specialist_peer_groups_with_a_meeting_and_posts(
+    fresh_db: str,
+) -> None:
+    await load_reference_data()
+    municipalities, counties, areas = await load_generator_inputs()
+    network = generate_network(municipalities, counties, areas, seed=3, today=TODAY, **SMALL)
+    await seed_demo(network, progress=False)
+    user = await User.select(User.id).where(User.email == "specialist@demo.invalid").first()
+    assert user is not None
+    principal = await load_principal(user["id"])
+    assert principal is not None
+    ctx = context_of(principal)
+    mine = [g for g in await peer_groups.my_groups(ctx) if g.member]
+    assert mine
+    for summary in mine:
+        assert summary.next_meeting is not None, summary.area
+        group = await peer_groups.get_group(ctx, summary.area)
+        upcoming = [s for m in group.meetings for s in m.sessions]
+        assert [m.kind for m in group.meetings] == ["peer_network"]
+        assert upcoming
+        assert group.meetings[0].may_join
+        assert not upcoming[0].signed_up  # the sign-up button is there to press
+        posts = await peer_thread.thread(ctx, summary.area)
+        assert posts.total >= 3
+        assert any(p.replies for p in posts.items)
 
 
 async def test_the_demo_extras_give_the_trend_charts_a_history(fresh_db: str) -> None:

@@ -50,6 +50,8 @@ DOMAIN_TABLES = {
     "engagement_phase_change",
     "engagement_time",
     "engagement_handover",
+    "peer_post",
+    "peer_reply",
     "mentoring_programme",
     "mentoring_request",
     "programme_municipality",

@@ -170,8 +170,8 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
 
     async def check() -> None:
         # Case data: the requests, every table that points at a request, and the
-        # de-identified cases presented at group case conferences, and every part of a
-        # co-handling engagement.
+        # de-identified cases presented at group case conferences, every part of a
+        # co-handling engagement, and the peer groups' threads.
         referencing = await _admin(
             "SELECT DISTINCT tc.table_name FROM information_schema.table_constraints tc "
             "JOIN information_schema.constraint_column_usage ccu "
@@ -187,7 +187,7 @@ def test_every_case_table_has_a_forced_policy(database: dict[str, int | str]) ->
             url=url,
         )
         case_tables = (
-            {"consultation_request", "conference_case"}
+            {"consultation_request", "conference_case", "peer_post", "peer_reply"}
             | {r[0] for r in referencing}
             | {r[0] for r in engagement_parts}
         )

@@ -102,3 +102,32 @@ def test_denial_reason_is_given() -> None:
     decision = decide(WORKER, Action.USER_MANAGE, Target(county="21"))
     assert not decision
     assert "user.manage" in decision.reason
+
+
+def test_a_peer_group_is_its_specialists_and_every_coordinators() -> None:
+    group = Target(specialist_ids=frozenset({7}))  # the area's specialists
+    other_group = Target(specialist_ids=frozenset({8}))
+    assert decide(SPECIALIST, Action.PEER_READ, group)
+    assert decide(SPECIALIST, Action.PEER_THREAD, group)
+    assert not decide(SPECIALIST, Action.PEER_READ, other_group)
+    assert not decide(SPECIALIST, Action.PEER_THREAD, other_group)
+    # Coordinators anywhere see every group (national), never its thread.
+    elsewhere = Principal(6, "co2@demo.invalid", (Binding(Role.COORDINATOR, "25", "2584"),))
+    for coordinator in (COORDINATOR, elsewhere):
+        assert decide(coordinator, Action.PEER_READ, other_group)
+        assert not decide(coordinator, Action.PEER_THREAD, other_group)
+    for outsider in (WORKER, ANALYST, ADMIN):
+        assert not decide(outsider, Action.PEER_READ)
+        assert not decide(outsider, Action.PEER_READ, group)
+        assert not decide(outsider, Action.PEER_THREAD, group)
+
+
+def test_a_peer_network_meeting_is_joined_by_its_specialists_only() -> None:
+    meeting = Target(municipality="2184", county="21", specialist_ids=frozenset({7}))
+    case_conference = Target(municipality="2184", county="21")
+    assert decide(SPECIALIST, Action.CONFERENCE_JOIN, meeting)
+    assert not decide(SPECIALIST, Action.CONFERENCE_JOIN, case_conference)
+    worker_place = Target(municipality="2161", county="21", specialist_ids=frozenset({7}))
+    assert decide(WORKER, Action.CONFERENCE_JOIN, Target(municipality="2161", county="21"))
+    assert not decide(WORKER, Action.CONFERENCE_JOIN, Target(municipality="2584", county="25"))
+    assert decide(SPECIALIST, Action.CONFERENCE_JOIN, worker_place)

@@ -12,21 +12,31 @@ programme's coordinators and the users of the participating municipalities; mana
 by its host and the programme's coordinators; joined by the mentees only (they are
 enrolled when a session is scheduled, a late joiner signs up), whatever the served
 municipalities say.
+
+A series of kind ``peer_network`` is a competence area's network meetings: its
+audience is the area's active specialists in any municipality (its served
+municipalities, when it has any, narrow that to specialists at home there: a county's
+meetings), not social workers. It is seen by that audience, its hub and every
+coordinator (peer groups are national), managed as any series, and joined by the
+specialists of the audience (named on the policy's target). Anyone else is refused
+with a 403: a peer group's meetings are no secret, but they are not theirs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from network.conferences.tables import ConferenceSeries, ConferenceSession, SeriesMunicipality
 from network.kernel.policy import Action, Principal, Target, decide, holds_role_in
-from network.lib.errors import Conflict, NotFound
-from network.lib.vocab import ConferenceKind
+from network.lib.errors import Conflict, Forbidden, NotFound
+from network.lib.vocab import ConferenceKind, Role
 from network.mentoring.audience import programme_mentees
 from network.mentoring.programmes import Programme, load_programme
+from network.specialists.tables import SpecialistCompetence, SpecialistProfile
 
 __all__ = (
     "Introduction",
@@ -39,6 +49,7 @@ __all__ = (
     "may_manage",
     "may_see",
     "must_be_open",
+    "peer_audience",
     "series_rows",
 )
 
@@ -78,6 +89,12 @@ class SeriesRow:
     programme: int | None = None
     part_format: str | None = None
     intro: Introduction | None = None  # for a programme's group part
+    # A peer network's audience: specialist id -> (home municipality id, code, county).
+    peers: Mapping[int, tuple[int, str, str]] = field(default_factory=dict)
+
+    @property
+    def is_peer_network(self) -> bool:
+        return self.kind == ConferenceKind.PEER_NETWORK
 
     def home_target(self) -> Target:
         return Target(
@@ -134,10 +151,46 @@ async def series_rows(condition: Any = None) -> list[SeriesRow]:
             (place["id"], place["code"], place["name"], place["county"])
         )
     intros = await _introductions(rows)
-    return [
-        SeriesRow(**row, served=tuple(served.get(row["id"], [])), intro=intros.get(row["id"]))
-        for row in rows
-    ]
+    peer_areas = {row["area_id"] for row in rows if row["kind"] == ConferenceKind.PEER_NETWORK}
+    audiences = await peer_audience(sorted(peer_areas)) if peer_areas else {}
+    out = []
+    for row in rows:
+        places = tuple(served.get(row["id"], []))
+        peers: dict[int, tuple[int, str, str]] = {}
+        if row["kind"] == ConferenceKind.PEER_NETWORK:
+            codes = {code for _, code, _, _ in places}
+            peers = {
+                specialist: home
+                for specialist, home in audiences.get(row["area_id"], {}).items()
+                if not codes or home[1] in codes
+            }
+        out.append(SeriesRow(**row, served=places, peers=peers, intro=intros.get(row["id"])))
+    return out
+
+
+async def peer_audience(area_ids: list[int]) -> dict[int, dict[int, tuple[int, str, str]]]:
+    """Per area id, its active specialists: specialist id -> (home municipality id,
+    kommunkod, county code). Two statements for all the areas (PostgreSQL truncates
+    the aliases of a deeper join to one name)."""
+    rows = await SpecialistCompetence.select(
+        SpecialistCompetence.area, SpecialistCompetence.specialist
+    ).where(
+        SpecialistCompetence.area.is_in(area_ids or [0])
+        & SpecialistCompetence.specialist._.user._.active.eq(True)
+    )
+    homes = {
+        row["id"]: (row["home_id"], row["home"], row["county"])
+        for row in await SpecialistProfile.select(
+            SpecialistProfile.id,
+            SpecialistProfile.home_municipality.as_alias("home_id"),
+            SpecialistProfile.home_municipality._.code.as_alias("home"),
+            SpecialistProfile.home_municipality._.county._.code.as_alias("county"),
+        ).where(SpecialistProfile.id.is_in(sorted({r["specialist"] for r in rows}) or [0]))
+    }
+    audience: dict[int, dict[int, tuple[int, str, str]]] = {}
+    for row in rows:
+        audience.setdefault(row["area"], {})[row["specialist"]] = homes[row["specialist"]]
+    return audience
 
 
 async def _introductions(rows: list[dict[str, Any]]) -> dict[int, Introduction]:
@@ -157,16 +210,30 @@ async def _introductions(rows: list[dict[str, Any]]) -> dict[int, Introduction]:
 
 
 def may_see(principal: Principal, series: SeriesRow) -> bool:
+    if principal.specialist_id == series.hub:
+        return True
     if series.intro is not None:
         return (
-            principal.specialist_id == series.hub
-            or series.intro.programme.includes(principal)
+            series.intro.programme.includes(principal)
             or series.intro.programme.may_manage(principal)
             or principal.user_id in series.intro.mentees
         )
-    return principal.specialist_id == series.hub or holds_role_in(
-        principal, [series.home_target(), *series.served_targets()]
-    )
+    if series.is_peer_network:
+        return (
+            principal.specialist_id is not None and principal.specialist_id in series.peers
+        ) or principal.has(Role.COORDINATOR)
+    return holds_role_in(principal, [series.home_target(), *series.served_targets()])
+
+
+def _unseen(series: SeriesRow, field: str, what: str) -> NotFound | Forbidden:
+    """The refusal of a series one may not see: a 404 like a missing id, or a 403 for
+    a peer network's meetings (only its specialists and coordinators see them)."""
+    if series.is_peer_network:
+        return Forbidden(
+            "only the competence area's specialists and coordinators see its network meetings",
+            field=field,
+        )
+    return NotFound(f"no such conference {what}", field=field, source="path")
 
 
 def may_manage(principal: Principal, series: SeriesRow) -> bool:
@@ -177,11 +244,19 @@ def may_manage(principal: Principal, series: SeriesRow) -> bool:
 
 def joining_place(principal: Principal, series: SeriesRow) -> tuple[int, str] | None:
     """The served municipality (id, code) in which ``principal`` may join, if any; for a
-    programme's group part, the municipality of the mentee's request."""
+    programme's group part, the municipality of the mentee's request; for a peer
+    network's meetings, the home municipality of a specialist of its audience."""
     if series.intro is not None:
         if principal.user_id is None:
             return None
         return series.intro.mentees.get(principal.user_id)
+    if series.is_peer_network:
+        me = principal.specialist_id
+        if me is None or me not in series.peers:
+            return None
+        home_id, home, county = series.peers[me]
+        target = Target(municipality=home, county=county, specialist_ids=frozenset(series.peers))
+        return (home_id, home) if decide(principal, Action.CONFERENCE_JOIN, target) else None
     for municipality_id, code, _, county in series.served:
         target = Target(municipality=code, county=county)
         if any(b.municipality == code for b in principal.bindings) and decide(
@@ -195,8 +270,10 @@ async def load_series(
     principal: Principal, series_id: int, *, field: str = "series_id"
 ) -> SeriesRow:
     found = await series_rows(ConferenceSeries.id == series_id)
-    if not found or not may_see(principal, found[0]):
+    if not found:
         raise NotFound("no such conference series", field=field, source="path")
+    if not may_see(principal, found[0]):
+        raise _unseen(found[0], field, "series")
     return found[0]
 
 
@@ -209,9 +286,11 @@ async def load_session(
     if row is None:
         raise NotFound("no such conference session", field=field, source="path")
     found = await series_rows(ConferenceSeries.id == row["series"])
-    leads = row["stand_in"] is not None and row["stand_in"] == principal.specialist_id
-    if not found or not (leads or may_see(principal, found[0])):
+    if not found:
         raise NotFound("no such conference session", field=field, source="path")
+    leads = row["stand_in"] is not None and row["stand_in"] == principal.specialist_id
+    if not (leads or may_see(principal, found[0])):
+        raise _unseen(found[0], field, "session")
     return row, found[0]
 
 

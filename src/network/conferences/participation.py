@@ -1,5 +1,9 @@
 """Signing up for a conference session and recording who attended.
 
+Who signs up is the series' audience (:mod:`network.conferences.access`): social
+workers of a served municipality, or, for a peer network's meetings, the area's
+specialists (each in their home municipality).
+
 Seats: the series' capacity per session, counted after locking the session's row
 (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time), so
 concurrent sign-ups never overfill a session; the unique index
@@ -68,7 +72,9 @@ async def sign_up(
         place = joining_place(ctx.principal, series)
         if place is None:
             raise Forbidden(
-                "only social workers of the municipalities the series serves sign up",
+                "only specialists of the competence area sign up for its network meetings"
+                if series.is_peer_network
+                else "only social workers of the municipalities the series serves sign up",
                 field="session_id",
             )
         must_be_open(row)

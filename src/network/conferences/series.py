@@ -42,7 +42,7 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import ApplicationStatus, BookingStatus, Cadence
+from network.lib.vocab import ApplicationStatus, BookingStatus, Cadence, ConferenceKind
 from network.scheduling import STOCKHOLM, cadence_dates, local_period
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
@@ -306,11 +306,20 @@ async def series_out(ctx: Context, found: list[SeriesRow]) -> list[schemas.Serie
     return await _series_out(ctx, found)
 
 
-async def list_series(ctx: Context) -> list[schemas.SeriesOut]:
+async def list_series(
+    ctx: Context, *, kind: ConferenceKind | None = None, area_id: int | None = None
+) -> list[schemas.SeriesOut]:
     """The series ``ctx.principal`` may see: their own as hub, and those of the places
-    where they hold a role (the hub's or a served municipality)."""
+    where they hold a role (the hub's or a served municipality); only those of ``kind``
+    and of the area ``area_id`` when given (a peer group's meetings)."""
+    condition: Any = None
+    if kind is not None:
+        condition = ConferenceSeries.kind == kind
+    if area_id is not None:
+        by_area = ConferenceSeries.area == area_id
+        condition = by_area if condition is None else condition & by_area
     async with ctx.work():
-        found = [s for s in await series_rows() if may_see(ctx.principal, s)]
+        found = [s for s in await series_rows(condition) if may_see(ctx.principal, s)]
         return await _series_out(ctx, found)
 
 

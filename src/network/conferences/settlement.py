@@ -8,6 +8,10 @@ attendee's municipality, in the competence area of the series, in the month
 (Europe/Stockholm) the session started. Shares within the hub's own municipality are
 not settled (as for consultations). A session nobody attended gives nothing.
 
+A peer network's meetings (series of kind ``peer_network``) are never settled: the
+area's specialists meet as equals, each gives and takes, and no municipality serves
+another there. Their attendance is recorded all the same.
+
 This is its own settlement read beside the consultations' one
 (:mod:`network.consultations.settlement`): the lines count attendances, not
 consultations, and are summed at the same hourly rate by the same :func:`settle`.
@@ -23,6 +27,7 @@ from network.conferences import schemas
 from network.conferences.tables import ConferenceSession, ConferenceSignup
 from network.consultations.settlement import Given, month_bounds, settle, shown_to
 from network.kernel.context import Context
+from network.lib.vocab import ConferenceKind
 
 __all__ = ("conference_settlement", "shares")
 
@@ -46,6 +51,7 @@ async def _given(start: datetime, end: datetime) -> list[Given]:
             ConferenceSession.series._.area._.code.as_alias("area"),
         ).where(
             ConferenceSession.attendance_recorded_at.is_not_null()
+            & (ConferenceSession.series._.kind != ConferenceKind.PEER_NETWORK)
             & (ConferenceSession.starts_at >= start)
             & (ConferenceSession.starts_at < end)
         )

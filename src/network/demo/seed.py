@@ -58,6 +58,7 @@ from network.lib.demo_users import SOCIAL_WORKER_EMAIL, SPECIALIST_EMAIL
 from network.lib.vocab import (
     ApplicationStatus,
     BookingStatus,
+    ConferenceKind,
     Role,
     StandingCadence,
     StandingStatus,
@@ -68,6 +69,7 @@ from network.mentoring.tables import (
     MentoringRequest,
     MentorOffer,
 )
+from network.peers.tables import PeerPost, PeerReply
 from network.specialists.points_model import default_points_capacity
 from network.specialists.tables import (
     Absence,
@@ -187,6 +189,7 @@ async def seed_demo(network: DemoNetwork, *, progress: bool = True) -> SeedCount
             await _seed_applications(area_ids[FOCUS_AREA])
             await seed_group_parts(area_ids[FOCUS_AREA])
         await _seed_standing()
+        await _seed_peers()
     if isinstance(engine, PostgresEngine):
         # Statistics for the planner now, not when autovacuum comes by: a national
         # seed is tens of thousands of rows in tables that were empty.
@@ -672,6 +675,105 @@ async def _seed_applications(area: int) -> None:
             status=ApplicationStatus.WAITING,
             created_at=now - timedelta(days=10 - number % 7),
         ).save()
+
+
+async def _seed_peers() -> None:
+    """The demo specialist's peer groups: for each of their competence areas, one
+    national series of network meetings hosted by another specialist of the area (the
+    demo specialist when they are its only one), with one upcoming session booked in the
+    host's calendar that the demo specialist can sign up for, and a few posts in the
+    group's thread by the area's other specialists, some answered."""
+    me = (
+        await SpecialistProfile.select(SpecialistProfile.id, SpecialistProfile.user)
+        .where(SpecialistProfile.user._.email == SPECIALIST_EMAIL)
+        .first()
+    )
+    if me is None:
+        return
+    areas = await SpecialistCompetence.select(
+        SpecialistCompetence.area,
+        SpecialistCompetence.area._.name_sv.as_alias("name"),
+    ).where(SpecialistCompetence.specialist == me["id"])
+    now = clock.now()
+    today = now.astimezone(STOCKHOLM).date()
+    for index, area in enumerate(sorted(areas, key=lambda a: a["area"])):
+        others = (
+            await SpecialistCompetence.select(
+                SpecialistCompetence.specialist,
+                SpecialistCompetence.specialist._.user.as_alias("user"),
+                SpecialistCompetence.specialist._.home_municipality.as_alias("home"),
+            )
+            .where(
+                (SpecialistCompetence.area == area["area"])
+                & (SpecialistCompetence.specialist != me["id"])
+                & SpecialistCompetence.specialist._.user._.active.eq(True)
+            )
+            .order_by(SpecialistCompetence.specialist)
+            .limit(4)
+        )
+        host = others[0] if others else None
+        mine = (
+            await SpecialistProfile.select(SpecialistProfile.home_municipality)
+            .where(SpecialistProfile.id == me["id"])
+            .first()
+        ) or {}
+        host_id = host["specialist"] if host else me["id"]
+        home = host["home"] if host else mine.get("home_municipality")
+        series = ConferenceSeries(
+            title=f"Nätverksträff: {area['name']}",
+            kind=ConferenceKind.PEER_NETWORK,
+            area=area["area"],
+            hub=host_id,
+            home_municipality=home,
+            duration_minutes=60,
+            capacity=30,
+            created_at=now - timedelta(days=30),
+        )
+        await series.save()
+        # A Thursday morning three weeks on, at an odd minute no slot starts at.
+        day = today - timedelta(days=today.weekday() - 3) + timedelta(weeks=3 + index)
+        start = datetime.combine(day, time(9, 5), tzinfo=STOCKHOLM).astimezone(UTC)
+        end = start + timedelta(minutes=60)
+        booking = Booking(
+            specialist=host_id,
+            origin_municipality=home,
+            starts_at=start,
+            ends_at=end,
+            status=BookingStatus.BOOKED,
+            created_at=now,
+        )
+        await booking.save()
+        await ConferenceSession(
+            series=series.id,
+            starts_at=start,
+            ends_at=end,
+            topic="Erfarenhetsutbyte och aktuella frågor",
+            booking=booking.id,
+            created_at=now,
+        ).save()
+        writers = others or [{"user": me["user"], "home": home}]
+        for number, (subject, body, answer) in enumerate(texts.PEER_POSTS):
+            writer = writers[number % len(writers)]
+            posted = now - timedelta(days=12 - 4 * number)
+            post = PeerPost(
+                area=area["area"],
+                author=writer["user"],
+                municipality=writer["home"],
+                subject=subject,
+                body=body,
+                created_at=posted,
+            )
+            await post.save()
+            if answer:
+                replier = writers[(number + 1) % len(writers)]
+                await PeerReply(
+                    post=post.id,
+                    area=area["area"],
+                    author=replier["user"],
+                    municipality=replier["home"],
+                    body=answer,
+                    created_at=posted + timedelta(hours=5),
+                ).save()
 
 
 async def _seed_standing() -> None:

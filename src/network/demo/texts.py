@@ -17,6 +17,7 @@ __all__ = (
     "GENERIC_CONCERNS",
     "GENERIC_QUESTIONS",
     "LADDER",
+    "PEER_POSTS",
     "QUESTIONS",
     "SURNAMES",
     "UNITS",
@@ -262,4 +263,29 @@ CONFERENCE_ANSWER = (
     "Gör en strukturerad riskbedömning i dag och planera skyddet innan resan. Prata med "
     "flickan ensam, ta inte kontakt med vårdnadshavarna innan risken är bedömd, och "
     "kontakta länsstyrelsens kompetensteam om hedersrelaterat våld för stöd."
+)
+
+
+# A peer group's thread in the demo: (subject, body, a reply or ""), de-identified.
+PEER_POSTS = (
+    (
+        "Hur dokumenterar ni en skyddsbedömning som ändras under utredningen?",
+        "Vi har diskuterat i teamet om den första bedömningen ska stå kvar oförändrad eller "
+        "skrivas om. Hur gör ni, och hur blir det begripligt för den som läser akten senare?",
+        "Vi låter den första stå kvar och skriver en ny, daterad bedömning med vad som har "
+        "ändrats och varför. Det har hållit vid granskning.",
+    ),
+    (
+        "Erfarenhet: samverkan med skolan före sommarlovet",
+        "Vi har börjat ha ett kort avstämningsmöte med elevhälsan i maj om de barn vi oroar oss "
+        "för inför sommaren. Det har gett tidigare signaler och färre akuta ärenden i augusti.",
+        "",
+    ),
+    (
+        "Tolk vid samtal med barn: egen eller samma som föräldrarnas?",
+        "Vi har fått olika råd. Vad gör ni när barnet och föräldrarna behöver tolk på samma "
+        "språk och orten är liten?",
+        "Vi bokar alltid en annan tolk för barnet, på distans om det behövs, och säger det "
+        "till barnet i början av samtalet.",
+    ),
 )

@@ -43,6 +43,8 @@ CASE_TABLES = (
     "engagement_phase_change",
     "engagement_time",
     "engagement_handover",
+    "peer_post",
+    "peer_reply",
 )
 
 

@@ -58,6 +58,8 @@ class Action(StrEnum):
     TOKEN_MANAGE = "token.manage"  # one's own API tokens, from a signed-in session only
     CONFERENCE_MANAGE = "conference.manage"  # a hub's case conference series and sessions
     CONFERENCE_JOIN = "conference.join"  # sign up for a session, present a case there
+    PEER_READ = "peer.read"  # a competence area's peer group: members and network meetings
+    PEER_THREAD = "peer.thread"  # read and write the peer group's de-identified thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +156,12 @@ _ROLE_RULES: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.USER_MANAGE: (frozenset({Role.ADMIN}), True),
     # In the scope of the hub's home municipality; the hub themself too (below).
     Action.CONFERENCE_MANAGE: (frozenset({Role.COORDINATOR}), True),
-    # In the scope of a municipality the series serves.
+    # In the scope of a municipality the series serves; a peer network's meetings are
+    # joined by the area's specialists instead (named on the target, below).
     Action.CONFERENCE_JOIN: (frozenset({Role.SOCIAL_WORKER}), True),
+    # Peer groups are national: any coordinator sees every group's members and
+    # meetings; the area's specialists (named on the target) see their own group.
+    Action.PEER_READ: (frozenset({Role.COORDINATOR}), False),
 }
 
 # Actions where the specialist named on the object may act on it.
@@ -167,6 +173,9 @@ _SPECIALIST_SELF = frozenset(
         Action.BOOKING_WRITE,
         Action.SLOTS_READ,
         Action.CONFERENCE_MANAGE,
+        Action.CONFERENCE_JOIN,
+        Action.PEER_READ,
+        Action.PEER_THREAD,
     }
 )
 

@@ -229,6 +229,8 @@ class NotificationKind(StrEnum):
     ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
     CONFERENCE_CANCELLED = "conference.cancelled"  # a session you take part in
     CONFERENCE_STAND_IN = "conference.stand_in"  # a session led by the hub's stand-in
+    PEER_QUESTION = "peer.question"  # a new post in a peer group's thread, to its members
+    PEER_REPLY = "peer.reply"  # a reply to your post in a peer group's thread
 
 
 class SessionCancelReason(StrEnum):
@@ -495,6 +497,8 @@ NOTICE_LABELS = labelled(
         NotificationKind.CONFERENCE_STAND_IN: N_(
             "A conference session {start} is led by a stand-in while the hub is away"
         ),
+        NotificationKind.PEER_QUESTION: N_("New post in your peer group's thread: {area}"),
+        NotificationKind.PEER_REPLY: N_("Someone replied to your post in the peer group: {area}"),
     },
 )
 APPLICATION_LABELS = labelled(

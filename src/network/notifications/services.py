@@ -73,6 +73,8 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
     NotificationKind.CONFERENCE_CANCELLED: frozenset({"start"}),
     NotificationKind.CONFERENCE_STAND_IN: frozenset({"start"}),
+    NotificationKind.PEER_QUESTION: frozenset({"area"}),
+    NotificationKind.PEER_REPLY: frozenset({"area"}),
 }
 
 

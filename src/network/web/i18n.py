@@ -161,6 +161,7 @@ FINDING_KINDS = {
 FIELD_LABELS = {
     "summary": N_("The question"),
     "body": N_("Message"),
+    "subject": N_("Subject"),
     "reason": N_("Reason"),
     "name": N_("Name"),
     "display_name": N_("Name"),
@@ -305,7 +306,11 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"only an accepted consultation can be booked"),
         N_("Only an accepted consultation can be booked."),
     ),
-    (re.compile(r"missing required field|is required"), N_("Fill this in.")),
+    (re.compile(r"missing required field|is required|^write something$"), N_("Fill this in.")),
+    (
+        re.compile(r"must be a specialist of the competence area"),
+        N_("Choose a specialist of the competence area."),
+    ),
     (re.compile(r"percentage from 0 to 100"), N_("Enter a percentage from 0 to 100.")),
     (re.compile(r"must be a year from 2000"), N_("Enter a year from 2000 to this year.")),
     # A range before a type: "Expected `float` <= 100.0" is a number too large.
