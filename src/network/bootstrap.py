@@ -22,6 +22,7 @@ from litestar.stores.registry import StoreRegistry
 from piccolo.table import Table
 
 from network import piccolo_conf
+from network.conferences.reminders import periodic_reminders
 from network.consultations.followup import periodic_follow_up
 from network.coverage.history import snapshot_if_due
 from network.db import check_row_security, close_pool, make_engine, open_pool
@@ -109,6 +110,8 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
             async with (
                 periodic_follow_up(runtime, retention_days=settings.retention_days),
                 periodic_handover(runtime),
+                # before each conference session, once: attendees, presenters, the hub
+                periodic_reminders(runtime),
                 # the same cadence: a pass costs one query unless today's snapshot is due
                 periodic(
                     "coverage-history", settings.followup_interval, runtime.locks, snapshot_if_due

@@ -45,11 +45,12 @@ from network.server.health import HealthController
 from network.specialists.controllers import (
     CalendarFeedController,
     CalendarFeedPublic,
+    MyCalendarFeedController,
     SpecialistController,
     SpecialistEditController,
     WorkPointsController,
 )
-from network.specialists.pages import SpecialistPages
+from network.specialists.pages import MyCalendarPage, SpecialistPages
 from network.standing.controllers import StandingController
 from network.standing.pages import StandingPages
 from network.web import STATIC_ROUTER
@@ -77,6 +78,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     EngagementController,
     CalendarFeedController,
     CalendarFeedPublic,
+    MyCalendarFeedController,
     SessionController,
     TokenController,
     UserController,
@@ -91,6 +93,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     AuditPages,
     InboxPage,
     SpecialistPages,
+    MyCalendarPage,
     ConsultationPages,
     RoundPages,
     CoveragePages,

@@ -16,6 +16,7 @@ from typing import Any
 from network.audit.services import record
 from network.conferences import schemas
 from network.conferences.access import joining_place, load_session, lock_session, may_manage
+from network.conferences.meeting import meetings_of
 from network.conferences.participation import roster
 from network.conferences.series import session_out
 from network.conferences.tables import ConferenceCase, ConferenceSignup
@@ -200,6 +201,7 @@ async def session_detail(ctx: Context, session_id: int) -> schemas.SessionDetail
                 detail={"cases": [c.id for c in cases]},
             )
         out = (await session_out(ctx, [row], {series.id: series.capacity}))[0]
+        meeting = (await meetings_of([row["booking"]])).get(row["booking"])
         return schemas.SessionDetail(
             session=out,
             series=series.id,
@@ -213,4 +215,6 @@ async def session_detail(ctx: Context, session_id: int) -> schemas.SessionDetail
             may_manage=manages,
             is_hub=is_hub,
             may_join=joining_place(ctx.principal, series) is not None,
+            meeting_details=meeting.details if meeting is not None else None,
+            cancelled=meeting is None or not meeting.live,
         )

@@ -34,7 +34,7 @@ from network.conferences.tables import (
     ConferenceSignup,
     SeriesMunicipality,
 )
-from network.consultations.bookings import save_booking
+from network.consultations.bookings import DEFAULT_DETAILS, default_details, save_booking
 from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, Municipality
 from network.kernel.case_scope import system_scope
@@ -245,6 +245,7 @@ async def _book_hub(
         SpecialistProfile.consultations_per_week,
         SpecialistProfile.offers_video,
         SpecialistProfile.offers_on_site,
+        *DEFAULT_DETAILS.values(),
         missing=NotFound("the hub specialist no longer exists", field="series_id", source="path"),
     )
     if start < now:
@@ -276,6 +277,8 @@ async def _book_hub(
         status=BookingStatus.BOOKED,
         created_by=user_id,
         created_at=now,
+        # How to meet: the hub's default for the series' mode, as a consultation's.
+        meeting_details=default_details(hub, series.mode),
     )
     return await save_booking(booking)
 

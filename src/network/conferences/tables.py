@@ -95,6 +95,9 @@ class ConferenceSession(Table):
     booking = ForeignKey(Booking, on_delete=OnDelete.set_null, null=True)
     attendance_recorded_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # When the reminder before the session went out (set once, in the same
+    # transaction as its notifications: ``network.conferences.reminders``).
+    reminded_at = Timestamptz(null=True, default=None)
 
 
 class ConferenceSignup(Table):

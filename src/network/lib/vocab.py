@@ -224,6 +224,10 @@ class NotificationKind(StrEnum):
     STANDING_SKIPPED_CLASH = "standing.skipped_clash"
     STANDING_SKIPPED_CAPACITY = "standing.skipped_capacity"
     ENGAGEMENT_HANDOVER = "engagement.handover"  # a co-handling engagement, to its stand-in
+    # Before a conference session: to each attendee, each presenter, and the hub.
+    CONFERENCE_REMINDER = "conference.reminder"
+    CONFERENCE_REMINDER_PRESENTER = "conference.reminder_presenter"
+    CONFERENCE_REMINDER_HUB = "conference.reminder_hub"
 
 
 class ApplicationStatus(StrEnum):
@@ -470,6 +474,13 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.ENGAGEMENT_HANDOVER: N_(
             "A co-handling engagement was handed over to you as stand-in: {area}"
+        ),
+        NotificationKind.CONFERENCE_REMINDER: N_("Reminder: group meeting {start}: {title}"),
+        NotificationKind.CONFERENCE_REMINDER_PRESENTER: N_(
+            "Reminder: you present a case at the group meeting {start}: {title}"
+        ),
+        NotificationKind.CONFERENCE_REMINDER_HUB: N_(
+            "Reminder: you lead the group meeting {start}: {title}"
         ),
     },
 )

@@ -44,6 +44,7 @@ __all__ = (
 logger = logging.getLogger("network.notifications")
 
 _BOOKING = frozenset({"area", "urgency", "start", "mode", "how"})
+_REMINDER = frozenset({"area", "start", "mode", "how", "title", "topic"})
 ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.OFFER_NEW: frozenset({"area", "urgency", "deadline"}),
     NotificationKind.OFFER_ACCEPTED: frozenset({"area", "urgency"}),
@@ -68,6 +69,11 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.STANDING_SKIPPED_CLASH: frozenset({"start"}),
     NotificationKind.STANDING_SKIPPED_CAPACITY: frozenset({"start"}),
     NotificationKind.ENGAGEMENT_HANDOVER: frozenset({"area"}),
+    # The series' title and the session's teaching topic are the organiser's words,
+    # never case text (a presenter's question stays on the session page).
+    NotificationKind.CONFERENCE_REMINDER: _REMINDER,
+    NotificationKind.CONFERENCE_REMINDER_PRESENTER: _REMINDER,
+    NotificationKind.CONFERENCE_REMINDER_HUB: _REMINDER,
 }
 
 
@@ -226,6 +232,8 @@ class InboxItem:
     deadline: datetime | None = None
     mode: str | None = None
     how: str | None = None
+    title: str | None = None
+    topic: str | None = None
 
 
 def _instant(value: object) -> datetime | None:
@@ -255,6 +263,8 @@ async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
             deadline=_instant(row["params"].get("deadline")),
             mode=row["params"].get("mode"),
             how=row["params"].get("how"),
+            title=row["params"].get("title"),
+            topic=row["params"].get("topic"),
         )
         for row in await list_for(user_id, limit=limit, unread_first=True)
     ]

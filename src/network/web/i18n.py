@@ -251,6 +251,8 @@ FIELD_LABELS = {
     "mentoring": N_("Mentoring pair"),
     "occurrence_id": N_("Meeting"),
     "series_id": N_("Standing time"),
+    "topic": N_("Teaching topic"),
+    "capacity": N_("Seats per session"),
 }
 # A validation library's message, by its shape, as a page says it (see ``explain``).
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
