@@ -73,7 +73,10 @@ def test_parallel_groups_from_the_page_then_on_to_placement(
     refused = client.post("/conferences/groups", data=form, follow_redirects=False)
     assert refused.status_code == 400
     assert 'data-testid="error"' in refused.text
-    assert re.search(r'id="f-(municipalities|hubs)"[^>]*aria-invalid="true"', refused.text)
+    for field in ("hubs", "municipalities"):  # every empty field named at once
+        assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', refused.text)
+        assert f'href="#f-{field}"' in refused.text
+    assert refused.text.count('data-testid="error-item"') == 2
     assert 'value="Fördjupning heder"' in refused.text  # kept as typed
     assert 'value="Hedersnormer"' in refused.text
 
@@ -85,6 +88,13 @@ def test_parallel_groups_from_the_page_then_on_to_placement(
     assert 'id="f-duration_minutes"' in late.text
     assert re.search(r'id="f-duration_minutes"[^>]*aria-invalid="true"', late.text)
     assert f'value="{ids["hub1"]}" checked' in late.text  # the chosen hubs stay chosen
+    # A hub not competent in the area is named as the hubs' problem, in words.
+    other = client.post(
+        "/conferences/groups", data={**chosen, "area": "lvu_investigation"}, follow_redirects=False
+    )
+    assert other.status_code == 400
+    assert re.search(r'id="f-hubs"[^>]*aria-invalid="true"', other.text)
+    assert "inte kompetent inom kompetensområdet" in other.text
 
     made = client.post("/conferences/groups", data=chosen, follow_redirects=False)
     assert made.status_code == 303, made.text

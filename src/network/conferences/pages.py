@@ -394,6 +394,17 @@ class ConferencePages(Controller):
         applicants; a refused form comes back as it was sent."""
         form = await form_lists(request, "municipalities", "hubs")
         try:
+            # Every empty field named at once (the Struct refuses them one by one).
+            missing = [
+                n for n in ("title", "area", "start", "topic") if not form.get(n, "").strip()
+            ]
+            missing += [n for n in ("hubs", "municipalities") if not form[n]]
+            if missing:
+                raise InvalidInput(
+                    "is required",
+                    field=missing[0],
+                    errors=[{"field": n, "message": "is required"} for n in missing],
+                )
             start = _local(form.get("start", ""))
             data = to_struct(
                 {
