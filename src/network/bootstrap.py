@@ -23,6 +23,7 @@ from piccolo.table import Table
 
 from network import piccolo_conf
 from network.conferences.absences import periodic_absences
+from network.conferences.reminders import periodic_reminders
 from network.consultations.followup import periodic_follow_up
 from network.coverage.history import snapshot_if_due
 from network.db import check_row_security, close_pool, make_engine, open_pool
@@ -112,6 +113,8 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
                 periodic_handover(runtime),
                 # conference sessions: to the stand-in, or cancelled, when the hub is away
                 periodic_absences(runtime),
+                # before each conference session, once: attendees, presenters, the hub
+                periodic_reminders(runtime),
                 # the same cadence: a pass costs one query unless today's snapshot is due
                 periodic(
                     "coverage-history", settings.followup_interval, runtime.locks, snapshot_if_due

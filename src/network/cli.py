@@ -16,6 +16,7 @@ import uvicorn
 from network.accounts.oidc_settings import load_oidc_settings
 from network.backup import BackupError, backup, restore
 from network.bootstrap import standalone
+from network.conferences.reminders import remind_due
 from network.consultations.followup import FollowUp, follow_up
 from network.coverage.history import snapshot_if_due, take_snapshot
 from network.demo import DEMO_USERS, seed_if_empty
@@ -60,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load-reference": _load_reference,
         "seed": _seed,
         "followup": _followup,
+        "remind": _remind,
         "snapshot": _snapshot,
         "backup": _backup,
         "restore": _restore,
@@ -103,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "followup",
         help="expire unanswered offers and passed requests, purge closed ones past retention",
+    )
+
+    sub.add_parser(
+        "remind",
+        help="remind the people of the conference sessions due for a reminder",
     )
 
     backup = sub.add_parser("backup", help="copy the whole database to a new file")
@@ -234,6 +241,15 @@ def _followup(args: argparse.Namespace) -> int:
         f"offers expired: {result.offers_expired} (passed on: {result.passed_on}), "
         f"requests expired: {result.requests_expired}, purged: {result.purged}"
     )
+    return 0
+
+
+def _remind(args: argparse.Namespace) -> int:
+    async def run() -> int:
+        async with standalone(get_settings()) as runtime:
+            return await remind_due(runtime)
+
+    print(f"conference sessions reminded: {asyncio.run(run())}")
     return 0
 
 

@@ -47,11 +47,12 @@ from network.server.health import HealthController
 from network.specialists.controllers import (
     CalendarFeedController,
     CalendarFeedPublic,
+    MyCalendarFeedController,
     SpecialistController,
     SpecialistEditController,
     WorkPointsController,
 )
-from network.specialists.pages import SpecialistPages
+from network.specialists.pages import MyCalendarPage, SpecialistPages
 from network.standing.controllers import StandingController
 from network.standing.pages import StandingPages
 from network.web import STATIC_ROUTER
@@ -80,6 +81,7 @@ API: tuple[ControllerRouterHandler, ...] = (
     PeerController,
     CalendarFeedController,
     CalendarFeedPublic,
+    MyCalendarFeedController,
     SessionController,
     TokenController,
     UserController,
@@ -94,6 +96,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     AuditPages,
     InboxPage,
     SpecialistPages,
+    MyCalendarPage,
     ConsultationPages,
     RoundPages,
     CoveragePages,

@@ -69,6 +69,8 @@ class Settings:
     # Proxies whose X-Forwarded-For is believed (IP networks, normalised); none by default.
     trusted_proxies: tuple[str, ...] = ()
     lock_seconds: int = 30  # a Redis lock's life without renewal (a killed holder's lock frees)
+    # How long before a conference session its people are reminded (hours).
+    conference_reminder_hours: int = 24
 
     @property
     def is_dev(self) -> bool:
@@ -161,6 +163,7 @@ class Settings:
             rate_limit_writes=_int(get, "NETWORK_RATE_LIMIT_WRITES", 300, 1, 1_000_000),
             trusted_proxies=_networks(get, "NETWORK_TRUSTED_PROXIES"),
             lock_seconds=_int(get, "NETWORK_LOCK_SECONDS", 30, 2, 3600),
+            conference_reminder_hours=_int(get, "NETWORK_CONFERENCE_REMINDER_HOURS", 24, 1, 336),
         )
 
 

@@ -779,6 +779,31 @@ MATRIX.update(
         ("GET", "/conferences/placements/new"): [
             Case("GET", "/conferences/placements/new", EDITORS)
         ],
+        # Parallel groups (the page of POST /api/v1/conferences/groups), how to meet at a
+        # session (its hub and coordinators), and everyone's own calendar address.
+        ("GET", "/conferences/groups/new"): [Case("GET", "/conferences/groups/new", EDITORS)],
+        ("POST", "/conferences/groups"): [
+            Case("POST", "/conferences/groups", EDITORS, form={"title": "T"})
+        ],
+        ("PUT", "/api/v1/conferences/sessions/{session_id:int}/meeting-details"): [
+            Case(
+                "PUT",
+                "/api/v1/conferences/sessions/999999/meeting-details",
+                EDITORS,
+                body={"details": ""},
+            )
+        ],
+        ("POST", "/conferences/sessions/{session_id:int}/meeting-details"): [
+            Case("POST", "/conferences/sessions/999999/meeting-details", EDITORS, form={})
+        ],
+        ("GET", "/api/v1/me/calendar-feed"): [Case("GET", "/api/v1/me/calendar-feed", SIGNED_IN)],
+        ("POST", "/api/v1/me/calendar-feed"): [Case("POST", "/api/v1/me/calendar-feed", SIGNED_IN)],
+        ("DELETE", "/api/v1/me/calendar-feed"): [
+            Case("DELETE", "/api/v1/me/calendar-feed", SIGNED_IN)
+        ],
+        ("GET", "/my-calendar"): [Case("GET", "/my-calendar", SIGNED_IN)],
+        ("POST", "/my-calendar"): [Case("POST", "/my-calendar", SIGNED_IN, form={})],
+        ("POST", "/my-calendar/revoke"): [Case("POST", "/my-calendar/revoke", SIGNED_IN, form={})],
         ("POST", "/conferences/placements"): [
             Case("POST", "/conferences/placements", EDITORS, form={"series": "999999"})
         ],

@@ -29,6 +29,7 @@ DOMAIN_TABLES = {
     "availability_override",
     "absence",
     "calendar_feed",
+    "user_calendar_feed",
     "work_points",
     "consultation_message",
     "notification",

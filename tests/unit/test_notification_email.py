@@ -39,3 +39,30 @@ def test_a_booking_mail_says_how_to_meet() -> None:
     body = message.get_content()
     assert "Hur ni möts: https://video.example.se/rum/1" in body
     assert "How to meet: https://video.example.se/rum/1" in body
+
+
+def test_a_conference_reminder_mail_says_what_when_and_how() -> None:
+    message = compose(
+        "from@x.invalid",
+        "to@x.invalid",
+        NotificationKind.CONFERENCE_REMINDER_PRESENTER,
+        "https://app.invalid/conferences/sessions/3#case-9",
+        {
+            "area": "honour_based_violence",
+            "start": "2026-12-16T12:05:00+00:00",
+            "mode": "video",
+            "title": "Heder i Östergötland",
+            "topic": "Samtal med barn om heder",
+            "how": "https://meet.example.se/heder",
+        },
+        ("Hedersrelaterat våld", "Honour-based violence"),
+    )
+    body = message.get_content()
+    assert (
+        "Påminnelse: du presenterar ett ärende vid gruppträffen ons 16 dec. 13:05: "
+        "Heder i Östergötland" in body
+    )
+    assert "Reminder: you present a case at the group meeting Wed 16 Dec 13:05" in body
+    assert "Tema: Samtal med barn om heder" in body
+    assert "Topic: Samtal med barn om heder" in body
+    assert "How to meet: https://meet.example.se/heder" in body

@@ -65,7 +65,7 @@ async def _hand_over(
     actor: Actor, row: dict[str, Any], series: SeriesRow, absent: int, to: int, now: datetime
 ) -> None:
     start, end = aware(row["starts_at"]), aware(row["ends_at"])
-    booking = await book_leader(to, series, start, end, actor.user_id, now)
+    booking = await book_leader(await lock_leader(to), series, start, end, actor.user_id, now)
     if row["booking"] is not None:
         await cancel_booking(row["booking"], "conference session led by a stand-in", now)
     await ConferenceSession.update(

@@ -23,6 +23,7 @@ from network.conferences.access import (
     may_manage,
     must_be_open,
 )
+from network.conferences.meeting import meetings_of
 from network.conferences.participation import roster
 from network.conferences.series import session_out
 from network.conferences.tables import ConferenceCase, ConferenceSignup
@@ -208,6 +209,7 @@ async def session_detail(ctx: Context, session_id: int) -> schemas.SessionDetail
                 detail={"cases": [c.id for c in cases]},
             )
         out = (await session_out(ctx, [row], {series.id: series.capacity}))[0]
+        meeting = (await meetings_of([row["booking"]])).get(row["booking"])
         return schemas.SessionDetail(
             session=out,
             series=series.id,
@@ -221,4 +223,6 @@ async def session_detail(ctx: Context, session_id: int) -> schemas.SessionDetail
             may_manage=manages,
             is_hub=is_hub,
             may_join=joining_place(ctx.principal, series) is not None,
+            meeting_details=meeting.details if meeting is not None else None,
+            cancelled=meeting is None or not meeting.live,
         )

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from network.accounts.guards import ACTION_KEY, Ctx
 from network.conferences import (
     cases,
+    meeting,
     participation,
     placement,
     schemas,
@@ -141,6 +142,22 @@ class ConferenceController(Controller):
     ) -> list[schemas.SignupOut]:
         """Who attended, once the session has started."""
         return await participation.record_attendance(ctx, session_id, data)
+
+    @put(
+        "/sessions/{session_id:int}/meeting-details",
+        operation_id="setConferenceSessionMeetingDetails",
+        opt=MANAGE,
+    )
+    async def meeting_details(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        session_id: FromPath[int],
+        data: JSONBody[schemas.MeetingDetailsIn],
+    ) -> schemas.SessionMeetingOut:
+        """How to meet at the session, for its series' mode: an https video link, a phone
+        number or a place (empty clears it); the people signed up are told."""
+        return await meeting.set_meeting_details(ctx, session_id, data.details)
 
     @put(
         "/cases/{case_id:int}/recommendation",

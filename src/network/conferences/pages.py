@@ -19,7 +19,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from network.accounts.guards import ACTION_KEY, Ctx
-from network.conferences import cases, participation, placement, schemas, series, sessions
+from network.conferences import (
+    cases,
+    meeting,
+    parallel,
+    participation,
+    placement,
+    schemas,
+    series,
+    sessions,
+)
 from network.graph import groups
 from network.kernel.context import Context
 from network.kernel.policy import Action, decide
@@ -44,6 +53,10 @@ NOTICES = {
     "created": N_("The series is set up. Plan its sessions below."),
     "cancelled": N_("The session is cancelled: the time is freed and the people in it are told."),
     "topic": N_("The teaching topic is saved."),
+    "groups": N_(
+        "The parallel groups are made, each with its first session. Their applicants can "
+        "now apply; place them here when the applications are in."
+    ),
 }
 # Why a person ended where they did (``network.graph.groups`` reasons).
 PLACEMENT_REASONS = {
@@ -386,6 +399,24 @@ class ConferencePages(Controller):
         return await self._act(ctx, request, session_id, act, form)
 
     @post(
+        "/sessions/{session_id:int}/meeting-details",
+        name="conference-meeting-details",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def meeting_details(
+        self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The hub (or a coordinator) says how to meet; a refusal keeps the form."""
+
+        async def act(ctx: Context, form: dict[str, Any]) -> None:
+            details = to_struct(
+                {"details": form.get("meeting_details", "")}, schemas.MeetingDetailsIn
+            ).details
+            await meeting.set_meeting_details(ctx, session_id, details, field="meeting_details")
+
+        return await self._act(ctx, request, session_id, act, await form_fields(request))
+
+    @post(
         "/sessions/{session_id:int}/cases/{case_id:int}/recommendation",
         name="conference-recommend",
         opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
@@ -457,6 +488,7 @@ class ConferencePages(Controller):
         error: DomainError | None = None,
     ) -> Template:
         managed = [s for s in await series.list_series(ctx) if s.may_manage]
+        notice = request.query_params.get("notice") if error is None else None
         template = await render(
             request,
             "conferences/placement_new.html.j2",
@@ -464,10 +496,89 @@ class ConferencePages(Controller):
             chosen=set(chosen),
             form=form,
             error=error,
+            notice=NOTICES.get(notice or ""),
         )
         if error is not None:
             template.status_code = error.status_code
         return template
+
+    async def _groups_form(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        *,
+        form: dict[str, Any],
+        error: DomainError | None = None,
+    ) -> Template:
+        choices = await parallel.group_choices(ctx.principal)
+        template = await render(
+            request,
+            "conferences/groups_new.html.j2",
+            choices=choices,
+            area_names={a.code: (a.name_sv, a.name_en) for a in choices.areas},
+            form=form,
+            error=error,
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get(
+        "/groups/new",
+        name="conference-groups-new",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE},
+    )
+    async def groups_new(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """Several parallel groups of one area at once: a series per hub, each with its
+        first session, opened by application."""
+        return await self._groups_form(ctx, request, form={"municipalities": [], "hubs": []})
+
+    @post(
+        "/groups",
+        name="conference-groups-create",
+        opt={ACTION_KEY: Action.CONFERENCE_MANAGE, **CHECKED},
+    )
+    async def groups_create(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Make the parallel groups (all or nothing), then go on to placing their
+        applicants; a refused form comes back as it was sent."""
+        form = await form_lists(request, "municipalities", "hubs")
+        try:
+            # Every empty field named at once (the Struct refuses them one by one).
+            missing = [
+                n for n in ("title", "area", "start", "topic") if not form.get(n, "").strip()
+            ]
+            missing += [n for n in ("hubs", "municipalities") if not form[n]]
+            if missing:
+                raise InvalidInput(
+                    "is required",
+                    field=missing[0],
+                    errors=[{"field": n, "message": "is required"} for n in missing],
+                )
+            start = _local(form.get("start", ""))
+            data = to_struct(
+                {
+                    "title": form.get("title", ""),
+                    "area": form.get("area", ""),
+                    "municipalities": form["municipalities"],
+                    "hubs": [_int_or_none(v, "hubs") for v in form["hubs"]],
+                    "start": start,
+                    "topic": form.get("topic", ""),
+                    "cadence": form.get("cadence", "monthly"),
+                    "duration_minutes": _int_or_none(
+                        form.get("duration_minutes", ""), "duration_minutes"
+                    )
+                    or 90,
+                    "mode": form.get("mode", "video"),
+                    "capacity": _int_or_none(form.get("capacity", ""), "capacity") or 12,
+                    "language": form.get("language", "sv"),
+                },
+                schemas.GroupsIn,
+            )
+            made = await placement.create_groups(ctx, data)
+        except DomainError as error:
+            return await self._groups_form(ctx, request, form=form, error=error)
+        query = "&".join(f"series={s.id}" for s in made)
+        return Redirect(f"/conferences/placements/new?{query}&notice=groups", status_code=303)
 
     @get(
         "/placements/new",

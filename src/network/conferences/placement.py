@@ -693,7 +693,8 @@ async def create_groups(ctx: Context, data: schemas.GroupsIn) -> list[schemas.Se
                     ctx, series.id, schemas.SessionIn(start=data.start, topic=data.topic)
                 )
             except DomainError as error:
-                if error.field not in ("hub", "start", "series_id"):
+                about_hub = error.field == "area" and "competent" in error.message
+                if error.field not in ("hub", "start", "series_id") and not about_hub:
                     raise
                 raise type(error)(
                     f"hub {number} (specialist {hub}): {error.message}",

@@ -21,6 +21,7 @@ __all__ = (
     "CaseOut",
     "GroupsIn",
     "HubChoice",
+    "MeetingDetailsIn",
     "Place",
     "PlacementGroup",
     "PlacementIn",
@@ -35,6 +36,7 @@ __all__ = (
     "SeriesOut",
     "SessionDetail",
     "SessionIn",
+    "SessionMeetingOut",
     "SessionOut",
     "SettlementLineOut",
     "SignupOut",
@@ -232,6 +234,23 @@ class SessionDetail(Schema):
     may_manage: bool
     is_hub: bool
     may_join: bool
+    # How to meet (the session booking's details for the series' mode), and whether
+    # the session is cancelled (its booking is no longer live).
+    meeting_details: str | None = None
+    cancelled: bool = False
+
+
+class MeetingDetailsIn(Schema):
+    """How to meet at a session, for its series' mode: an https video link, a phone
+    number or a place (empty: none given)."""
+
+    details: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class SessionMeetingOut(Schema):
+    session: int
+    mode: str
+    meeting_details: str | None
 
 
 class SettlementLineOut(Schema):

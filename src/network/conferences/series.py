@@ -34,7 +34,7 @@ from network.conferences.tables import (
     ConferenceSignup,
     SeriesMunicipality,
 )
-from network.consultations.bookings import save_booking
+from network.consultations.bookings import DEFAULT_DETAILS, default_details, save_booking
 from network.consultations.tables import Booking
 from network.directory.tables import CompetenceArea, Municipality
 from network.kernel.case_scope import system_scope
@@ -333,6 +333,7 @@ LEADER_COLUMNS = (
     SpecialistProfile.consultations_per_week,
     SpecialistProfile.offers_video,
     SpecialistProfile.offers_on_site,
+    *DEFAULT_DETAILS.values(),  # how to meet, copied onto the session's booking
 )
 
 
@@ -382,17 +383,17 @@ async def refusal(
 
 
 async def book_leader(
-    specialist: int,
+    leader: dict[str, Any],
     series: SeriesRow,
     start: datetime,
     end: datetime,
     user_id: int | None,
     now: datetime,
 ) -> int:
-    """A live booking of ``specialist`` (checked free by :func:`refusal`) for a session
-    of ``series``: its id."""
+    """A live booking of ``leader`` (the profile row of :func:`lock_leader`, checked
+    free by :func:`refusal`) for a session of ``series``: its id."""
     booking = Booking(
-        specialist=specialist,
+        specialist=leader["id"],
         request=None,
         origin_municipality=series.home_id,
         starts_at=start.astimezone(UTC),
@@ -401,6 +402,8 @@ async def book_leader(
         status=BookingStatus.BOOKED,
         created_by=user_id,
         created_at=now,
+        # How to meet: the leader's default for the series' mode, as a consultation's.
+        meeting_details=default_details(leader, series.mode),
     )
     return await save_booking(booking)
 
@@ -473,7 +476,7 @@ async def schedule_session(
         problem = await refusal(hub, series, start, end, now)
         if problem is not None:
             raise problem
-        booking_id = await book_leader(series.hub, series, start, end, ctx.actor.user_id, now)
+        booking_id = await book_leader(hub, series, start, end, ctx.actor.user_id, now)
         session_id = await _new_session(ctx, series, start, data.topic, booking_id, now)
         rows = await ConferenceSession.select().where(ConferenceSession.id == session_id)
         return (await session_out(ctx, list(rows), {series.id: series.capacity}))[0]
@@ -505,7 +508,7 @@ async def plan_sessions(
             if problem is not None:
                 skipped.append(schemas.PlanSkipped(start=start, reason=problem.message))
                 continue
-            booking_id = await book_leader(series.hub, series, start, end, ctx.actor.user_id, now)
+            booking_id = await book_leader(hub, series, start, end, ctx.actor.user_id, now)
             topic = data.topics[index] if index < len(data.topics) else ""
             booked.append(await _new_session(ctx, series, start, topic, booking_id, now))
         await record(

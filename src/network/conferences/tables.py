@@ -104,6 +104,9 @@ class ConferenceSession(Table):
     cancel_reason = Varchar(length=24, null=True, default=None)
     # The specialist who leads the session in the hub's place (``booking`` is theirs).
     stand_in = ForeignKey(SpecialistProfile, on_delete=OnDelete.set_null, null=True)
+    # When the reminder before the session went out (set once, in the same
+    # transaction as its notifications: ``network.conferences.reminders``).
+    reminded_at = Timestamptz(null=True, default=None)
 
 
 class ConferenceSignup(Table):

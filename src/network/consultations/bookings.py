@@ -55,9 +55,11 @@ from network.specialists.services import availability, locked_profile
 from network.specialists.tables import SpecialistProfile
 
 __all__ = (
+    "DEFAULT_DETAILS",
     "aware",
     "book",
     "cancel",
+    "default_details",
     "insert_booking",
     "list_bookings",
     "reschedule",
@@ -165,7 +167,7 @@ async def insert_booking(
         status=BookingStatus.BOOKED,
         created_by=actor.user_id,
         created_at=now,
-        meeting_details=details or _default_details(profile, mode),
+        meeting_details=details or default_details(profile, mode),
     )
     return await save_booking(booking)
 
@@ -183,7 +185,9 @@ async def save_booking(booking: Booking) -> int:
     return int(booking.id)
 
 
-def _default_details(profile: dict[str, Any], mode: str) -> str | None:
+def default_details(profile: dict[str, Any], mode: str) -> str | None:
+    """The specialist's default meeting details for ``mode`` from a profile row that
+    selected the :data:`DEFAULT_DETAILS` columns (a consultation's or a session's)."""
     column = DEFAULT_DETAILS.get(mode)
     return profile.get(column._meta.name) if column is not None else None
 

@@ -231,6 +231,10 @@ class NotificationKind(StrEnum):
     CONFERENCE_STAND_IN = "conference.stand_in"  # a session led by the hub's stand-in
     PEER_QUESTION = "peer.question"  # a new post in a peer group's thread, to its members
     PEER_REPLY = "peer.reply"  # a reply to your post in a peer group's thread
+    # Before a conference session: to each attendee, each presenter, and the hub.
+    CONFERENCE_REMINDER = "conference.reminder"
+    CONFERENCE_REMINDER_PRESENTER = "conference.reminder_presenter"
+    CONFERENCE_REMINDER_HUB = "conference.reminder_hub"
 
 
 class SessionCancelReason(StrEnum):
@@ -499,6 +503,13 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.PEER_QUESTION: N_("New post in your peer group's thread: {area}"),
         NotificationKind.PEER_REPLY: N_("Someone replied to your post in the peer group: {area}"),
+        NotificationKind.CONFERENCE_REMINDER: N_("Reminder: group meeting {start}: {title}"),
+        NotificationKind.CONFERENCE_REMINDER_PRESENTER: N_(
+            "Reminder: you present a case at the group meeting {start}: {title}"
+        ),
+        NotificationKind.CONFERENCE_REMINDER_HUB: N_(
+            "Reminder: you lead the group meeting {start}: {title}"
+        ),
     },
 )
 APPLICATION_LABELS = labelled(

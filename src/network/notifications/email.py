@@ -46,9 +46,12 @@ def compose(
             start=when,
             role=words.gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else role,
             place=params.get("place", ""),
+            title=params.get("title", ""),
         )
         if answer_by is not None:
             line += " · " + words.gettext("Answer by %(when)s") % {"when": words.when(answer_by)}
+        if params.get("topic"):
+            line += " · " + words.gettext("Topic") + ": " + params["topic"]
         if params.get("how"):
             line += " · " + words.gettext("How to meet") + ": " + params["how"]
         lines[language] = line

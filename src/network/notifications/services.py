@@ -47,6 +47,7 @@ __all__ = (
 logger = logging.getLogger("network.notifications")
 
 _BOOKING = frozenset({"area", "urgency", "start", "mode", "how"})
+_REMINDER = frozenset({"area", "start", "mode", "how", "title", "topic"})
 ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.OFFER_NEW: frozenset({"area", "urgency", "deadline"}),
     NotificationKind.OFFER_ACCEPTED: frozenset({"area", "urgency"}),
@@ -75,6 +76,11 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.CONFERENCE_STAND_IN: frozenset({"start"}),
     NotificationKind.PEER_QUESTION: frozenset({"area"}),
     NotificationKind.PEER_REPLY: frozenset({"area"}),
+    # The series' title and the session's teaching topic are the organiser's words,
+    # never case text (a presenter's question stays on the session page).
+    NotificationKind.CONFERENCE_REMINDER: _REMINDER,
+    NotificationKind.CONFERENCE_REMINDER_PRESENTER: _REMINDER,
+    NotificationKind.CONFERENCE_REMINDER_HUB: _REMINDER,
 }
 
 
@@ -237,6 +243,8 @@ class InboxItem:
     # or withdrawn) and when; the page shows that instead of the deadline
     answer: str | None = None
     answered_at: datetime | None = None
+    title: str | None = None
+    topic: str | None = None
 
 
 def _instant(value: object) -> datetime | None:
@@ -305,6 +313,8 @@ async def inbox(user_id: int, *, limit: int = 100) -> list[InboxItem]:
             how=row["params"].get("how"),
             answer=answers[row["id"]][0] if row["id"] in answers else None,
             answered_at=answers[row["id"]][1] if row["id"] in answers else None,
+            title=row["params"].get("title"),
+            topic=row["params"].get("topic"),
         )
         for row in rows
     ]

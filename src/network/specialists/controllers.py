@@ -18,6 +18,7 @@ from network.specialists import calendar, editing, points, schemas, services
 __all__ = (
     "CalendarFeedController",
     "CalendarFeedPublic",
+    "MyCalendarFeedController",
     "SpecialistController",
     "SpecialistEditController",
     "WorkPointsController",
@@ -176,6 +177,38 @@ class CalendarFeedController(Controller):
         await calendar.revoke_feed(ctx, specialist_id)
 
 
+class MyCalendarFeedController(Controller):
+    """Every signed-in person's own private calendar feed: their meetings as requester,
+    standing support times and conference sessions."""
+
+    path = "/api/v1/me/calendar-feed"
+    tags = ["calendar"]
+    opt = {ACTION_KEY: Action.SIGNED_IN}
+
+    @get("/", operation_id="getMyCalendarFeed")
+    async def status(self, ctx: Ctx, request: Request[Any, Any, Any]) -> schemas.CalendarFeedOut:
+        """Whether your feed is live, since when, and when a calendar last read it."""
+        found = await calendar.user_feed_status(ctx.principal)
+        return schemas.CalendarFeedOut(
+            active=found.active, created_at=found.created_at, last_read_at=found.last_read_at
+        )
+
+    @post("/", operation_id="createMyCalendarFeed")
+    async def create(
+        self, ctx: Ctx, request: Request[Any, Any, Any]
+    ) -> schemas.CalendarFeedCreated:
+        """A new secret feed address (shown once); any earlier address stops working."""
+        token = await calendar.create_user_feed(ctx)
+        return schemas.CalendarFeedCreated(
+            url=public_link(request, calendar.feed_path(token)), created_at=clock.now()
+        )
+
+    @delete("/", operation_id="revokeMyCalendarFeed")
+    async def revoke(self, ctx: Ctx, request: Request[Any, Any, Any]) -> None:
+        """Stop your feed address from working."""
+        await calendar.revoke_user_feed(ctx)
+
+
 class CalendarFeedPublic(Controller):
     """The feed itself: the secret in the address is the only credential."""
 
@@ -185,7 +218,7 @@ class CalendarFeedPublic(Controller):
 
     @get("/{token:str}/feed.ics", name="calendar-feed")
     async def feed(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[bytes]:
-        """The specialist's bookings and absences as iCalendar (RFC 5545)."""
+        """A specialist's or a person's own feed as iCalendar (RFC 5545)."""
         body = await calendar.feed_for_token(
             token,
             base_url=public_link(request),

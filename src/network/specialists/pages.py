@@ -33,7 +33,7 @@ from network.standing.occurrences import standing_bookings
 from network.web.forms import form_lists, refused, to_struct
 from network.web.render import render
 
-__all__ = ("SpecialistPages", "parse_week")
+__all__ = ("MyCalendarPage", "SpecialistPages", "parse_week")
 
 AnyRequest = Request[Any, Any, Any]
 WEEKDAYS = range(7)
@@ -528,3 +528,59 @@ class SpecialistPages(Controller):
             await calendar.revoke_feed(ctx, specialist_id)
 
         return await self._form(ctx, request, specialist_id, "calendar", run, notice="feed-revoked")
+
+
+class MyCalendarPage(Controller):
+    """Every signed-in person's own calendar address: their meetings as requester,
+    standing support times and conference sessions (the specialists' page keeps the
+    feed of their own calendar)."""
+
+    path = "/my-calendar"
+    include_in_schema = False
+    opt = {ACTION_KEY: Action.SIGNED_IN}
+
+    async def _page(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        *,
+        address: str | None = None,
+        error: DomainError | None = None,
+    ) -> Template:
+        notice = request.query_params.get("notice") if error is None else None
+        template = await render(
+            request,
+            "specialists/my_calendar.html.j2",
+            feed=await calendar.user_feed_status(ctx.principal),
+            feed_address=address,
+            error=error,
+            notice=N_("The calendar address no longer works.") if notice == "revoked" else None,
+        )
+        if error is not None:
+            template.status_code = error.status_code
+        return template
+
+    @get("/", name="my-calendar")
+    async def show(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """Your calendar address: make, renew or stop it."""
+        return await self._page(ctx, request)
+
+    @post("/", name="my-calendar-create")
+    async def create(self, ctx: Ctx, request: AnyRequest) -> Template:
+        """Make a new calendar address and show it once."""
+        try:
+            token = await calendar.create_user_feed(ctx)
+        except DomainError as error:
+            return await self._page(ctx, request, error=error)
+        return await self._page(
+            ctx, request, address=public_link(request, calendar.feed_path(token))
+        )
+
+    @post("/revoke", name="my-calendar-revoke")
+    async def revoke(self, ctx: Ctx, request: AnyRequest) -> Template | Redirect:
+        """Stop the calendar address from working."""
+        try:
+            await calendar.revoke_user_feed(ctx)
+        except DomainError as error:
+            return await self._page(ctx, request, error=error)
+        return Redirect("/my-calendar?notice=revoked", status_code=303)

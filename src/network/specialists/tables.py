@@ -28,6 +28,7 @@ __all__ = (
     "CalendarFeed",
     "SpecialistCompetence",
     "SpecialistProfile",
+    "UserCalendarFeed",
     "WorkPoints",
 )
 
@@ -120,6 +121,20 @@ class CalendarFeed(Table):
     id: Serial
 
     specialist = ForeignKey(SpecialistProfile, on_delete=OnDelete.cascade, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_read_at = Timestamptz(null=True, default=None)
+
+
+class UserCalendarFeed(Table):
+    """A signed-in person's own private iCalendar feed (their bookings as requester,
+    their standing support times, their conference sessions). Only a SHA-256 hash of
+    its secret token is kept, as for :class:`CalendarFeed`."""
+
+    id: Serial
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
     token_hash = Varchar(length=64, unique=True, index=True)
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

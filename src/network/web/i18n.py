@@ -279,6 +279,27 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("The specialist does not offer this kind of meeting."),
     ),
     (re.compile(r"only a proposed series is answered"), N_("The proposal is answered already.")),
+    # Parallel groups: a refusal names the hub by its place in the list.
+    (
+        re.compile(r"^hub \d+ .*not competent in this area"),
+        N_("A chosen hub is not competent in the competence area: choose hubs who are."),
+    ),
+    (
+        re.compile(r"^hub \d+ .*only the hub or a coordinator"),
+        N_("You make groups only for hubs at home where you coordinate."),
+    ),
+    (
+        re.compile(r"^hub \d+ .*(is taken|absence|capacity is used up|does not offer)"),
+        N_(
+            "A chosen hub is not free then (another meeting, away or a full week): "
+            "choose another time."
+        ),
+    ),
+    (re.compile(r"^hub \d+ .*is in the past"), N_("The date has passed.")),
+    (
+        re.compile(r"no agreement binds these to the hub's municipality"),
+        N_("A chosen municipality has no sharing agreement with the hub's municipality."),
+    ),
     (
         re.compile(r"no agreement binds these to the hub's municipality"),
         N_(

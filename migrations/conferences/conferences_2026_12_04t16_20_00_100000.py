@@ -1,0 +1,34 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-04T16:20:00:100000"
+VERSION = "1.38.0"
+DESCRIPTION = "conference session reminded_at"
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="conferences", description=DESCRIPTION)
+
+    manager.add_column(
+        table_class_name="ConferenceSession",
+        tablename="conference_session",
+        column_name="reminded_at",
+        db_column_name="reminded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
