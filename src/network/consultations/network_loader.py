@@ -25,7 +25,7 @@ from network.directory.tables import (
     Municipality,
     SharingAgreement,
 )
-from network.directory.versions import network_token
+from network.directory.versions import HOURS, NETWORK, data_versions
 from network.graph.model import Agreement, Network, Place, RequestInfo, SpecialistInfo
 from network.kernel.case_scope import system_scope
 from network.kernel.kept import Kept
@@ -371,7 +371,7 @@ _SLOT_CHUNK = 1000
 class KeptHours:
     """The slot rules (``None``: no such specialist) and weekly hours of the
     specialists read so far, as of the ``network`` and ``hours`` data versions
-    ``token`` (:func:`network.directory.versions.network_token`): triggers raise one
+    ``token`` (:func:`network.directory.versions.data_versions`): triggers raise one
     of them with every change to profiles or to weekly hours."""
 
     token: tuple[int, int]
@@ -385,7 +385,7 @@ _KEPT_HOURS = "slot-hours"
 async def _kept_hours(kept: Kept, ids: Sequence[int]) -> KeptHours:
     """The kept rules and hours of ``ids``, reading those of the specialists not kept
     yet (all of them after a change) in one statement (inside ``system_scope``)."""
-    network, hours = (int(v) for v in (await network_token()).split("."))
+    network, hours = await data_versions((NETWORK, HOURS))
     token = (network, hours)
     known = kept.values.get(_KEPT_HOURS)
     if not isinstance(known, KeptHours) or known.token < token:
