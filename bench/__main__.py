@@ -13,7 +13,9 @@ the kind ``NETWORK_DATABASE_URL`` names (default: a SQLite file in a temp dir).
 `uv run python -m bench load [...]` is the load test (app processes and Locust;
 see ``bench/load.py``) and `uv run python -m bench rounds` a batch round end to end
 from the database (``bench/rounds.py``), `uv run python -m bench points` the
-suggestion call with and without its case-points check (``bench/points.py``), and
+suggestion call with and without its case-points check (``bench/points.py``),
+`uv run python -m bench httpcost` what the HTTP stack adds to one suggestion
+(``bench/httpcost.py``), and
 `uv run python -m bench.unplaced` the explanation of a round's unplaced requests
 (``bench/unplaced.py``): not part of ``all``.
 """
@@ -91,7 +93,8 @@ async def bench_seed(specialists: int, requests: int, sample: int) -> list[tuple
 
 
 def main() -> int:
-    if sys.argv[1:2] in (["load"], ["rounds"], ["points"]):  # minutes each: not part of "all"
+    # Minutes each (or a figure of the HTTP path, not of pure code): not part of "all".
+    if sys.argv[1:2] and sys.argv[1] in ("load", "rounds", "points", "httpcost"):
         return int(importlib.import_module(f"bench.{sys.argv[1]}").main(sys.argv[2:]))
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(

@@ -29,7 +29,8 @@ bound and the gap.
 Then the round's problem export (``GET /api/v1/rounds/{id}/problem``'s use case) is
 read to the end in a fresh process per way, timing it and the peak memory it adds
 to the process (``VmHWM`` reset before, less ``VmRSS`` before): streamed in either
-layout, plain and gzip-compressed as the app compresses it (level 9), against the
+layout, plain and gzip-compressed as the route compresses it (level 1, its own
+``network.server.compression.gzip_pieces``), against the
 baseline of the whole body built at once (``exported`` encoded by msgspec, what the
 endpoint returned before it streamed).
 """
@@ -45,7 +46,6 @@ import platform
 import resource
 import statistics
 import time
-import zlib
 from collections import Counter, defaultdict
 from datetime import date
 from multiprocessing.queues import Queue
@@ -186,6 +186,7 @@ async def _export(way: str, round_id: int, user: int) -> tuple[float, int, int]:
     from network.consultations.tables import ConsultationRequest
     from network.db import close_pool, open_pool
     from network.kernel.context import Actor, Context
+    from network.server.compression import gzip_pieces
     from network.settings import get_settings
 
     engine = ConsultationRequest._meta.db
@@ -203,12 +204,8 @@ async def _export(way: str, round_id: int, user: int) -> tuple[float, int, int]:
         else:
             layout, _, packed = way.partition("+")
             pieces = await rounds.problem_json(ctx, round_id, layout)
-            # As the app compresses: gzip at CompressionConfig's default level, 9.
-            gzip = zlib.compressobj(9, zlib.DEFLATED, 31) if packed else None
-            size = 0
-            for piece in pieces:
-                size += len(gzip.compress(piece) if gzip else piece)
-            size += len(gzip.flush()) if gzip else 0
+            # As the route compresses: its own gzip stream, at EXPORT_GZIP_LEVEL.
+            size = sum(len(piece) for piece in (gzip_pieces(pieces) if packed else pieces))
         took = time.perf_counter() - started
         return took, size, _memory("VmHWM") - before
     finally:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
-from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
@@ -21,6 +20,7 @@ from network.routes import route_handlers
 from network.server.api_docs import LocalScalarRenderPlugin
 from network.server.bodies import checked_bodies
 from network.server.clients import client_address_middleware
+from network.server.compression import compression_config
 from network.server.errors import exception_handlers
 from network.server.logging import configure_logging
 from network.server.params import ids_in_range
@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             # First: the rate limits, the audit log and the logs see the real client.
             client_address_middleware(settings.trusted_proxies),
-            request_logging.middleware,
+            # It writes at INFO: above that level it would only read every request
+            # for a line nobody keeps.
+            *([request_logging.middleware] if settings.log_level in ("DEBUG", "INFO") else []),
             csrf_middleware(settings),
             *rate_limits(settings),
             session_config.middleware,
@@ -79,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"ctx": Provide(provide_context)},
         exception_handlers=exception_handlers,
         template_config=make_template_config(),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        compression_config=compression_config(),
         # No route takes uploads; the largest real body is a few kB (bad-input corpus:
         # 1 MB strings still reach validation and are refused naming their field).
         request_max_body_size=MAX_BODY_BYTES,

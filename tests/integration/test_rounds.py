@@ -6,6 +6,7 @@ county's coordinators see it; one round at a time."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from datetime import time
 
@@ -38,6 +39,7 @@ NEW_AREA = "fgm"  # nobody in the county at first
 COORDINATOR = "round.coordinator@demo.invalid"  # Blekinge (10)
 FAR_COORDINATOR = "round.far@demo.invalid"  # Norrbotten (25)
 WORKER = "round.worker@demo.invalid"  # Ronneby (1081)
+EXPORT_XFL = 4  # RFC 1952's extra flags: "compressor used fastest algorithm"
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +137,15 @@ def test_preview_commit_and_problem(client: TestClient[Litestar], ids: dict[str,
     assert instance == exported(kept["problem"], kept["pairs"])
     assert problem.headers["content-encoding"] == "gzip"
     assert "content-length" not in problem.headers  # streamed
+    assert problem.headers["vary"].lower() == "accept-encoding"
+    # Compressed by the route itself at zlib's fastest level (the gzip header's XFL
+    # byte is 4), not by the app's middleware at its level: a national round's export
+    # is tens of megabytes.
+    with client.stream("GET", f"/api/v1/rounds/{body['id']}/problem") as raw_problem:
+        raw = b"".join(raw_problem.iter_raw())
+    assert raw[:3] == b"\x1f\x8b\x08"
+    assert raw[8] == EXPORT_XFL
+    assert json.loads(gzip.decompress(raw)) == instance
     plain = client.get(
         f"/api/v1/rounds/{body['id']}/problem", headers={"accept-encoding": "identity"}
     )

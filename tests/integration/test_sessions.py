@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from litestar import Litestar
+from litestar.stores.base import Store
 from litestar.testing import TestClient
 
-from network.accounts.sessions import SESSION_COOKIE
+from network.accounts.sessions import IDLE_TIMEOUT_SECONDS, SESSION_COOKIE
 from network.accounts.tables import User
 from network.app import create_app
 from network.audit.tables import AuditEvent
@@ -178,3 +180,80 @@ def test_anonymous_requests_leave_no_session(migrated: None) -> None:
         assert response.status_code == 200
         assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
         assert SESSION_COOKIE not in client.cookies
+
+
+class _CountingStore(Store):
+    """The app's own session store, counting what is written to it."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.writes: list[str] = []
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        self.writes.append(key)
+        await self.inner.set(key, value, expires_in)
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await self.inner.get(key, renew_for)
+
+    async def delete(self, key: str) -> None:
+        await self.inner.delete(key)
+
+    async def delete_all(self) -> None:
+        await self.inner.delete_all()
+
+    async def exists(self, key: str) -> bool:
+        return await self.inner.exists(key)
+
+    async def expires_in(self, key: str) -> int | None:
+        return await self.inner.expires_in(key)
+
+
+def test_an_unchanged_session_is_not_written_back(tester: int) -> None:
+    app = create_app()
+    store = _CountingStore(app.stores.get("sessions"))
+    app.stores.register("sessions", store, allow_override=True)
+    with TestClient(app, base_url="https://testserver.local") as client:
+        csrf_ready(client)
+        assert client.post("/auth/dev-login", json={"email": EMAIL}).status_code == 200
+        session_id = _session_id(client)
+        assert session_id is not None
+        assert store.writes == [session_id]  # signing in writes the session
+        # The entry is about to expire: reading it renews the idle timeout in full.
+        data = in_app(client, lambda: store.inner.get(session_id))
+        assert data is not None
+        in_app(client, lambda: store.inner.set(session_id, data, expires_in=5))
+        for _ in range(3):
+            response = client.get("/api/v1/me")
+            assert response.status_code == 200
+            # The cookie's Max-Age slides with every response, as before.
+            assert [
+                c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE)
+            ] == [
+                f"{SESSION_COOKIE}={session_id}; HttpOnly; Max-Age={IDLE_TIMEOUT_SECONDS}; "
+                "Path=/; SameSite=lax; Secure"
+            ]
+        assert store.writes == [session_id]  # nothing written back
+        remaining = in_app(client, lambda: store.inner.expires_in(session_id))
+        assert remaining is not None
+        assert IDLE_TIMEOUT_SECONDS - 60 < remaining <= IDLE_TIMEOUT_SECONDS
+        assert in_app(client, lambda: store.inner.get(session_id)) == data
+        # A change is written: signing out deletes the entry and expires the cookie.
+        assert client.post("/auth/logout").status_code == 200
+        assert in_app(client, lambda: store.inner.get(session_id)) is None
+        assert client.get("/api/v1/me").status_code == 401
+
+
+def test_writes_are_rate_limited(tester: int) -> None:
+    settings = replace(get_settings(), rate_limit_writes=3)
+    app = create_app(settings)
+    with TestClient(app, base_url="https://testserver.local") as client:
+        in_app(client, app.stores.get("rate_limit_writes").delete_all)
+        csrf_ready(client)
+        codes = [client.post("/api/v1/consultations", json={}).status_code for _ in range(4)]
+        # Reads are not counted.
+        assert client.get("/api/v1/areas").status_code == 200
+    assert codes[:3] == [401, 401, 401]
+    assert codes[3] == 429

@@ -127,11 +127,13 @@ def csrf_middleware(settings: Settings) -> DefineMiddleware:
     return DefineMiddleware(SessionCSRFMiddleware, config=config)
 
 
-def _is_write(request: Any) -> bool:
+# Async on purpose: Litestar runs a synchronous throttle check in a worker thread, two
+# thread hops on every request for a comparison (the suggestions' profile found them).
+async def _is_write(request: Any) -> bool:
     return request.method in _UNSAFE
 
 
-def _is_sign_in(request: Any) -> bool:
+async def _is_sign_in(request: Any) -> bool:
     path: str = request.scope["path"]
     return path.startswith("/auth/") and path != "/auth/logout"
 
