@@ -142,3 +142,20 @@ def test_read_only_locales_compile_in_memory(
     monkeypatch.setattr(i18n.tempfile, "NamedTemporaryFile", refuse)
     assert Translator("sv").gettext("Counties") == "Län"
     assert not (locales_copy / "sv" / "LC_MESSAGES" / "messages.mo").exists()
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("Expected `str` of length >= 1 - at `$.title`", "Fyll i det här."),
+        ("Expected `str` of length >= 3", "Texten är för kort."),
+        ("Expected `array` of length >= 1 - at `$.municipalities`", "Välj minst ett alternativ."),
+        ("Expected `int` >= 2 - at `$.capacity`", "Talet är för litet."),
+        ("Expected `str` of length <= 200", "Texten är för lång."),
+    ],
+)
+def test_a_validation_message_is_said_by_its_shape_text_before_number(
+    message: str, said: str
+) -> None:
+    """An empty text is not "a number too small" (a text's length rule comes first)."""
+    assert Translator("sv").say(message) == said

@@ -334,6 +334,15 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"percentage from 0 to 100"), N_("Enter a percentage from 0 to 100.")),
     (re.compile(r"must be a year from 2000"), N_("Enter a year from 2000 to this year.")),
+    # A text's length before a number's range: "Expected `str` of length >= 1" is an
+    # empty field, not a number too small.
+    (re.compile(r"Expected `str` of length >= 1\b"), N_("Fill this in.")),
+    (re.compile(r"Expected `array` of length >= \d+"), N_("Choose at least one.")),
+    (
+        re.compile(r"Expected `str` of length <= \d+|length <=|is longer than \d+ characters"),
+        N_("The text is too long."),
+    ),
+    (re.compile(r"of length >= \d+|length >="), N_("The text is too short.")),
     # A range before a type: "Expected `float` <= 100.0" is a number too large.
     (re.compile(r"Expected `.*` <= \d+|<= \d+"), N_("The number is too large.")),
     (re.compile(r"Expected `.*` >= \d+|>= \d+"), N_("The number is too small.")),
@@ -344,11 +353,6 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"Expected `datetime`|RFC3339 encoded datetime|date and time"),
         N_("Enter a date and a time."),
     ),
-    (
-        re.compile(r"Expected `str` of length <= \d+|length <=|is longer than \d+ characters"),
-        N_("The text is too long."),
-    ),
-    (re.compile(r"of length >= \d+|length >="), N_("The text is too short.")),
     (
         re.compile(r"Invalid enum value|Expected `.*` matching regex|Invalid value"),
         N_("Choose one of the given values."),
