@@ -119,6 +119,12 @@ def test_a_monthly_conference_through_the_pages(
     found = re.fullmatch(r"/conferences/(\d+)\?notice=created", made.headers["location"])
     assert found is not None
     series_id = int(found[1])
+    listed = client.get("/conferences?lang=en").text
+    assert re.search(
+        rf'href="/conferences/{series_id}">Heder i Östergötland</a></th>\s*'
+        r'<td data-testid="series-kind">Case conference</td>',
+        listed,
+    ), listed
 
     first = second_tuesday(2)
     planned = client.post(

@@ -20,6 +20,7 @@ __all__ = (
     "APPLICATION_LABELS",
     "ASSIGNMENT_LABELS",
     "CADENCE_LABELS",
+    "CONFERENCE_KIND_LABELS",
     "CONSTRAINT_LABELS",
     "GROUP_PART_LABELS",
     "KIND_LABELS",
@@ -375,6 +376,14 @@ KIND_LABELS = labelled(
         ConsultationKind.MEETING: N_("Meeting"),
         ConsultationKind.WRITTEN: N_("Written consultation"),
         ConsultationKind.CO_HANDLING: N_("Co-handling"),
+    },
+)
+CONFERENCE_KIND_LABELS = labelled(
+    ConferenceKind,
+    {
+        ConferenceKind.CASE_CONFERENCE: N_("Case conference"),
+        ConferenceKind.PEER_NETWORK: N_("Network meetings"),
+        ConferenceKind.INTRODUCTION: N_("Group part"),
     },
 )
 PHASE_LABELS = labelled(
