@@ -20,9 +20,10 @@ from litestar.testing import TestClient
 
 from network.conferences.tables import ConferenceSession, ConferenceSignup
 from network.consultations.tables import Booking
-from network.lib.vocab import BookingStatus, MentoringStatus, Role
+from network.lib.vocab import BookingStatus, MentoringStatus, NotificationKind, Role
 from network.mentoring.ladder import PROGRESS_COLUMNS
 from network.mentoring.tables import MentoringRequest, MentorOffer
+from network.notifications.tables import Notification
 from network.scheduling import STOCKHOLM
 from tests.support import app_client, in_app, in_app_seeing_all, sign_in
 from tests.support.cases import add_competence, add_weekly_hours
@@ -195,6 +196,26 @@ def test_2_sessions_book_the_host_and_enrol_the_mentees(
         )
     assert [s["seats_taken"] for s in made] == [2, 2]  # both mentees enrolled
     STATE["sessions"] = [s["id"] for s in made]
+
+    async def enrolled() -> list[dict[str, Any]]:
+        return list(
+            await Notification.select(
+                Notification.recipient, Notification.link, Notification.params
+            )
+            .where(
+                (Notification.kind == NotificationKind.PROGRAMME_ENROLLED.value)
+                & Notification.object_id.is_in(STATE["sessions"])
+            )
+            .output(load_json=True)
+        )
+
+    told = in_app_seeing_all(client, enrolled)
+    assert sorted((n["recipient"], n["link"]) for n in told) == sorted(
+        (world[who], f"/conferences/sessions/{session}")
+        for who in (MENTEE_1, MENTEE_2)
+        for session in STATE["sessions"]
+    )
+    assert {n["params"]["topic"] for n in told} == {"Barnets rättigheter", "Utredningens struktur"}
 
     async def bookings() -> list[dict[str, Any]]:
         return list(

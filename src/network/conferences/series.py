@@ -42,7 +42,14 @@ from network.kernel.context import Context
 from network.kernel.policy import Action, Target, decide
 from network.lib import clock
 from network.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from network.lib.vocab import ApplicationStatus, BookingStatus, Cadence, ConferenceKind
+from network.lib.vocab import (
+    ApplicationStatus,
+    BookingStatus,
+    Cadence,
+    ConferenceKind,
+    NotificationKind,
+)
+from network.notifications.services import notify
 from network.scheduling import STOCKHOLM, cadence_dates, local_period
 from network.scheduling.slots import iso_week
 from network.specialists.capacity import booked_times, week_used
@@ -408,10 +415,13 @@ async def book_leader(
     return await save_booking(booking)
 
 
-async def _enrol_cohort(series: SeriesRow, session_id: int, now: datetime) -> int:
+async def _enrol_cohort(
+    series: SeriesRow, session_id: int, start: datetime, topic: str, now: datetime
+) -> int:
     """A programme's group part is part of the programme: its mentees are enrolled in
-    every session when it is scheduled (the host records who came). Refused when the
-    mentees outnumber the part's seats. Returns how many were enrolled."""
+    every session when it is scheduled (the host records who came) and told so.
+    Refused when the mentees outnumber the part's seats. Returns how many were
+    enrolled."""
     if series.intro is None or not series.intro.mentees:
         return 0
     mentees = series.intro.mentees
@@ -427,6 +437,15 @@ async def _enrol_cohort(series: SeriesRow, session_id: int, now: datetime) -> in
             ConferenceSignup(session=session_id, user=user, municipality=place, created_at=now)
             for user, (place, _) in sorted(mentees.items())
         )
+    )
+    await notify(
+        sorted(mentees),
+        NotificationKind.PROGRAMME_ENROLLED,
+        object_type="conference_session",
+        object_id=session_id,
+        link=f"/conferences/sessions/{session_id}",
+        params={"area": series.area, "start": start.isoformat(), "title": series.title}
+        | ({"topic": topic} if topic else {}),
     )
     return len(mentees)
 
@@ -444,7 +463,7 @@ async def _new_session(
         created_at=now,
     )
     await session.save()
-    enrolled = await _enrol_cohort(series, int(session.id), now)
+    enrolled = await _enrol_cohort(series, int(session.id), start, topic.strip(), now)
     await record(
         ctx.actor,
         "conference_session.create",

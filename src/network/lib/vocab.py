@@ -236,6 +236,8 @@ class NotificationKind(StrEnum):
     CONFERENCE_REMINDER = "conference.reminder"
     CONFERENCE_REMINDER_PRESENTER = "conference.reminder_presenter"
     CONFERENCE_REMINDER_HUB = "conference.reminder_hub"
+    # A programme's mentee, enrolled in a session of one of its group parts.
+    PROGRAMME_ENROLLED = "programme.enrolled"
 
 
 class SessionCancelReason(StrEnum):
@@ -518,6 +520,9 @@ NOTICE_LABELS = labelled(
         ),
         NotificationKind.CONFERENCE_REMINDER_HUB: N_(
             "Reminder: you lead the group meeting {start}: {title}"
+        ),
+        NotificationKind.PROGRAMME_ENROLLED: N_(
+            "You are enrolled in your introduction programme's group meeting {start}: {title}"
         ),
     },
 )

@@ -81,6 +81,7 @@ ALLOWED_PARAMS: dict[NotificationKind, frozenset[str]] = {
     NotificationKind.CONFERENCE_REMINDER: _REMINDER,
     NotificationKind.CONFERENCE_REMINDER_PRESENTER: _REMINDER,
     NotificationKind.CONFERENCE_REMINDER_HUB: _REMINDER,
+    NotificationKind.PROGRAMME_ENROLLED: frozenset({"area", "start", "title", "topic"}),
 }
 
 
