@@ -298,8 +298,10 @@ class ConferencePages(Controller):
     async def _act(
         self, ctx: Ctx, request: AnyRequest, session_id: int, act: Act, form: dict[str, Any]
     ) -> Template | Redirect:
+        """Run ``act`` on the session page's form: then to the page ``act`` returns (the
+        session's by default); a refusal shows the session page with the form as sent."""
         try:
-            await act(ctx, form)
+            then = await act(ctx, form)
         except DomainError as error:
             if isinstance(error, Forbidden | NotFound):
                 return await refused(request, error)
@@ -307,7 +309,10 @@ class ConferencePages(Controller):
                 return await self._session(ctx, request, session_id, error=error, form=form)
             except DomainError as unreadable:
                 return await refused(request, unreadable)
-        return Redirect(f"/conferences/sessions/{session_id}", status_code=303)
+        return Redirect(
+            then if isinstance(then, str) else f"/conferences/sessions/{session_id}",
+            status_code=303,
+        )
 
     @post(
         "/sessions/{session_id:int}/cancel",
@@ -318,19 +323,14 @@ class ConferencePages(Controller):
         self, ctx: Ctx, request: AnyRequest, session_id: FromPath[int]
     ) -> Template | Redirect:
         """Cancel a session once the confirmation is ticked; the people in it are told."""
-        form = await form_fields(request)
-        try:
+
+        async def act(ctx: Context, form: dict[str, Any]) -> str:
             if form.get("confirm") != "on":
                 raise InvalidInput("tick the box to confirm the cancellation", field="confirm")
             done = await sessions.cancel_session(ctx, session_id)
-        except DomainError as error:
-            if isinstance(error, Forbidden | NotFound):
-                return await refused(request, error)
-            try:
-                return await self._session(ctx, request, session_id, error=error, form=form)
-            except DomainError as unreadable:
-                return await refused(request, unreadable)
-        return Redirect(f"/conferences/{done.series}?notice=cancelled", status_code=303)
+            return f"/conferences/{done.series}?notice=cancelled"
+
+        return await self._act(ctx, request, session_id, act, await form_fields(request))
 
     @post(
         "/sessions/{session_id:int}/topic",
