@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import string
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar, overload
@@ -12,6 +13,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 from piccolo.utils.encoding import dump_json
 
 from network.lib.pgroles import BYPASS_QUERY, bypass_problem
@@ -63,7 +65,8 @@ async def insert_columns(table: Any, values: Mapping[Any, Sequence[Any]]) -> Non
     # Names and types from the table's own definition; the values are parameters.
     names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
     unnested = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
-    await table.raw(
+    await fetch(
+        table._meta.db,
         f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({unnested})',  # noqa: S608
         *arrays,
     )
@@ -78,6 +81,50 @@ def among(column: Any, ids: Sequence[int]) -> Any:
         name = column._meta.get_full_name(with_alias=False)
         return WhereRaw(f"{name} = ANY({{}}::bigint[])", [int(i) for i in ids])
     return column.is_in(list(ids))
+
+
+# Hand-written statements as their PostgreSQL text (``{}`` placeholders numbered).
+_NUMBERED: dict[str, str] = {}
+
+
+def _numbered(sql: str) -> str:
+    """``sql`` with its ``{}`` placeholders as ``$1``, ``$2``, ... (``{{`` and ``}}``
+    as literal braces), as Piccolo would compile it; kept per text."""
+    known = _NUMBERED.get(sql)
+    if known is None:
+        parts, count = [], 0
+        for literal, field, _, _ in string.Formatter().parse(sql):
+            parts.append(literal)
+            if field is not None:
+                count += 1
+                parts.append(f"${count}")
+        known = _NUMBERED[sql] = "".join(parts)
+    return known
+
+
+async def fetch(engine: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """The rows of one hand-written statement (``{}`` placeholders, every value a
+    parameter, as for ``Table.raw``), as dicts, in the caller's transaction if one
+    is open.
+
+    On PostgreSQL straight through the driver, on the transaction's connection (or
+    one from the pool): Piccolo's query objects cost a fifth of a millisecond of
+    CPU per statement building and compiling their text, a good share of a
+    suggestion's. The values are passed as they are (no Piccolo value conversion:
+    ids, strings, instants and lists, which the driver takes). On SQLite through
+    Piccolo's engine, as ``Table.raw`` runs it."""
+    if not isinstance(engine, PostgresEngine):
+        return list(await engine.run_querystring(QueryString(sql, *args)))
+    text = _numbered(sql)
+    transaction = engine.current_transaction.get()
+    if transaction is not None:
+        rows = await transaction.connection.fetch(text, *args)
+    elif engine.pool is not None:
+        async with engine.pool.acquire() as connection:
+            rows = await connection.fetch(text, *args)
+    else:
+        rows = await engine._run_in_new_connection(text, args)
+    return [dict(row) for row in rows]
 
 
 def one_of(engine: Any, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
@@ -139,6 +186,7 @@ __all__ = (
     "as_time",
     "check_row_security",
     "close_pool",
+    "fetch",
     "id_chunks",
     "insert_chunks",
     "insert_columns",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from network.accounts.tables import User
+from network.db import fetch
 from network.kernel.policy import Binding, Principal
 from network.lib.vocab import Role
 
@@ -28,7 +29,7 @@ ORDER BY b.id
 
 async def load_principal(user_id: int) -> Principal | None:
     """The active user's principal, or ``None`` if they are unknown or disabled."""
-    rows = await User.raw(_PRINCIPAL_SQL, user_id, True)
+    rows = await fetch(User._meta.db, _PRINCIPAL_SQL, user_id, True)
     if not rows:
         return None
     bindings = tuple(

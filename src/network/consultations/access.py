@@ -24,7 +24,7 @@ from typing import Any
 
 from network.audit.services import record
 from network.consultations.tables import ConsultationRequest
-from network.db import as_date, as_instant, id_chunks, one_of
+from network.db import as_date, as_instant, fetch, id_chunks, one_of
 from network.kernel.context import Actor, Context
 from network.kernel.policy import Action, Principal, Target, decide
 from network.lib.errors import Forbidden, NotFound
@@ -119,9 +119,7 @@ async def load_requests(request_ids: Sequence[int]) -> list[RequestRow]:
     kept, kept_args = one_of(engine, statuses, "varchar")
     for chunk in id_chunks(request_ids):
         wanted, args = one_of(engine, chunk, "bigint")
-        for row in await ConsultationRequest.raw(
-            _REQUESTS_SQL.format(kept, wanted), *kept_args, *args
-        ):
+        for row in await fetch(engine, _REQUESTS_SQL.format(kept, wanted), *kept_args, *args):
             specialist, status = row.pop("a_specialist"), row.pop("a_status")
             if row["id"] not in rows:
                 row["latest_date"] = as_date(row["latest_date"])

@@ -18,7 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.methods.select import Select
 
 from network.consultations.access import RequestRow
-from network.db import as_date, as_instant, as_time, one_of
+from network.db import as_date, as_instant, as_time, fetch, one_of
 from network.directory.tables import (
     AgreementArea,
     AgreementMunicipality,
@@ -182,7 +182,7 @@ async def current_state(
     absent: set[int] = set()
     # Counts of every specialist's bookings, whoever asks (times and ids only).
     async with system_scope(engine):
-        rows = await SpecialistProfile.raw(sql, *args)
+        rows = await fetch(engine, sql, *args)
     for row in rows:
         if row["away"]:
             absent.add(row["specialist"])
@@ -307,14 +307,20 @@ def request_info(request: RequestRow) -> RequestInfo:
 
 
 async def next_free_slots(
-    specialist_ids: Iterable[int], now: datetime, *, kept: Kept | None = None
+    specialist_ids: Iterable[int],
+    now: datetime,
+    *,
+    kept: Kept | None = None,
+    token: tuple[int, int] | None = None,
 ) -> dict[int, datetime | None]:
     """The first free slot of each specialist within the horizon (``None``: none, or
     no such specialist). With ``kept`` (the runtime's), the slot rules and weekly
-    hours come from what the process keeps (:func:`slot_inputs`)."""
+    hours come from what the process keeps (:func:`slot_inputs`; ``token``: the
+    ``network`` and ``hours`` data versions, when the caller has read them)."""
     wanted = sorted(set(specialist_ids))
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    return first_free(await slot_inputs(wanted, now, horizon, kept=kept), wanted, now)
+    found = await slot_inputs(wanted, now, horizon, kept=kept, token=token)
+    return first_free(found, wanted, now)
 
 
 def first_free(
@@ -382,11 +388,16 @@ class KeptHours:
 _KEPT_HOURS = "slot-hours"
 
 
-async def _kept_hours(kept: Kept, ids: Sequence[int]) -> KeptHours:
+async def _kept_hours(
+    kept: Kept, ids: Sequence[int], token: tuple[int, int] | None = None
+) -> KeptHours:
     """The kept rules and hours of ``ids``, reading those of the specialists not kept
-    yet (all of them after a change) in one statement (inside ``system_scope``)."""
-    network, hours = await data_versions((NETWORK, HOURS))
-    token = (network, hours)
+    yet (all of them after a change) in one statement (inside ``system_scope``);
+    ``token``: the data versions as the caller's transaction read them (else read
+    here)."""
+    if token is None:
+        network, hours = await data_versions((NETWORK, HOURS))
+        token = (network, hours)
     known = kept.values.get(_KEPT_HOURS)
     if not isinstance(known, KeptHours) or known.token < token:
         known = KeptHours(token, {}, {})
@@ -413,23 +424,29 @@ async def _slot_rows(
     rows: list[dict[str, Any]] = []
     for at in range(0, len(ids), chunk):
         sql, args = _slots_sql(engine, ids[at : at + chunk], start, end, kinds)
-        rows += await SpecialistProfile.raw(sql, *args)
+        rows += await fetch(engine, sql, *args)
     return rows
 
 
 async def slot_inputs(
-    specialist_ids: Sequence[int], start: datetime, end: datetime, *, kept: Kept | None = None
+    specialist_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    *,
+    kept: Kept | None = None,
+    token: tuple[int, int] | None = None,
 ) -> dict[int, Availability]:
     """What :func:`network.specialists.services.availabilities` reads (in six
     queries), in one hand-written statement (per thousand specialists on SQLite):
     their rules, hours, date overrides, absences in [start, end), and the live
     bookings and accepted written consultations a week either side. With ``kept``
     (the runtime's) the rules and hours are read only for specialists it does not
-    hold yet under the current data versions (:class:`KeptHours`)."""
+    hold yet under the current data versions (:class:`KeptHours`; ``token``: those
+    versions, when the caller has read them)."""
     async with system_scope(SpecialistProfile._meta.db):  # every specialist's bookings
         if kept is None:
             return _parse(await _slot_rows(specialist_ids, start, end, _STATIC | _CHANGING))
-        hours = await _kept_hours(kept, specialist_ids)
+        hours = await _kept_hours(kept, specialist_ids, token)
         changing = await _slot_rows(specialist_ids, start, end, _CHANGING)
     return _parse(
         changing,

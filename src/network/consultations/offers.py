@@ -31,7 +31,8 @@ from network.consultations.notices import tell_offered
 from network.consultations.requests import audit, set_status
 from network.consultations.snapshots import AreaSnapshot, area_snapshot
 from network.consultations.tables import Assignment, ConsultationRequest
-from network.db import one_of
+from network.db import fetch, one_of
+from network.directory.versions import HOURS, NETWORK, data_versions
 from network.graph.fastmatch import next_to_look_up, suggest_fast, with_next_free, with_state
 from network.graph.matching import (
     MEETING_KINDS,
@@ -92,7 +93,11 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
     specialists that could make the top ``k`` (see
     :func:`~network.graph.fastmatch.next_to_look_up`)."""
     info = request_info(request)
-    snapshot = await area_snapshot(kept, info.area, now)
+    # The static network and the slot rules and hours are kept per process: one
+    # read of their data versions says whether what is kept is current.
+    network_version, hours_version = await data_versions((NETWORK, HOURS))
+    token = (network_version, hours_version)
+    snapshot = await area_snapshot(kept, info.area, now, version=network_version)
     excluded = set(request.never_offered)  # never to the requester themself
     slots: dict[int, datetime | None] = {}
     table = snapshot.points
@@ -109,7 +114,7 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
         arrays = with_state(snapshot.arrays, used=state.used, absent=state.absent)
         while True:
             while wanted := next_to_look_up(info, arrays, now=now, k=k, exclude=excluded):
-                found = await next_free_slots(wanted, now)
+                found = await next_free_slots(wanted, now, kept=kept, token=token)
                 slots |= found
                 arrays = with_next_free(arrays, found)
             best = suggest_fast(info, arrays, now=now, k=k, exclude=excluded)
@@ -131,15 +136,13 @@ async def ranked(kept: Kept, request: RequestRow, k: int, now: datetime) -> Rank
 
 async def _describe(best: Ranked, request: RequestRow) -> list[Any]:
     found, network = best.found, best.snapshot.network
-    ids = [s.specialist for s in found] or [0]
-    wanted, args = one_of(SpecialistProfile._meta.db, ids, "bigint")
-    people = {
-        row["id"]: row
-        for row in await SpecialistProfile.raw(
-            _PEOPLE_SQL.format(wanted),
-            *args,
-        )
-    }
+    engine = SpecialistProfile._meta.db
+    wanted, args = one_of(engine, [s.specialist for s in found], "bigint")
+    people = (
+        {row["id"]: row for row in await fetch(engine, _PEOPLE_SQL.format(wanted), *args)}
+        if found
+        else {}
+    )
     today = clock.today()
     result = []
     for item in found:

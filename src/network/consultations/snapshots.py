@@ -100,15 +100,19 @@ async def _load(kept: Kept, place: tuple[str, str], version: int, day: date) -> 
     return snapshot
 
 
-async def area_snapshot(kept: Kept, area: str, now: datetime) -> AreaSnapshot:
+async def area_snapshot(
+    kept: Kept, area: str, now: datetime, *, version: int | None = None
+) -> AreaSnapshot:
     """The current snapshot of ``area``, loaded if the data moved since it was kept
     (in ``kept``: the runtime's, ``ctx.runtime.kept``).
 
     The load runs in the caller's transaction (on its connection: waiting for
     another from the pool while holding one could exhaust the pool); callers that
     miss the same snapshot meanwhile wait for that load, and load it themselves if
-    it did not finish (its caller gave up or failed)."""
-    version = await data_version(NETWORK)
+    it did not finish (its caller gave up or failed). ``version``: the ``network``
+    data version, when the caller has just read it in its transaction."""
+    if version is None:
+        version = await data_version(NETWORK)
     day = now.astimezone(STOCKHOLM).date()
     place = ("area-snapshot", area)
     pending = kept.loading()

@@ -20,9 +20,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.querystring import QueryString
 
-from network.db import write_transaction
+from network.db import fetch, write_transaction
 from network.kernel.policy import Action, Principal, visible_scope
 
 __all__ = (
@@ -54,33 +53,35 @@ async def _apply_case_scope(engine: PostgresEngine, principal: Principal) -> Non
     the same statement), their user id and their specialist id; for a specialist
     who may ask colleagues, the ids of the requests they asked (a second statement)."""
     scope = visible_scope(principal, Action.CONSULTATION_READ)
-    await engine.run_querystring(
-        QueryString(
+    await fetch(
+        engine,
+        (
             "SELECT set_config('network.scope', '', true), "
             "set_config('network.municipalities', COALESCE(("
             "SELECT string_agg(m.id::text, ',' ORDER BY m.id) FROM municipality m "
             "JOIN county c ON c.id = m.county "
             "WHERE m.code = ANY({}::varchar[]) OR c.code = ANY({}::varchar[])), ''), true), "
             "set_config('network.user_id', {}, true), "
-            "set_config('network.specialist_id', {}, true)",
-            sorted(scope.municipalities),
-            sorted(scope.counties),
-            str(principal.user_id),
-            "" if principal.specialist_id is None else str(principal.specialist_id),
-        )
+            "set_config('network.specialist_id', {}, true)"
+        ),
+        sorted(scope.municipalities),
+        sorted(scope.counties),
+        str(principal.user_id),
+        "" if principal.specialist_id is None else str(principal.specialist_id),
     )
     if scope.own_user_id is not None and principal.specialist_id is not None:
         # A specialist asking a colleague has no place whose cases they read: the
         # requests they asked (visible as theirs now that ``network.user_id`` is
         # set) name the offers, bookings and messages they see of them (migration
         # ``consultations`` 2026-12-03T19:45).
-        await engine.run_querystring(
-            QueryString(
+        await fetch(
+            engine,
+            (
                 "SELECT set_config('network.requests', COALESCE(("
                 "SELECT string_agg(r.id::text, ',' ORDER BY r.id) "
-                "FROM consultation_request r WHERE r.requester = {}), ''), true)",
-                principal.user_id,
-            )
+                "FROM consultation_request r WHERE r.requester = {}), ''), true)"
+            ),
+            principal.user_id,
         )
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from network.consultations.tables import Assignment
-from network.db import among, one_of
+from network.db import among, fetch, one_of
 from network.kernel.case_scope import system_scope
 from network.lib.errors import Conflict, NotFound
 from network.lib.vocab import (
@@ -198,7 +198,7 @@ async def _work_of(specialists: Sequence[int], start: datetime, end: datetime) -
     ]
     sql = _WORK_SQL.replace("{ids}", wanted)
     async with system_scope(engine):  # bookings' and consultations' ids and codes only
-        rows = await Assignment.raw(sql, *args)
+        rows = await fetch(engine, sql, *args)
     return [
         Work(
             specialist=row["specialist"],
