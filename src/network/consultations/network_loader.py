@@ -9,8 +9,8 @@ slot, computed only for specialists who are otherwise eligible.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -319,19 +319,31 @@ async def next_free_slots(
     ``network`` and ``hours`` data versions, when the caller has read them)."""
     wanted = sorted(set(specialist_ids))
     horizon = now + timedelta(days=NEXT_FREE_HORIZON_DAYS)
-    found = await slot_inputs(wanted, now, horizon, kept=kept, token=token)
-    return first_free(found, wanted, now)
+    found, shapes = await _slot_inputs(wanted, now, horizon, kept, token)
+    return first_free(found, wanted, now, shapes=shapes)
+
+
+def _shape(weekly: Sequence[WeeklyHours], rules: SlotRules) -> Hashable:
+    """What decides the first free slot of a specialist with nothing booked, away or
+    changed: their hours and slot lengths (with nothing used, a week is open exactly
+    when the capacity is above 0)."""
+    return (tuple(weekly), rules.slot_minutes, rules.buffer_minutes, rules.weekly_capacity > 0)
 
 
 def first_free(
-    found: Mapping[int, Availability], wanted: Iterable[int], now: datetime
+    found: Mapping[int, Availability],
+    wanted: Iterable[int],
+    now: datetime,
+    *,
+    shapes: Mapping[int, int] | None = None,
 ) -> dict[int, datetime | None]:
     """The first free slot from ``now`` within the horizon of each of ``wanted``,
     from what was read of them (``None``: none, or nothing read), in one pass: the
     specialists with nothing booked, away or changed in the period (most of a
-    round's thousands) whose hours and slot lengths are alike share one answer (with
-    nothing used, a week is open exactly when the capacity is above 0)."""
-    alike: dict[tuple[tuple[WeeklyHours, ...], int, int, bool], datetime | None] = {}
+    round's thousands) whose hours and slot lengths are alike (:func:`_shape`) share
+    one answer. ``shapes``: a number for each specialist's shape, alike for alike
+    ones, when the caller keeps them (:class:`KeptHours`)."""
+    alike: dict[Hashable, datetime | None] = {}
     result: dict[int, datetime | None] = {}
     for specialist_id in wanted:
         a = found.get(specialist_id)
@@ -340,11 +352,10 @@ def first_free(
             continue
         free = not (a.overrides or a.absences or a.bookings or a.written)
         rules = a.rules
-        key = (
-            (tuple(a.weekly), rules.slot_minutes, rules.buffer_minutes, rules.weekly_capacity > 0)
-            if free
-            else None
-        )
+        key: Hashable | None = None
+        if free:
+            known = shapes.get(specialist_id) if shapes is not None else None
+            key = _shape(a.weekly, rules) if known is None else known
         if key is not None and key in alike:
             result[specialist_id] = alike[key]
             continue
@@ -383,6 +394,9 @@ class KeptHours:
     token: tuple[int, int]
     rules: dict[int, SlotRules | None]
     weekly: dict[int, list[WeeklyHours]]
+    # A number for each specialist's :func:`_shape` (alike shapes, one number).
+    shape: dict[int, int] = field(default_factory=dict)
+    numbers: dict[Hashable, int] = field(default_factory=dict)
 
 
 _KEPT_HOURS = "slot-hours"
@@ -411,6 +425,9 @@ async def _kept_hours(
             availability = found.get(who)
             known.rules[who] = availability.rules if availability else None
             known.weekly[who] = availability.weekly if availability else []
+            if availability is not None:
+                shape = _shape(availability.weekly, availability.rules)
+                known.shape[who] = known.numbers.setdefault(shape, len(known.numbers))
     return known
 
 
@@ -443,16 +460,29 @@ async def slot_inputs(
     (the runtime's) the rules and hours are read only for specialists it does not
     hold yet under the current data versions (:class:`KeptHours`; ``token``: those
     versions, when the caller has read them)."""
+    return (await _slot_inputs(specialist_ids, start, end, kept, token))[0]
+
+
+async def _slot_inputs(
+    specialist_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    kept: Kept | None,
+    token: tuple[int, int] | None,
+) -> tuple[dict[int, Availability], Mapping[int, int] | None]:
+    """:func:`slot_inputs`, with the kept shapes of the specialists when ``kept``."""
     async with system_scope(SpecialistProfile._meta.db):  # every specialist's bookings
         if kept is None:
-            return _parse(await _slot_rows(specialist_ids, start, end, _STATIC | _CHANGING))
+            rows = await _slot_rows(specialist_ids, start, end, _STATIC | _CHANGING)
+            return _parse(rows), None
         hours = await _kept_hours(kept, specialist_ids, token)
         changing = await _slot_rows(specialist_ids, start, end, _CHANGING)
-    return _parse(
+    found = _parse(
         changing,
         {i: r for i in specialist_ids if (r := hours.rules.get(i)) is not None},
         hours.weekly,
     )
+    return found, hours.shape
 
 
 def _parse(
@@ -490,21 +520,28 @@ def _parse(
             (absences if kind == _ABSENCE else bookings)[who].append(busy)
     for found in bookings.values():
         found.sort(key=lambda busy: busy.start)
-    return {
-        who: Availability(
-            weekly=(
-                weekly_hours[who]
-                if weekly_hours is not None
-                else [hours for _, hours in sorted(weekly[who], key=lambda x: x[0])]
-            ),
-            overrides=[o for _, o in sorted(overrides[who], key=lambda x: x[0])],
-            absences=absences[who],
+    # (Most of a round's thousands have none of the changing rows: they are not
+    # looked up in every dict, and get fresh empty lists.)
+    changed = overrides.keys() | absences.keys() | bookings.keys() | written.keys()
+    result: dict[int, Availability] = {}
+    for who, rule in sorted(rules.items()):
+        their_hours = (
+            weekly_hours[who]
+            if weekly_hours is not None
+            else [h for _, h in sorted(weekly.get(who, ()), key=lambda x: x[0])]
+        )
+        if who not in changed:
+            result[who] = Availability(their_hours, [], [], [], rule, [])
+            continue
+        result[who] = Availability(
+            weekly=their_hours,
+            overrides=[o for _, o in sorted(overrides.get(who, ()), key=lambda x: x[0])],
+            absences=absences.get(who, []),
             bookings=bookings.get(who, []),
             written=written.get(who, []),
             rules=rule,
         )
-        for who, rule in sorted(rules.items())
-    }
+    return result
 
 
 def _slots_sql(
