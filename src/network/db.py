@@ -102,10 +102,11 @@ def _numbered(sql: str) -> str:
     return known
 
 
-async def fetch(engine: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
+async def fetch(engine: Any, sql: str, *args: Any) -> list[Mapping[str, Any]]:
     """The rows of one hand-written statement (``{}`` placeholders, every value a
-    parameter, as for ``Table.raw``), as dicts, in the caller's transaction if one
-    is open.
+    parameter, as for ``Table.raw``), read-only mappings of column to value (the
+    driver's records on PostgreSQL, dicts on SQLite: ``dict(row)`` for one to
+    change), in the caller's transaction if one is open.
 
     On PostgreSQL straight through the driver, on the transaction's connection (or
     one from the pool): Piccolo's query objects cost a fifth of a millisecond of
@@ -124,7 +125,7 @@ async def fetch(engine: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
             rows = await connection.fetch(text, *args)
     else:
         rows = await engine._run_in_new_connection(text, args)
-    return [dict(row) for row in rows]
+    return list(rows)
 
 
 def one_of(engine: Any, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:

@@ -119,7 +119,8 @@ async def load_requests(request_ids: Sequence[int]) -> list[RequestRow]:
     kept, kept_args = one_of(engine, statuses, "varchar")
     for chunk in id_chunks(request_ids):
         wanted, args = one_of(engine, chunk, "bigint")
-        for row in await fetch(engine, _REQUESTS_SQL.format(kept, wanted), *kept_args, *args):
+        for found in await fetch(engine, _REQUESTS_SQL.format(kept, wanted), *kept_args, *args):
+            row = dict(found)
             specialist, status = row.pop("a_specialist"), row.pop("a_status")
             if row["id"] not in rows:
                 row["latest_date"] = as_date(row["latest_date"])

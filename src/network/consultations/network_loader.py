@@ -182,12 +182,25 @@ async def current_state(
     absent: set[int] = set()
     # Counts of every specialist's bookings, whoever asks (times and ids only).
     async with system_scope(engine):
-        rows = await fetch(engine, sql, *args)
-    for row in rows:
-        if row["away"]:
-            absent.add(row["specialist"])
+        if isinstance(engine, PostgresEngine):
+            # As one row of three arrays, which the driver decodes in C: thousands of
+            # rows one by one were a tenth of a suggestion's CPU at national scale.
+            sql = (
+                "SELECT array_agg(specialist) AS specialists, array_agg(n) AS counts, "  # noqa: S608
+                f"array_agg(away) AS away FROM ({sql}) AS state"
+            )
+            row = (await fetch(engine, sql, *args))[0]
+            found: Iterable[tuple[int, int, int]] = zip(
+                row["specialists"] or (), row["counts"] or (), row["away"] or (), strict=True
+            )
         else:
-            used[row["specialist"]] += row["n"]
+            rows = await fetch(engine, sql, *args)
+            found = [(r["specialist"], r["n"], r["away"]) for r in rows]
+    for specialist, n, away in found:
+        if away:
+            absent.add(specialist)
+        else:
+            used[specialist] += n
     return State(used=dict(used), absent=frozenset(absent))
 
 
@@ -433,12 +446,12 @@ async def _kept_hours(
 
 async def _slot_rows(
     ids: Sequence[int], start: datetime | None, end: datetime | None, kinds: frozenset[int]
-) -> list[dict[str, Any]]:
+) -> list[Mapping[str, Any]]:
     """The rows of ``kinds`` of :func:`_slots_sql` for ``ids``: one statement on
     PostgreSQL, one per thousand on SQLite."""
     engine = SpecialistProfile._meta.db
     chunk = len(ids) or 1 if isinstance(engine, PostgresEngine) else _SLOT_CHUNK
-    rows: list[dict[str, Any]] = []
+    rows: list[Mapping[str, Any]] = []
     for at in range(0, len(ids), chunk):
         sql, args = _slots_sql(engine, ids[at : at + chunk], start, end, kinds)
         rows += await fetch(engine, sql, *args)
@@ -486,7 +499,7 @@ async def _slot_inputs(
 
 
 def _parse(
-    rows: list[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     rules: dict[int, SlotRules] | None = None,
     weekly_hours: Mapping[int, list[WeeklyHours]] | None = None,
 ) -> dict[int, Availability]:
