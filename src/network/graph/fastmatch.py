@@ -91,12 +91,24 @@ class Arrays:
     _serving: dict[tuple[str, int, bool], tuple[Ints, Ints, Floats]] = field(default_factory=dict)
     _languages: dict[str, Bools] = field(default_factory=dict)
     _positions: dict[int, int] = field(default_factory=dict)
+    _by_id: list[tuple[Ints, Ints]] = field(default_factory=list)  # ids sorted, order
 
     def positions(self, ids: Iterable[int]) -> Ints:
         """The array positions of the specialists ``ids`` (each must be here)."""
         if not self._positions:
             self._positions.update((int(s), i) for i, s in enumerate(self.ids.tolist()))
         return np.fromiter((self._positions[i] for i in ids), dtype=np.int64)
+
+    def lookup(self, ids: Ints) -> tuple[Ints, Bools]:
+        """For each of ``ids``: its array position and whether it is here at all (the
+        position of one that is not is meaningless), vectorised."""
+        if not self._by_id:
+            order = np.argsort(self.ids, kind="stable")
+            self._by_id.append((self.ids[order], order))
+        known, order = self._by_id[0]
+        at = np.minimum(np.searchsorted(known, ids), max(len(known) - 1, 0))
+        here = known[at] == ids if len(known) else np.zeros(len(ids), dtype=np.bool_)
+        return order[at] if len(known) else at, here
 
     def reach(self, area: str, *, co_handling: bool = False) -> Bools:
         """Place × place: a specialist of the row's place may serve the column's place
@@ -228,11 +240,13 @@ def with_state(arrays: Arrays, *, used: Mapping[int, int], absent: Collection[in
     """``arrays`` (of a network read without its changing state) with this week's
     ``used`` capacity and who is ``absent`` now; every next free slot
     :data:`UNKNOWN` until :func:`with_next_free` fills it in."""
-    wanted = [i for i in used if i in arrays.network.specialists]
     week = np.zeros(len(arrays.ids), dtype=np.int64)
-    week[arrays.positions(wanted)] = [used[i] for i in wanted]
+    ids = np.fromiter(used.keys(), dtype=np.int64, count=len(used))
+    at, here = arrays.lookup(ids)
+    week[at[here]] = np.fromiter(used.values(), dtype=np.int64, count=len(used))[here]
     away = np.zeros(len(arrays.ids), dtype=np.bool_)
-    away[arrays.positions(i for i in absent if i in arrays.network.specialists)] = True
+    at, here = arrays.lookup(np.fromiter(absent, dtype=np.int64, count=len(absent)))
+    away[at[here]] = True
     return replace(
         arrays,
         open_=_open(arrays.accepts, away, arrays.capacity, week),
