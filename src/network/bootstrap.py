@@ -30,6 +30,7 @@ from network.db import check_row_security, close_pool, make_engine, open_pool
 from network.engagements.handover import periodic_handover
 from network.kernel.cache import Cache, store_name
 from network.kernel.context import Runtime
+from network.kernel.heap import settling
 from network.kernel.locks import Locks
 from network.kernel.outbox import Outbox
 from network.notifications.email import Mailer
@@ -109,6 +110,8 @@ async def running(runtime: Runtime) -> AsyncIterator[None]:
         try:
             await check_row_security(runtime.engine, settings)  # refuses a bypassing role in prod
             async with (
+                # what the process keeps, out of the garbage collector's full passes
+                settling(runtime.kept),
                 periodic_follow_up(runtime, retention_days=settings.retention_days),
                 periodic_handover(runtime),
                 # conference sessions: to the stand-in, or cancelled, when the hub is away

@@ -428,7 +428,7 @@ async def _kept_hours(
     known = kept.values.get(_KEPT_HOURS)
     if not isinstance(known, KeptHours) or known.token < token:
         known = KeptHours(token, {}, {})
-        kept.values[_KEPT_HOURS] = known
+        kept.keep(_KEPT_HOURS, known)
     elif known.token > token:  # (the data moved after this transaction began)
         known = KeptHours(token, {}, {})
     missing = [i for i in ids if i not in known.rules]

@@ -96,7 +96,7 @@ async def _load(kept: Kept, place: tuple[str, str], version: int, day: date) -> 
     )
     known = kept.values.get(place)
     if known is None or (known.version, known.day) <= (version, day):
-        kept.values[place] = snapshot
+        kept.keep(place, snapshot)
     return snapshot
 
 
@@ -168,5 +168,5 @@ async def area_snapshots(kept: Kept, areas: Iterable[str], now: datetime) -> lis
             place = ("area-snapshot", area)
             known = kept.values.get(place)
             if known is None or (known.version, known.day) <= (version, day):
-                kept.values[place] = snapshot
+                kept.keep(place, snapshot)
     return [found[area] for area in wanted]

@@ -23,9 +23,16 @@ class Kept:
 
     def __init__(self) -> None:
         self.values: dict[Hashable, Any] = {}
+        # Raised by every :meth:`keep`: what :mod:`network.kernel.heap` watches.
+        self.changes = 0
         self._loading: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[Hashable, asyncio.Event]
         ] = weakref.WeakKeyDictionary()
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key`` (a new value, or one that grew)."""
+        self.values[key] = value
+        self.changes += 1
 
     def loading(self) -> dict[Hashable, asyncio.Event]:
         """The loads under way on the running loop (an event belongs to one loop)."""
