@@ -90,14 +90,15 @@ class Arrays:
     _reach: dict[tuple[str, bool], Bools] = field(default_factory=dict)
     _serving: dict[tuple[str, int, bool], tuple[Ints, Ints, Floats]] = field(default_factory=dict)
     _languages: dict[str, Bools] = field(default_factory=dict)
-    _positions: dict[int, int] = field(default_factory=dict)
     _by_id: list[tuple[Ints, Ints]] = field(default_factory=list)  # ids sorted, order
 
     def positions(self, ids: Iterable[int]) -> Ints:
         """The array positions of the specialists ``ids`` (each must be here)."""
-        if not self._positions:
-            self._positions.update((int(s), i) for i, s in enumerate(self.ids.tolist()))
-        return np.fromiter((self._positions[i] for i in ids), dtype=np.int64)
+        wanted = np.fromiter(ids, dtype=np.int64)
+        at, here = self.lookup(wanted)
+        if not here.all():
+            raise KeyError(int(wanted[~here][0]))
+        return at
 
     def lookup(self, ids: Ints) -> tuple[Ints, Bools]:
         """For each of ``ids``: its array position and whether it is here at all (the

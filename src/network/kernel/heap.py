@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
+from network.kernel.background import in_background
 from network.kernel.kept import Kept
 
 __all__ = ("SETTLE_SECONDS", "settle", "settling")
@@ -49,10 +50,5 @@ async def settling(kept: Kept, seconds: float = SETTLE_SECONDS) -> AsyncIterator
                 seen = kept.changes
                 settle()
 
-    task = asyncio.create_task(loop())
-    try:
+    async with in_background(loop):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
+from network.kernel.background import in_background
 from network.kernel.locks import Locks
 from network.lib.errors import Conflict
 
@@ -45,10 +46,5 @@ async def periodic(
             except Exception:  # keep the loop alive; the next pass tries again
                 logger.exception("%s pass failed", name)
 
-    task = asyncio.create_task(loop())
-    try:
+    async with in_background(loop):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
